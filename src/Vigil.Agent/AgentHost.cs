@@ -1,0 +1,117 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Agent.Api;
+using Vigil.Agent.Recording;
+using Vigil.Agent.Security;
+using Vigil.Agent.Spaces;
+using Vigil.Agent.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
+using Vigil.Hosting;
+using Vigil.Media;
+
+namespace Vigil.Agent;
+
+/// <summary><c>vigil agent</c>: composes the agent's web host from its options.</summary>
+public static class AgentHost
+{
+    public static WebApplication Build(AgentOptions options, MediaTools tools, TextWriter console)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(console);
+        var time = TimeProvider.System;
+        var database = new AgentDatabase(options.DataDirectory);
+        var settings = new AgentSettings(database);
+        EnsureAdminPassword(settings, console);
+        foreach (var space in options.EffectiveSpaces)
+        {
+            Directory.CreateDirectory(space);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. options.Urls]);
+        string? fingerprint = null;
+        if (options.UsesHttps)
+        {
+            var certificate = SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
+            fingerprint = SelfSignedCertificate.Fingerprint(certificate);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            console.WriteLine($"TLS certificate SHA-256 fingerprint: {fingerprint}");
+        }
+
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
+        builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(tools);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(s => new AgentIdentity(options, settings, fingerprint));
+        builder.Services.AddSingleton<CameraStore>();
+        builder.Services.AddSingleton<TakeoverStore>();
+        builder.Services.AddSingleton<CredentialStore>();
+        builder.Services.AddSingleton<RecordingCatalog>();
+        builder.Services.AddSingleton(s => new RecordingSpaces(options.EffectiveSpaces, s.GetRequiredService<RecordingCatalog>(), s.GetRequiredService<TakeoverStore>()));
+        builder.Services.AddSingleton<SegmentCataloguer>();
+        builder.Services.AddSingleton<CatalogRecovery>();
+        builder.Services.AddSingleton<RecorderSupervisor>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
+        builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));
+        builder.Services.AddAuthentication(AgentAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
+
+        var app = builder.Build();
+        AddCamerasFromCommandLine(options, app.Services.GetRequiredService<CameraStore>());
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        var secured = app.MapGroup(string.Empty).RequireAuthorization();
+        StatusEndpoints.Map(app, secured);
+        CameraEndpoints.Map(secured);
+        TakeoverEndpoints.Map(secured);
+        RecordingEndpoints.Map(secured);
+        return app;
+    }
+
+    private static void EnsureAdminPassword(AgentSettings settings, TextWriter console)
+    {
+        if (settings.Get(AgentSettings.AdminPasswordHash) is not null)
+        {
+            return;
+        }
+
+        var (password, generated) = InitialAdminPassword.Choose(Environment.GetEnvironmentVariable);
+        settings.Set(AgentSettings.AdminPasswordHash, PasswordHashing.Hash(password));
+        console.WriteLine(generated
+            ? $"Agent admin password (shown once, keep it): {password}"
+            : $"Agent admin password taken from {InitialAdminPassword.EnvironmentVariable}.");
+    }
+
+    /// <summary>Cameras named on the command line are added once; later edits through the API are kept.</summary>
+    private static void AddCamerasFromCommandLine(AgentOptions options, CameraStore cameras)
+    {
+        foreach (var (name, url) in options.Cameras)
+        {
+            var camera = new CameraConfig(name, name, url);
+            if (AgentValidation.Check(camera) is { } broken)
+            {
+                throw new ArgumentException($"--camera {name}={url}: {broken.Message}");
+            }
+
+            if (cameras.Find(AgentRoutes.OwnRecordings, name) is null)
+            {
+                cameras.Put(AgentRoutes.OwnRecordings, camera);
+            }
+        }
+    }
+}

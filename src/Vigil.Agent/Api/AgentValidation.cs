@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Agent.Api;
+
+/// <summary>What the agent accepts as camera and server identifiers and camera settings.</summary>
+public static partial class AgentValidation
+{
+    public const int MaxRetentionHours = 24 * 365 * 10;
+
+    /// <summary>A camera id or protected-server key: safe as a folder name and in a URL.</summary>
+    public static bool IsIdentifier(string? value) => value is not null && Identifier().IsMatch(value) && value != AgentRoutes.OwnRecordings;
+
+    /// <summary>The rule a camera breaks, with a message; null when it is acceptable.</summary>
+    public static (string Rule, string Message)? Check(CameraConfig? camera)
+    {
+        if (camera is null)
+        {
+            return ("camera.missing", "The request needs a camera.");
+        }
+
+        if (!IsIdentifier(camera.Id))
+        {
+            return ("camera.invalid-id",
+                $"A camera id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit, and not '{AgentRoutes.OwnRecordings}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(camera.Name) || camera.Name.Length > 64 || camera.Name.Any(char.IsControl))
+        {
+            return ("camera.invalid-name", "A camera name is 1 to 64 characters without control characters.");
+        }
+
+        if (!Uri.TryCreate(camera.StreamUrl, UriKind.Absolute, out var url) || url.Scheme is not ("rtsp" or "http" or "https") || url.Host.Length == 0)
+        {
+            return ("camera.invalid-url", $"'{camera.StreamUrl}' is not a stream URL; use rtsp://, http:// or https:// with a host.");
+        }
+
+        return camera.RetentionHours is < 0 or > MaxRetentionHours
+            ? ("camera.invalid-retention", $"Retention is 0 (keep) to {MaxRetentionHours} hours.")
+            : null;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex Identifier();
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vigil.Agent.Recording;
+using Vigil.Agent.Spaces;
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+using Vigil.Hosting;
+using Vigil.Media;
+
+namespace Vigil.Agent.Api;
+
+/// <summary>The catalog, downloads with HTTP range requests (resumable), and snapshots on request.</summary>
+internal static class RecordingEndpoints
+{
+    private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(20);
+
+    public static void Map(RouteGroupBuilder secured)
+    {
+        secured.MapGet(AgentRoutes.Recordings, List);
+        secured.MapGet(AgentRoutes.Recordings + "/{id:long}/content", Download);
+        secured.MapPost(AgentRoutes.Snapshots + "/{owner}/{camera}", SnapshotAsync);
+    }
+
+    private static IResult List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to, RecordingCatalog catalog)
+    {
+        if (from is not null && to is not null && to < from)
+        {
+            return Problems.Refuse("recordings.invalid-range", "'to' is before 'from'.");
+        }
+
+        return Results.Ok(new RecordingList(catalog.List(owner, camera, from, to).Select(e => e.ToContract()).ToList()));
+    }
+
+    private static IResult Download(long id, RecordingCatalog catalog, RecordingSpaces spaces)
+    {
+        var entry = catalog.Find(id);
+        if (entry is null || !File.Exists(entry.FullPath))
+        {
+            return Problems.NotFound("recording.not-found", $"There is no recording {id}.");
+        }
+
+        if (!spaces.Contains(entry.FullPath))
+        {
+            return Problems.NotFound("recording.not-found", $"Recording {id} is not in a recording space of this server.");
+        }
+
+        var type = entry.Kind == RecordingKind.Snapshot ? "image/jpeg" : "video/mp2t";
+        return Results.File(entry.FullPath, type, Path.GetFileName(entry.RelativePath), enableRangeProcessing: true);
+    }
+
+    private static async Task<IResult> SnapshotAsync(
+        string owner, string camera, CameraStore cameras, TakeoverStore takeovers, RecordingSpaces spaces, SegmentCataloguer cataloguer,
+        MediaTools tools, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var config = cameras.Find(owner, camera);
+        var space = owner == AgentRoutes.OwnRecordings ? spaces.OwnSpace() : takeovers.Find(owner)?.Space;
+        if (config is null || space is null)
+        {
+            return Problems.NotFound("camera.not-found", $"There is no camera '{camera}' recorded for '{owner}' on this server.");
+        }
+
+        var folder = Path.Combine(space, RecordingTarget.Folder(owner, camera), "snapshots");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}.jpg");
+        var result = await ProcessRunner.RunAsync(tools.Ffmpeg, FfmpegArguments.Snapshot(config.StreamUrl, file), SnapshotTimeout, cancellationToken)
+            .ConfigureAwait(false);
+        if (!result.Succeeded || !File.Exists(file))
+        {
+            return Problems.Refuse("snapshot.camera-unreachable", $"Could not take a snapshot of '{camera}': {result.StandardError.Trim()}",
+                StatusCodes.Status502BadGateway);
+        }
+
+        var entry = await cataloguer.AddSnapshotAsync(owner, camera, space, file, cancellationToken).ConfigureAwait(false);
+        return Results.Ok(entry.ToContract());
+    }
+}

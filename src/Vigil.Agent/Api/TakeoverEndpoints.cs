@@ -1,0 +1,180 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vigil.Agent.Recording;
+using Vigil.Agent.Spaces;
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+using Vigil.Hosting;
+
+namespace Vigil.Agent.Api;
+
+/// <summary>
+/// Recording for protected servers. Every command carries an epoch; one lower than the highest this
+/// agent has accepted is refused, so a delayed or replayed command never undoes a newer one. Commands are
+/// applied one at a time.
+/// </summary>
+internal static class TakeoverEndpoints
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    public static void Map(RouteGroupBuilder secured)
+    {
+        secured.MapGet(AgentRoutes.Takeovers, (TakeoverStore takeovers, RecorderSupervisor recorders) =>
+            takeovers.List().Select(t => Describe(t, recorders)));
+        secured.MapPut(AgentRoutes.Takeovers + "/{server}", TakeOverAsync);
+        secured.MapDelete(AgentRoutes.Takeovers + "/{server}", ReleaseAsync);
+        secured.MapDelete(AgentRoutes.Takeovers + "/{server}/recordings", DeleteRecordingsAsync);
+    }
+
+    private static async Task<IResult> TakeOverAsync(
+        string server, TakeoverRequest? request, AgentSettings settings, TakeoverStore takeovers, CameraStore cameras,
+        RecordingSpaces spaces, RecorderSupervisor recorders, TimeProvider time)
+    {
+        if (!AgentValidation.IsIdentifier(server))
+        {
+            return InvalidServer(server);
+        }
+
+        if (request is null || request.Cameras is null || string.IsNullOrWhiteSpace(request.ProtectedServerName))
+        {
+            return Problems.Refuse("takeover.invalid-request", "A takeover needs an epoch, the protected server's name and its cameras.");
+        }
+
+        foreach (var camera in request.Cameras)
+        {
+            if (AgentValidation.Check(camera) is { } broken)
+            {
+                return Problems.Refuse(broken.Rule, $"Camera '{camera?.Id}': {broken.Message}");
+            }
+        }
+
+        if (request.Cameras.Select(c => c.Id).Distinct(StringComparer.Ordinal).Count() != request.Cameras.Count)
+        {
+            return Problems.Refuse("camera.duplicate-id", "The takeover lists a camera id twice.");
+        }
+
+        await OneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (StaleEpoch(settings, request.Epoch) is { } stale)
+            {
+                return stale;
+            }
+
+            var existing = takeovers.Find(server);
+            var space = existing?.Space ?? spaces.ChooseEmptySpace();
+            if (space is null)
+            {
+                return Problems.Refuse("takeover.no-empty-space", "This server has no empty recording space to record a protected server into.",
+                    StatusCodes.Status507InsufficientStorage);
+            }
+
+            settings.Set(AgentSettings.HighestEpoch, request.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var takeover = new Takeover(server, request.ProtectedServerName, request.Epoch, space, existing?.Since ?? time.GetUtcNow());
+            takeovers.Put(takeover);
+            cameras.Replace(server, request.Cameras);
+            recorders.Changed();
+            return Results.Ok(Describe(takeovers.Find(server)!, recorders));
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static async Task<IResult> ReleaseAsync(string server, long? epoch, AgentSettings settings, TakeoverStore takeovers, RecorderSupervisor recorders)
+    {
+        await OneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (epoch is null)
+            {
+                return Problems.Refuse("takeover.epoch-required", "Releasing a takeover needs the epoch of the command (?epoch=N).");
+            }
+
+            if (StaleEpoch(settings, epoch.Value) is { } stale)
+            {
+                return stale;
+            }
+
+            if (takeovers.Find(server) is null)
+            {
+                return Results.NoContent();
+            }
+
+            takeovers.Remove(server);
+            recorders.Changed();
+            return Results.NoContent();
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static async Task<IResult> DeleteRecordingsAsync(
+        string server, long? epoch, AgentSettings settings, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces)
+    {
+        if (!AgentValidation.IsIdentifier(server))
+        {
+            return InvalidServer(server);
+        }
+
+        await OneAtATime.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (epoch is null)
+            {
+                return Problems.Refuse("takeover.epoch-required", "Deleting failover recordings needs the epoch of the command (?epoch=N).");
+            }
+
+            if (StaleEpoch(settings, epoch.Value) is { } stale)
+            {
+                return stale;
+            }
+
+            if (takeovers.Find(server) is not null)
+            {
+                return Problems.Conflict("takeover.still-recording", $"This server still records for '{server}'; release the takeover first.");
+            }
+
+            var entries = catalog.List(server, null, null, null);
+            foreach (var entry in entries)
+            {
+                File.Delete(entry.FullPath);
+                catalog.Remove(entry.Id);
+            }
+
+            foreach (var space in spaces.Paths)
+            {
+                var folder = Path.Combine(space, RecordingTarget.OwnerFolder(server));
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+
+            return Results.Ok(new { deleted = entries.Count });
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static IResult? StaleEpoch(AgentSettings settings, long epoch)
+    {
+        var highest = settings.GetLong(AgentSettings.HighestEpoch);
+        return epoch < highest
+            ? Problems.Conflict("takeover.stale-epoch", $"Epoch {epoch} is older than epoch {highest}, which this server has already obeyed.")
+            : null;
+    }
+
+    private static IResult InvalidServer(string server) =>
+        Problems.Refuse("takeover.invalid-server", $"'{server}' is not a valid server key (letters, digits, '.', '_', '-').");
+
+    private static TakeoverStatus Describe(Takeover takeover, RecorderSupervisor recorders) =>
+        new(takeover.Server, takeover.ServerName, takeover.Epoch, takeover.Space, takeover.Since,
+            recorders.Recorders.Where(r => r.Target.Owner == takeover.Server).Select(r => r.Health).ToList());
+}

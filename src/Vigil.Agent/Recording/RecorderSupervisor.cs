@@ -1,0 +1,180 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Vigil.Agent.Spaces;
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+using Vigil.Media;
+
+namespace Vigil.Agent.Recording;
+
+/// <summary>
+/// Keeps exactly the wanted cameras recording: the agent's own cameras that have recording on, into its
+/// own space, and the cameras of every protected server, into that takeover's space. Reconciles when
+/// told something changed and every few seconds; enforces retention once a minute.
+/// </summary>
+public sealed partial class RecorderSupervisor(
+    AgentOptions options,
+    CameraStore cameras,
+    TakeoverStore takeovers,
+    RecordingSpaces spaces,
+    RecordingCatalog catalog,
+    SegmentCataloguer cataloguer,
+    CatalogRecovery recovery,
+    MediaTools tools,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetentionInterval = TimeSpan.FromMinutes(1);
+
+    private readonly ILogger _logger = loggers.CreateLogger<RecorderSupervisor>();
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly Dictionary<string, CameraRecorder> _recorders = [];
+    private readonly Lock _gate = new();
+    private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
+
+    /// <summary>Why the agent cannot record its cameras at all, if it cannot.</summary>
+    public string? ServiceProblem { get; private set; }
+
+    public bool Ready { get; private set; }
+
+    public IReadOnlyList<CameraRecorder> Recorders
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _recorders.Values];
+            }
+        }
+    }
+
+    private string ListRoot => Path.Combine(options.DataDirectory, "segment-lists");
+
+    /// <summary>Asks for a reconcile now (cameras or takeovers changed).</summary>
+    public void Changed() => _changed.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        OrphanRecorders.Kill(ListRoot, _logger);
+        await recovery.RunAsync(spaces.Paths, stoppingToken).ConfigureAwait(false);
+        Ready = true;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await ReconcileAsync().ConfigureAwait(false);
+                EnforceRetention();
+                await _changed.WaitAsync(ReconcileInterval, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the recorders are stopped below.
+        }
+
+        foreach (var recorder in Recorders)
+        {
+            await recorder.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _changed.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ReconcileAsync()
+    {
+        var wanted = Wanted().ToDictionary(t => t.Key);
+        foreach (var (key, recorder) in Recorders.Select(r => (r.Target.Key, r)))
+        {
+            if (!wanted.TryGetValue(key, out var target) || target != recorder.Target)
+            {
+                lock (_gate)
+                {
+                    _recorders.Remove(key);
+                }
+
+                await recorder.DisposeAsync().ConfigureAwait(false);
+                LogStopped(_logger, key);
+            }
+        }
+
+        foreach (var target in wanted.Values)
+        {
+            lock (_gate)
+            {
+                if (_recorders.ContainsKey(target.Key))
+                {
+                    continue;
+                }
+
+                var listFolder = Path.Combine(ListRoot, target.Owner, target.Camera.Id);
+                var recorder = new CameraRecorder(target, listFolder, options.SegmentSeconds, tools, cataloguer,
+                    catalog.LastEnd(target.Owner, target.Camera.Id), time, loggers.CreateLogger<CameraRecorder>());
+                _recorders[target.Key] = recorder;
+                recorder.Start();
+            }
+
+            LogStarted(_logger, target.Key, target.Space);
+        }
+
+        ServiceProblem = Recorders.FirstOrDefault(r => r.CannotRun)?.Problem ?? OwnSpaceProblem();
+    }
+
+    private string? OwnSpaceProblem() =>
+        cameras.List(AgentRoutes.OwnRecordings).Any(c => c.Recording) && spaces.OwnSpace() is null
+            ? "no recording space is left for the server's own cameras"
+            : null;
+
+    private IEnumerable<RecordingTarget> Wanted()
+    {
+        var own = spaces.OwnSpace();
+        if (own is not null)
+        {
+            foreach (var camera in cameras.List(AgentRoutes.OwnRecordings).Where(c => c.Recording))
+            {
+                yield return new RecordingTarget(AgentRoutes.OwnRecordings, camera, own);
+            }
+        }
+
+        foreach (var takeover in takeovers.List())
+        {
+            foreach (var camera in cameras.List(takeover.Server))
+            {
+                yield return new RecordingTarget(takeover.Server, camera, takeover.Space);
+            }
+        }
+    }
+
+    /// <summary>Deletes own recordings older than their camera's retention; failover recordings wait for restore.</summary>
+    private void EnforceRetention()
+    {
+        var now = time.GetUtcNow();
+        if (now - _lastRetention < RetentionInterval)
+        {
+            return;
+        }
+
+        _lastRetention = now;
+        foreach (var camera in cameras.List(AgentRoutes.OwnRecordings).Where(c => c.RetentionHours > 0))
+        {
+            foreach (var entry in catalog.List(AgentRoutes.OwnRecordings, camera.Id, null, now - TimeSpan.FromHours(camera.RetentionHours)))
+            {
+                if (entry.End < now - TimeSpan.FromHours(camera.RetentionHours))
+                {
+                    File.Delete(entry.FullPath);
+                    catalog.Remove(entry.Id);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Recording {Camera} into {Space}")]
+    private static partial void LogStarted(ILogger logger, string camera, string space);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Stopped recording {Camera}")]
+    private static partial void LogStopped(ILogger logger, string camera);
+}

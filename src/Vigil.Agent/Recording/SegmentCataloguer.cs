@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+using Vigil.Media;
+
+namespace Vigil.Agent.Recording;
+
+/// <summary>
+/// Puts a finished segment or snapshot into the catalog: size, SHA-256, and its wall-clock span. A
+/// segment ends when its last packet was written (flushed packet by packet, so its modification time)
+/// and starts its duration earlier.
+/// </summary>
+public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools)
+{
+    /// <summary>Catalogs <paramref name="fullPath"/>; null (and an empty file deleted) when it holds no video.</summary>
+    public async Task<CatalogEntry?> AddVideoAsync(
+        string owner, string camera, string space, string fullPath, double? durationSeconds, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(fullPath);
+        if (!file.Exists)
+        {
+            return null;
+        }
+
+        if (file.Length < Media.TsPacket.Size)
+        {
+            file.Delete();
+            return null;
+        }
+
+        var duration = durationSeconds ?? (await MediaProbe.TimingAsync(tools, fullPath, cancellationToken).ConfigureAwait(false))?.DurationSeconds;
+        if (duration is null)
+        {
+            return null;
+        }
+
+        var end = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+        return await AddAsync(owner, camera, RecordingKind.Video, space, file, end - TimeSpan.FromSeconds(duration.Value), end, cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    public Task<CatalogEntry> AddSnapshotAsync(string owner, string camera, string space, string fullPath, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(fullPath);
+        var at = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+        return AddAsync(owner, camera, RecordingKind.Snapshot, space, file, at, at, cancellationToken);
+    }
+
+    private async Task<CatalogEntry> AddAsync(
+        string owner, string camera, RecordingKind kind, string space, FileInfo file, DateTimeOffset start, DateTimeOffset end,
+        CancellationToken cancellationToken)
+    {
+        string sha;
+        var stream = file.OpenRead();
+        await using (stream.ConfigureAwait(false))
+        {
+            sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+
+        var relative = Path.GetRelativePath(space, file.FullName);
+        return catalog.Add(new CatalogEntry(0, owner, camera, kind, start, end, file.Length, sha, space, relative));
+    }
+}

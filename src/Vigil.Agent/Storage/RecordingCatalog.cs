@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Agent.Storage;
+
+/// <summary>A catalogued file and where it lies: <see cref="Space"/> plus <see cref="RelativePath"/>.</summary>
+public sealed record CatalogEntry(
+    long Id, string Owner, string Camera, RecordingKind Kind, DateTimeOffset Start, DateTimeOffset End, long Bytes, string Sha256,
+    string Space, string RelativePath)
+{
+    public string FullPath => Path.Combine(Space, RelativePath);
+
+    public Contracts.Agent.Recording ToContract() => new(Id, Owner, Camera, Kind, Start, End, Bytes, Sha256, Path.GetFileName(RelativePath));
+}
+
+/// <summary>The catalog of every segment and snapshot on this agent.</summary>
+public sealed class RecordingCatalog(AgentDatabase database)
+{
+    private const string Columns = "id, owner, camera, kind, start_ms, end_ms, bytes, sha256, space, relative_path";
+
+    /// <summary>Adds an entry unless the same file is catalogued already; returns the entry as stored.</summary>
+    public CatalogEntry Add(CatalogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var connection = database.Open();
+        connection.Execute(
+            """
+            INSERT OR IGNORE INTO recordings(owner, camera, kind, start_ms, end_ms, bytes, sha256, space, relative_path)
+            VALUES($owner, $camera, $kind, $start, $end, $bytes, $sha, $space, $path)
+            """,
+            ("$owner", entry.Owner), ("$camera", entry.Camera), ("$kind", entry.Kind.ToString()),
+            ("$start", entry.Start.ToUnixTimeMilliseconds()), ("$end", entry.End.ToUnixTimeMilliseconds()),
+            ("$bytes", entry.Bytes), ("$sha", entry.Sha256), ("$space", entry.Space), ("$path", entry.RelativePath));
+        return connection.Query($"SELECT {Columns} FROM recordings WHERE space = $space AND relative_path = $path", Read,
+            ("$space", entry.Space), ("$path", entry.RelativePath)).Single();
+    }
+
+    public bool Contains(string space, string relativePath)
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT 1 FROM recordings WHERE space = $space AND relative_path = $path", r => true,
+            ("$space", space), ("$path", relativePath)).Count > 0;
+    }
+
+    public CatalogEntry? Find(long id)
+    {
+        using var connection = database.Open();
+        return connection.Query($"SELECT {Columns} FROM recordings WHERE id = $id", Read, ("$id", id)).FirstOrDefault();
+    }
+
+    /// <summary>Entries by owner and camera that overlap [from, to), oldest first.</summary>
+    public IReadOnlyList<CatalogEntry> List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        using var connection = database.Open();
+        return connection.Query(
+            $"""
+            SELECT {Columns} FROM recordings
+            WHERE ($owner IS NULL OR owner = $owner) AND ($camera IS NULL OR camera = $camera)
+              AND ($from IS NULL OR end_ms > $from) AND ($to IS NULL OR start_ms < $to)
+            ORDER BY start_ms, id
+            """,
+            Read, ("$owner", owner), ("$camera", camera), ("$from", from?.ToUnixTimeMilliseconds()), ("$to", to?.ToUnixTimeMilliseconds()));
+    }
+
+    /// <summary>The end of the newest segment of a camera, if any.</summary>
+    public DateTimeOffset? LastEnd(string owner, string camera)
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT MAX(end_ms) FROM recordings WHERE owner = $owner AND camera = $camera AND kind = 'Video'",
+            r => r.IsDBNull(0) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)),
+            ("$owner", owner), ("$camera", camera)).Single();
+    }
+
+    public void Remove(long id)
+    {
+        using var connection = database.Open();
+        connection.Execute("DELETE FROM recordings WHERE id = $id", ("$id", id));
+    }
+
+    public bool AnyIn(string space)
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT 1 FROM recordings WHERE space = $space LIMIT 1", r => true, ("$space", space)).Count > 0;
+    }
+
+    private static CatalogEntry Read(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<RecordingKind>(r.GetString(3)),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)),
+        r.GetInt64(6), r.GetString(7), r.GetString(8), r.GetString(9));
+}

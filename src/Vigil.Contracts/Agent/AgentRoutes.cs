@@ -1,0 +1,44 @@
+namespace Vigil.Contracts.Agent;
+
+/// <summary>The agent API, version 1. Everything but <see cref="Live"/> needs a credential.</summary>
+public static class AgentRoutes
+{
+    public const string Prefix = "/api/v1";
+
+    /// <summary>GET: answers 200 while the agent process runs. No authentication: the CMS probes it every second.</summary>
+    public const string Live = Prefix + "/live";
+
+    /// <summary>POST <see cref="PairingRequest"/>: trades the agent's admin password for a credential.</summary>
+    public const string Pairing = Prefix + "/pairing";
+
+    /// <summary>GET <see cref="AgentInfo"/>.</summary>
+    public const string Info = Prefix + "/info";
+
+    /// <summary>GET <see cref="AgentHealth"/>.</summary>
+    public const string Health = Prefix + "/health";
+
+    /// <summary>GET, POST <see cref="CameraConfig"/>; PUT and DELETE <c>/cameras/{id}</c>.</summary>
+    public const string Cameras = Prefix + "/cameras";
+
+    /// <summary>GET the takeovers; PUT <c>/takeovers/{server}</c> <see cref="TakeoverRequest"/>; DELETE <c>/takeovers/{server}?epoch=</c>.</summary>
+    public const string Takeovers = Prefix + "/takeovers";
+
+    /// <summary>GET <see cref="RecordingList"/> (filters: owner, camera, from, to); GET <c>/recordings/{id}/content</c> with ranges.</summary>
+    public const string Recordings = Prefix + "/recordings";
+
+    /// <summary>POST <c>/snapshots/{owner}/{camera}</c>: takes a still image now.</summary>
+    public const string Snapshots = Prefix + "/snapshots";
+
+    /// <summary>The owner of a recording of the agent's own cameras; failover recordings are owned by the protected server's key.</summary>
+    public const string OwnRecordings = "own";
+
+    public static string Camera(string id) => $"{Cameras}/{Uri.EscapeDataString(id)}";
+
+    public static string Takeover(string server) => $"{Takeovers}/{Uri.EscapeDataString(server)}";
+
+    public static string TakeoverRecordings(string server) => $"{Takeover(server)}/recordings";
+
+    public static string RecordingContent(long id) => $"{Recordings}/{id}/content";
+
+    public static string Snapshot(string owner, string camera) => $"{Snapshots}/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(camera)}";
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Vigil.Hosting;
+
+/// <summary>
+/// RFC 9457 problem responses that name the broken rule: <c>type</c> is <c>urn:vigil:problem:{rule}</c>
+/// and the <c>rule</c> extension carries the rule code alone, for scripts.
+/// </summary>
+public static class Problems
+{
+    public static IResult Refuse(string rule, string detail, int status = StatusCodes.Status400BadRequest) =>
+        Results.Problem(
+            detail: detail,
+            statusCode: status,
+            title: Title(status),
+            type: $"urn:vigil:problem:{rule}",
+            extensions: new Dictionary<string, object?> { ["rule"] = rule });
+
+    public static IResult NotFound(string rule, string detail) => Refuse(rule, detail, StatusCodes.Status404NotFound);
+
+    public static IResult Conflict(string rule, string detail) => Refuse(rule, detail, StatusCodes.Status409Conflict);
+
+    private static string Title(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "The request breaks a rule",
+        StatusCodes.Status401Unauthorized => "Authentication failed",
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status409Conflict => "Not possible in the current state",
+        StatusCodes.Status507InsufficientStorage => "Not enough storage",
+        _ => "Refused",
+    };
+}

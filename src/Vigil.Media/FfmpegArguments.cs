@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace Vigil.Media;
+
+/// <summary>The ffmpeg command lines Vigil runs, built in one place so they can be read and tested.</summary>
+public static class FfmpegArguments
+{
+    /// <summary>How long a stream may stay silent before ffmpeg gives up on it (and the recorder restarts it).</summary>
+    public static TimeSpan ReadTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    private static readonly string[] Quiet = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
+
+    /// <summary>
+    /// Records <paramref name="url"/> without re-encoding into MPEG-TS segments cut at the first keyframe
+    /// after each multiple of <paramref name="segmentSeconds"/> of the clock, named <c>{prefix}-000000.ts</c>, …
+    /// in <paramref name="directory"/>, listing each finished segment in the CSV <paramref name="segmentList"/>
+    /// as it closes. The camera's own timestamps are kept (<c>-copyts</c>), so recordings of one camera by two
+    /// servers share one timeline. Every packet is flushed to disk as it arrives: MPEG-TS needs no trailer,
+    /// so a segment cut by SIGKILL stays playable up to its last packet.
+    /// </summary>
+    public static IReadOnlyList<string> Record(string url, int segmentSeconds, string directory, string prefix, string segmentList) =>
+    [
+        .. Quiet, .. Input(url),
+        "-map", "0:v", "-map", "0:a?", "-c", "copy", "-copyts", "-muxdelay", "0", "-muxpreload", "0",
+        "-f", "segment",
+        "-segment_time", segmentSeconds.ToString(CultureInfo.InvariantCulture),
+        "-segment_atclocktime", "1",
+        "-segment_format", "mpegts",
+        "-segment_format_options", "flush_packets=1",
+        "-segment_list", segmentList,
+        "-segment_list_type", "csv",
+        "-segment_list_flags", "+live",
+        Path.Combine(directory, $"{prefix}-%06d.ts"),
+    ];
+
+    /// <summary>Grabs one frame of <paramref name="url"/> as a JPEG.</summary>
+    public static IReadOnlyList<string> Snapshot(string url, string output) =>
+        [.. Quiet, .. Input(url), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", "-y", output];
+
+    /// <summary>
+    /// Reading a camera: give up after <see cref="ReadTimeout"/> of silence (the recorder restarts ffmpeg
+    /// itself; ffmpeg's own reconnect options wait far longer on a dark camera), and probe only a little of
+    /// the stream so recording starts within a fraction of a second.
+    /// </summary>
+    private static string[] Input(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var timeout = ((long)ReadTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
+        string[] transport = url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
+            ? ["-rtsp_transport", "tcp", "-timeout", timeout]
+            : ["-rw_timeout", timeout];
+        return [.. transport, "-analyzeduration", "500000", "-probesize", "32768", "-i", url];
+    }
+
+    /// <summary>
+    /// A live synthetic camera: 320×240 at 10 fps, H.264 with a keyframe every second, MPEG-TS on standard
+    /// output, each frame showing the camera number and the UTC time of day. A frame's timestamp is the
+    /// wall-clock time it was made, in seconds since <paramref name="epoch"/> (the simulator's start day, so
+    /// timestamps stay far from MPEG-TS's 26.5-hour wrap): the camera time of every recorded frame can be
+    /// read back from the segment files.
+    /// </summary>
+    public static IReadOnlyList<string> SimulatedCamera(int number, DateTimeOffset epoch)
+    {
+        var label = $"CAM {number.ToString(CultureInfo.InvariantCulture)}";
+        var epochSeconds = epoch.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        return
+        [
+            .. Quiet,
+            "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10",
+            "-vf", $"settb=AVTB,setpts='(RTCTIME/1000000-{epochSeconds})/TB',drawtext=text='{label} %{{pts\\:hms}}':fontsize=18:fontcolor=white:box=1:boxcolor=black@0.6:x=6:y=6",
+            "-fps_mode", "passthrough", "-enc_time_base", "1/1000",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+            "-g", "10", "-keyint_min", "10", "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-threads", "1",
+            "-muxdelay", "0", "-muxpreload", "0",
+            "-f", "mpegts", "pipe:1",
+        ];
+    }
+
+    /// <summary>ffprobe: the first timestamp and the duration, in seconds, of a media file ("start,duration").</summary>
+    public static IReadOnlyList<string> ProbeTiming(string file) =>
+        ["-v", "error", "-show_entries", "format=start_time,duration", "-of", "csv=p=0", file];
+}

@@ -1,0 +1,62 @@
+using Vigil.Agent.Tests.Support;
+using Vigil.Contracts.Agent;
+using Vigil.Media;
+using Vigil.Testing;
+
+namespace Vigil.Agent.Tests.Recording;
+
+/// <summary>SIGKILL, then start again on the same data: nothing recorded is lost or recorded twice.</summary>
+public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+{
+    [Fact]
+    public async Task After_a_power_cut_the_segment_being_written_is_playable_catalogued_and_recording_resumes()
+    {
+        await using var agent = await AgentUnderTest.StartAsync(["--camera", $"cam1={cameras.CameraUrl(1)}"]);
+        var before = await agent.SegmentsAsync("cam1", 2);
+        await Eventually.UntilAsync(() => CutCandidate(agent, before) is { Length: > 10_000 }, TimeSpan.FromSeconds(10), "a segment half written");
+
+        // A power cut: the agent and its ffmpeg die at once, mid-segment.
+        var cut = CutCandidate(agent, before)!;
+        await agent.Process.DisposeAsync();
+
+        var timing = await MediaProbe.TimingAsync(CameraTimeline.Tools, cut.FullName, CancellationToken.None);
+        timing.ShouldNotBeNull("the cut segment must still be readable");
+        timing.DurationSeconds.ShouldBeGreaterThan(0);
+
+        await agent.StartAsync();
+        await Eventually.UntilAsync(async () => (await agent.RecordingsAsync(camera: "cam1")).Any(r => r.FileName == cut.Name),
+            TimeSpan.FromSeconds(20), "the cut segment to be catalogued");
+        var resumed = await agent.SegmentsAsync("cam1", before.Count + 3);
+        resumed[^1].End.ShouldBeGreaterThan(before[^1].End.AddSeconds(2));
+        var decoded = await ProcessRunner.RunAsync(CameraTimeline.Tools.Ffmpeg, ["-v", "error", "-i", cut.FullName, "-f", "null", "-"],
+            TimeSpan.FromSeconds(30), CancellationToken.None);
+        decoded.Succeeded.ShouldBeTrue(decoded.StandardError);
+    }
+
+    [Fact]
+    public async Task An_agent_killed_alone_finds_its_orphaned_ffmpeg_and_never_records_a_camera_twice()
+    {
+        await using var agent = await AgentUnderTest.StartAsync(["--camera", $"cam2={cameras.CameraUrl(2)}"]);
+        await agent.SegmentsAsync("cam2", 1);
+        var orphan = ProcessSweep.Matching("ffmpeg", agent.DataDirectory).Single();
+
+        await agent.Process.KillAsync();
+        ProcessSweep.Matching("ffmpeg", agent.DataDirectory).ShouldContain(orphan, "ffmpeg outlives a SIGKILLed parent");
+        await agent.StartAsync();
+        await Eventually.UntilAsync(() => !ProcessSweep.Matching("ffmpeg", agent.DataDirectory).Contains(orphan), TimeSpan.FromSeconds(20),
+            "the orphaned ffmpeg to be killed");
+
+        var count = (await agent.RecordingsAsync(camera: "cam2")).Count;
+        await agent.SegmentsAsync("cam2", count + 2);
+        ProcessSweep.Matching("ffmpeg", agent.DataDirectory).Count.ShouldBe(1);
+        var health = await agent.HealthAsync();
+        health.Cameras.Single().State.ShouldBe(CameraState.Recording);
+    }
+
+    /// <summary>The newest segment file, once it is not one of the catalogued ones.</summary>
+    private static FileInfo? CutCandidate(AgentUnderTest agent, IReadOnlyList<Contracts.Agent.Recording> catalogued)
+    {
+        var newest = agent.SegmentFiles("cam1").Select(f => new FileInfo(f)).OrderBy(f => f.Name, StringComparer.Ordinal).LastOrDefault();
+        return newest is not null && catalogued.All(r => r.FileName != newest.Name) ? newest : null;
+    }
+}

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Vigil.Testing;
+
+/// <summary>
+/// A real <c>vigil</c> process started by a test: its output is kept for failure messages, its address is
+/// read from its "listening on" line, and it is always killed when the test is done with it.
+/// </summary>
+public sealed partial class VigilProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private VigilProcess(Process process, string description)
+    {
+        _process = process;
+        Description = description;
+        _process.OutputDataReceived += (_, e) => Take(e.Data);
+        _process.ErrorDataReceived += (_, e) => Take(e.Data);
+        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"{description} exited early:\n{Output}"));
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Description { get; }
+
+    public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Path of the vigil entry assembly, copied beside the test assembly by the project reference.</summary>
+    public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "vigil.dll");
+
+    /// <summary>Starts <c>vigil ARGS</c> and waits until it listens.</summary>
+    public static async Task<VigilProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(EntryAssembly);
+        var list = arguments.ToList();
+        foreach (var argument in list)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.Start();
+        var vigil = new VigilProcess(process, $"vigil {string.Join(' ', list.Take(1))}");
+        try
+        {
+            vigil.BaseUrl = await vigil._listening.Task.WaitAsync(StartDeadline).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await vigil.DisposeAsync().ConfigureAwait(false);
+            throw new TimeoutException($"{vigil.Description} did not listen within {StartDeadline.TotalSeconds} s:\n{vigil.Output}");
+        }
+
+        return vigil;
+    }
+
+    /// <summary>Whether any output line so far matches <paramref name="pattern"/>; returns its first group.</summary>
+    public string? Find(string pattern) =>
+        _output.Select(line => Regex.Match(line, pattern)).FirstOrDefault(m => m.Success) is { } match
+            ? (match.Groups.Count > 1 ? match.Groups[1].Value : match.Value)
+            : null;
+
+    /// <summary>SIGKILL: the process dies at once, mid-write, as in a power cut.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: false);
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already reaped.
+        }
+
+        _process.Dispose();
+    }
+
+    private void Take(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+        }
+    }
+
+    [GeneratedRegex(@"^vigil \w+ listening on (\S+)")]
+    private static partial Regex ListeningLine();
+}
