@@ -62,6 +62,7 @@ public static class AgentHost
         builder.Services.AddSingleton(s => new RecordingSpaces(options.EffectiveSpaces, s.GetRequiredService<RecordingCatalog>(), s.GetRequiredService<TakeoverStore>()));
         builder.Services.AddSingleton<SegmentCataloguer>();
         builder.Services.AddSingleton<CatalogRecovery>();
+        builder.Services.AddSingleton<RetentionEnforcer>();
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));

@@ -20,6 +20,7 @@ public sealed partial class RecorderSupervisor(
     RecordingCatalog catalog,
     SegmentCataloguer cataloguer,
     CatalogRecovery recovery,
+    RetentionEnforcer retention,
     MediaTools tools,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
@@ -149,26 +150,13 @@ public sealed partial class RecorderSupervisor(
         }
     }
 
-    /// <summary>Deletes own recordings older than their camera's retention; failover recordings wait for restore.</summary>
     private void EnforceRetention()
     {
         var now = time.GetUtcNow();
-        if (now - _lastRetention < RetentionInterval)
+        if (now - _lastRetention >= RetentionInterval)
         {
-            return;
-        }
-
-        _lastRetention = now;
-        foreach (var camera in cameras.List(AgentRoutes.OwnRecordings).Where(c => c.RetentionHours > 0))
-        {
-            foreach (var entry in catalog.List(AgentRoutes.OwnRecordings, camera.Id, null, now - TimeSpan.FromHours(camera.RetentionHours)))
-            {
-                if (entry.End < now - TimeSpan.FromHours(camera.RetentionHours))
-                {
-                    File.Delete(entry.FullPath);
-                    catalog.Remove(entry.Id);
-                }
-            }
+            _lastRetention = now;
+            retention.Enforce(now);
         }
     }
 

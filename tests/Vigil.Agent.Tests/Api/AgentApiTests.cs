@@ -140,6 +140,20 @@ public sealed class AgentApiTests(CameraSimulatorFixture cameras) : IClassFixtur
         bytes[..2].ShouldBe(new byte[] { 0xFF, 0xD8 }, "a JPEG starts with FFD8");
     }
 
+    [Fact]
+    public async Task A_missing_recording_space_is_reported_as_a_space_failure()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([], spaces: 2);
+        (await agent.HealthAsync()).Outcome.ShouldBe(HealthOutcome.Ok);
+
+        Directory.Delete(agent.Space(2), recursive: true);
+
+        var health = await agent.HealthAsync();
+        health.Outcome.ShouldBe(HealthOutcome.SpaceFailure);
+        health.Problem!.ShouldContain("missing");
+        health.Spaces.Single(s => s.Path == agent.Space(2)).Present.ShouldBeFalse();
+    }
+
     private static async Task<JsonElement> Problem(HttpResponseMessage response)
     {
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
