@@ -57,9 +57,9 @@ internal static class TakeoverEndpoints
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (StaleEpoch(settings, request.Epoch) is { } stale)
+            if (RefuseEpoch(settings, request.Epoch) is { } refused)
             {
-                return stale;
+                return refused;
             }
 
             var existing = takeovers.Find(server);
@@ -88,14 +88,9 @@ internal static class TakeoverEndpoints
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (epoch is null)
+            if (RefuseEpoch(settings, epoch) is { } refused)
             {
-                return Problems.Refuse("takeover.epoch-required", "Releasing a takeover needs the epoch of the command (?epoch=N).");
-            }
-
-            if (StaleEpoch(settings, epoch.Value) is { } stale)
-            {
-                return stale;
+                return refused;
             }
 
             if (takeovers.Find(server) is null)
@@ -124,14 +119,9 @@ internal static class TakeoverEndpoints
         await OneAtATime.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (epoch is null)
+            if (RefuseEpoch(settings, epoch) is { } refused)
             {
-                return Problems.Refuse("takeover.epoch-required", "Deleting failover recordings needs the epoch of the command (?epoch=N).");
-            }
-
-            if (StaleEpoch(settings, epoch.Value) is { } stale)
-            {
-                return stale;
+                return refused;
             }
 
             if (takeovers.Find(server) is not null)
@@ -163,8 +153,14 @@ internal static class TakeoverEndpoints
         }
     }
 
-    private static IResult? StaleEpoch(AgentSettings settings, long epoch)
+    /// <summary>Refuses a command without an epoch, or with one older than the highest already obeyed.</summary>
+    private static IResult? RefuseEpoch(AgentSettings settings, long? epoch)
     {
+        if (epoch is null)
+        {
+            return Problems.Refuse("takeover.epoch-required", "This command needs the epoch it was issued under (?epoch=N).");
+        }
+
         var highest = settings.GetLong(AgentSettings.HighestEpoch);
         return epoch < highest
             ? Problems.Conflict("takeover.stale-epoch", $"Epoch {epoch} is older than epoch {highest}, which this server has already obeyed.")
