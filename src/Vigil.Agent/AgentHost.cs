@@ -46,6 +46,9 @@ public static class AgentHost
 
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // Authentication brings data protection along; the agent issues no cookies, so its keys protect nothing.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
         builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
