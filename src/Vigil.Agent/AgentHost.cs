@@ -66,6 +66,7 @@ public static class AgentHost
         builder.Services.AddSingleton<SegmentCataloguer>();
         builder.Services.AddSingleton<CatalogRecovery>();
         builder.Services.AddSingleton<RetentionEnforcer>();
+        builder.Services.AddSingleton<EpochGate>();
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));

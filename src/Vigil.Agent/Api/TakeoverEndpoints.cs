@@ -11,13 +11,10 @@ namespace Vigil.Agent.Api;
 
 /// <summary>
 /// Recording for protected servers. Every command carries an epoch; one lower than the highest this
-/// agent has accepted is refused, so a delayed or replayed command never undoes a newer one. Commands are
-/// applied one at a time.
+/// agent has accepted is refused (<see cref="EpochGate"/>), so a delayed or replayed command never undoes a newer one.
 /// </summary>
 internal static class TakeoverEndpoints
 {
-    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
-
     public static void Map(RouteGroupBuilder secured)
     {
         secured.MapGet(AgentRoutes.Takeovers, (TakeoverStore takeovers, RecorderSupervisor recorders) =>
@@ -28,7 +25,7 @@ internal static class TakeoverEndpoints
     }
 
     private static async Task<IResult> TakeOverAsync(
-        string server, TakeoverRequest? request, AgentSettings settings, TakeoverStore takeovers, CameraStore cameras,
+        string server, TakeoverRequest? request, EpochGate gate, TakeoverStore takeovers, CameraStore cameras,
         RecordingSpaces spaces, RecorderSupervisor recorders, TimeProvider time)
     {
         if (!AgentValidation.IsIdentifier(server))
@@ -54,14 +51,8 @@ internal static class TakeoverEndpoints
             return Problems.Refuse("camera.duplicate-id", "The takeover lists a camera id twice.");
         }
 
-        await OneAtATime.WaitAsync().ConfigureAwait(false);
-        try
+        return await gate.RunAsync(request.Epoch, () =>
         {
-            if (RefuseEpoch(settings, request.Epoch) is { } refused)
-            {
-                return refused;
-            }
-
             var existing = takeovers.Find(server);
             var space = existing?.Space ?? spaces.ChooseEmptySpace();
             if (space is null)
@@ -70,60 +61,35 @@ internal static class TakeoverEndpoints
                     StatusCodes.Status507InsufficientStorage);
             }
 
-            settings.Set(AgentSettings.HighestEpoch, request.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            var takeover = new Takeover(server, request.ProtectedServerName, request.Epoch, space, existing?.Since ?? time.GetUtcNow());
-            takeovers.Put(takeover);
+            takeovers.Put(new Takeover(server, request.ProtectedServerName, request.Epoch, space, existing?.Since ?? time.GetUtcNow()));
             cameras.Replace(server, request.Cameras);
             recorders.Changed();
             return Results.Ok(Describe(takeovers.Find(server)!, recorders));
-        }
-        finally
-        {
-            OneAtATime.Release();
-        }
+        }).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> ReleaseAsync(string server, long? epoch, AgentSettings settings, TakeoverStore takeovers, RecorderSupervisor recorders)
-    {
-        await OneAtATime.WaitAsync().ConfigureAwait(false);
-        try
+    private static Task<IResult> ReleaseAsync(string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecorderSupervisor recorders) =>
+        gate.RunAsync(epoch, () =>
         {
-            if (RefuseEpoch(settings, epoch) is { } refused)
+            if (takeovers.Find(server) is not null)
             {
-                return refused;
+                takeovers.Remove(server);
+                recorders.Changed();
             }
 
-            if (takeovers.Find(server) is null)
-            {
-                return Results.NoContent();
-            }
-
-            takeovers.Remove(server);
-            recorders.Changed();
             return Results.NoContent();
-        }
-        finally
-        {
-            OneAtATime.Release();
-        }
-    }
+        });
 
     private static async Task<IResult> DeleteRecordingsAsync(
-        string server, long? epoch, AgentSettings settings, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces)
+        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces)
     {
         if (!AgentValidation.IsIdentifier(server))
         {
             return InvalidServer(server);
         }
 
-        await OneAtATime.WaitAsync().ConfigureAwait(false);
-        try
+        return await gate.RunAsync(epoch, () =>
         {
-            if (RefuseEpoch(settings, epoch) is { } refused)
-            {
-                return refused;
-            }
-
             if (takeovers.Find(server) is not null)
             {
                 return Problems.Conflict("takeover.still-recording", $"This server still records for '{server}'; release the takeover first.");
@@ -146,25 +112,7 @@ internal static class TakeoverEndpoints
             }
 
             return Results.Ok(new { deleted = entries.Count });
-        }
-        finally
-        {
-            OneAtATime.Release();
-        }
-    }
-
-    /// <summary>Refuses a command without an epoch, or with one older than the highest already obeyed.</summary>
-    private static IResult? RefuseEpoch(AgentSettings settings, long? epoch)
-    {
-        if (epoch is null)
-        {
-            return Problems.Refuse("takeover.epoch-required", "This command needs the epoch it was issued under (?epoch=N).");
-        }
-
-        var highest = settings.GetLong(AgentSettings.HighestEpoch);
-        return epoch < highest
-            ? Problems.Conflict("takeover.stale-epoch", $"Epoch {epoch} is older than epoch {highest}, which this server has already obeyed.")
-            : null;
+        }).ConfigureAwait(false);
     }
 
     private static IResult InvalidServer(string server) =>

@@ -46,6 +46,9 @@ public sealed class TakeoverTests(CameraSimulatorFixture cameras) : IClassFixtur
         stale.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         (await stale.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("takeover.stale-epoch");
         staleRelease.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        var noEpoch = await standby.Http.DeleteAsync(AgentRoutes.Takeover("server-1").TrimStart('/'));
+        noEpoch.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await noEpoch.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("takeover.epoch-required");
         var takeovers = (await standby.GetAsync<List<TakeoverStatus>>(AgentRoutes.Takeovers))!;
         takeovers.Single().Server.ShouldBe("server-1");
         (await standby.Http.PutAsJsonAsync(AgentRoutes.Takeover("server-1").TrimStart('/'), Request(7, 1), ContractJson.Options))

@@ -1,0 +1,48 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Vigil.Agent.Storage;
+using Vigil.Hosting;
+
+namespace Vigil.Agent.Api;
+
+/// <summary>
+/// Applies takeover commands one at a time, each only if its epoch is not older than the highest this
+/// agent has obeyed (which it then becomes), so a check and the change it guards never interleave.
+/// </summary>
+public sealed class EpochGate(AgentSettings settings) : IDisposable
+{
+    private readonly SemaphoreSlim _one = new(1, 1);
+
+    public async Task<IResult> RunAsync(long? epoch, Func<IResult> command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (epoch is null)
+        {
+            return Problems.Refuse("takeover.epoch-required", "This command needs the epoch it was issued under (?epoch=N).");
+        }
+
+        await _one.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            var highest = settings.GetLong(AgentSettings.HighestEpoch);
+            if (epoch < highest)
+            {
+                return Problems.Conflict("takeover.stale-epoch", $"Epoch {epoch} is older than epoch {highest}, which this server has already obeyed.");
+            }
+
+            var result = command();
+            if (epoch > highest && result is IStatusCodeHttpResult { StatusCode: < 300 })
+            {
+                settings.Set(AgentSettings.HighestEpoch, epoch.Value.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return result;
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    public void Dispose() => _one.Dispose();
+}
