@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -73,6 +75,17 @@ public static class AgentHost
         builder.Services.AddAuthentication(AgentAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();
+        builder.Services.AddRateLimiter(limits =>
+        {
+            // Guessing the admin password through pairing gets ten tries a minute.
+            limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limits.AddFixedWindowLimiter(StatusEndpoints.PairingLimit, window =>
+            {
+                window.PermitLimit = 10;
+                window.Window = TimeSpan.FromMinutes(1);
+                window.QueueLimit = 0;
+            });
+        });
 
         var app = builder.Build();
         AddCamerasFromCommandLine(options, app.Services.GetRequiredService<CameraStore>());
@@ -80,6 +93,7 @@ public static class AgentHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         var secured = app.MapGroup(string.Empty).RequireAuthorization();
         StatusEndpoints.Map(app, secured);
         CameraEndpoints.Map(secured);

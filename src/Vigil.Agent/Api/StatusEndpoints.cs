@@ -13,10 +13,12 @@ namespace Vigil.Agent.Api;
 /// <summary>Liveness, pairing, info and health.</summary>
 internal static class StatusEndpoints
 {
+    public const string PairingLimit = "pairing";
+
     public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder secured)
     {
         app.MapGet(AgentRoutes.Live, () => Results.Ok(new { status = "live" }));
-        app.MapPost(AgentRoutes.Pairing, Pair);
+        app.MapPost(AgentRoutes.Pairing, Pair).RequireRateLimiting(PairingLimit);
         secured.MapGet(AgentRoutes.Info, Info);
         secured.MapGet(AgentRoutes.Health, Health);
     }

@@ -52,6 +52,23 @@ public sealed class AgentApiTests(CameraSimulatorFixture cameras) : IClassFixtur
         info.Version.ShouldBe(VigilVersion.Current.ToString());
     }
 
+    [Fact]
+    public async Task Guessing_the_admin_password_through_pairing_is_cut_off_after_ten_tries_a_minute()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        using var guesser = new HttpClient { BaseAddress = agent.Process.BaseUrl };
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 11; i++)
+        {
+            using var response = await guesser.PostAsJsonAsync(AgentRoutes.Pairing.TrimStart('/'), new PairingRequest($"guess{i}", "cms"), ContractJson.Options);
+            statuses.Add(response.StatusCode);
+        }
+
+        statuses.Take(10).ShouldAllBe(s => s == HttpStatusCode.Unauthorized);
+        statuses[10].ShouldBe(HttpStatusCode.TooManyRequests);
+    }
+
     [Theory]
     [InlineData("""{"id":"cam 1","name":"x","streamUrl":"rtsp://10.0.0.1/s"}""", "camera.invalid-id")]
     [InlineData("""{"id":"own","name":"x","streamUrl":"rtsp://10.0.0.1/s"}""", "camera.invalid-id")]
