@@ -4,8 +4,10 @@ using Vigil.Agent.Storage;
 namespace Vigil.Agent.Recording;
 
 /// <summary>
-/// At start, before recording resumes: catalogs every segment and snapshot in the spaces that the
-/// catalog does not know, such as the segment being written when the agent was killed.
+/// At start, before recording resumes: catalogs the segments and snapshots in the spaces that the
+/// catalog does not know, such as the segment being written when the agent was killed. Only each
+/// camera's two newest day folders (and its snapshots) are read: a crash leaves its traces there, and a
+/// space may hold millions of older segments.
 /// </summary>
 public sealed partial class CatalogRecovery(RecordingCatalog catalog, SegmentCataloguer cataloguer, ILogger<CatalogRecovery> logger)
 {
@@ -15,7 +17,7 @@ public sealed partial class CatalogRecovery(RecordingCatalog catalog, SegmentCat
         var found = 0;
         foreach (var space in spaces.Where(Directory.Exists))
         {
-            foreach (var file in Directory.EnumerateFiles(space, "*.*", SearchOption.AllDirectories))
+            foreach (var file in RecentFiles(space))
             {
                 var relative = Path.GetRelativePath(space, file);
                 var video = file.EndsWith(".ts", StringComparison.Ordinal);
@@ -38,6 +40,21 @@ public sealed partial class CatalogRecovery(RecordingCatalog catalog, SegmentCat
 
         return found;
     }
+
+    private static IEnumerable<string> RecentFiles(string space)
+    {
+        var own = Path.Combine(space, Contracts.Agent.AgentRoutes.OwnRecordings);
+        var failover = Path.Combine(space, "failover");
+        var cameraFolders = Subfolders(own).Concat(Subfolders(failover).SelectMany(Subfolders));
+        return cameraFolders
+            .SelectMany(camera => Subfolders(camera).Where(d => Path.GetFileName(d) != "snapshots").Order(StringComparer.Ordinal).TakeLast(2)
+                .Append(Path.Combine(camera, "snapshots")))
+            .Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateFiles);
+    }
+
+    private static IEnumerable<string> Subfolders(string folder) =>
+        Directory.Exists(folder) ? Directory.EnumerateDirectories(folder) : [];
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Catalogued {Path} ({Bytes} bytes), found in a space after a restart")]
     private static partial void LogRecovered(ILogger logger, string path, long bytes);
