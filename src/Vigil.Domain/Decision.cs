@@ -12,6 +12,4 @@ public readonly record struct Decision
     public bool IsAllowed => Refusal is null;
 
     public static Decision Refuse(string rule, string message) => new(new Refusal(rule, message));
-
-    public static Decision Refuse(Refusal refusal) => new(refusal);
 }

@@ -26,7 +26,6 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
-    private Process? _ffmpeg;
 
     public CameraRecorder(
         RecordingTarget target, string listFolder, int segmentSeconds, MediaTools tools, SegmentCataloguer cataloguer,
@@ -54,9 +53,6 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
     /// <summary>ffmpeg itself cannot be run: the recorder, not the camera, is broken.</summary>
     public bool CannotRun { get; private set; }
-
-    /// <summary>The id of the running ffmpeg, if one runs (tests kill it to prove it comes back).</summary>
-    public int? ProcessId => _ffmpeg is { HasExited: false } p ? p.Id : null;
 
     public CameraHealth Health => new(Target.Owner, Target.Camera.Id, State, LastSegmentEnd, Restarts, Problem);
 
@@ -118,11 +114,12 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         var folder = Path.Combine(Target.Space, Target.RelativeFolder, now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var list = new SegmentList(Path.Combine(_listFolder, $"{now:yyyyMMdd}-{prefix}.csv"));
         var catalogued = new HashSet<string>(StringComparer.Ordinal);
+        Process ffmpeg;
         try
         {
             Directory.CreateDirectory(folder);
             Directory.CreateDirectory(_listFolder);
-            _ffmpeg = ChildProcess.Start(_tools.Ffmpeg, FfmpegArguments.Record(Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path));
+            ffmpeg = ChildProcess.Start(_tools.Ffmpeg, FfmpegArguments.Record(Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path));
             CannotRun = false;
         }
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -132,11 +129,11 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             return 0;
         }
 
-        var errors = _ffmpeg.StandardError.ReadToEndAsync(CancellationToken.None);
-        var output = _ffmpeg.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        using (_ffmpeg)
+        var errors = ffmpeg.StandardError.ReadToEndAsync(CancellationToken.None);
+        var output = ffmpeg.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        using (ffmpeg)
         {
-            var exited = _ffmpeg.WaitForExitAsync(stopping);
+            var exited = ffmpeg.WaitForExitAsync(stopping);
             while (!exited.IsCompleted)
             {
                 await Task.WhenAny(exited, Task.Delay(PollInterval, _time, stopping)).ConfigureAwait(false);
@@ -145,7 +142,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
             if (stopping.IsCancellationRequested)
             {
-                await ProcessSignals.StopAsync(_ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
+                await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
             }
 
             await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
@@ -155,7 +152,6 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             Problem = stderr.Length == 0 ? "the stream ended" : LastLine(stderr);
         }
 
-        _ffmpeg = null;
         File.Delete(list.Path);
         return catalogued.Count;
     }
