@@ -5,5 +5,6 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
 {
     AgentCommand.Create(),
     CamSimCommand.Create(),
+    CmsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -8,13 +8,11 @@ namespace Vigil.Hosting;
 /// </summary>
 public static class Problems
 {
-    public static IResult Refuse(string rule, string detail, int status = StatusCodes.Status400BadRequest) =>
-        Results.Problem(
-            detail: detail,
-            statusCode: status,
-            title: Title(status),
-            type: $"urn:vigil:problem:{rule}",
-            extensions: new Dictionary<string, object?> { ["rule"] = rule });
+    public static IResult Refuse(string rule, string detail, int status = StatusCodes.Status400BadRequest, IEnumerable<KeyValuePair<string, object?>>? extensions = null)
+    {
+        var members = new Dictionary<string, object?>(extensions ?? []) { ["rule"] = rule };
+        return Results.Problem(detail: detail, statusCode: status, title: Title(status), type: $"urn:vigil:problem:{rule}", extensions: members);
+    }
 
     public static IResult NotFound(string rule, string detail) => Refuse(rule, detail, StatusCodes.Status404NotFound);
 
@@ -24,8 +22,11 @@ public static class Problems
     {
         StatusCodes.Status400BadRequest => "The request breaks a rule",
         StatusCodes.Status401Unauthorized => "Authentication failed",
+        StatusCodes.Status403Forbidden => "Confirmation required",
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Not possible in the current state",
+        StatusCodes.Status413PayloadTooLarge => "Request too large",
+        StatusCodes.Status502BadGateway => "The agent could not be used",
         StatusCodes.Status507InsufficientStorage => "Not enough storage",
         _ => "Refused",
     };

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Vigil.Cms;
+
+namespace Vigil.Cli.Commands;
+
+internal static class CmsCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Data directory: the SQLite database, the key ring that encrypts agent credentials, the TLS certificate", Required = true };
+        var urls = new Option<string[]>("--urls") { Description = "Where to listen; an https:// URL serves TLS with a self-signed certificate", Required = true };
+        var database = new Option<string?>("--database") { Description = "A PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…); default: SQLite in the data directory" };
+        var name = new Option<string?>("--name") { Description = "How this CMS introduces itself to agents (default: the host name)" };
+        var command = new Command("cms", "Run the central management server: inventory, settings, users, health monitor, REST API")
+        {
+            data, urls, database, name,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new CmsOptions(
+                Path.GetFullPath(result.GetValue(data)!),
+                result.GetValue(urls)!,
+                string.IsNullOrWhiteSpace(result.GetValue(database)) ? null : result.GetValue(database),
+                result.GetValue(name) ?? Environment.MachineName);
+            await using var app = await CmsHost.BuildAsync(options, Console.Out, cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Vigil.Cms.Agents;
+
+/// <summary>Why a call to an agent failed, in words an operator can act on.</summary>
+public sealed class AgentCallException : Exception
+{
+    public AgentCallException(string rule, string message, Exception? innerException = null)
+        : base(message, innerException) => Rule = rule;
+
+    public AgentCallException()
+        : this("agent.unreachable", "The agent did not answer.")
+    {
+    }
+
+    public AgentCallException(string message)
+        : this("agent.unreachable", message)
+    {
+    }
+
+    public AgentCallException(string message, Exception innerException)
+        : this("agent.unreachable", message, innerException)
+    {
+    }
+
+    public string Rule { get; }
+
+    public static class Rules
+    {
+        public const string Unreachable = "agent.unreachable";
+        public const string WrongPassword = "agent.wrong-password";
+        public const string CredentialRejected = "agent.credential-rejected";
+        public const string CertificateChanged = "agent.certificate-changed";
+        public const string NotAnAgent = "agent.not-an-agent";
+        public const string Refused = "agent.refused";
+    }
+}

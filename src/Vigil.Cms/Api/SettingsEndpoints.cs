@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vigil.Cms.Inventory;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.Api;
+
+internal static class SettingsEndpoints
+{
+    public static void Map(RouteGroupBuilder secured)
+    {
+        secured.MapGet(CmsRoutes.Settings, (SettingsStore settings) => settings.View).WithSummary("The failover settings and inventory limits.");
+        secured.MapPut(CmsRoutes.Settings, (SettingsView view, SettingsStore settings, CancellationToken ct) => settings.SaveAsync(view, ct))
+            .WithSummary("Replaces the failover settings and limits; every broken rule is listed.");
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Cms.Agents;
+using Vigil.Cms.Api;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Hosting;
+
+namespace Vigil.Cms;
+
+/// <summary><c>vigil cms</c>: composes the CMS web host, applies migrations and creates first-start state.</summary>
+public static class CmsHost
+{
+    public static async Task<WebApplication> BuildAsync(CmsOptions options, TextWriter console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(console);
+        var time = TimeProvider.System;
+        Directory.CreateDirectory(options.DataDirectory);
+        await console.WriteLineAsync($"CMS state kept in {CmsDatabase.Describe(options.DataDirectory, options.Postgres)}").ConfigureAwait(false);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls([.. options.Urls]);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = CmsLimits.MaxRequestBodyBytes);
+        if (options.UsesHttps)
+        {
+            var certificate = SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
+            builder.WebHost.UseKestrelHttpsConfiguration();
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+            await console.WriteLineAsync($"TLS certificate SHA-256 fingerprint: {SelfSignedCertificate.Fingerprint(certificate)}").ConfigureAwait(false);
+        }
+
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        // The key ring is kept unencrypted on purpose: it is the data directory's key, readable by its owner only.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddDataProtection().SetApplicationName("vigil-cms")
+            .PersistKeysToFileSystem(KeyRing(options.DataDirectory));
+        builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<RefusalHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddDbContext<CmsDbContext>(o => CmsDatabase.Configure(o, options.DataDirectory, options.Postgres));
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<SecretProtector>();
+        builder.Services.AddSingleton<SettingsStore>();
+        builder.Services.AddSingleton<HealthBoard>();
+        builder.Services.AddSingleton<AgentClients>();
+        builder.Services.AddSingleton<InventoryLock>();
+        builder.Services.AddSingleton<FailoverActivity>();
+        builder.Services.AddScoped<Sessions>();
+        builder.Services.AddScoped<GroupService>();
+        builder.Services.AddScoped<ServerAdmission>();
+        builder.Services.AddScoped<ServerService>();
+        builder.Services.AddScoped<ServerViews>();
+        builder.Services.AddHostedService<AgentMonitor>();
+        builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
+        builder.Services.AddAuthentication(CmsAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, CmsAuthentication>(CmsAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddRateLimiter(limits =>
+        {
+            // Password guessing through sign-in or re-authentication gets 20 tries a minute per address.
+            limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limits.AddPolicy(AuthEndpoints.LoginLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
+        });
+
+        var app = builder.Build();
+        await InitialiseAsync(app.Services, time, console, cancellationToken).ConfigureAwait(false);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        var secured = app.MapGroup(string.Empty).RequireAuthorization();
+        AuthEndpoints.Map(app, secured);
+        GroupEndpoints.Map(secured);
+        ServerEndpoints.Map(secured);
+        SettingsEndpoints.Map(secured);
+        app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
+        return app;
+    }
+
+    private static DirectoryInfo KeyRing(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "keys");
+        return OperatingSystem.IsWindows()
+            ? Directory.CreateDirectory(path)
+            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static async Task InitialiseAsync(IServiceProvider services, TimeProvider time, TextWriter console, CancellationToken cancellationToken)
+    {
+        await CmsDatabase.MigrateAsync(services, cancellationToken).ConfigureAwait(false);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            await FirstAdmin.EnsureAsync(db, time, Environment.GetEnvironmentVariable, console, cancellationToken).ConfigureAwait(false);
+            await GroupService.EnsureDefaultAsync(db, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        await services.GetRequiredService<SettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Domain;
+using Vigil.Domain.Inventory;
+
+namespace Vigil.Cms.Inventory;
+
+/// <summary>Copies what an agent reports into the CMS's record of it, and reads it back.</summary>
+internal static class AgentInventory
+{
+    public static void Apply(ServerRow row, AgentInfo info, DateTimeOffset at)
+    {
+        row.AgentName = info.Name;
+        row.Model = info.Model;
+        row.AgentVersion = info.Version;
+        row.LicenseChannels = info.LicenseChannels;
+        row.SegmentSeconds = info.SegmentSeconds;
+        row.SpacesJson = JsonSerializer.Serialize(info.Spaces, ContractJson.Options);
+        row.CamerasJson = JsonSerializer.Serialize(info.Cameras, ContractJson.Options);
+        row.LastSyncedAt = at;
+    }
+
+    public static IReadOnlyList<SpaceInfo> Spaces(ServerRow row) =>
+        JsonSerializer.Deserialize<List<SpaceInfo>>(row.SpacesJson, ContractJson.Options) ?? [];
+
+    public static IReadOnlyList<CameraConfig> Cameras(ServerRow row) =>
+        JsonSerializer.Deserialize<List<CameraConfig>>(row.CamerasJson, ContractJson.Options) ?? [];
+
+    public static AgentReport Report(AgentInfo info) => new(
+        info.Model, info.Serial, ParseVersion(info.Version), info.LicenseChannels,
+        info.Spaces.Select(s => new RecordingSpace(s.Path, s.CapacityBytes, s.FreeBytes, s.IsEmpty)).ToList(),
+        info.Cameras.Count);
+
+    public static AgentReport Report(ServerRow row) => new(
+        row.Model, row.Serial, ParseVersion(row.AgentVersion), row.LicenseChannels,
+        Spaces(row).Select(s => new RecordingSpace(s.Path, s.CapacityBytes, s.FreeBytes, s.IsEmpty)).ToList(),
+        Cameras(row).Count);
+
+    public static ManagedServer ToDomain(ServerRow row) => new(
+        new ServerId(row.Id), row.Name, RoleOf(row), row.Enabled, row.GroupId is { } group ? new GroupId(group) : null, row.Priority, Report(row));
+
+    public static ServerRole RoleOf(ServerRow row) => row.Role == RoleName(ServerRoleName.Standby) ? ServerRole.Standby : ServerRole.Recording;
+
+    public static string RoleName(ServerRoleName role) => role == ServerRoleName.Standby ? "standby" : "recording";
+
+    public static ServerRoleName RoleNameOf(ServerRow row) => RoleOf(row) == ServerRole.Standby ? ServerRoleName.Standby : ServerRoleName.Recording;
+
+    public static FailoverGroup ToDomain(GroupRow row) => new(new GroupId(row.Id), row.Name, row.ProtectionEnabled, row.IsDefault);
+
+    /// <summary>An unreadable version counts as 0.0, the oldest there is, so eligibility refuses it.</summary>
+    private static Version ParseVersion(string text) => Version.TryParse(text, out var version) ? version : new Version(0, 0);
+}

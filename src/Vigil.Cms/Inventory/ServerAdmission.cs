@@ -1,0 +1,242 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Agents;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+using Vigil.Domain;
+using Vigil.Domain.Inventory;
+using Vigil.Domain.Naming;
+
+namespace Vigil.Cms.Inventory;
+
+/// <summary>
+/// Bringing agents under the CMS: test a connection, add one server, add a batch with a naming rule.
+/// An agent is reached with its admin password first, every rule is checked, and only then is it
+/// paired: a refused server never receives a credential, and a refused batch adds nothing.
+/// </summary>
+internal sealed class ServerAdmission(
+    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, SecretProtector secrets, CmsOptions options, TimeProvider time)
+{
+    public static class Rules
+    {
+        public const string AlreadyAdded = "server.already-added";
+        public const string DuplicateInBatch = "server.duplicate-in-batch";
+        public const string EmptyBatch = "server.batch-empty";
+        public const string BatchRefused = "server.batch-refused";
+    }
+
+    public async Task<TestConnectionResponse> TestAsync(TestConnectionRequest request, CancellationToken cancellationToken)
+    {
+        var contact = await AgentContact.ReachAsync(new ServerAddress(request.Host, request.Port, request.Https), request.Password, cancellationToken).ConfigureAwait(false);
+        var refusals = new List<Refusal>();
+        if (request.Role is { } role && request.GroupId is { } groupId)
+        {
+            var group = await FindGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
+            refusals.AddRange(await JoinRefusalsAsync(contact, role, group, 1, cancellationToken).ConfigureAwait(false));
+        }
+
+        var info = contact.Info;
+        return new TestConnectionResponse(info.Name, info.Model, info.Serial, info.Version, info.LicenseChannels, contact.Fingerprint,
+            info.Spaces, info.Cameras.Count, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList());
+    }
+
+    public async Task<int> AddAsync(AddServerRequest request, CancellationToken cancellationToken)
+    {
+        var contact = await AgentContact.ReachAsync(new ServerAddress(request.Host, request.Port, request.Https), request.Password, cancellationToken).ConfigureAwait(false);
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
+            var refusals = await JoinRefusalsAsync(contact, request.Role, group, 1, cancellationToken).ConfigureAwait(false);
+            if (refusals.Count > 0)
+            {
+                throw WithAll(refusals);
+            }
+
+            var name = ServerNames.Normalize(request.Name ?? contact.Info.Name);
+            RefusedException.ThrowIf(ServerNames.Validate(name, await NamesInUseAsync(cancellationToken).ConfigureAwait(false)));
+            var row = await PairAsync(contact, request.Password, name, request.Role, group, cancellationToken).ConfigureAwait(false);
+            return row.Id;
+        }
+    }
+
+    public async Task<BatchAddResponse> BatchAsync(BatchAddRequest request, CancellationToken cancellationToken)
+    {
+        var addresses = request.Servers ?? [];
+        if (addresses.Count == 0)
+        {
+            throw new RefusedException(Rules.EmptyBatch, "A batch needs at least one server.");
+        }
+
+        if (addresses.Count > settings.Limits.MaxServersPerGroup)
+        {
+            throw new RefusedException(GroupRules.Rules.ServerLimit,
+                $"A batch of {addresses.Count} servers cannot fit in a group of at most {settings.Limits.MaxServersPerGroup}.");
+        }
+
+        foreach (var address in addresses)
+        {
+            AgentContact.CheckAddress(address);
+        }
+
+        var reached = await Task.WhenAll(addresses.Select(a => TryReachAsync(a, request.Password, cancellationToken))).ConfigureAwait(false);
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
+            var names = BatchNaming.Propose(
+                (NamingRule)request.Naming,
+                request.Prefix,
+                reached.Select(r => new BatchMember(r.Contact?.Info.Name ?? string.Empty, r.Contact?.Info.Model ?? string.Empty)).ToList(),
+                await NamesInUseAsync(cancellationToken).ConfigureAwait(false));
+            var members = new List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)>();
+            var inGroup = await db.Servers.CountAsync(s => s.GroupId == group.Id, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < reached.Length; i++)
+            {
+                var (contact, unreachable) = reached[i];
+                var refusals = new List<Refusal>();
+                if (unreachable is not null)
+                {
+                    refusals.Add(unreachable);
+                }
+                else
+                {
+                    refusals.AddRange(await JoinRefusalsAsync(contact!, request.Role, group, i + 1, cancellationToken).ConfigureAwait(false));
+                    if (reached.Take(i).Any(r => r.Contact?.Info.Serial == contact!.Info.Serial))
+                    {
+                        refusals.Add(new Refusal(Rules.DuplicateInBatch, $"{addresses[i]} is the same agent as an earlier member of this batch."));
+                    }
+                }
+
+                if (names.Names[i].Refusal is { } naming && unreachable is null)
+                {
+                    refusals.Add(naming);
+                }
+
+                members.Add((addresses[i], contact, unreachable is null ? names.Names[i].Name : null, refusals));
+            }
+
+            var refused = members.Any(m => m.Refusals.Count > 0);
+            if (request.Preview || refused)
+            {
+                var response = new BatchAddResponse(false, members.Select(m => Result(m.Address, m.Name, null, m.Refusals)).ToList());
+                if (!refused)
+                {
+                    return response;
+                }
+
+                var first = members.SelectMany(m => m.Refusals).First();
+                var problem = new RefusedException(Rules.BatchRefused,
+                    $"Nothing was added: {members.Count(m => m.Refusals.Count > 0)} of {members.Count} servers cannot join '{group.Name}' ({first.Message})");
+                problem.Extensions["members"] = response.Members;
+                throw problem;
+            }
+
+            var added = new List<BatchMemberResult>();
+            foreach (var member in members)
+            {
+                var row = await PairAsync(member.Contact!, request.Password, member.Name!, request.Role, group, cancellationToken).ConfigureAwait(false);
+                added.Add(Result(member.Address, member.Name, row.Id, []));
+            }
+
+            return new BatchAddResponse(true, added);
+        }
+    }
+
+    private static BatchMemberResult Result(ServerAddress address, string? name, int? id, List<Refusal> refusals) =>
+        new(address, name, id, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList());
+
+    private static async Task<(AgentContact? Contact, Refusal? Refusal)> TryReachAsync(ServerAddress address, string password, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await AgentContact.ReachAsync(address, password, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (RefusedException e)
+        {
+            return (null, new Refusal(e.Rule, e.Message));
+        }
+    }
+
+    /// <summary>Why the reached agent cannot join <paramref name="group"/> as <paramref name="role"/>, counting <paramref name="joining"/> servers joining at once.</summary>
+    private async Task<List<Refusal>> JoinRefusalsAsync(AgentContact contact, ServerRoleName role, GroupRow group, int joining, CancellationToken cancellationToken)
+    {
+        var refusals = new List<Refusal>();
+        var known = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Serial == contact.Info.Serial, cancellationToken).ConfigureAwait(false);
+        if (known is not null)
+        {
+            refusals.Add(new Refusal(Rules.AlreadyAdded, $"The agent at {contact.Address} (serial {contact.Info.Serial}) is already managed as '{known.Name}'."));
+        }
+
+        var members = await db.Servers.AsNoTracking().Where(s => s.GroupId == group.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var target = AgentInventory.ToDomain(group);
+        var limit = GroupRules.CanAddServer(contact.Info.Name, currentGroup: null, target, members.Count + joining - 1, settings.Limits);
+        if (limit.Refusal is { } full)
+        {
+            refusals.Add(full);
+        }
+
+        if (role == ServerRoleName.Standby)
+        {
+            var recordingChannels = members.Where(m => AgentInventory.RoleOf(m) == ServerRole.Recording).Select(m => m.LicenseChannels);
+            refusals.AddRange(StandbyEligibility.Check(AgentInventory.Report(contact.Info), currentGroup: null, target, recordingChannels, VigilVersion.Current));
+        }
+
+        return refusals;
+    }
+
+    private async Task<ServerRow> PairAsync(AgentContact contact, string password, string name, ServerRoleName role, GroupRow group, CancellationToken cancellationToken)
+    {
+        using var client = AgentClients.WithPassword(contact.Address, password, contact.Fingerprint);
+        Contracts.Agent.PairingResponse pairing;
+        try
+        {
+            pairing = await client.PairAsync(password, options.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw AgentContact.Refusal(e);
+        }
+
+        var now = time.GetUtcNow();
+        var priority = await db.Servers.Where(s => s.GroupId == group.Id).Select(s => (int?)s.Priority).MaxAsync(cancellationToken).ConfigureAwait(false) ?? 0;
+        var row = new ServerRow
+        {
+            Name = name,
+            Role = AgentInventory.RoleName(role),
+            Enabled = true,
+            GroupId = group.Id,
+            Priority = priority + 1,
+            Host = contact.Address.Host,
+            Port = contact.Address.Port,
+            Https = contact.Address.Https,
+            CertificateFingerprint = contact.Fingerprint,
+            ProtectedCredential = secrets.Protect(pairing.Credential),
+            Serial = contact.Info.Serial,
+            AgentName = contact.Info.Name,
+            Model = contact.Info.Model,
+            AgentVersion = contact.Info.Version,
+            SpacesJson = "[]",
+            CamerasJson = "[]",
+            CreatedAt = now,
+        };
+        AgentInventory.Apply(row, contact.Info, now);
+        db.Servers.Add(row);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        return row;
+    }
+
+    private async Task<List<string>> NamesInUseAsync(CancellationToken cancellationToken) =>
+        await db.Servers.AsNoTracking().Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    private async Task<GroupRow> FindGroupAsync(int id, CancellationToken cancellationToken) =>
+        await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false)
+        ?? throw new RefusedException(GroupService.NotFoundRule, $"There is no failover group with id {id}.", StatusCodes.Status404NotFound);
+
+    private static RefusedException WithAll(List<Refusal> refusals)
+    {
+        var refused = new RefusedException(refusals[0], refusals[0].Rule == Rules.AlreadyAdded ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
+        refused.Extensions["errors"] = refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList();
+        return refused;
+    }
+}

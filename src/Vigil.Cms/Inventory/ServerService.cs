@@ -1,0 +1,191 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Agents;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Domain.Inventory;
+using Vigil.Domain.Naming;
+
+namespace Vigil.Cms.Inventory;
+
+/// <summary>Changes to managed servers: edit, enable or disable, delete, under <see cref="ServerChangeRules"/>.</summary>
+internal sealed class ServerService(
+    CmsDbContext db,
+    SettingsStore settings,
+    InventoryLock inventoryLock,
+    Sessions sessions,
+    SecretProtector secrets,
+    AgentClients clients,
+    HealthBoard board,
+    FailoverActivity failover,
+    CmsOptions options,
+    TimeProvider time)
+{
+    public static class Rules
+    {
+        public const string NotFound = "server.not-found";
+        public const string DifferentAgent = "server.different-agent";
+    }
+
+    public async Task EditAsync(int id, EditServerRequest request, bool confirmed, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+            RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
+            if (request.Name is { } name)
+            {
+                var normalized = ServerNames.Normalize(name);
+                var others = await db.Servers.AsNoTracking().Where(s => s.Id != id).Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+                RefusedException.ThrowIf(ServerNames.Validate(normalized, others));
+                row.Name = normalized;
+            }
+
+            var address = new ServerAddress(request.Host ?? row.Host, request.Port ?? row.Port, request.Https ?? row.Https);
+            var moved = address != new ServerAddress(row.Host, row.Port, row.Https);
+            if (request.Password is not null)
+            {
+                await PairAgainAsync(row, address, request.Password, cancellationToken).ConfigureAwait(false);
+            }
+            else if (moved)
+            {
+                await MoveAsync(row, address, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (request.GroupId is { } groupId && groupId != row.GroupId)
+            {
+                await JoinGroupAsync(row, groupId, cancellationToken).ConfigureAwait(false);
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task SetEnabledAsync(int id, bool enabled, bool confirmed, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+            if (!enabled)
+            {
+                RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
+            }
+
+            row.Enabled = enabled;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes a server; a standby only after the first admin re-authenticated.</summary>
+    public async Task DeleteAsync(int id, Caller caller, bool confirmed, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+            var server = AgentInventory.ToDomain(row);
+            RefusedException.ThrowIf(ServerChangeRules.CanRemove(server, failover.Open, confirmed), StatusCodes.Status409Conflict);
+            if (server.Role == ServerRole.Standby)
+            {
+                await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);
+            }
+
+            db.Servers.Remove(row);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            clients.Forget(id);
+            board.Forget(id);
+        }
+    }
+
+    /// <summary>A new admin password: reach the agent with it (trusting the certificate it shows now) and pair again.</summary>
+    private async Task PairAgainAsync(ServerRow row, ServerAddress address, string password, CancellationToken cancellationToken)
+    {
+        var contact = await AgentContact.ReachAsync(address, password, cancellationToken).ConfigureAwait(false);
+        RequireSameAgent(row, contact.Info);
+        using var client = AgentClients.WithPassword(address, password, contact.Fingerprint);
+        PairingResponse pairing;
+        try
+        {
+            pairing = await client.PairAsync(password, options.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw AgentContact.Refusal(e);
+        }
+
+        SetAddress(row, address);
+        row.CertificateFingerprint = contact.Fingerprint;
+        row.ProtectedCredential = secrets.Protect(pairing.Credential);
+        AgentInventory.Apply(row, contact.Info, time.GetUtcNow());
+    }
+
+    /// <summary>A new address without a password: the agent there must accept the CMS's credential (and pinned certificate) and be the same agent.</summary>
+    private async Task MoveAsync(ServerRow row, ServerAddress address, CancellationToken cancellationToken)
+    {
+        AgentContact.CheckAddress(address);
+        var pinned = address.Https && row.Https ? row.CertificateFingerprint : null;
+        using var client = new AgentClient(new AgentEndpoint(address, pinned, secrets.Unprotect(row.ProtectedCredential)), AgentClients.CallTimeout);
+        AgentInfo info;
+        try
+        {
+            info = await client.InfoAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw AgentContact.Refusal(e);
+        }
+
+        RequireSameAgent(row, info);
+        SetAddress(row, address);
+        row.CertificateFingerprint = address.Https ? client.SeenFingerprint : null;
+        AgentInventory.Apply(row, info, time.GetUtcNow());
+    }
+
+    private async Task JoinGroupAsync(ServerRow row, int groupId, CancellationToken cancellationToken)
+    {
+        var target = await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, cancellationToken).ConfigureAwait(false)
+            ?? throw new RefusedException(GroupService.NotFoundRule, $"There is no failover group with id {groupId}.", StatusCodes.Status404NotFound);
+        var current = row.GroupId is { } currentId
+            ? await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == currentId, cancellationToken).ConfigureAwait(false)
+            : null;
+        var members = await db.Servers.AsNoTracking().Where(s => s.GroupId == groupId).ToListAsync(cancellationToken).ConfigureAwait(false);
+        RefusedException.ThrowIf(GroupRules.CanAddServer(row.Name, current is null ? null : AgentInventory.ToDomain(current),
+            AgentInventory.ToDomain(target), members.Count, settings.Limits));
+        if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+        {
+            var refusals = StandbyEligibility.Check(AgentInventory.Report(row), null, AgentInventory.ToDomain(target),
+                members.Where(m => AgentInventory.RoleOf(m) == ServerRole.Recording).Select(m => m.LicenseChannels), VigilVersion.Current);
+            if (refusals.Count > 0)
+            {
+                throw new RefusedException(refusals[0]);
+            }
+        }
+
+        row.GroupId = groupId;
+        row.Priority = members.Select(m => m.Priority).DefaultIfEmpty(0).Max() + 1;
+    }
+
+    private static void RequireSameAgent(ServerRow row, AgentInfo info)
+    {
+        if (!string.Equals(info.Serial, row.Serial, StringComparison.Ordinal))
+        {
+            throw new RefusedException(Rules.DifferentAgent,
+                $"The agent at that address has serial {info.Serial}, but '{row.Name}' is serial {row.Serial}; add it as a new server instead.", StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static void SetAddress(ServerRow row, ServerAddress address)
+    {
+        row.Host = address.Host;
+        row.Port = address.Port;
+        row.Https = address.Https;
+    }
+
+    private async Task<ServerRow> FindAsync(int id, CancellationToken cancellationToken) =>
+        await db.Servers.FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false)
+        ?? throw new RefusedException(Rules.NotFound, $"There is no server with id {id}.", StatusCodes.Status404NotFound);
+}

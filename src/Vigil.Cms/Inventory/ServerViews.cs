@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+using Vigil.Domain;
+using Vigil.Domain.Status;
+
+namespace Vigil.Cms.Inventory;
+
+/// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
+internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverActivity failover)
+{
+    public const string UnknownStatusRule = "server.unknown-status";
+
+    /// <summary>Every status string, recording servers' first, in the seeds' order.</summary>
+    public static IReadOnlyList<string> RecordingStatuses { get; } =
+        ["normal_protected", "normal_unprotected", "abnormal_protected", "abnormal_unprotected", "disabled"];
+
+    public static IReadOnlyList<string> StandbyStatuses { get; } =
+        ["normal_ready", "normal_protecting", "warning", "abnormal", "abnormal_protection_failed", "disabled"];
+
+    public async Task<ServerList> ListAsync(string? status, ServerRoleName? role, int? group, CancellationToken cancellationToken)
+    {
+        if (status is not null && !RecordingStatuses.Contains(status) && !StandbyStatuses.Contains(status))
+        {
+            throw new RefusedException(UnknownStatusRule,
+                $"'{status}' is not a status; use one of {string.Join(", ", RecordingStatuses.Concat(StandbyStatuses).Distinct())}.");
+        }
+
+        var views = await AllAsync(cancellationToken).ConfigureAwait(false);
+        return new ServerList(views
+            .Where(v => status is null || v.Status.Code == status)
+            .Where(v => role is null || v.Role == role)
+            .Where(v => group is null || v.GroupId == group)
+            .ToList());
+    }
+
+    public async Task<ServerView?> FindAsync(int id, CancellationToken cancellationToken) =>
+        (await AllAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(v => v.Id == id);
+
+    public async Task<StatusSummary> SummaryAsync(CancellationToken cancellationToken)
+    {
+        var views = await AllAsync(cancellationToken).ConfigureAwait(false);
+        return new StatusSummary(
+            Count(views.Where(v => v.Role == ServerRoleName.Recording), RecordingStatuses),
+            Count(views.Where(v => v.Role == ServerRoleName.Standby), StandbyStatuses),
+            views.Count);
+    }
+
+    private static Dictionary<string, int> Count(IEnumerable<ServerView> views, IReadOnlyList<string> statuses)
+    {
+        var counts = statuses.ToDictionary(s => s, _ => 0, StringComparer.Ordinal);
+        foreach (var view in views)
+        {
+            counts[view.Status.Code]++;
+        }
+
+        return counts;
+    }
+
+    private async Task<List<ServerView>> AllAsync(CancellationToken cancellationToken)
+    {
+        var groups = await db.Groups.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await db.Servers.AsNoTracking().OrderBy(s => s.GroupId).ThenBy(s => s.Role).ThenBy(s => s.Priority).ThenBy(s => s.Id)
+            .ToListAsync(cancellationToken).ConfigureAwait(false);
+        var derivation = new StatusDerivation(VigilVersion.Current, settings.Failover);
+        var health = rows.ToDictionary(r => new ServerId(r.Id), r => board.HealthOf(r.Id));
+        var open = failover.Open;
+        var statuses = new Dictionary<ServerId, ServerStatus>();
+        foreach (var members in rows.GroupBy(r => r.GroupId))
+        {
+            var group = groups.FirstOrDefault(g => g.Id == members.Key);
+            var snapshot = new GroupSnapshot(
+                group is null ? null : AgentInventory.ToDomain(group),
+                members.Select(AgentInventory.ToDomain).ToList(),
+                health,
+                open.Where(e => group is not null && e.Group.Value == group.Id).ToList());
+            foreach (var (id, status) in derivation.Derive(snapshot))
+            {
+                statuses[id] = status;
+            }
+        }
+
+        return rows.Select(r => ToView(r, groups.FirstOrDefault(g => g.Id == r.GroupId), statuses[new ServerId(r.Id)])).ToList();
+    }
+
+    private ServerView ToView(ServerRow row, GroupRow? group, ServerStatus status)
+    {
+        var (state, problem, since, lastProbe) = board.Describe(row.Id);
+        return new ServerView(
+            row.Id,
+            row.Name,
+            AgentInventory.RoleNameOf(row),
+            row.Enabled,
+            group?.Id,
+            group?.Name,
+            row.Priority,
+            new ServerAddress(row.Host, row.Port, row.Https),
+            row.CertificateFingerprint,
+            new StatusView(status.Code, status.Label, status.Detail),
+            new HealthView(state.ToString().ToLowerInvariant(), problem, since, lastProbe),
+            row.Model,
+            row.Serial,
+            row.AgentVersion,
+            row.LicenseChannels,
+            AgentInventory.Spaces(row),
+            AgentInventory.Cameras(row),
+            row.LastSyncedAt);
+    }
+}

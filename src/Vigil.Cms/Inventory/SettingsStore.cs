@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+using Vigil.Domain;
+using Vigil.Domain.Inventory;
+
+namespace Vigil.Cms.Inventory;
+
+/// <summary>
+/// The failover settings and inventory limits: stored as one document, held in memory for the probe
+/// loop, which reads them every round. <see cref="Changed"/> tells the monitor to apply new thresholds.
+/// </summary>
+public sealed class SettingsStore(IServiceScopeFactory scopes)
+{
+    private const string Key = "failover";
+    private volatile Snapshot _current = new(FailoverSettings.Default, InventoryLimits.Default);
+
+    public event Action<FailoverSettings>? Changed;
+
+    public FailoverSettings Failover => _current.Failover;
+
+    public InventoryLimits Limits => _current.Limits;
+
+    public SettingsView View => SettingsMapping.ToView(Failover, Limits);
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            return;
+        }
+
+        var view = JsonSerializer.Deserialize<SettingsView>(row.Json, ContractJson.Options)!;
+        var (settings, limits, refusals) = SettingsMapping.FromView(view);
+        if (refusals.Count > 0)
+        {
+            throw new InvalidOperationException($"The stored failover settings are not valid: {string.Join(" ", refusals.Select(r => r.Message))}");
+        }
+
+        _current = new Snapshot(settings, limits);
+    }
+
+    public async Task<SettingsView> SaveAsync(SettingsView view, CancellationToken cancellationToken)
+    {
+        var (settings, limits, refusals) = SettingsMapping.FromView(view);
+        if (refusals.Count > 0)
+        {
+            var refused = new RefusedException(refusals[0]);
+            refused.Extensions["errors"] = refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList();
+            throw refused;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        var json = JsonSerializer.Serialize(SettingsMapping.ToView(settings, limits), ContractJson.Options);
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
+        if (row is null)
+        {
+            db.Settings.Add(new SettingRow { Key = Key, Json = json });
+        }
+        else
+        {
+            row.Json = json;
+        }
+
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _current = new Snapshot(settings, limits);
+        Changed?.Invoke(settings);
+        return View;
+    }
+
+    private sealed record Snapshot(FailoverSettings Failover, InventoryLimits Limits);
+}

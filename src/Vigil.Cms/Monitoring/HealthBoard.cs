@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Vigil.Domain;
+using Vigil.Domain.Health;
+using Vigil.Domain.Status;
+
+namespace Vigil.Cms.Monitoring;
+
+/// <summary>The CMS's current belief about each server's health, fed by the probe loop.</summary>
+public sealed class HealthBoard(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<int, Entry> _entries = new();
+    private HealthPolicy _policy = HealthPolicy.Default;
+
+    /// <summary>Takes one probe of <paramref name="serverId"/>; returns the change of health it caused, if any.</summary>
+    public HealthChange? Observe(int serverId, ProbeResult probe)
+    {
+        var entry = _entries.GetOrAdd(serverId, _ => new Entry(new HealthTracker(_policy, time)));
+        lock (entry)
+        {
+            entry.LastProbe = time.GetUtcNow();
+            return entry.Tracker.Observe(probe);
+        }
+    }
+
+    /// <summary>Applies new thresholds; a failed server stays failed and must recover under the new policy.</summary>
+    public void Apply(FailoverSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _policy = settings.Health;
+        foreach (var (id, entry) in _entries)
+        {
+            lock (entry)
+            {
+                var initial = entry.Tracker.IsFunctional ? HealthState.Healthy : HealthState.Failed;
+                _entries[id] = new Entry(new HealthTracker(_policy, time, initial)) { LastProbe = entry.LastProbe };
+            }
+        }
+    }
+
+    public void Forget(int serverId) => _entries.TryRemove(serverId, out _);
+
+    /// <summary>A server not yet probed counts as healthy: it answered when it was added.</summary>
+    public ServerHealth HealthOf(int serverId) =>
+        _entries.TryGetValue(serverId, out var entry) ? new ServerHealth(entry.Tracker.State, entry.Tracker.LastProblem) : ServerHealth.Healthy;
+
+    public (HealthState State, string? Problem, DateTimeOffset? Since, DateTimeOffset? LastProbe) Describe(int serverId)
+    {
+        if (!_entries.TryGetValue(serverId, out var entry))
+        {
+            return (HealthState.Healthy, null, null, null);
+        }
+
+        lock (entry)
+        {
+            return (entry.Tracker.State, entry.Tracker.LastProblem, entry.Tracker.Since, entry.LastProbe);
+        }
+    }
+
+    private sealed class Entry(HealthTracker tracker)
+    {
+        public HealthTracker Tracker { get; } = tracker;
+
+        public DateTimeOffset? LastProbe { get; set; }
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Vigil.Cms.Storage;
+
+/// <summary>The CMS database, on SQLite or PostgreSQL. Its schema comes from the hand-written migrations in <c>Migrations/</c>.</summary>
+internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbContext(options)
+{
+    public DbSet<UserRow> Users => Set<UserRow>();
+
+    public DbSet<SessionRow> Sessions => Set<SessionRow>();
+
+    public DbSet<GroupRow> Groups => Set<GroupRow>();
+
+    public DbSet<ServerRow> Servers => Set<ServerRow>();
+
+    public DbSet<SettingRow> Settings => Set<SettingRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<UserRow>(user =>
+        {
+            user.ToTable("users");
+            user.HasIndex(u => u.Name).IsUnique();
+        });
+        modelBuilder.Entity<SessionRow>(session =>
+        {
+            session.ToTable("sessions");
+            session.HasIndex(s => s.TokenHash).IsUnique();
+            session.HasOne<UserRow>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+        modelBuilder.Entity<GroupRow>(group =>
+        {
+            group.ToTable("groups");
+            group.HasIndex(g => g.Name).IsUnique();
+        });
+        modelBuilder.Entity<ServerRow>(server =>
+        {
+            server.ToTable("servers");
+            server.HasIndex(s => s.Name).IsUnique();
+            server.HasIndex(s => s.Serial).IsUnique();
+            server.HasOne<GroupRow>().WithMany().HasForeignKey(s => s.GroupId).OnDelete(DeleteBehavior.Restrict);
+        });
+        modelBuilder.Entity<SettingRow>(setting =>
+        {
+            setting.ToTable("settings");
+            setting.HasKey(s => s.Key);
+        });
+    }
+}

@@ -1,0 +1,48 @@
+namespace Vigil.Contracts.Cms;
+
+/// <summary>The CMS REST API, version 1. Everything but <see cref="Live"/> and <see cref="Login"/> needs a bearer token.</summary>
+public static class CmsRoutes
+{
+    public const string Prefix = "/api/v1";
+
+    /// <summary>GET: answers 200 while the CMS runs.</summary>
+    public const string Live = Prefix + "/live";
+
+    /// <summary>POST <see cref="LoginRequest"/> → <see cref="LoginResponse"/>; DELETE ends the caller's session.</summary>
+    public const string Login = Prefix + "/auth/session";
+
+    /// <summary>POST <see cref="ReauthenticationRequest"/>: the first admin confirms a destructive action.</summary>
+    public const string Reauthenticate = Prefix + "/auth/reauthentication";
+
+    /// <summary>GET the OpenAPI document of this API.</summary>
+    public const string OpenApi = Prefix + "/openapi.json";
+
+    /// <summary>GET, POST <see cref="GroupRequest"/>; PUT and DELETE <c>/groups/{id}</c>; PUT <c>/groups/{id}/protection</c>.</summary>
+    public const string Groups = Prefix + "/groups";
+
+    /// <summary>GET (filters: status, role, group), POST <see cref="AddServerRequest"/>; GET, PATCH, DELETE <c>/servers/{id}</c>.</summary>
+    public const string Servers = Prefix + "/servers";
+
+    /// <summary>POST <see cref="TestConnectionRequest"/>: connects to an agent without adding it.</summary>
+    public const string ServerTest = Servers + "/test";
+
+    /// <summary>POST <see cref="BatchAddRequest"/>: previews or adds several servers with a naming rule.</summary>
+    public const string ServerBatch = Servers + "/batch";
+
+    /// <summary>GET <see cref="StatusSummary"/>: the count of servers in each status.</summary>
+    public const string Status = Prefix + "/status";
+
+    /// <summary>GET, PUT <see cref="SettingsView"/>.</summary>
+    public const string Settings = Prefix + "/settings";
+
+    /// <summary>The query flag that confirms an action the CMS warned about (stopping a failover, removing its recordings).</summary>
+    public const string ConfirmFlag = "confirm";
+
+    public static string Group(int id) => $"{Groups}/{id}";
+
+    public static string GroupProtection(int id) => $"{Group(id)}/protection";
+
+    public static string Server(int id) => $"{Servers}/{id}";
+
+    public static string ServerEnabled(int id) => $"{Server(id)}/enabled";
+}

@@ -1,0 +1,93 @@
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Contracts.Cms;
+
+public enum ServerRoleName
+{
+    Recording,
+    Standby,
+}
+
+/// <summary>How the CMS reaches an agent.</summary>
+public sealed record ServerAddress(string Host, int Port, bool Https = false)
+{
+    public override string ToString() => $"{(Https ? "https" : "http")}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}";
+}
+
+/// <param name="Name">The display name; the agent's own name when left out.</param>
+/// <param name="Password">The agent's admin password: traded for a credential at pairing, never stored.</param>
+public sealed record AddServerRequest(int GroupId, ServerRoleName Role, string Host, int Port, bool Https, string Password, string? Name = null);
+
+/// <param name="Role">With <paramref name="GroupId"/>, also checks whether the server could join that group in that role.</param>
+public sealed record TestConnectionRequest(string Host, int Port, bool Https, string Password, ServerRoleName? Role = null, int? GroupId = null);
+
+/// <summary>What a reachable agent says about itself, and why it could not join as asked (empty when it could).</summary>
+public sealed record TestConnectionResponse(
+    string Name,
+    string Model,
+    string Serial,
+    string AgentVersion,
+    int LicenseChannels,
+    string? CertificateFingerprint,
+    IReadOnlyList<SpaceInfo> Spaces,
+    int CameraCount,
+    IReadOnlyList<RuleMessage> Refusals);
+
+/// <summary>A broken rule: its code and what it means here.</summary>
+public sealed record RuleMessage(string Rule, string Message);
+
+public enum NamingRuleName
+{
+    Default,
+    ModelNumber,
+    PrefixNumber,
+}
+
+/// <param name="Preview">When true nothing is added; the response shows the names the servers would get.</param>
+public sealed record BatchAddRequest(
+    int GroupId, ServerRoleName Role, NamingRuleName Naming, string? Prefix, string Password, IReadOnlyList<ServerAddress> Servers, bool Preview = false);
+
+/// <summary>One member of a batch: the name it gets (or would get) and what stops it, if anything.</summary>
+public sealed record BatchMemberResult(ServerAddress Address, string? Name, int? ServerId, IReadOnlyList<RuleMessage> Refusals);
+
+/// <param name="Added">False for a preview, and when any member was refused (then nothing was added).</param>
+public sealed record BatchAddResponse(bool Added, IReadOnlyList<BatchMemberResult> Members);
+
+/// <summary>Changes to a server; fields left out stay as they are. A new password pairs again.</summary>
+/// <param name="GroupId">Puts a server that is in no group (its group was deleted) into this group.</param>
+public sealed record EditServerRequest(string? Name = null, string? Host = null, int? Port = null, bool? Https = null, string? Password = null, int? GroupId = null);
+
+public sealed record EnabledRequest(bool Enabled);
+
+/// <summary>A derived status: the exact API string, the seeds' wording, and why.</summary>
+public sealed record StatusView(string Code, string Label, string Detail);
+
+/// <param name="State">healthy, suspect, failed, recovering or recovered.</param>
+public sealed record HealthView(string State, string? Problem, DateTimeOffset? Since, DateTimeOffset? LastProbe);
+
+/// <summary>A server as the CMS knows it, with its derived status.</summary>
+public sealed record ServerView(
+    int Id,
+    string Name,
+    ServerRoleName Role,
+    bool Enabled,
+    int? GroupId,
+    string? GroupName,
+    int Priority,
+    ServerAddress Address,
+    string? CertificateFingerprint,
+    StatusView Status,
+    HealthView Health,
+    string Model,
+    string Serial,
+    string AgentVersion,
+    int LicenseChannels,
+    IReadOnlyList<SpaceInfo> Spaces,
+    IReadOnlyList<CameraConfig> Cameras,
+    DateTimeOffset? LastSyncedAt);
+
+public sealed record ServerList(IReadOnlyList<ServerView> Servers);
+
+/// <summary>The seeds' right-hand panel: how many servers of each role are in each status.</summary>
+public sealed record StatusSummary(
+    IReadOnlyDictionary<string, int> Recording, IReadOnlyDictionary<string, int> Standby, int Total);
