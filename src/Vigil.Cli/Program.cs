@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vigil.Cli.Admin;
 using Vigil.Cli.Commands;
 
 var root = new RootCommand("Vigil keeps video recording alive when a recording server dies.")
@@ -6,5 +7,11 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
     AgentCommand.Create(),
     CamSimCommand.Create(),
     CmsCommand.Create(),
+    LoginCommand.Create(),
+    LoginCommand.CreateLogout(),
+    GroupCommand.Create(),
+    ServerCommand.Create(),
+    StatusCommand.Create(),
+    SettingsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

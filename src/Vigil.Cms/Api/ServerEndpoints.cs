@@ -13,8 +13,8 @@ internal static class ServerEndpoints
 {
     public static void Map(RouteGroupBuilder secured)
     {
-        secured.MapGet(CmsRoutes.Servers, (string? status, ServerRoleName? role, int? group, ServerViews views, CancellationToken ct) =>
-            views.ListAsync(status, role, group, ct)).WithSummary("Lists servers with their status; filters by status, role and group id.");
+        secured.MapGet(CmsRoutes.Servers, (string? status, string? role, int? group, ServerViews views, CancellationToken ct) =>
+            views.ListAsync(status, ParseRole(role), group, ct)).WithSummary("Lists servers with their status; filters by status, role and group id.");
         secured.MapGet(CmsRoutes.Servers + "/{id:int}", (int id, ServerViews views, CancellationToken ct) => ViewAsync(id, views, ct));
         secured.MapPost(CmsRoutes.Servers, async (AddServerRequest request, ServerAdmission admission, ServerViews views, CancellationToken ct) =>
         {
@@ -43,6 +43,14 @@ internal static class ServerEndpoints
         secured.MapGet(CmsRoutes.Status, (ServerViews views, CancellationToken ct) => views.SummaryAsync(ct))
             .WithSummary("Counts servers in each status, per role.");
     }
+
+    private static ServerRoleName? ParseRole(string? role) => role switch
+    {
+        null => null,
+        "recording" => ServerRoleName.Recording,
+        "standby" => ServerRoleName.Standby,
+        _ => throw new RefusedException("server.unknown-role", $"'{role}' is not a role; use recording or standby."),
+    };
 
     private static async Task<ServerView> ViewAsync(int id, ServerViews views, CancellationToken ct) =>
         await views.FindAsync(id, ct).ConfigureAwait(false)

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cli.Admin;
+
+/// <summary><c>vigil settings show|set KEY VALUE</c>, KEY in kebab case (probe-interval-ms, automatic-failover, …).</summary>
+internal static class SettingsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("settings", "Failover settings and inventory limits");
+        var show = new Command("show", "Show the settings") { AdminAction.JsonOption };
+        AdminAction.Set(show, async (result, client) =>
+        {
+            var view = await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false);
+            Print(result, view);
+        });
+
+        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group" };
+        var value = new Argument<string>("VALUE") { Description = "true/false, a number, or for failure-conditions a comma-separated list" };
+        var set = new Command("set", "Change one setting") { key, value, AdminAction.JsonOption };
+        AdminAction.Set(set, async (result, client) =>
+        {
+            var current = JsonSerializer.SerializeToNode(await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false), ContractJson.Options)!.AsObject();
+            var property = Camel(result.GetValue(key)!);
+            if (!current.TryGetPropertyValue(property, out var existing) || existing is null)
+            {
+                throw new CliFailure($"'{result.GetValue(key)}' is not a setting; see 'vigil settings show'.", "settings.unknown-key");
+            }
+
+            current[property] = Parse(existing, result.GetValue(value)!, result.GetValue(key)!);
+            var changed = await client.SendAsync<SettingsView>(HttpMethod.Put, CmsRoutes.Settings, current).ConfigureAwait(false);
+            Print(result, changed);
+        });
+        command.Subcommands.Add(show);
+        command.Subcommands.Add(set);
+        return command;
+    }
+
+    private static JsonNode Parse(JsonNode existing, string value, string key)
+    {
+        switch (existing.GetValueKind())
+        {
+            case JsonValueKind.True or JsonValueKind.False:
+                return bool.TryParse(value, out var flag) ? JsonValue.Create(flag) : throw new CliFailure($"{key} takes true or false.");
+            case JsonValueKind.Number:
+                return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
+                    ? JsonValue.Create(number)
+                    : throw new CliFailure($"{key} takes a whole number.");
+            default:
+                return new JsonArray(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+        }
+    }
+
+    private static string Camel(string kebab)
+    {
+        var parts = kebab.Split('-', StringSplitOptions.RemoveEmptyEntries);
+        return string.Concat(parts.Select((p, i) => i == 0 ? p.ToLowerInvariant() : char.ToUpperInvariant(p[0]) + p[1..].ToLowerInvariant()));
+    }
+
+    private static string Kebab(string camel) => string.Concat(camel.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : c.ToString()));
+
+    private static void Print(ParseResult result, SettingsView view)
+    {
+        if (result.GetValue(AdminAction.JsonOption))
+        {
+            Output.Json(view);
+            return;
+        }
+
+        var node = JsonSerializer.SerializeToNode(view, ContractJson.Options)!.AsObject();
+        Output.Table(["SETTING", "VALUE"], node.Select(p => (IReadOnlyList<string>)
+            [Kebab(p.Key), p.Value is JsonArray array ? string.Join(',', array.Select(a => a!.GetValue<string>())) : p.Value!.ToJsonString()]));
+    }
+}

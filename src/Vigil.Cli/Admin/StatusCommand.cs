@@ -1,0 +1,29 @@
+using System.CommandLine;
+using System.Globalization;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cli.Admin;
+
+/// <summary><c>vigil status</c>: how many servers are in each status (the seeds' right-hand panel).</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("status", "Count the servers in each failover status") { AdminAction.JsonOption };
+        AdminAction.Set(command, async (result, client) =>
+        {
+            var summary = await client.GetAsync<StatusSummary>(CmsRoutes.Status).ConfigureAwait(false);
+            if (result.GetValue(AdminAction.JsonOption))
+            {
+                Output.Json(summary);
+                return;
+            }
+
+            Output.Table(["ROLE", "STATUS", "SERVERS"],
+                summary.Recording.Select(c => (IReadOnlyList<string>)["recording", c.Key, c.Value.ToString(CultureInfo.InvariantCulture)])
+                    .Concat(summary.Standby.Select(c => (IReadOnlyList<string>)["standby", c.Key, c.Value.ToString(CultureInfo.InvariantCulture)])));
+            Console.Out.WriteLine($"{summary.Total} server(s) in all.");
+        });
+        return command;
+    }
+}
