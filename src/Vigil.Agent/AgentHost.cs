@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -69,23 +67,13 @@ public static class AgentHost
         builder.Services.AddSingleton<CatalogRecovery>();
         builder.Services.AddSingleton<RetentionEnforcer>();
         builder.Services.AddSingleton<EpochGate>();
+        builder.Services.AddSingleton<PairingThrottle>();
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));
         builder.Services.AddAuthentication(AgentAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
         builder.Services.AddAuthorization();
-        builder.Services.AddRateLimiter(limits =>
-        {
-            // Guessing the admin password through pairing gets ten tries a minute.
-            limits.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limits.AddFixedWindowLimiter(StatusEndpoints.PairingLimit, window =>
-            {
-                window.PermitLimit = 10;
-                window.Window = TimeSpan.FromMinutes(1);
-                window.QueueLimit = 0;
-            });
-        });
 
         var app = builder.Build();
         AddCamerasFromCommandLine(options, app.Services.GetRequiredService<CameraStore>());
@@ -93,7 +81,6 @@ public static class AgentHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
         var secured = app.MapGroup(string.Empty).RequireAuthorization();
         StatusEndpoints.Map(app, secured);
         CameraEndpoints.Map(secured);

@@ -50,7 +50,7 @@ public static class CmsHost
             .PersistKeysToFileSystem(KeyRing(options.DataDirectory));
         builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = RefusalHandler.NameTheRule);
         builder.Services.AddExceptionHandler<RefusalHandler>();
         builder.Services.AddOpenApi();
         builder.Services.AddDbContext<CmsDbContext>(o => CmsDatabase.Configure(o, options.DataDirectory, options.Postgres));

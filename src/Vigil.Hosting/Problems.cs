@@ -26,6 +26,7 @@ public static class Problems
         StatusCodes.Status404NotFound => "Not found",
         StatusCodes.Status409Conflict => "Not possible in the current state",
         StatusCodes.Status413PayloadTooLarge => "Request too large",
+        StatusCodes.Status429TooManyRequests => "Too many attempts",
         StatusCodes.Status502BadGateway => "The agent could not be used",
         StatusCodes.Status507InsufficientStorage => "Not enough storage",
         _ => "Refused",

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Agent.Recording;
+using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts;
@@ -13,18 +14,22 @@ namespace Vigil.Agent.Api;
 /// <summary>Liveness, pairing, info and health.</summary>
 internal static class StatusEndpoints
 {
-    public const string PairingLimit = "pairing";
-
     public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder secured)
     {
         app.MapGet(AgentRoutes.Live, () => Results.Ok(new { status = "live" }));
-        app.MapPost(AgentRoutes.Pairing, Pair).RequireRateLimiting(PairingLimit);
+        app.MapPost(AgentRoutes.Pairing, Pair);
         secured.MapGet(AgentRoutes.Info, Info);
         secured.MapGet(AgentRoutes.Health, Health);
     }
 
-    private static IResult Pair(PairingRequest? request, AgentSettings settings, CredentialStore credentials, AgentIdentity identity)
+    private static IResult Pair(PairingRequest? request, AgentSettings settings, CredentialStore credentials, AgentIdentity identity, PairingThrottle throttle)
     {
+        if (throttle.RetryAfter() is { } wait && wait > TimeSpan.Zero)
+        {
+            return Problems.Refuse("pairing.too-many-failures",
+                $"Too many wrong passwords; pairing is refused for another {Math.Ceiling(wait.TotalSeconds):0} s.", StatusCodes.Status429TooManyRequests);
+        }
+
         if (request is null || string.IsNullOrWhiteSpace(request.CmsName) || request.CmsName.Length > 128)
         {
             return Problems.Refuse("pairing.invalid-request", "Pairing needs the agent's admin password and a CMS name of at most 128 characters.");
@@ -33,6 +38,7 @@ internal static class StatusEndpoints
         var hash = settings.Get(AgentSettings.AdminPasswordHash);
         if (hash is null || string.IsNullOrEmpty(request.Password) || !PasswordHashing.Verify(hash, request.Password))
         {
+            throttle.RecordFailure();
             return Problems.Refuse("pairing.wrong-password", "The agent's admin password is not correct.", StatusCodes.Status401Unauthorized);
         }
 

@@ -109,6 +109,8 @@ public sealed class AgentClient : IDisposable
             HttpStatusCode.Unauthorized =>
                 new AgentCallException(AgentCallException.Rules.CredentialRejected,
                     $"The agent at {Endpoint.Address} no longer accepts the CMS's credential; edit the server and give its admin password to pair again."),
+            HttpStatusCode.TooManyRequests =>
+                new AgentCallException(AgentCallException.Rules.Refused, $"The agent at {Endpoint.Address} refuses for now: {detail}"),
             HttpStatusCode.NotFound =>
                 new AgentCallException(AgentCallException.Rules.NotAnAgent, $"{Endpoint.Address} is not a Vigil agent (404 on the agent API)."),
             _ => new AgentCallException(AgentCallException.Rules.Refused, $"The agent at {Endpoint.Address} refused: {(int)response.StatusCode} {detail}"),

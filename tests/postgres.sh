@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Sourced by ./test: installs PostgreSQL if missing, starts a throwaway server on 127.0.0.1 in a
+# temporary directory, exports VIGIL_TEST_POSTGRES for the CMS tests and stops it on exit.
+set -euo pipefail
+
+postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+
+if [ -z "$(postgres_bin)" ]; then
+  echo "==> Installing PostgreSQL (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+PG_BIN="$(postgres_bin)"
+
+PG_DIR="$(mktemp -d /tmp/vigil-test-postgres.XXXXXX)"
+PG_PORT=$((20000 + RANDOM % 40000))
+while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((20000 + RANDOM % 40000)); done
+PG_PASSWORD="vigil-test-$RANDOM$RANDOM"
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+echo "$PG_PASSWORD" > "$PG_DIR/password"
+if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR/password"; fi
+
+echo "==> Starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT in $PG_DIR"
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U vigil --pwfile="$PG_DIR/password" -A scram-sha-256 >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off" start >/dev/null
+
+stop_postgres() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+trap stop_postgres EXIT
+
+export VIGIL_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=vigil;Password=$PG_PASSWORD;Database=postgres"
