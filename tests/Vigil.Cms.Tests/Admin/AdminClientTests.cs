@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Vigil.Cms.Tests.Support;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Cms.Tests.Admin;
+
+/// <summary>The <c>vigil</c> admin client, run as a real process against a real CMS paired with real agents.</summary>
+[Collection(CmsTestGroup.Name)]
+public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
+{
+    private readonly string _session = Path.Combine(Path.GetTempPath(), $"vigil-cli-session-{Guid.NewGuid():N}.json");
+
+    [Fact]
+    public async Task An_operator_adds_a_recording_server_and_a_standby_and_sees_them_protected_and_ready()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        var url = cms.Process.BaseUrl.ToString();
+
+        (await RunAsync("login", "--cms", url, "--user", "admin", "--password", CmsUnderTest.Password)).ShouldSucceed().ShouldContain("Logged in");
+        (await RunAsync("group", "add", "Warehouse")).ShouldSucceed();
+        (await RunAsync("server", "add", "--group", "Warehouse", "--role", "recording", "--host", "127.0.0.1",
+            "--port", Port(agents.Recording1), "--password", AgentsFixture.Password)).ShouldSucceed().ShouldContain("normal_unprotected");
+        (await RunAsync("server", "add", "--group", "Warehouse", "--role", "standby", "--host", "127.0.0.1",
+            "--port", Port(agents.SecureStandby), "--https", "--password", AgentsFixture.Password, "--name", "Standby TLS")).ShouldSucceed().ShouldContain("Pinned the agent's certificate");
+
+        var list = JsonSerializer.Deserialize<ServerList>((await RunAsync("server", "list", "--json")).ShouldSucceed(), ContractJson.Options)!;
+        list.Servers.Single(s => s.Role == ServerRoleName.Recording).Status.Code.ShouldBe("normal_protected");
+        list.Servers.Single(s => s.Role == ServerRoleName.Standby).Status.Code.ShouldBe("normal_ready");
+        var standbys = JsonSerializer.Deserialize<ServerList>((await RunAsync("server", "list", "--role", "standby", "--group", "Warehouse", "--json")).ShouldSucceed(), ContractJson.Options)!;
+        standbys.Servers.ShouldHaveSingleItem().Name.ShouldBe("Standby TLS");
+        var counts = JsonSerializer.Deserialize<StatusSummary>((await RunAsync("status", "--json")).ShouldSucceed(), ContractJson.Options)!;
+        counts.Recording["normal_protected"].ShouldBe(1);
+        counts.Standby["normal_ready"].ShouldBe(1);
+        (await RunAsync("status")).ShouldSucceed().ShouldContain("normal_protected");
+
+        (await RunAsync("settings", "set", "misses-before-failure", "5")).ShouldSucceed().ShouldContain("misses-before-failure       5");
+        (await RunAsync("server", "disable", "Standby TLS")).ShouldSucceed().ShouldContain("disabled");
+        (await RunAsync("server", "delete", "Standby TLS", "--admin-password", CmsUnderTest.Password)).ShouldSucceed();
+        (await RunAsync("server", "list")).ShouldSucceed().ShouldNotContain("Standby TLS");
+    }
+
+    [Fact]
+    public async Task Refusals_exit_non_zero_with_the_problem_text_and_rule()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        (await RunAsync("group", "list")).ShouldFail(2).ShouldContain("Not logged in");
+        (await RunAsync("login", "--cms", cms.Process.BaseUrl.ToString(), "--password", "wrong")).ShouldFail(1).ShouldContain("[auth.wrong-credentials]");
+        (await RunAsync("login", "--cms", cms.Process.BaseUrl.ToString(), "--password", CmsUnderTest.Password)).ShouldSucceed();
+
+        (await RunAsync("server", "add", "--group", "1", "--role", "standby", "--host", "127.0.0.1", "--port", Port(agents.Recording2), "--password", AgentsFixture.Password))
+            .ShouldFail(1).ShouldContain("A standby must have an empty camera list; this server has 1 camera(s). [standby.has-cameras]");
+        (await RunAsync("group", "delete", "Failover Group 1", "--admin-password", CmsUnderTest.Password)).ShouldFail(1).ShouldContain("[group.default-undeletable]");
+        (await RunAsync("server", "batch-add", "--group", "1", "--role", "recording", "--naming", "prefix-number", "--prefix", "Bad?",
+            "--password", AgentsFixture.Password, $"127.0.0.1:{Port(agents.Recording2)}")).ShouldFail(1).ShouldContain("[server.batch-refused]");
+        (await RunAsync("settings", "set", "probe-interval-ms", "5")).ShouldFail(1).ShouldContain("[settings.probe-interval]");
+        (await RunAsync("server", "show", "nobody")).ShouldFail(1).ShouldContain("No server is named or numbered 'nobody'");
+        (await RunAsync("group", "list", "--json")).ShouldSucceed().ShouldContain("\"isDefault\": true");
+    }
+
+    public void Dispose() => File.Delete(_session);
+
+    private static string Port(VigilProcess agent) => agent.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<CliRun> RunAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(VigilProcess.EntryAssembly);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["VIGIL_CLI_SESSION"] = _session;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+
+        return new CliRun(string.Join(' ', arguments), process.ExitCode, await output, await error);
+    }
+}
+
+internal sealed record CliRun(string Command, int ExitCode, string Output, string Error)
+{
+    public string ShouldSucceed()
+    {
+        ExitCode.ShouldBe(0, $"vigil {Command}\n{Output}\n{Error}");
+        return Output;
+    }
+
+    public string ShouldFail(int exitCode)
+    {
+        ExitCode.ShouldBe(exitCode, $"vigil {Command}\n{Output}\n{Error}");
+        return Error;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Data.Sqlite;
+using Vigil.Cms.Tests.Support;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Cms.Tests.Storage;
+
+/// <summary>What the SQLite file of a CMS holds, read directly: secrets encrypted, schema versions guarded.</summary>
+[Collection(CmsTestGroup.Name)]
+public sealed class SqliteStorageTests(AgentsFixture agents)
+{
+    [Fact]
+    public async Task The_agent_credential_is_stored_encrypted_with_a_key_outside_the_database()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        await cms.AddAsync(AgentsFixture.Add(agents.Standby1, ServerRoleName.Standby));
+
+        var stored = await ScalarAsync(cms, "SELECT ProtectedCredential FROM servers");
+
+        Directory.EnumerateFiles(Path.Combine(cms.DataDirectory, "keys"), "key-*.xml").ShouldNotBeEmpty();
+        using var agent = new HttpClient { BaseAddress = agents.Standby1.BaseUrl };
+        agent.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", stored);
+        (await agent.GetAsync(AgentRoutes.Info.TrimStart('/'))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the stored value must not be the credential itself");
+        await Eventually.UntilAsync(async () => (await cms.ServersAsync()).Single().Health.LastProbe is not null, TimeSpan.FromSeconds(15), "a probe with the decrypted credential");
+        (await cms.ServersAsync()).Single().Health.State.ShouldBe("healthy");
+    }
+
+    [Fact]
+    public async Task A_database_written_by_a_newer_cms_is_refused_with_a_clear_message()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId LIMIT 1")).ShouldBe("0001_Initial");
+        await cms.Process.DisposeAsync();
+        await ExecuteAsync(cms, "INSERT INTO __EFMigrationsHistory (MigrationId, ProductVersion) VALUES ('9999_FromTheFuture', '10.0.14')");
+
+        var refused = await Should.ThrowAsync<InvalidOperationException>(cms.StartAsync);
+
+        refused.Message.ShouldContain("newer Vigil CMS (schema 9999_FromTheFuture)");
+    }
+
+    private static async Task<string> ScalarAsync(CmsUnderTest cms, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(cms.DataDirectory, "cms.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(CmsUnderTest cms, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(cms.DataDirectory, "cms.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = new SqliteCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
