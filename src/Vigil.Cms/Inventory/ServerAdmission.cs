@@ -85,7 +85,12 @@ internal sealed class ServerAdmission(
         {
             var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
             var names = BatchNaming.Propose(
-                (NamingRule)request.Naming,
+                request.Naming switch
+                {
+                    NamingRuleName.ModelNumber => NamingRule.ModelNumber,
+                    NamingRuleName.PrefixNumber => NamingRule.PrefixNumber,
+                    _ => NamingRule.Default,
+                },
                 request.Prefix,
                 reached.Select(r => new BatchMember(r.Contact?.Info.Name ?? string.Empty, r.Contact?.Info.Model ?? string.Empty)).ToList(),
                 await NamesInUseAsync(cancellationToken).ConfigureAwait(false));

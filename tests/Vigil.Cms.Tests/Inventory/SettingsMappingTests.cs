@@ -1,0 +1,61 @@
+using Vigil.Cms.Inventory;
+using Vigil.Domain;
+using Vigil.Domain.Health;
+using Vigil.Domain.Inventory;
+
+namespace Vigil.Cms.Tests.Inventory;
+
+public class SettingsMappingTests
+{
+    [Fact]
+    public void The_defaults_read_as_the_specification_says()
+    {
+        var view = SettingsMapping.ToView(FailoverSettings.Default, InventoryLimits.Default);
+
+        view.AutomaticFailover.ShouldBeTrue();
+        view.ProbeIntervalMs.ShouldBe(1000);
+        view.MissesBeforeFailure.ShouldBe(3);
+        view.FailureConditions.ShouldBe(["unreachable", "space_failure", "recording_service_failure"]);
+        view.AutomaticFailback.ShouldBeTrue();
+        view.StabilisationSeconds.ShouldBe(10);
+        view.RestoreRecordings.ShouldBeTrue();
+        view.MaxGroups.ShouldBe(16);
+        view.MaxServersPerGroup.ShouldBe(64);
+    }
+
+    [Fact]
+    public void A_view_maps_back_to_the_same_settings()
+    {
+        var view = SettingsMapping.ToView(FailoverSettings.Default, InventoryLimits.Default) with
+        {
+            ProbeIntervalMs = 500, ProbeTimeoutMs = 300, MissesBeforeFailure = 6, FailureConditions = ["unreachable", "recording_service_failure"],
+            StabilisationSeconds = 30, MaxGroups = 4,
+        };
+
+        var (settings, limits, refusals) = SettingsMapping.FromView(view);
+
+        refusals.ShouldBeEmpty();
+        settings.ProbeInterval.ShouldBe(TimeSpan.FromMilliseconds(500));
+        settings.Health.MissesBeforeFailure.ShouldBe(6);
+        settings.Health.Conditions.ShouldBe(FailureConditions.Unreachable | FailureConditions.RecordingServiceFailure);
+        settings.Health.StabilisationPeriod.ShouldBe(TimeSpan.FromSeconds(30));
+        limits.MaxGroups.ShouldBe(4);
+        SettingsMapping.ToView(settings, limits).FailureConditions.ShouldBe(view.FailureConditions);
+    }
+
+    [Fact]
+    public void Every_broken_rule_is_reported_not_only_the_first()
+    {
+        var view = SettingsMapping.ToView(FailoverSettings.Default, InventoryLimits.Default) with
+        {
+            ProbeIntervalMs = 50, MissesBeforeFailure = 0, FailureConditions = ["space_failure", "smoke"], MaxServersPerGroup = 1,
+        };
+
+        var refusals = SettingsMapping.FromView(view).Refusals.Select(r => r.Rule).ToList();
+
+        refusals.ShouldContain("settings.probe-interval");
+        refusals.ShouldContain("settings.probe-misses");
+        refusals.ShouldContain("settings.max-servers-per-group");
+        refusals.Count(r => r == "settings.failure-conditions").ShouldBe(2, "an unknown condition, and unreachable left out");
+    }
+}
