@@ -44,6 +44,9 @@ public static class CmsHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
+        // A failed query surfaces as an exception the CMS reports itself; EF's own log of it would say it twice.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);
+
         // The key ring is kept unencrypted on purpose: it is the data directory's key, readable by its owner only.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddDataProtection().SetApplicationName("vigil-cms")

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Data.Common;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Cms;
 
@@ -23,7 +25,18 @@ internal static class CmsCommand
                 result.GetValue(urls)!,
                 string.IsNullOrWhiteSpace(result.GetValue(database)) ? null : result.GetValue(database),
                 result.GetValue(name) ?? Environment.MachineName);
-            await using var app = await CmsHost.BuildAsync(options, Console.Out, cancellationToken).ConfigureAwait(false);
+            WebApplication app;
+            try
+            {
+                app = await CmsHost.BuildAsync(options, Console.Out, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"vigil cms: cannot start: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+
+            await using var _ = app;
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Vigil.Cms.Storage;
@@ -36,7 +38,10 @@ internal static class CmsDatabase
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
-        var applied = await db.Database.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false);
+        var history = db.GetService<IHistoryRepository>();
+        var applied = await history.ExistsAsync(cancellationToken).ConfigureAwait(false)
+            ? (await history.GetAppliedMigrationsAsync(cancellationToken).ConfigureAwait(false)).Select(m => m.MigrationId)
+            : [];
         var unknown = applied.Where(m => !known.Contains(m)).ToList();
         if (unknown.Count > 0)
         {
