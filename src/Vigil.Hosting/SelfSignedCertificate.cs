@@ -39,7 +39,7 @@ public static class SelfSignedCertificate
     }
 
     /// <summary>The SHA-256 fingerprint as upper-case hex pairs separated by colons, as browsers show it.</summary>
-    public static string Fingerprint(X509Certificate2 certificate)
+    public static string Fingerprint(X509Certificate certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         return string.Join(':', certificate.GetCertHash(HashAlgorithmName.SHA256).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));

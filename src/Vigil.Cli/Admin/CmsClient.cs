@@ -1,10 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Vigil.Contracts;
+using Vigil.Hosting;
 
 namespace Vigil.Cli.Admin;
 
@@ -30,7 +29,7 @@ internal sealed class CmsClient : IDisposable
                         return false;
                     }
 
-                    SeenFingerprint = Fingerprint(certificate);
+                    SeenFingerprint = SelfSignedCertificate.Fingerprint(certificate);
                     return pinnedFingerprint is null || string.Equals(pinnedFingerprint, SeenFingerprint, StringComparison.OrdinalIgnoreCase);
                 },
             },
@@ -135,7 +134,4 @@ internal sealed class CmsClient : IDisposable
         var address = member.GetProperty("address");
         return $"{address.GetProperty("host").GetString()}:{address.GetProperty("port").GetInt32()}";
     }
-
-    private static string Fingerprint(X509Certificate certificate) =>
-        string.Join(':', SHA256.HashData(certificate.GetRawCertData()).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 }

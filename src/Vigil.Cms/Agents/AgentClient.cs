@@ -3,11 +3,11 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Authentication;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Vigil.Contracts;
+using Vigil.Hosting;
 using Vigil.Contracts.Agent;
 
 namespace Vigil.Cms.Agents;
@@ -142,10 +142,7 @@ public sealed class AgentClient : IDisposable
             return false;
         }
 
-        SeenFingerprint = Fingerprint(certificate);
+        SeenFingerprint = SelfSignedCertificate.Fingerprint(certificate);
         return _pinned is null || string.Equals(_pinned, SeenFingerprint, StringComparison.OrdinalIgnoreCase);
     }
-
-    private static string Fingerprint(X509Certificate certificate) =>
-        string.Join(':', SHA256.HashData(certificate.GetRawCertData()).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
 }
