@@ -47,8 +47,8 @@ internal static class ServerEndpoints
     private static ServerRoleName? ParseRole(string? role) => role switch
     {
         null => null,
-        "recording" => ServerRoleName.Recording,
-        "standby" => ServerRoleName.Standby,
+        AgentInventory.RecordingRole => ServerRoleName.Recording,
+        AgentInventory.StandbyRole => ServerRoleName.Standby,
         _ => throw new RefusedException("server.unknown-role", $"'{role}' is not a role; use recording or standby."),
     };
 

@@ -46,6 +46,21 @@ internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, strin
         return new AgentContact(address, info, address.Https ? client.SeenFingerprint : null);
     }
 
+    /// <summary>Pairs with the agent at <paramref name="address"/>, trusting only <paramref name="fingerprint"/> over https.</summary>
+    public static async Task<PairingResponse> PairAsync(
+        ServerAddress address, string password, string? fingerprint, string cmsName, CancellationToken cancellationToken)
+    {
+        using var client = AgentClients.WithPassword(address, password, fingerprint);
+        try
+        {
+            return await client.PairAsync(password, cmsName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw Refusal(e);
+        }
+    }
+
     public static RefusedException Refusal(AgentCallException e)
     {
         ArgumentNullException.ThrowIfNull(e);

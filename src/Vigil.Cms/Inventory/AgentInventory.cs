@@ -11,6 +11,9 @@ namespace Vigil.Cms.Inventory;
 /// <summary>Copies what an agent reports into the CMS's record of it, and reads it back.</summary>
 internal static class AgentInventory
 {
+    public const string RecordingRole = "recording";
+    public const string StandbyRole = "standby";
+
     public static void Apply(ServerRow row, AgentInfo info, DateTimeOffset at)
     {
         row.AgentName = info.Name;
@@ -29,26 +32,28 @@ internal static class AgentInventory
     public static IReadOnlyList<CameraConfig> Cameras(ServerRow row) =>
         JsonSerializer.Deserialize<List<CameraConfig>>(row.CamerasJson, ContractJson.Options) ?? [];
 
-    public static AgentReport Report(AgentInfo info) => new(
-        info.Model, info.Serial, ParseVersion(info.Version), info.LicenseChannels,
-        info.Spaces.Select(s => new RecordingSpace(s.Path, s.CapacityBytes, s.FreeBytes, s.IsEmpty)).ToList(),
-        info.Cameras.Count);
+    public static AgentReport Report(AgentInfo info) =>
+        Report(info.Model, info.Serial, info.Version, info.LicenseChannels, info.Spaces, info.Cameras.Count);
 
-    public static AgentReport Report(ServerRow row) => new(
-        row.Model, row.Serial, ParseVersion(row.AgentVersion), row.LicenseChannels,
-        Spaces(row).Select(s => new RecordingSpace(s.Path, s.CapacityBytes, s.FreeBytes, s.IsEmpty)).ToList(),
-        Cameras(row).Count);
+    public static AgentReport Report(ServerRow row) =>
+        Report(row.Model, row.Serial, row.AgentVersion, row.LicenseChannels, Spaces(row), Cameras(row).Count);
 
     public static ManagedServer ToDomain(ServerRow row) => new(
         new ServerId(row.Id), row.Name, RoleOf(row), row.Enabled, row.GroupId is { } group ? new GroupId(group) : null, row.Priority, Report(row));
 
-    public static ServerRole RoleOf(ServerRow row) => row.Role == RoleName(ServerRoleName.Standby) ? ServerRole.Standby : ServerRole.Recording;
+    public static ServerRole RoleOf(ServerRow row) => row.Role == StandbyRole ? ServerRole.Standby : ServerRole.Recording;
 
-    public static string RoleName(ServerRoleName role) => role == ServerRoleName.Standby ? "standby" : "recording";
+    public static ServerRole RoleOf(ServerRoleName role) => role == ServerRoleName.Standby ? ServerRole.Standby : ServerRole.Recording;
+
+    public static string RoleName(ServerRoleName role) => role == ServerRoleName.Standby ? StandbyRole : RecordingRole;
 
     public static ServerRoleName RoleNameOf(ServerRow row) => RoleOf(row) == ServerRole.Standby ? ServerRoleName.Standby : ServerRoleName.Recording;
 
     public static FailoverGroup ToDomain(GroupRow row) => new(new GroupId(row.Id), row.Name, row.ProtectionEnabled, row.IsDefault);
+
+    private static AgentReport Report(string model, string serial, string version, int licenseChannels, IReadOnlyList<SpaceInfo> spaces, int cameraCount) => new(
+        model, serial, ParseVersion(version), licenseChannels,
+        spaces.Select(s => new RecordingSpace(s.Path, s.CapacityBytes, s.FreeBytes, s.IsEmpty)).ToList(), cameraCount);
 
     /// <summary>An unreadable version counts as 0.0, the oldest there is, so eligibility refuses it.</summary>
     private static Version ParseVersion(string text) => Version.TryParse(text, out var version) ? version : new Version(0, 0);

@@ -20,8 +20,8 @@ internal sealed class GroupService(
         var groups = await db.Groups.AsNoTracking().OrderBy(g => g.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
         var servers = await db.Servers.AsNoTracking().Select(s => new { s.GroupId, s.Role }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return new GroupList(groups.Select(g => new GroupView(g.Id, g.Name, g.ProtectionEnabled, g.IsDefault,
-            servers.Count(s => s.GroupId == g.Id && s.Role != "standby"),
-            servers.Count(s => s.GroupId == g.Id && s.Role == "standby"))).ToList());
+            servers.Count(s => s.GroupId == g.Id && s.Role != AgentInventory.StandbyRole),
+            servers.Count(s => s.GroupId == g.Id && s.Role == AgentInventory.StandbyRole))).ToList());
     }
 
     public async Task<GroupView> GetAsync(int id, CancellationToken cancellationToken) =>

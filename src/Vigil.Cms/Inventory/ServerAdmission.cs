@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Vigil.Cms.Agents;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
-using Vigil.Contracts;
 using Vigil.Contracts.Cms;
 using Vigil.Domain;
 using Vigil.Domain.Inventory;
@@ -34,7 +32,7 @@ internal sealed class ServerAdmission(
         if (request.Role is { } role && request.GroupId is { } groupId)
         {
             var group = await FindGroupAsync(groupId, cancellationToken).ConfigureAwait(false);
-            refusals.AddRange(await JoinRefusalsAsync(contact, role, group, 1, cancellationToken).ConfigureAwait(false));
+            refusals.AddRange(JoinRefusals(contact, role, group, 1, await ManagedAsync(cancellationToken).ConfigureAwait(false)));
         }
 
         var info = contact.Info;
@@ -48,15 +46,16 @@ internal sealed class ServerAdmission(
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
-            var refusals = await JoinRefusalsAsync(contact, request.Role, group, 1, cancellationToken).ConfigureAwait(false);
+            var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
+            var refusals = JoinRefusals(contact, request.Role, group, 1, managed);
             if (refusals.Count > 0)
             {
                 throw WithAll(refusals);
             }
 
             var name = ServerNames.Normalize(request.Name ?? contact.Info.Name);
-            RefusedException.ThrowIf(ServerNames.Validate(name, await NamesInUseAsync(cancellationToken).ConfigureAwait(false)));
-            var row = await PairAsync(contact, request.Password, name, request.Role, group, cancellationToken).ConfigureAwait(false);
+            RefusedException.ThrowIf(ServerNames.Validate(name, managed.Select(s => s.Name)));
+            var row = await PairAsync(contact, request.Password, name, request.Role, group, NextPriority(managed, group), cancellationToken).ConfigureAwait(false);
             return row.Id;
         }
     }
@@ -84,6 +83,7 @@ internal sealed class ServerAdmission(
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
+            var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
             var names = BatchNaming.Propose(
                 request.Naming switch
                 {
@@ -93,9 +93,8 @@ internal sealed class ServerAdmission(
                 },
                 request.Prefix,
                 reached.Select(r => new BatchMember(r.Contact?.Info.Name ?? string.Empty, r.Contact?.Info.Model ?? string.Empty)).ToList(),
-                await NamesInUseAsync(cancellationToken).ConfigureAwait(false));
+                managed.Select(s => s.Name));
             var members = new List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)>();
-            var inGroup = await db.Servers.CountAsync(s => s.GroupId == group.Id, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < reached.Length; i++)
             {
                 var (contact, unreachable) = reached[i];
@@ -106,7 +105,7 @@ internal sealed class ServerAdmission(
                 }
                 else
                 {
-                    refusals.AddRange(await JoinRefusalsAsync(contact!, request.Role, group, i + 1, cancellationToken).ConfigureAwait(false));
+                    refusals.AddRange(JoinRefusals(contact!, request.Role, group, i + 1, managed));
                     if (reached.Take(i).Any(r => r.Contact?.Info.Serial == contact!.Info.Serial))
                     {
                         refusals.Add(new Refusal(Rules.DuplicateInBatch, $"{addresses[i]} is the same agent as an earlier member of this batch."));
@@ -138,9 +137,10 @@ internal sealed class ServerAdmission(
             }
 
             var added = new List<BatchMemberResult>();
+            var priority = NextPriority(managed, group);
             foreach (var member in members)
             {
-                var row = await PairAsync(member.Contact!, request.Password, member.Name!, request.Role, group, cancellationToken).ConfigureAwait(false);
+                var row = await PairAsync(member.Contact!, request.Password, member.Name!, request.Role, group, priority++, cancellationToken).ConfigureAwait(false);
                 added.Add(Result(member.Address, member.Name, row.Id, []));
             }
 
@@ -164,54 +164,32 @@ internal sealed class ServerAdmission(
     }
 
     /// <summary>Why the reached agent cannot join <paramref name="group"/> as <paramref name="role"/>, counting <paramref name="joining"/> servers joining at once.</summary>
-    private async Task<List<Refusal>> JoinRefusalsAsync(AgentContact contact, ServerRoleName role, GroupRow group, int joining, CancellationToken cancellationToken)
+    private List<Refusal> JoinRefusals(AgentContact contact, ServerRoleName role, GroupRow group, int joining, List<ServerRow> managed)
     {
         var refusals = new List<Refusal>();
-        var known = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Serial == contact.Info.Serial, cancellationToken).ConfigureAwait(false);
-        if (known is not null)
+        if (managed.FirstOrDefault(s => s.Serial == contact.Info.Serial) is { } known)
         {
             refusals.Add(new Refusal(Rules.AlreadyAdded, $"The agent at {contact.Address} (serial {contact.Info.Serial}) is already managed as '{known.Name}'."));
         }
 
-        var members = await db.Servers.AsNoTracking().Where(s => s.GroupId == group.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var target = AgentInventory.ToDomain(group);
-        var limit = GroupRules.CanAddServer(contact.Info.Name, currentGroup: null, target, members.Count + joining - 1, settings.Limits);
-        if (limit.Refusal is { } full)
-        {
-            refusals.Add(full);
-        }
-
-        if (role == ServerRoleName.Standby)
-        {
-            var recordingChannels = members.Where(m => AgentInventory.RoleOf(m) == ServerRole.Recording).Select(m => m.LicenseChannels);
-            refusals.AddRange(StandbyEligibility.Check(AgentInventory.Report(contact.Info), currentGroup: null, target, recordingChannels, VigilVersion.Current));
-        }
-
+        var members = managed.Where(s => s.GroupId == group.Id).ToList();
+        refusals.AddRange(GroupMembership.Refusals(contact.Info.Name, AgentInventory.Report(contact.Info), AgentInventory.RoleOf(role),
+            current: null, AgentInventory.ToDomain(group), members, joining, settings.Limits));
         return refusals;
     }
 
-    private async Task<ServerRow> PairAsync(AgentContact contact, string password, string name, ServerRoleName role, GroupRow group, CancellationToken cancellationToken)
+    private async Task<ServerRow> PairAsync(
+        AgentContact contact, string password, string name, ServerRoleName role, GroupRow group, int priority, CancellationToken cancellationToken)
     {
-        using var client = AgentClients.WithPassword(contact.Address, password, contact.Fingerprint);
-        Contracts.Agent.PairingResponse pairing;
-        try
-        {
-            pairing = await client.PairAsync(password, options.Name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AgentCallException e)
-        {
-            throw AgentContact.Refusal(e);
-        }
-
+        var pairing = await AgentContact.PairAsync(contact.Address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        var priority = await db.Servers.Where(s => s.GroupId == group.Id).Select(s => (int?)s.Priority).MaxAsync(cancellationToken).ConfigureAwait(false) ?? 0;
         var row = new ServerRow
         {
             Name = name,
             Role = AgentInventory.RoleName(role),
             Enabled = true,
             GroupId = group.Id,
-            Priority = priority + 1,
+            Priority = priority,
             Host = contact.Address.Host,
             Port = contact.Address.Port,
             Https = contact.Address.Https,
@@ -231,8 +209,13 @@ internal sealed class ServerAdmission(
         return row;
     }
 
-    private async Task<List<string>> NamesInUseAsync(CancellationToken cancellationToken) =>
-        await db.Servers.AsNoTracking().Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+    /// <summary>Every managed server, read once per request: names, serials and group members all come from it.</summary>
+    private async Task<List<ServerRow>> ManagedAsync(CancellationToken cancellationToken) =>
+        await db.Servers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>New servers go last in their group's priority order.</summary>
+    private static int NextPriority(List<ServerRow> managed, GroupRow group) =>
+        managed.Where(s => s.GroupId == group.Id).Select(s => s.Priority).DefaultIfEmpty(0).Max() + 1;
 
     private async Task<GroupRow> FindGroupAsync(int id, CancellationToken cancellationToken) =>
         await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false)

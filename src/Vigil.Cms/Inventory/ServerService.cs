@@ -5,7 +5,6 @@ using Vigil.Cms.Failover;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
-using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Domain.Inventory;
@@ -106,16 +105,7 @@ internal sealed class ServerService(
     {
         var contact = await AgentContact.ReachAsync(address, password, cancellationToken).ConfigureAwait(false);
         RequireSameAgent(row, contact.Info);
-        using var client = AgentClients.WithPassword(address, password, contact.Fingerprint);
-        PairingResponse pairing;
-        try
-        {
-            pairing = await client.PairAsync(password, options.Name, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AgentCallException e)
-        {
-            throw AgentContact.Refusal(e);
-        }
+        var pairing = await AgentContact.PairAsync(address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
 
         SetAddress(row, address);
         row.CertificateFingerprint = contact.Fingerprint;
@@ -153,16 +143,11 @@ internal sealed class ServerService(
             ? await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == currentId, cancellationToken).ConfigureAwait(false)
             : null;
         var members = await db.Servers.AsNoTracking().Where(s => s.GroupId == groupId).ToListAsync(cancellationToken).ConfigureAwait(false);
-        RefusedException.ThrowIf(GroupRules.CanAddServer(row.Name, current is null ? null : AgentInventory.ToDomain(current),
-            AgentInventory.ToDomain(target), members.Count, settings.Limits));
-        if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+        var refusals = GroupMembership.Refusals(row.Name, AgentInventory.Report(row), AgentInventory.RoleOf(row),
+            current is null ? null : AgentInventory.ToDomain(current), AgentInventory.ToDomain(target), members, joining: 1, settings.Limits);
+        if (refusals.Count > 0)
         {
-            var refusals = StandbyEligibility.Check(AgentInventory.Report(row), null, AgentInventory.ToDomain(target),
-                members.Where(m => AgentInventory.RoleOf(m) == ServerRole.Recording).Select(m => m.LicenseChannels), VigilVersion.Current);
-            if (refusals.Count > 0)
-            {
-                throw new RefusedException(refusals[0]);
-            }
+            throw new RefusedException(refusals[0]);
         }
 
         row.GroupId = groupId;

@@ -16,10 +16,10 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
 
     /// <summary>Every status string, recording servers' first, in the seeds' order.</summary>
     public static IReadOnlyList<string> RecordingStatuses { get; } =
-        ["normal_protected", "normal_unprotected", "abnormal_protected", "abnormal_unprotected", "disabled"];
+        Enum.GetValues<RecordingStatus>().Select(s => ServerStatus.Of(s, string.Empty).Code).ToList();
 
     public static IReadOnlyList<string> StandbyStatuses { get; } =
-        ["normal_ready", "normal_protecting", "warning", "abnormal", "abnormal_protection_failed", "disabled"];
+        Enum.GetValues<StandbyStatus>().Select(s => ServerStatus.Of(s, string.Empty).Code).ToList();
 
     public async Task<ServerList> ListAsync(string? status, ServerRoleName? role, int? group, CancellationToken cancellationToken)
     {

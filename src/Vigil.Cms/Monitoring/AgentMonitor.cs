@@ -69,6 +69,12 @@ public sealed partial class AgentMonitor(
     private void StartDueSyncs(List<ServerRow> servers, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
+        foreach (var gone in _lastSync.Keys.Except(servers.Select(s => s.Id)).ToList())
+        {
+            _lastSync.Remove(gone);
+            _syncs.Remove(gone);
+        }
+
         foreach (var server in servers)
         {
             var running = _syncs.TryGetValue(server.Id, out var sync) && !sync.IsCompleted;
