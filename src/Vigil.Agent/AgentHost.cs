@@ -86,6 +86,7 @@ public static class AgentHost
         CameraEndpoints.Map(secured);
         TakeoverEndpoints.Map(secured);
         RecordingEndpoints.Map(secured);
+        RestoreEndpoints.Map(secured);
         return app;
     }
 

@@ -65,12 +65,14 @@ public static class CmsHost
         builder.Services.AddSingleton<AgentClients>();
         builder.Services.AddSingleton<InventoryLock>();
         builder.Services.AddSingleton<FailoverActivity>();
+        builder.Services.AddSingleton<FailoverLedger>();
         builder.Services.AddScoped<Sessions>();
         builder.Services.AddScoped<GroupService>();
         builder.Services.AddScoped<ServerAdmission>();
         builder.Services.AddScoped<ServerService>();
         builder.Services.AddScoped<ServerViews>();
         builder.Services.AddHostedService<AgentMonitor>();
+        builder.Services.AddHostedService<FailoverEngine>();
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
         builder.Services.AddAuthentication(CmsAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CmsAuthentication>(CmsAuthentication.SchemeName, null);

@@ -26,7 +26,7 @@ internal static class TakeoverEndpoints
 
     private static async Task<IResult> TakeOverAsync(
         string server, TakeoverRequest? request, EpochGate gate, TakeoverStore takeovers, CameraStore cameras,
-        RecordingSpaces spaces, RecorderSupervisor recorders, TimeProvider time)
+        RecordingSpaces spaces, RecordingCatalog catalog, RecorderSupervisor recorders, TimeProvider time)
     {
         if (!AgentValidation.IsIdentifier(server))
         {
@@ -54,7 +54,8 @@ internal static class TakeoverEndpoints
         return await gate.RunAsync(request.Epoch, () =>
         {
             var existing = takeovers.Find(server);
-            var space = existing?.Space ?? spaces.ChooseEmptySpace();
+            // A server taken over again (it failed during the restore) goes on in the space that holds its footage.
+            var space = existing?.Space ?? catalog.SpaceOf(server) ?? spaces.ChooseEmptySpace();
             if (space is null)
             {
                 return Problems.Refuse("takeover.no-empty-space", "This server has no empty recording space to record a protected server into.",

@@ -77,6 +77,13 @@ public sealed class RecordingCatalog(AgentDatabase database)
         connection.Execute("DELETE FROM recordings WHERE id = $id", ("$id", id));
     }
 
+    /// <summary>The space holding recordings of <paramref name="owner"/>, if any.</summary>
+    public string? SpaceOf(string owner)
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT space FROM recordings WHERE owner = $owner LIMIT 1", r => r.GetString(0), ("$owner", owner)).FirstOrDefault();
+    }
+
     public bool AnyIn(string space)
     {
         using var connection = database.Open();

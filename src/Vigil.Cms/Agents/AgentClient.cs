@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -54,18 +55,96 @@ public sealed class AgentClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>Records a protected server's cameras (a takeover), fenced by the request's epoch.</summary>
+    public Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken) =>
+        SendAsync<TakeoverStatus>(HttpMethod.Put, AgentRoutes.Takeover(key), request, cancellationToken);
+
+    /// <summary>Stops recording for a protected server; succeeds when there is no such takeover.</summary>
+    public Task ReleaseAsync(string key, long epoch, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"{AgentRoutes.Takeover(key)}?epoch={epoch}", null, cancellationToken);
+
+    /// <summary>Deletes every recording kept for a protected server (the takeover must be released).</summary>
+    public Task DeleteFootageAsync(string key, long epoch, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"{AgentRoutes.TakeoverRecordings(key)}?epoch={epoch}", null, cancellationToken);
+
+    public Task<IReadOnlyList<CameraConfig>> CamerasAsync(CancellationToken cancellationToken) =>
+        SendAsync<IReadOnlyList<CameraConfig>>(HttpMethod.Get, AgentRoutes.Cameras, null, cancellationToken);
+
+    public Task AddCameraAsync(CameraConfig camera, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, AgentRoutes.Cameras, camera, cancellationToken);
+
+    /// <summary>The catalog entries of <paramref name="owner"/>, those overlapping [from, to) when given.</summary>
+    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        var range = (from is null ? string.Empty : $"&from={Uri.EscapeDataString(from.Value.ToString("O", CultureInfo.InvariantCulture))}")
+            + (to is null ? string.Empty : $"&to={Uri.EscapeDataString(to.Value.ToString("O", CultureInfo.InvariantCulture))}");
+        return SendAsync<RecordingList>(HttpMethod.Get, $"{AgentRoutes.Recordings}?owner={Uri.EscapeDataString(owner)}{range}", null, cancellationToken);
+    }
+
+    /// <summary>Streams a recording's bytes; the caller disposes the response.</summary>
+    public async Task<HttpResponseMessage> DownloadAsync(long recordingId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, AgentRoutes.RecordingContent(recordingId).TrimStart('/'));
+        return await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Hands a failover recording home; the agent keeps it only if its SHA-256 matches.</summary>
+    public async Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{AgentRoutes.RestoredRecordings.TrimStart('/')}?{recording.ToQuery()}")
+        {
+            Content = new StreamContent(content),
+        };
+        request.Content.Headers.ContentLength = recording.Bytes;
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<Recording>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = Request(method, path, body);
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
+        using var request = Request(method, path, body);
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync<T>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, string path, object? body)
+    {
+        var request = new HttpRequestMessage(method, path.TrimStart('/'));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: ContractJson.Options);
         }
 
+        return request;
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(ContractJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new JsonException("empty body");
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            throw new AgentCallException(AgentCallException.Rules.NotAnAgent, $"{Endpoint.Address} answered, but not as a Vigil agent does: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Sends a request; returns the response if it succeeded, else throws the matching <see cref="AgentCallException"/>.</summary>
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException || e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
@@ -80,21 +159,13 @@ public sealed class AgentClient : IDisposable
             throw new AgentCallException(AgentCallException.Rules.Unreachable, $"The agent at {Endpoint.Address} did not answer within {_http.Timeout.TotalSeconds:0.#} s.", e);
         }
 
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
         using (response)
         {
-            if (response.IsSuccessStatusCode)
-            {
-                try
-                {
-                    return await response.Content.ReadFromJsonAsync<T>(ContractJson.Options, cancellationToken).ConfigureAwait(false)
-                        ?? throw new JsonException("empty body");
-                }
-                catch (Exception e) when (e is JsonException or NotSupportedException)
-                {
-                    throw new AgentCallException(AgentCallException.Rules.NotAnAgent, $"{Endpoint.Address} answered, but not as a Vigil agent does: {e.Message}", e);
-                }
-            }
-
             throw await FailureAsync(response, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -39,7 +39,10 @@ internal static class AgentInventory
         Report(row.Model, row.Serial, row.AgentVersion, row.LicenseChannels, Spaces(row), Cameras(row).Count);
 
     public static ManagedServer ToDomain(ServerRow row) => new(
-        new ServerId(row.Id), row.Name, RoleOf(row), row.Enabled, row.GroupId is { } group ? new GroupId(group) : null, row.Priority, Report(row));
+        new ServerId(row.Id), row.Name, RoleOf(row), row.Enabled, row.GroupId is { } group ? new GroupId(group) : null, row.Priority, Report(row),
+        row is { ProtectionFailedFor: { } failedFor, ProtectionFailedAt: { } at }
+            ? new ProtectionFailure(new ServerId(failedFor), row.ProtectionFailureReason ?? "unknown", at)
+            : null);
 
     public static ServerRole RoleOf(ServerRow row) => row.Role == StandbyRole ? ServerRole.Standby : ServerRole.Recording;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
+using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Storage;
 using Vigil.Domain.Health;
@@ -108,8 +109,26 @@ public sealed partial class AgentMonitor(
         if (board.Observe(server.Id, result) is { } change)
         {
             LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
+            await RecordAsync(server, change, stoppingToken).ConfigureAwait(false);
         }
     }
+
+    private async Task RecordAsync(ServerRow server, HealthChange change, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            db.Events.Add(EventLog.Health(server.Id, server.Name, Name(change.From), Name(change.To), change.Reason, change.At));
+            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatabaseUnavailable(logger, e);
+        }
+    }
+
+    private static string Name(HealthState state) => state.ToString().ToLowerInvariant();
 
     private async Task SyncAsync(ServerRow server, CancellationToken stoppingToken)
     {

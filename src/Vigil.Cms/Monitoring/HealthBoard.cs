@@ -37,6 +37,13 @@ public sealed class HealthBoard(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Starts <paramref name="serverId"/> as failed: a server a standby records for when the CMS starts
+    /// must be healthy for a whole stabilisation period again before it takes its cameras back.
+    /// </summary>
+    public void AssumeFailed(int serverId) =>
+        _entries[serverId] = new Entry(new HealthTracker(_policy, time, HealthState.Failed));
+
     public void Forget(int serverId) => _entries.TryRemove(serverId, out _);
 
     /// <summary>A server not yet probed counts as healthy: it answered when it was added.</summary>

@@ -15,6 +15,10 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
 
     public DbSet<SettingRow> Settings => Set<SettingRow>();
 
+    public DbSet<EpisodeRow> Episodes => Set<EpisodeRow>();
+
+    public DbSet<EventRow> Events => Set<EventRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserRow>(user =>
@@ -44,6 +48,17 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
         {
             setting.ToTable("settings");
             setting.HasKey(s => s.Key);
+        });
+        modelBuilder.Entity<EpisodeRow>(episode =>
+        {
+            episode.ToTable("episodes");
+            episode.HasIndex(e => e.IsOpen);
+        });
+        modelBuilder.Entity<EventRow>(row =>
+        {
+            row.ToTable("events");
+            row.HasIndex(e => e.At);
+            row.HasIndex(e => e.ServerId);
         });
     }
 }

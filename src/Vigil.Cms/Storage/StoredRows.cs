@@ -97,6 +97,13 @@ internal sealed class ServerRow
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? LastSyncedAt { get; set; }
+
+    /// <summary>A standby's failed takeover (recording server id, reason, when); it stays until an operator clears it.</summary>
+    public int? ProtectionFailedFor { get; set; }
+
+    public string? ProtectionFailureReason { get; set; }
+
+    public DateTimeOffset? ProtectionFailedAt { get; set; }
 }
 
 /// <summary>One named settings document as JSON (the failover settings, the inventory limits).</summary>
@@ -105,4 +112,87 @@ internal sealed class SettingRow
     public required string Key { get; set; }
 
     public required string Json { get; set; }
+}
+
+/// <summary>
+/// A failover episode as the state machine left it after its last transition; written before the
+/// engine acts on that state, so a restarted CMS continues from here.
+/// </summary>
+internal sealed class EpisodeRow
+{
+    public long Id { get; set; }
+
+    public int RecordingServerId { get; set; }
+
+    /// <summary>The protected server's name when the episode began, for events after it is removed.</summary>
+    public required string RecordingServerName { get; set; }
+
+    public int GroupId { get; set; }
+
+    public required string Origin { get; set; }
+
+    public required string Phase { get; set; }
+
+    public long Epoch { get; set; }
+
+    public int? StandbyId { get; set; }
+
+    /// <summary>Ids of every standby that may hold this episode's footage, as JSON.</summary>
+    public required string FootageOnJson { get; set; }
+
+    /// <summary>Ids of the standbys that failed to take over in this episode, as JSON.</summary>
+    public required string FailedStandbysJson { get; set; }
+
+    public bool OriginalRecording { get; set; }
+
+    public long RestoreBytesCopied { get; set; }
+
+    public long RestoreBytesTotal { get; set; }
+
+    public int RestoreFilesCopied { get; set; }
+
+    public int RestoreFilesTotal { get; set; }
+
+    /// <summary>When the copy of this episode's footage began, for the restore rate.</summary>
+    public DateTimeOffset? RestoreStartedAt { get; set; }
+
+    public string? EndsAs { get; set; }
+
+    public required string Resolution { get; set; }
+
+    public required string Note { get; set; }
+
+    public bool IsOpen { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public DateTimeOffset PhaseSince { get; set; }
+
+    public DateTimeOffset? EndedAt { get; set; }
+}
+
+/// <summary>One transition or operator action: when, which server, from what to what, and why.</summary>
+internal sealed class EventRow
+{
+    public long Id { get; set; }
+
+    public DateTimeOffset At { get; set; }
+
+    public int? ServerId { get; set; }
+
+    public required string ServerName { get; set; }
+
+    public long? EpisodeId { get; set; }
+
+    /// <summary>"failover" for a state-machine transition, "operator" for an action, "health" for a health change.</summary>
+    public required string Kind { get; set; }
+
+    public required string From { get; set; }
+
+    public required string To { get; set; }
+
+    public required string Reason { get; set; }
+
+    /// <summary>Who asked for it: a user name, or "vigil" for the engine itself.</summary>
+    public required string Actor { get; set; }
 }

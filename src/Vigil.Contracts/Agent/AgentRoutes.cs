@@ -26,6 +26,12 @@ public static class AgentRoutes
     /// <summary>GET <see cref="RecordingList"/> (filters: owner, camera, from, to); GET <c>/recordings/{id}/content</c> with ranges.</summary>
     public const string Recordings = Prefix + "/recordings";
 
+    /// <summary>
+    /// PUT: a failover recording copied home, as the body's bytes, described by the query (see
+    /// <see cref="RestoredRecording"/>); answers the <see cref="Recording"/> as catalogued.
+    /// </summary>
+    public const string RestoredRecordings = Prefix + "/restored-recordings";
+
     /// <summary>POST <c>/snapshots/{owner}/{camera}</c>: takes a still image now.</summary>
     public const string Snapshots = Prefix + "/snapshots";
 

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Vigil.Cms.Storage;
+using Vigil.Domain;
+using Vigil.Domain.Failover;
+
+namespace Vigil.Cms.Failover;
+
+/// <summary>Reads a stored episode back into the domain's <see cref="FailoverEpisode"/> and writes one into its row.</summary>
+internal static class EpisodeRecords
+{
+    /// <summary>
+    /// The key a standby records a protected server's cameras under: one per episode, so the footage of
+    /// two failovers of the same server never mixes and each is removed on its own.
+    /// </summary>
+    public static string FootageKey(EpisodeId id) => $"episode-{id.Value}";
+
+    public static FailoverEpisode ToDomain(EpisodeRow row) => new(
+        new EpisodeId(row.Id),
+        new ServerId(row.RecordingServerId),
+        new GroupId(row.GroupId),
+        Enum.Parse<FailoverOrigin>(row.Origin),
+        Enum.Parse<FailoverPhase>(row.Phase),
+        new Epoch(row.Epoch),
+        row.StandbyId is { } standby ? new ServerId(standby) : null,
+        Ids(row.FootageOnJson),
+        Ids(row.FailedStandbysJson),
+        row.OriginalRecording,
+        new RestoreProgress(row.RestoreBytesCopied, row.RestoreBytesTotal, row.RestoreFilesCopied, row.RestoreFilesTotal),
+        row.EndsAs is { } endsAs ? Enum.Parse<FailoverPhase>(endsAs) : null,
+        Enum.Parse<FailoverResolution>(row.Resolution),
+        row.Note,
+        row.StartedAt,
+        row.PhaseSince);
+
+    public static EpisodeRow NewRow(FailoverEpisode episode, string serverName)
+    {
+        var row = new EpisodeRow
+        {
+            RecordingServerName = serverName,
+            Origin = episode.Origin.ToString(),
+            Phase = episode.Phase.ToString(),
+            FootageOnJson = "[]",
+            FailedStandbysJson = "[]",
+            Resolution = episode.Resolution.ToString(),
+            Note = episode.Note,
+        };
+        Apply(row, episode);
+        return row;
+    }
+
+    public static void Apply(EpisodeRow row, FailoverEpisode episode)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(episode);
+        row.RecordingServerId = episode.RecordingServer.Value;
+        row.GroupId = episode.Group.Value;
+        row.Origin = episode.Origin.ToString();
+        row.Phase = episode.Phase.ToString();
+        row.Epoch = episode.Epoch.Value;
+        row.StandbyId = episode.Standby?.Value;
+        row.FootageOnJson = JsonSerializer.Serialize(episode.FootageOn.Select(s => s.Value));
+        row.FailedStandbysJson = JsonSerializer.Serialize(episode.FailedStandbys.Select(s => s.Value));
+        row.OriginalRecording = episode.OriginalRecording;
+        row.RestoreBytesCopied = episode.Restore.BytesCopied;
+        row.RestoreBytesTotal = episode.Restore.BytesTotal;
+        row.RestoreFilesCopied = episode.Restore.FilesCopied;
+        row.RestoreFilesTotal = episode.Restore.FilesTotal;
+        row.EndsAs = episode.EndsAs?.ToString();
+        row.Resolution = episode.Resolution.ToString();
+        row.Note = episode.Note;
+        row.IsOpen = episode.IsOpen;
+        row.StartedAt = episode.StartedAt;
+        row.PhaseSince = episode.PhaseSince;
+    }
+
+    private static List<ServerId> Ids(string json) =>
+        (JsonSerializer.Deserialize<List<int>>(json) ?? []).Select(id => new ServerId(id)).ToList();
+}

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Storage;
+using Vigil.Domain;
+using Vigil.Domain.Failover;
+using Vigil.Domain.Inventory;
+using Vigil.Domain.Status;
+
+namespace Vigil.Cms.Failover;
+
+/// <summary>The groups and servers as one failover round sees them, read once.</summary>
+internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IReadOnlyList<ManagedServer> servers)
+{
+    public IReadOnlyList<ManagedServer> Servers { get; } = servers;
+
+    public static async Task<InventorySnapshot> ReadAsync(CmsDbContext db, CancellationToken cancellationToken)
+    {
+        var groups = await db.Groups.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var servers = await db.Servers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers.Select(AgentInventory.ToDomain).ToList());
+    }
+
+    public ManagedServer? Find(ServerId id) => Servers.FirstOrDefault(s => s.Id == id);
+
+    public bool Exists(ServerId id) => Find(id) is not null;
+
+    public FailoverGroup? GroupOf(ManagedServer server) => groups.FirstOrDefault(g => g.Id == server.Group);
+
+    /// <summary>Every grouped server's status as operators see it now.</summary>
+    public Dictionary<ServerId, ServerStatus> Statuses(StatusDerivation derivation, HealthBoard board, IReadOnlyList<FailoverEpisode> open)
+    {
+        var health = Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value));
+        var statuses = new Dictionary<ServerId, ServerStatus>();
+        foreach (var group in groups)
+        {
+            var snapshot = new GroupSnapshot(group, Servers.Where(s => s.Group == group.Id).ToList(), health, open.Where(e => e.Group == group.Id).ToList());
+            foreach (var (id, status) in derivation.Derive(snapshot))
+            {
+                statuses[id] = status;
+            }
+        }
+
+        return statuses;
+    }
+}
