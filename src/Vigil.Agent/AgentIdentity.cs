@@ -30,9 +30,17 @@ public sealed class AgentIdentity
 
     public string Model { get; }
 
-    public int LicenseChannels { get; }
+    public int LicenseChannels { get; private set; }
 
     public string? CertificateFingerprint { get; }
+
+    /// <summary>Licenses moved here from a server this one replaces (SPEC.md §3, replace protected server).</summary>
+    public void MoveLicenses(AgentSettings settings, int channels)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Set(AgentSettings.LicenseChannels, channels.ToString(CultureInfo.InvariantCulture));
+        LicenseChannels = channels;
+    }
 
     private static string Remember(AgentSettings settings, string key, string? given, string fallback)
     {

@@ -71,6 +71,8 @@ public static class CmsHost
         builder.Services.AddScoped<ServerAdmission>();
         builder.Services.AddScoped<ServerService>();
         builder.Services.AddScoped<ServerViews>();
+        builder.Services.AddScoped<FailoverCommands>();
+        builder.Services.AddScoped<FailoverViews>();
         builder.Services.AddHostedService<AgentMonitor>();
         builder.Services.AddHostedService<FailoverEngine>();
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
@@ -98,6 +100,7 @@ public static class CmsHost
         GroupEndpoints.Map(secured);
         ServerEndpoints.Map(secured);
         SettingsEndpoints.Map(secured);
+        FailoverEndpoints.Map(secured);
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
         return app;
     }

@@ -20,6 +20,18 @@ internal static class StatusEndpoints
         app.MapPost(AgentRoutes.Pairing, Pair);
         secured.MapGet(AgentRoutes.Info, Info);
         secured.MapGet(AgentRoutes.Health, Health);
+        secured.MapPut(AgentRoutes.License, MoveLicenses);
+    }
+
+    private static IResult MoveLicenses(LicenseRequest? request, AgentIdentity identity, AgentSettings settings)
+    {
+        if (request is null || request.Channels is < 1 or > 4096)
+        {
+            return Problems.Refuse("license.invalid-channels", "License channels are 1 to 4096.");
+        }
+
+        identity.MoveLicenses(settings, request.Channels);
+        return Results.NoContent();
     }
 
     private static IResult Pair(PairingRequest? request, AgentSettings settings, CredentialStore credentials, AgentIdentity identity, PairingThrottle throttle)

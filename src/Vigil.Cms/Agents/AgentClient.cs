@@ -70,6 +70,12 @@ public sealed class AgentClient : IDisposable
     public Task<IReadOnlyList<CameraConfig>> CamerasAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<CameraConfig>>(HttpMethod.Get, AgentRoutes.Cameras, null, cancellationToken);
 
+    public Task RemoveCameraAsync(string cameraId, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, AgentRoutes.Camera(cameraId), null, cancellationToken);
+
+    public Task MoveLicensesAsync(int channels, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, AgentRoutes.License, new LicenseRequest(channels), cancellationToken);
+
     public Task AddCameraAsync(CameraConfig camera, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, AgentRoutes.Cameras, camera, cancellationToken);
 

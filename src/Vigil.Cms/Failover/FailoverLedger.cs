@@ -140,6 +140,34 @@ public sealed class FailoverLedger(FailoverActivity activity, TimeProvider time)
         return transition;
     }
 
+    /// <summary>
+    /// Stops every open episode <paramref name="server"/> takes part in (as the protected server or a
+    /// standby holding its footage), after the operator confirmed: the footage on the standbys is removed.
+    /// </summary>
+    internal async Task<IReadOnlyList<FailoverEpisode>> StopInvolvingAsync(CmsDbContext db, ServerId server, string actor, CancellationToken cancellationToken)
+    {
+        var stopped = new List<FailoverEpisode>();
+        foreach (var episode in Open.Where(e => e.RecordingServer == server || e.Standby == server || e.FootageOn.Contains(server)))
+        {
+            var transition = await ApplyAsync(db, episode, new StopFailover(Confirmed: true), actor, cancellationToken).ConfigureAwait(false);
+            if (transition.IsAccepted)
+            {
+                stopped.Add(transition.Episode);
+            }
+        }
+
+        return stopped;
+    }
+
+    /// <summary>Interrupts every open episode of a group being deleted.</summary>
+    internal async Task InterruptGroupAsync(CmsDbContext db, GroupId group, string actor, CancellationToken cancellationToken)
+    {
+        foreach (var episode in Open.Where(e => e.Group == group))
+        {
+            await ApplyAsync(db, episode, new GroupDeleted(), actor, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public static string PhaseName(FailoverPhase phase) => phase.ToString().ToLowerInvariant();
 
     private void Remember(FailoverEpisode episode, bool keepStep = false)

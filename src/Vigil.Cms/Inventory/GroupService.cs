@@ -4,13 +4,15 @@ using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
+using Vigil.Domain;
 using Vigil.Domain.Inventory;
 
 namespace Vigil.Cms.Inventory;
 
 /// <summary>Failover groups: list, add, rename, delete, protection on or off, under the rules of <see cref="GroupRules"/>.</summary>
 internal sealed class GroupService(
-    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, Sessions sessions, FailoverActivity failover, TimeProvider time)
+    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, Sessions sessions, FailoverActivity failover, FailoverLedger ledger,
+    TimeProvider time)
 {
     public const string NotFoundRule = "group.not-found";
     public const string ConfirmationRule = "group.confirmation-required";
@@ -86,6 +88,7 @@ internal sealed class GroupService(
             }
 
             await sessions.RequireReauthenticationAsync(caller, $"Deleting the group '{row.Name}'", cancellationToken).ConfigureAwait(false);
+            await ledger.InterruptGroupAsync(db, new GroupId(id), caller.UserName, cancellationToken).ConfigureAwait(false);
             var members = await db.Servers.Where(s => s.GroupId == id).ToListAsync(cancellationToken).ConfigureAwait(false);
             foreach (var member in members)
             {

@@ -7,6 +7,7 @@ using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
+using Vigil.Domain;
 using Vigil.Domain.Inventory;
 using Vigil.Domain.Naming;
 
@@ -22,6 +23,7 @@ internal sealed class ServerService(
     AgentClients clients,
     HealthBoard board,
     FailoverActivity failover,
+    FailoverLedger ledger,
     CmsOptions options,
     TimeProvider time)
 {
@@ -37,6 +39,10 @@ internal sealed class ServerService(
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
+            if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+            {
+                await ledger.StopInvolvingAsync(db, new ServerId(id), FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+            }
             if (request.Name is { } name)
             {
                 var normalized = ServerNames.Normalize(name);
@@ -73,6 +79,14 @@ internal sealed class ServerService(
             if (!enabled)
             {
                 RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
+                await ledger.StopInvolvingAsync(db, new ServerId(id), FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Enabling again is how an operator says a standby's failed takeover is dealt with.
+                row.ProtectionFailedFor = null;
+                row.ProtectionFailureReason = null;
+                row.ProtectionFailedAt = null;
             }
 
             row.Enabled = enabled;
@@ -91,6 +105,17 @@ internal sealed class ServerService(
             if (server.Role == ServerRole.Standby)
             {
                 await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);
+            }
+
+            var stopped = await ledger.StopInvolvingAsync(db, server.Id, FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+            if (server.Role == ServerRole.Standby && stopped.Count > 0)
+            {
+                // Once removed the CMS can no longer reach it: its failover footage goes now, if it answers.
+                var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+                foreach (var episode in stopped)
+                {
+                    await FailoverSteps.RemoveFootageFromAsync(clients.For(row), episode, epoch, cancellationToken).ConfigureAwait(false);
+                }
             }
 
             db.Servers.Remove(row);

@@ -20,3 +20,6 @@ public sealed record AgentInfo(
     string? CertificateFingerprint,
     IReadOnlyList<SpaceInfo> Spaces,
     IReadOnlyList<CameraConfig> Cameras);
+
+/// <summary>The license channels this server holds from now on.</summary>
+public sealed record LicenseRequest(int Channels);

@@ -32,6 +32,9 @@ public static class AgentRoutes
     /// </summary>
     public const string RestoredRecordings = Prefix + "/restored-recordings";
 
+    /// <summary>PUT <see cref="LicenseRequest"/>: the license channels of a server this one replaces move here.</summary>
+    public const string License = Prefix + "/license";
+
     /// <summary>POST <c>/snapshots/{owner}/{camera}</c>: takes a still image now.</summary>
     public const string Snapshots = Prefix + "/snapshots";
 

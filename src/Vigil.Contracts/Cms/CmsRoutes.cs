@@ -35,6 +35,12 @@ public static class CmsRoutes
     /// <summary>GET, PUT <see cref="SettingsView"/>.</summary>
     public const string Settings = Prefix + "/settings";
 
+    /// <summary>GET <see cref="FailoverList"/>: the failovers now open (filter: server).</summary>
+    public const string Failovers = Prefix + "/failovers";
+
+    /// <summary>GET <see cref="EventList"/>: transitions, health changes and operator actions, newest first (filters: server, limit).</summary>
+    public const string Events = Prefix + "/events";
+
     /// <summary>The query flag that confirms an action the CMS warned about (stopping a failover, removing its recordings).</summary>
     public const string ConfirmFlag = "confirm";
 
@@ -45,4 +51,19 @@ public static class CmsRoutes
     public static string Server(int id) => $"{Servers}/{id}";
 
     public static string ServerEnabled(int id) => $"{Server(id)}/enabled";
+
+    /// <summary>POST: fail the recording server over now (manual failover).</summary>
+    public static string ServerFailover(int id) => $"{Server(id)}/failover";
+
+    /// <summary>POST: hand the cameras back to the recording server now (manual failback).</summary>
+    public static string ServerFailback(int id) => $"{Server(id)}/failback";
+
+    /// <summary>GET <see cref="FailoverView"/> of the server's open failover, with restore progress; DELETE stops the restoration (confirm).</summary>
+    public static string ServerRestore(int id) => $"{Server(id)}/restore";
+
+    /// <summary>POST <see cref="ReplaceRequest"/>: replace the protected server during its failover.</summary>
+    public static string ServerReplace(int id) => $"{Server(id)}/replace";
+
+    /// <summary>DELETE: clears a standby's failed takeover, so it counts as ready again.</summary>
+    public static string ServerProtectionFailure(int id) => $"{Server(id)}/protection-failure";
 }

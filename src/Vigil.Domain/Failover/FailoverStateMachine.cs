@@ -208,21 +208,15 @@ public sealed class FailoverStateMachine(TimeProvider time)
             $"recording server failed again during restore: {holder} takes over at {f.Epoch}");
     }
 
+    /// <summary>
+    /// The acting standby becomes the recording server. Its failover footage (and any earlier standby's)
+    /// is that server's history now, so it is restored into its own catalog and then cleaned, whatever the
+    /// restore setting says.
+    /// </summary>
     private Transition ReplaceByStandby(FailoverEpisode e)
     {
-        var acting = e.Standby!.Value;
-        var elsewhere = e.FootageOn.Where(s => s != acting).ToList();
-        var replaced = e with
-        {
-            RecordingServer = acting,
-            Standby = null,
-            FootageOn = elsewhere,
-            Resolution = FailoverResolution.ReplacedByStandby,
-        };
-        return elsewhere.Count == 0
-            ? End(replaced, FailoverPhase.Completed, FailoverResolution.ReplacedByStandby, "replaced by the acting standby")
-            : Move(e, FailoverPhase.Restoring, replaced,
-                "replaced by the acting standby; restoring footage held by earlier standbys to it");
+        var replaced = e with { RecordingServer = e.Standby!.Value, Standby = null, Resolution = FailoverResolution.ReplacedByStandby };
+        return Move(e, FailoverPhase.Restoring, replaced, "replaced by the acting standby; its failover footage becomes its own");
     }
 
     private Transition Clean(FailoverEpisode e, FailoverPhase endsAs, FailoverResolution resolution, string why) =>

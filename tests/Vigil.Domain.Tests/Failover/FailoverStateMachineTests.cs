@@ -216,17 +216,21 @@ public class FailoverStateMachineTests
     }
 
     [Fact]
-    public void Replacing_with_the_acting_standby_makes_it_the_recording_server()
+    public void Replacing_with_the_acting_standby_makes_it_the_recording_server_and_its_footage_its_own()
     {
-        var done = _driver.Accept(_driver.Active(), new ReplaceWithActingStandby());
+        var restoring = _driver.Accept(_driver.Active(), new ReplaceWithActingStandby());
 
+        restoring.Phase.ShouldBe(FailoverPhase.Restoring);
+        restoring.RecordingServer.ShouldBe(EpisodeDriver.StandbyA);
+        restoring.Standby.ShouldBeNull();
+        restoring.FootageOn.ShouldBe([EpisodeDriver.StandbyA]);
+        var done = _driver.Accept(_driver.Accept(restoring, new RestoreCompleted()), new CleanupCompleted());
         done.Phase.ShouldBe(FailoverPhase.Completed);
         done.Resolution.ShouldBe(FailoverResolution.ReplacedByStandby);
-        done.RecordingServer.ShouldBe(EpisodeDriver.StandbyA);
     }
 
     [Fact]
-    public void Replacing_with_the_acting_standby_restores_footage_an_earlier_standby_holds()
+    public void Replacing_with_the_acting_standby_also_restores_footage_an_earlier_standby_holds()
     {
         var assigning = _driver.Accept(_driver.Active(), new StandbyLost("unreachable"));
         var taking = _driver.Accept(assigning, new StandbyChosen(EpisodeDriver.StandbyB, new Epoch(8)));
@@ -236,7 +240,7 @@ public class FailoverStateMachineTests
 
         restoring.Phase.ShouldBe(FailoverPhase.Restoring);
         restoring.RecordingServer.ShouldBe(EpisodeDriver.StandbyB);
-        restoring.FootageOn.ShouldBe([EpisodeDriver.StandbyA]);
+        restoring.FootageOn.ShouldBe([EpisodeDriver.StandbyA, EpisodeDriver.StandbyB]);
         _driver.Accept(_driver.Accept(restoring, new RestoreCompleted()), new CleanupCompleted()).Resolution
             .ShouldBe(FailoverResolution.ReplacedByStandby);
     }

@@ -75,7 +75,7 @@ public class FailoverTransitionMatrixTests
         [("Active", "StandbyLost")] = FailoverPhase.Assigning,
         [("Active", "OriginalRecovered")] = FailoverPhase.FailingBack,
         [("Active", "ManualFailback")] = FailoverPhase.FailingBack,
-        [("Active", "ReplaceWithActingStandby")] = FailoverPhase.Completed,
+        [("Active", "ReplaceWithActingStandby")] = FailoverPhase.Restoring,
         [("Active", "ReplaceWithServer")] = FailoverPhase.FailingBack,
         [("Active", "StopFailover")] = FailoverPhase.Cleaning,
         [("Active", "GroupDeleted")] = FailoverPhase.Cleaning,

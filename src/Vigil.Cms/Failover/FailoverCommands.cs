@@ -1,0 +1,198 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Agents;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Domain;
+using Vigil.Domain.Failover;
+using Vigil.Domain.Health;
+using Vigil.Domain.Inventory;
+using Vigil.Domain.Status;
+
+namespace Vigil.Cms.Failover;
+
+/// <summary>
+/// What operators ask of failovers: fail over now, fail back now, stop a restoration, replace the
+/// protected server. Each goes through the state machine, which refuses what the phase does not allow,
+/// and is written to the event log with who asked.
+/// </summary>
+internal sealed class FailoverCommands(
+    CmsDbContext db,
+    InventoryLock inventoryLock,
+    FailoverLedger ledger,
+    HealthBoard board,
+    SettingsStore settings,
+    AgentClients clients,
+    TimeProvider time)
+{
+    public const string NotInFailoverRule = "failover.not-in-failover";
+    public const string ReplacementRule = "failover.replacement-invalid";
+
+    public async Task FailOverNowAsync(int serverId, Caller caller, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
+            var group = row.GroupId is { } id ? await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false) : null;
+            if (group is null)
+            {
+                throw new RefusedException(FailoverStateMachine.Rules.NotInGroup, $"'{row.Name}' is not in a failover group.", StatusCodes.Status409Conflict);
+            }
+
+            Log(row, "failover now", "manual failover requested", caller);
+            var begun = await ledger.BeginAsync(db, AgentInventory.ToDomain(row), AgentInventory.ToDomain(group), FailoverOrigin.Manual,
+                settings.Failover.AutomaticFailover, caller.UserName, cancellationToken).ConfigureAwait(false);
+            Refuse(begun);
+        }
+    }
+
+    public async Task FailBackAsync(int serverId, Caller caller, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
+            Log(row, "failback", "manual failback requested", caller);
+            var functional = board.HealthOf(serverId).State != HealthState.Failed;
+            Refuse(await ledger.ApplyAsync(db, episode, new ManualFailback(functional), caller.UserName, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    public async Task StopRestorationAsync(int serverId, bool confirmed, Caller caller, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
+            var transition = await ledger.ApplyAsync(db, episode, new StopRestoration(confirmed), caller.UserName, cancellationToken).ConfigureAwait(false);
+            Refuse(transition);
+            Log(row, "stop restoration", FailoverStateMachine.FootageRemovalWarning, caller);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the protected server: with the acting standby (it records the cameras as its own, then its
+    /// takeover is released) or with another recording server in normal status (its cameras are replaced by
+    /// the original's, then the standby hands over make before break). The original is removed; its name,
+    /// configuration and licenses move to the replacement.
+    /// </summary>
+    public async Task ReplaceAsync(int serverId, int withServerId, Caller caller, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (original, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
+            var replacement = await db.Servers.FirstOrDefaultAsync(s => s.Id == withServerId, cancellationToken).ConfigureAwait(false)
+                ?? throw new RefusedException(ServerService.Rules.NotFound, $"There is no server with id {withServerId}.", StatusCodes.Status404NotFound);
+            var byStandby = episode.Standby?.Value == withServerId;
+            FailoverInput input = byStandby
+                ? new ReplaceWithActingStandby()
+                : new ReplaceWithServer(new ServerId(withServerId), await IsNormalRecordingServerAsync(replacement, cancellationToken).ConfigureAwait(false));
+            var check = new FailoverStateMachine(time).Apply(episode, input);
+            Refuse(check);
+
+            var client = clients.For(replacement);
+            try
+            {
+                if (byStandby)
+                {
+                    await AddCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                    var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+                    await client.ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    foreach (var camera in await client.CamerasAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        await client.RemoveCameraAsync(camera.Id, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await AddCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                }
+
+                await client.MoveLicensesAsync(original.LicenseChannels, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AgentCallException e)
+            {
+                throw new RefusedException(e.Rule, $"'{replacement.Name}' could not take over the configuration of '{original.Name}': {e.Message}",
+                    StatusCodes.Status502BadGateway);
+            }
+
+            Log(original, "replace", $"replaced by '{replacement.Name}'", caller);
+            db.Servers.Remove(original);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            replacement.Name = original.Name;
+            replacement.Role = AgentInventory.RecordingRole;
+            replacement.GroupId = original.GroupId;
+            replacement.Priority = original.Priority;
+            replacement.CamerasJson = original.CamerasJson;
+            replacement.LicenseChannels = original.LicenseChannels;
+            replacement.ProtectionFailedFor = null;
+            replacement.ProtectionFailureReason = null;
+            replacement.ProtectionFailedAt = null;
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            clients.Forget(original.Id);
+            board.Forget(original.Id);
+            await ledger.ApplyAsync(db, episode, input, caller.UserName, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Clears a standby's failed takeover, so it counts as ready again.</summary>
+    public async Task ClearProtectionFailureAsync(int serverId, Caller caller, CancellationToken cancellationToken)
+    {
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
+            row.ProtectionFailedFor = null;
+            row.ProtectionFailureReason = null;
+            row.ProtectionFailedAt = null;
+            Log(row, "clear protection failure", "the operator cleared the failed takeover", caller);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task AddCamerasAsync(AgentClient client, IReadOnlyList<Contracts.Agent.CameraConfig> cameras, CancellationToken cancellationToken)
+    {
+        var present = (await client.CamerasAsync(cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var camera in cameras.Where(c => !present.Contains(c.Id)))
+        {
+            await client.AddCameraAsync(camera, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> IsNormalRecordingServerAsync(ServerRow row, CancellationToken cancellationToken)
+    {
+        if (AgentInventory.RoleOf(row) != ServerRole.Recording || ledger.OpenFor(new ServerId(row.Id)) is not null)
+        {
+            return false;
+        }
+
+        var inventory = await InventorySnapshot.ReadAsync(db, cancellationToken).ConfigureAwait(false);
+        var statuses = inventory.Statuses(new StatusDerivation(VigilVersion.Current, settings.Failover), board, ledger.Open);
+        return statuses.GetValueOrDefault(new ServerId(row.Id))?.Code is "normal_protected" or "normal_unprotected";
+    }
+
+    private async Task<(ServerRow Row, FailoverEpisode Episode)> OpenEpisodeAsync(int serverId, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
+        var episode = ledger.OpenFor(new ServerId(serverId))
+            ?? throw new RefusedException(NotInFailoverRule, $"'{row.Name}' is not in a failover.", StatusCodes.Status409Conflict);
+        return (row, episode);
+    }
+
+    private async Task<ServerRow> FindAsync(int id, CancellationToken cancellationToken) =>
+        await db.Servers.FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false)
+        ?? throw new RefusedException(ServerService.Rules.NotFound, $"There is no server with id {id}.", StatusCodes.Status404NotFound);
+
+    private void Log(ServerRow row, string action, string detail, Caller caller) =>
+        db.Events.Add(EventLog.Operator(row.Id, row.Name, action, detail, caller.UserName, time.GetUtcNow()));
+
+    private static void Refuse(Transition transition)
+    {
+        if (transition.Refusal is { } refusal)
+        {
+            throw new RefusedException(refusal.Rule, refusal.Message, StatusCodes.Status409Conflict);
+        }
+    }
+}

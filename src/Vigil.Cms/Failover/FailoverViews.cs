@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Storage;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.Failover;
+
+/// <summary>Failovers, restore progress and the event log as operators read them.</summary>
+internal sealed class FailoverViews(CmsDbContext db, TimeProvider time)
+{
+    public const int DefaultEventLimit = 100;
+    public const int MaxEventLimit = 1000;
+
+    public async Task<FailoverList> OpenAsync(int? serverId, CancellationToken cancellationToken)
+    {
+        var rows = await db.Episodes.AsNoTracking()
+            .Where(e => e.IsOpen && (serverId == null || e.RecordingServerId == serverId || e.StandbyId == serverId))
+            .OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var names = await NamesAsync(cancellationToken).ConfigureAwait(false);
+        return new FailoverList(rows.Select(r => ToView(r, names)).ToList());
+    }
+
+    /// <summary>The server's open failover, else its most recent one.</summary>
+    public async Task<FailoverView> LatestAsync(int serverId, CancellationToken cancellationToken)
+    {
+        var row = await db.Episodes.AsNoTracking().Where(e => e.RecordingServerId == serverId)
+            .OrderByDescending(e => e.IsOpen).ThenByDescending(e => e.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new RefusedException(FailoverCommands.NotInFailoverRule, $"Server {serverId} has never been failed over.", StatusCodes.Status404NotFound);
+        return ToView(row, await NamesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<EventList> EventsAsync(int? serverId, int? limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxEventLimit)
+        {
+            throw new RefusedException("events.invalid-limit", $"The limit is 1 to {MaxEventLimit}.");
+        }
+
+        var rows = await db.Events.AsNoTracking().Where(e => serverId == null || e.ServerId == serverId)
+            .OrderByDescending(e => e.Id).Take(limit ?? DefaultEventLimit).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return new EventList(rows.Select(e => new EventView(e.Id, e.At, e.ServerId, e.ServerName, e.Kind, e.From, e.To, e.Reason, e.Actor)).ToList());
+    }
+
+    private async Task<Dictionary<int, string>> NamesAsync(CancellationToken cancellationToken) =>
+        await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
+
+    private FailoverView ToView(EpisodeRow row, Dictionary<int, string> names)
+    {
+        var episode = EpisodeRecords.ToDomain(row);
+        var restore = episode.Restore;
+        var elapsed = row.RestoreStartedAt is { } started ? ((row.EndedAt ?? time.GetUtcNow()) - started).TotalSeconds : 0;
+        var rate = elapsed > 0 ? restore.BytesCopied / elapsed : 0;
+        double? left = rate > 0 ? (restore.BytesTotal - restore.BytesCopied) / rate : null;
+        return new FailoverView(
+            row.Id,
+            row.RecordingServerId,
+            names.GetValueOrDefault(row.RecordingServerId) ?? row.RecordingServerName,
+            row.StandbyId,
+            row.StandbyId is { } standby ? names.GetValueOrDefault(standby) : null,
+            FailoverLedger.PhaseName(episode.Phase),
+            episode.Origin.ToString().ToLowerInvariant(),
+            row.Epoch,
+            row.Note,
+            row.StartedAt,
+            row.PhaseSince,
+            new RestoreView(restore.BytesCopied, restore.BytesTotal, restore.FilesCopied, restore.FilesTotal, Math.Round(restore.Fraction * 100, 1),
+                Math.Round(rate), left is null ? null : Math.Round(left.Value, 1), row.RestoreStartedAt));
+    }
+}
