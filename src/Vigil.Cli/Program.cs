@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Cli.Admin;
 using Vigil.Cli.Commands;
+using Vigil.Cli.Demo;
 
 var root = new RootCommand("Vigil keeps video recording alive when a recording server dies.")
 {
@@ -13,5 +14,11 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
     ServerCommand.Create(),
     StatusCommand.Create(),
     SettingsCommand.Create(),
+    FailoverCommand.CreateFailover(),
+    FailoverCommand.CreateFailback(),
+    FailoverCommand.CreateRestore(),
+    FailoverCommand.CreateReplace(),
+    FailoverCommand.CreateEvents(),
+    DemoCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

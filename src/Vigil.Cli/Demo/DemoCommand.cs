@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Globalization;
+using Vigil.Cli.Admin;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cli.Demo;
+
+/// <summary>
+/// <c>vigil demo</c>: a whole site on this machine (see <see cref="DemoSite"/>), added to "Failover Group 1",
+/// then the event log as it happens until Ctrl-C, which stops everything the demo started.
+/// <c>vigil demo kill NAME</c> and <c>vigil demo start NAME</c> pull a server's plug and bring it back.
+/// </summary>
+internal static class DemoCommand
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
+
+    public static Command Create()
+    {
+        var directory = new Option<string>("--dir") { Description = "Where the demo keeps its data and logs", DefaultValueFactory = _ => DemoSite.DefaultDirectory };
+        var port = new Option<int>("--port") { Description = "First of the loopback ports the demo uses (it uses this one to +80)", DefaultValueFactory = _ => 7100 };
+        var name = new Argument<string>("server") { Description = "rec-1 … rec-3, standby-1, standby-2, cms or camsim" };
+        var kill = new Command("kill", "Pull the plug on one of the demo's servers (SIGKILL)") { name, directory };
+        kill.SetAction(result => Kill(result.GetValue(directory)!, result.GetValue(name)!));
+        var start = new Command("start", "Bring one of the demo's servers back") { name, directory };
+        start.SetAction((result, cancellationToken) => StartAsync(result.GetValue(directory)!, result.GetValue(name)!, cancellationToken));
+        var command = new Command("demo", "Run a CMS, 3 recording servers, 2 standbys and a camera simulator on this machine") { directory, port, kill, start };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(directory)!, result.GetValue(port), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string directory, int port, CancellationToken cancellationToken)
+    {
+        var site = DemoSite.Create(directory, port);
+        string[] all = ["camsim", "cms", .. DemoSite.AgentNames];
+        try
+        {
+            Say($"Starting the camera simulator, the CMS and {DemoSite.AgentNames.Count} agents (logs in {Path.Combine(site.Directory, "logs")})");
+            foreach (var name in all)
+            {
+                site.Start(name);
+            }
+
+            await WaitLiveAsync(site.CamSimUrl + "/cam/1", cancellationToken).ConfigureAwait(false);
+            await WaitLiveAsync(site.CmsUrl + CmsRoutes.Live, cancellationToken).ConfigureAwait(false);
+            foreach (var agent in DemoSite.AgentNames)
+            {
+                await WaitLiveAsync($"http://127.0.0.1:{site.AgentPort(agent)}/api/v1/live", cancellationToken).ConfigureAwait(false);
+            }
+
+            using var client = await SignInAsync(site).ConfigureAwait(false);
+            await AddServersAsync(site, client).ConfigureAwait(false);
+            PrintBanner(site, directory);
+            await FollowEventsAsync(client, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+        catch (CliFailure failure)
+        {
+            await Console.Error.WriteLineAsync($"vigil demo: {failure.Message} (logs in {Path.Combine(site.Directory, "logs")})").ConfigureAwait(false);
+            return 1;
+        }
+        finally
+        {
+            Say("Stopping everything the demo started");
+            foreach (var name in all.Reverse())
+            {
+                site.Kill(name);
+            }
+        }
+    }
+
+    private static int Kill(string directory, string name)
+    {
+        var site = DemoSite.Load(directory);
+        if (site is null || !(DemoSite.IsAgent(name) || name is "cms" or "camsim"))
+        {
+            Console.Error.WriteLine(site is null ? $"vigil demo: no demo runs in {directory}." : $"vigil demo: '{name}' is not one of the demo's servers.");
+            return 2;
+        }
+
+        Console.Out.WriteLine(site.Kill(name) ? $"{name}: killed (SIGKILL)." : $"{name}: was not running.");
+        return 0;
+    }
+
+    private static async Task<int> StartAsync(string directory, string name, CancellationToken cancellationToken)
+    {
+        var site = DemoSite.Load(directory);
+        if (site is null || !(DemoSite.IsAgent(name) || name is "cms" or "camsim"))
+        {
+            await Console.Error.WriteLineAsync(site is null ? $"vigil demo: no demo runs in {directory}." : $"vigil demo: '{name}' is not one of the demo's servers.")
+                .ConfigureAwait(false);
+            return 2;
+        }
+
+        if (site.RunningProcess(name) is { } running)
+        {
+            running.Dispose();
+            Console.Out.WriteLine($"{name}: already running.");
+            return 0;
+        }
+
+        var pid = site.Start(name);
+        await Console.Out.WriteLineAsync($"{name}: started (pid {pid}).").ConfigureAwait(false);
+        return 0;
+    }
+
+    private static async Task<CmsClient> SignInAsync(DemoSite site)
+    {
+        using var anonymous = new CmsClient(new Uri(site.CmsUrl), null, null);
+        var login = await anonymous.SendAsync<LoginResponse>(HttpMethod.Post, CmsRoutes.Login, new LoginRequest("admin", site.CmsPassword)).ConfigureAwait(false);
+        return new CmsClient(new Uri(site.CmsUrl), login.Token, null);
+    }
+
+    private static async Task AddServersAsync(DemoSite site, CmsClient client)
+    {
+        // The demo's spaces live in a temporary folder; a standby needs less free room there than in production.
+        var settings = await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false);
+        await client.SendAsync(HttpMethod.Put, CmsRoutes.Settings, settings with { StandbyMinimumFreeBytes = 100L * 1024 * 1024 }).ConfigureAwait(false);
+        var group = (await client.GetAsync<GroupList>(CmsRoutes.Groups).ConfigureAwait(false)).Groups.Single(g => g.IsDefault);
+        foreach (var name in DemoSite.AgentNames)
+        {
+            var role = name.StartsWith("rec-", StringComparison.Ordinal) ? ServerRoleName.Recording : ServerRoleName.Standby;
+            await client.SendAsync<ServerView>(HttpMethod.Post, CmsRoutes.Servers,
+                new AddServerRequest(group.Id, role, "127.0.0.1", site.AgentPort(name), false, site.AgentPassword, name)).ConfigureAwait(false);
+        }
+    }
+
+    private static void PrintBanner(DemoSite site, string directory)
+    {
+        var dir = directory == DemoSite.DefaultDirectory ? string.Empty : $" --dir {directory}";
+        Console.Out.WriteLine($"""
+
+            Vigil demo is running.
+              CMS API:        {site.CmsUrl}{CmsRoutes.Prefix}   (console: {site.CmsUrl})
+              sign in:        user admin, password {site.CmsPassword}
+                              ./run login {site.CmsUrl} --user admin --password {site.CmsPassword}
+              servers:        rec-1, rec-2, rec-3 (2 cameras each), standby-1, standby-2 in "Failover Group 1"
+
+            Pull the plug on a recording server and watch a standby take its cameras within seconds:
+                ./run demo kill rec-1{dir}
+            Bring it back; after 10 s of good health it records again, the standby hands back and copies the outage home:
+                ./run demo start rec-1{dir}
+            Meanwhile:  ./run server list    ./run restore status rec-1    ./run events
+
+            Events follow. Ctrl-C stops everything.
+
+            """);
+    }
+
+    private static async Task FollowEventsAsync(CmsClient client, CancellationToken cancellationToken)
+    {
+        long last = 0;
+        while (true)
+        {
+            var events = await client.GetAsync<EventList>($"{CmsRoutes.Events}?limit=200").ConfigureAwait(false);
+            foreach (var e in events.Events.Where(e => e.Id > last).OrderBy(e => e.Id))
+            {
+                var change = e.From.Length > 0 ? $"{e.From} -> {e.To}" : e.To;
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{e.At.ToLocalTime():HH:mm:ss}  {e.ServerName,-10} {e.Kind,-8} {change,-28} {e.Reason}"));
+                last = e.Id;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WaitLiveAsync(string url, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = TimeProvider.System.GetUtcNow() + StartDeadline;
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(url), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            if (TimeProvider.System.GetUtcNow() > deadline)
+            {
+                throw new CliFailure($"{url} did not answer within {StartDeadline.TotalSeconds:0} s.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void Say(string message) => Console.Error.WriteLine($"==> {message}");
+}
