@@ -15,6 +15,8 @@ namespace Vigil.Agent.Api;
 /// </summary>
 internal static class TakeoverEndpoints
 {
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(8);
+
     public static void Map(RouteGroupBuilder secured)
     {
         secured.MapGet(AgentRoutes.Takeovers, (TakeoverStore takeovers, RecorderSupervisor recorders) =>
@@ -69,8 +71,11 @@ internal static class TakeoverEndpoints
         }).ConfigureAwait(false);
     }
 
-    private static Task<IResult> ReleaseAsync(string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecorderSupervisor recorders) =>
-        gate.RunAsync(epoch, () =>
+    /// <summary>Answers once the protected server's recorders have stopped, so its last segment is catalogued before anyone copies or deletes it.</summary>
+    private static async Task<IResult> ReleaseAsync(
+        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecorderSupervisor recorders, CancellationToken cancellationToken)
+    {
+        var result = await gate.RunAsync(epoch, () =>
         {
             if (takeovers.Find(server) is not null)
             {
@@ -79,10 +84,19 @@ internal static class TakeoverEndpoints
             }
 
             return Results.NoContent();
-        });
+        }).ConfigureAwait(false);
+        if (result is IStatusCodeHttpResult { StatusCode: < 300 } && !await recorders.WaitStoppedAsync(server, StopTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            return Problems.Refuse("takeover.still-stopping", $"The recorders for '{server}' did not stop within {StopTimeout.TotalSeconds:0} s.",
+                StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return result;
+    }
 
     private static async Task<IResult> DeleteRecordingsAsync(
-        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces)
+        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
+        RecorderSupervisor recorders)
     {
         if (!AgentValidation.IsIdentifier(server))
         {
@@ -94,6 +108,11 @@ internal static class TakeoverEndpoints
             if (takeovers.Find(server) is not null)
             {
                 return Problems.Conflict("takeover.still-recording", $"This server still records for '{server}'; release the takeover first.");
+            }
+
+            if (recorders.Recorders.Any(r => r.Target.Owner == server))
+            {
+                return Problems.Conflict("takeover.still-stopping", $"The recorders for '{server}' are still stopping; try again in a moment.");
             }
 
             var entries = catalog.List(server, null, null, null);

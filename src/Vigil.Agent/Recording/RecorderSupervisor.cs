@@ -35,6 +35,8 @@ public sealed partial class RecorderSupervisor(
     private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
 
     /// <summary>Why the agent cannot record its cameras at all, if it cannot.</summary>
+    private TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public string? ServiceProblem { get; private set; }
 
     public bool Ready { get; private set; }
@@ -54,6 +56,33 @@ public sealed partial class RecorderSupervisor(
 
     /// <summary>Asks for a reconcile now (cameras or takeovers changed).</summary>
     public void Changed() => _changed.Release();
+
+    /// <summary>
+    /// Waits until no recorder of <paramref name="owner"/> runs (its last segment catalogued), at most
+    /// <paramref name="timeout"/>; answers whether they all stopped.
+    /// </summary>
+    public async Task<bool> WaitStoppedAsync(string owner, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var removed = _removed.Task;
+                if (!Recorders.Any(r => r.Target.Owner == owner))
+                {
+                    return true;
+                }
+
+                await removed.WaitAsync(linked.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -93,12 +122,14 @@ public sealed partial class RecorderSupervisor(
         {
             if (!wanted.TryGetValue(key, out var target) || target != recorder.Target)
             {
+                // Listed until fully stopped, so nobody deletes its folder while it still writes there.
+                await recorder.DisposeAsync().ConfigureAwait(false);
                 lock (_gate)
                 {
                     _recorders.Remove(key);
                 }
 
-                await recorder.DisposeAsync().ConfigureAwait(false);
+                Interlocked.Exchange(ref _removed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 LogStopped(_logger, key);
             }
         }

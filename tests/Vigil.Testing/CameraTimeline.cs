@@ -1,6 +1,6 @@
 using Vigil.Media;
 
-namespace Vigil.Agent.Tests.Support;
+namespace Vigil.Testing;
 
 /// <summary>
 /// The camera time covered by segment files, read with ffprobe: the simulator stamps each frame with the
