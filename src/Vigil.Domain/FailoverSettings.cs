@@ -24,6 +24,9 @@ public sealed record FailoverSettings
 
     public bool RestoreRecordings { get; init; } = true;
 
+    /// <summary>The most bytes per second a restore copies, so it does not crowd live video off the network; 0 is no limit.</summary>
+    public long RestoreBandwidthBytesPerSecond { get; init; }
+
     /// <summary>Free space a standby needs in an empty recording space to take a server over.</summary>
     public long StandbyMinimumFreeBytes { get; init; } = 1_000_000_000;
 
@@ -42,6 +45,11 @@ public sealed record FailoverSettings
         {
             refusals.Add(new Refusal("settings.probe-timeout",
                 "The probe timeout must be above 0 and at most the probe interval, so probes never pile up."));
+        }
+
+        if (RestoreBandwidthBytesPerSecond < 0)
+        {
+            refusals.Add(new Refusal("settings.restore-bandwidth", "The restore bandwidth limit cannot be negative (0 is no limit)."));
         }
 
         if (StandbyMinimumFreeBytes < 0)

@@ -38,4 +38,11 @@ public class FailoverSettingsTests
     public void Refuses_a_negative_minimum_free_space() =>
         (FailoverSettings.Default with { StandbyMinimumFreeBytes = -1 }).Validate().Single().Rule
             .ShouldBe("settings.standby-minimum-free");
+
+    [Fact]
+    public void Restores_at_full_speed_by_default_and_refuses_a_negative_bandwidth_limit()
+    {
+        FailoverSettings.Default.RestoreBandwidthBytesPerSecond.ShouldBe(0);
+        (FailoverSettings.Default with { RestoreBandwidthBytesPerSecond = -1 }).Validate().Single().Rule.ShouldBe("settings.restore-bandwidth");
+    }
 }

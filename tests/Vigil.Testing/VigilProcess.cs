@@ -95,6 +95,20 @@ public sealed partial class VigilProcess : IAsyncDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// SIGKILL to the process and its children (an agent's ffmpeg recorders): the whole server dies at
+    /// once, as when it loses power. <see cref="KillAsync"/> leaves the children, as a crash of the agent alone does.
+    /// </summary>
+    public async Task KillTreeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try

@@ -134,9 +134,9 @@ internal static class DemoCommand
         Console.Out.WriteLine($"""
 
             Vigil demo is running.
-              CMS API:        {site.CmsUrl}{CmsRoutes.Prefix}   (console: {site.CmsUrl})
+              CMS API:        {site.CmsUrl}{CmsRoutes.Prefix}
               sign in:        user admin, password {site.CmsPassword}
-                              ./run login {site.CmsUrl} --user admin --password {site.CmsPassword}
+                              ./run login --cms {site.CmsUrl} --password {site.CmsPassword}
               servers:        rec-1, rec-2, rec-3 (2 cameras each), standby-1, standby-2 in "Failover Group 1"
 
             Pull the plug on a recording server and watch a standby take its cameras within seconds:

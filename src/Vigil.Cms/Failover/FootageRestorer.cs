@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Agents;
+using Vigil.Cms.Inventory;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Domain.Failover;
@@ -13,7 +14,7 @@ namespace Vigil.Cms.Failover;
 /// server's own catalog each time, so a copy interrupted by any crash resumes where it stopped and
 /// never copies a file twice.
 /// </summary>
-internal sealed class FootageRestorer(CmsDbContext db, AgentClients clients, TimeProvider time)
+internal sealed class FootageRestorer(CmsDbContext db, AgentClients clients, SettingsStore settings, TimeProvider time)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
@@ -56,10 +57,14 @@ internal sealed class FootageRestorer(CmsDbContext db, AgentClients clients, Tim
                 sources.Sum(s => s.Recording.Bytes) - pending.Sum(s => s.Recording.Bytes), sources.Sum(s => s.Recording.Bytes),
                 sources.Count - pending.Count, sources.Count);
             await report(progress).ConfigureAwait(false);
-            var lastReport = time.GetUtcNow();
+            var began = time.GetUtcNow();
+            var lastReport = began;
+            long copiedNow = 0;
             foreach (var (client, recording) in pending)
             {
                 await CopyAsync(client, home, recording, cancellationToken).ConfigureAwait(false);
+                copiedNow += recording.Bytes;
+                await KeepToBandwidthAsync(began, copiedNow, cancellationToken).ConfigureAwait(false);
                 progress = progress with { BytesCopied = progress.BytesCopied + recording.Bytes, FilesCopied = progress.FilesCopied + 1 };
                 if (time.GetUtcNow() - lastReport >= ProgressEvery)
                 {
@@ -74,6 +79,22 @@ internal sealed class FootageRestorer(CmsDbContext db, AgentClients clients, Tim
         catch (AgentCallException)
         {
             return null;
+        }
+    }
+
+    /// <summary>Waits until copying <paramref name="copied"/> bytes since <paramref name="began"/> keeps within the bandwidth limit.</summary>
+    private async Task KeepToBandwidthAsync(DateTimeOffset began, long copied, CancellationToken cancellationToken)
+    {
+        var limit = settings.Failover.RestoreBandwidthBytesPerSecond;
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        var ahead = TimeSpan.FromSeconds((double)copied / limit) - (time.GetUtcNow() - began);
+        if (ahead > TimeSpan.Zero)
+        {
+            await Task.Delay(ahead, time, cancellationToken).ConfigureAwait(false);
         }
     }
 

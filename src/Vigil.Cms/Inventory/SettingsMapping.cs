@@ -43,7 +43,8 @@ public static class SettingsMapping
             settings.RestoreRecordings,
             settings.StandbyMinimumFreeBytes,
             limits.MaxGroups,
-            limits.MaxServersPerGroup);
+            limits.MaxServersPerGroup,
+            settings.RestoreBandwidthBytesPerSecond);
     }
 
     /// <summary>The settings and limits a view asks for, or every rule it breaks.</summary>
@@ -77,6 +78,7 @@ public static class SettingsMapping
             AutomaticFailback = view.AutomaticFailback,
             RestoreRecordings = view.RestoreRecordings,
             StandbyMinimumFreeBytes = view.StandbyMinimumFreeBytes,
+            RestoreBandwidthBytesPerSecond = view.RestoreBandwidthBytesPerSecond,
         };
         var limits = new InventoryLimits(view.MaxGroups, view.MaxServersPerGroup);
         refusals.AddRange(settings.Validate());

@@ -2,6 +2,7 @@ namespace Vigil.Contracts.Cms;
 
 /// <summary>The failover settings and inventory limits, in the units an operator types.</summary>
 /// <param name="FailureConditions">Any of unreachable (always), space_failure, recording_service_failure.</param>
+/// <param name="RestoreBandwidthBytesPerSecond">The most a restore copies per second; 0 is no limit.</param>
 public sealed record SettingsView(
     bool AutomaticFailover,
     int ProbeIntervalMs,
@@ -13,4 +14,5 @@ public sealed record SettingsView(
     bool RestoreRecordings,
     long StandbyMinimumFreeBytes,
     int MaxGroups,
-    int MaxServersPerGroup);
+    int MaxServersPerGroup,
+    long RestoreBandwidthBytesPerSecond = 0);

@@ -29,7 +29,7 @@ public class SettingsMappingTests
         var view = SettingsMapping.ToView(FailoverSettings.Default, InventoryLimits.Default) with
         {
             ProbeIntervalMs = 500, ProbeTimeoutMs = 300, MissesBeforeFailure = 6, FailureConditions = ["unreachable", "recording_service_failure"],
-            StabilisationSeconds = 30, MaxGroups = 4,
+            StabilisationSeconds = 30, MaxGroups = 4, RestoreBandwidthBytesPerSecond = 1_000_000,
         };
 
         var (settings, limits, refusals) = SettingsMapping.FromView(view);
@@ -40,6 +40,7 @@ public class SettingsMappingTests
         settings.Health.Conditions.ShouldBe(FailureConditions.Unreachable | FailureConditions.RecordingServiceFailure);
         settings.Health.StabilisationPeriod.ShouldBe(TimeSpan.FromSeconds(30));
         limits.MaxGroups.ShouldBe(4);
+        settings.RestoreBandwidthBytesPerSecond.ShouldBe(1_000_000);
         SettingsMapping.ToView(settings, limits).FailureConditions.ShouldBe(view.FailureConditions);
     }
 

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Cms.Tests.Support;
+
+/// <summary>
+/// A small site for failover tests, all real processes on loopback: a camera simulator, a CMS on SQLite
+/// with fast failover settings, and agents that can be SIGKILLed and started again on the same port and
+/// data directory. Everything is stopped on dispose, even after a failure.
+/// </summary>
+public sealed class FailoverSite : IAsyncDisposable
+{
+    public const int SegmentSeconds = 2;
+    public const double ProbeSeconds = 1;
+    public const int Misses = 3;
+
+    private readonly List<VigilProcess> _processes = [];
+    private readonly Dictionary<string, (string Data, int Port, string[] Extra)> _agents = [];
+    private TestDatabase _database = null!;
+
+    private FailoverSite(string root) => Root = root;
+
+    public string Root { get; }
+
+    public VigilProcess CamSim { get; private set; } = null!;
+
+    public CmsUnderTest Cms { get; private set; } = null!;
+
+    public static async Task<FailoverSite> StartAsync(int cameras, Func<SettingsView, SettingsView>? tune = null)
+    {
+        var site = new FailoverSite(Directory.CreateTempSubdirectory("vigil-failover-").FullName);
+        site.CamSim = site.Track(await VigilProcess.StartAsync(["camsim", "--urls", "http://127.0.0.1:0", "--cameras", cameras.ToString(CultureInfo.InvariantCulture)]));
+        site._database = await TestDatabase.SqliteAsync();
+        site.Cms = await CmsUnderTest.StartAsync(site._database);
+        var settings = await site.Cms.GetAsync<SettingsView>(CmsRoutes.Settings);
+        settings = settings with
+        {
+            ProbeIntervalMs = (int)(ProbeSeconds * 1000),
+            ProbeTimeoutMs = 800,
+            MissesBeforeFailure = Misses,
+            StabilisationSeconds = 3,
+            StandbyMinimumFreeBytes = 100L * 1024 * 1024,
+        };
+        (await site.Cms.PutAsync(CmsRoutes.Settings, tune is null ? settings : tune(settings))).EnsureSuccessStatusCode();
+        return site;
+    }
+
+    public string Camera(int number) => new Uri(CamSim.BaseUrl, $"cam/{number}").ToString();
+
+    public string DataOf(string name) => _agents[name].Data;
+
+    /// <summary>Starts agent <paramref name="name"/>: on a free port the first time, on the same port and data again after a kill.</summary>
+    public async Task<VigilProcess> StartAgentAsync(string name, params int[] cameras)
+    {
+        if (!_agents.TryGetValue(name, out var agent))
+        {
+            agent = (Path.Combine(Root, name), 0, cameras.SelectMany(c => new[] { "--camera", $"cam-{c}={Camera(c)}" }).ToArray());
+        }
+
+        var process = Track(await VigilProcess.StartAsync(
+            ["agent", "--data", agent.Data, "--urls", $"http://127.0.0.1:{agent.Port}", "--name", name,
+             "--segment-seconds", SegmentSeconds.ToString(CultureInfo.InvariantCulture), .. agent.Extra],
+            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password }));
+        _agents[name] = agent with { Port = process.BaseUrl.Port };
+        return process;
+    }
+
+    public async Task<ServerView> AddAsync(VigilProcess agent, ServerRoleName role) => await Cms.AddAsync(AgentsFixture.Add(agent, role));
+
+    public async Task<string> StatusOfAsync(int id) => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(id))).Status.Code;
+
+    public Task WaitStatusAsync(int id, string status) =>
+        Eventually.UntilAsync(async () => await StatusOfAsync(id) == status, TimeSpan.FromSeconds(60), $"server {id} to be {status}");
+
+    public Task<FailoverView> WaitFailoverAsync(int recordingServer, Func<FailoverView, bool> condition, string what) =>
+        Eventually.GetAsync(async () =>
+        {
+            var latest = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(recordingServer));
+            return condition(latest) ? latest : null;
+        }, TimeSpan.FromSeconds(90), what);
+
+    public static async Task<IReadOnlyList<Recording>> RecordingsAsync(VigilProcess agent, string owner)
+    {
+        using var http = new HttpClient { BaseAddress = agent.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{AgentsFixture.Password}")));
+        return (await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={owner}", ContractJson.Options))!.Recordings;
+    }
+
+    /// <summary>The segment files of one of the agent's own cameras (restored ones included).</summary>
+    public List<string> OwnSegments(string agent, string camera) => Files(Path.Combine(DataOf(agent), "space1", "own", camera));
+
+    public List<string> FailoverSegments(string agent, string key, string camera) =>
+        Files(Path.Combine(DataOf(agent), "space1", "failover", key, camera));
+
+    public static void Signal(VigilProcess process, string signal)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cms.DisposeAsync();
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+        Directory.Delete(Root, recursive: true);
+    }
+
+    private VigilProcess Track(VigilProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    private static List<string> Files(string folder) => Directory.Exists(folder)
+        ? Directory.EnumerateFiles(folder, "*.ts", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).ToList()
+        : [];
+}
