@@ -88,10 +88,14 @@ public sealed class FailoverSite : IAsyncDisposable
 
     public static async Task<IReadOnlyList<Recording>> RecordingsAsync(VigilProcess agent, string owner)
     {
-        using var http = new HttpClient { BaseAddress = agent.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{AgentsFixture.Password}")));
+        using var http = AgentAdmin(agent);
         return (await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={owner}", ContractJson.Options))!.Recordings;
+    }
+
+    public static async Task<AgentInfo> InfoAsync(VigilProcess agent)
+    {
+        using var http = AgentAdmin(agent);
+        return (await http.GetFromJsonAsync<AgentInfo>("api/v1/info", ContractJson.Options))!;
     }
 
     /// <summary>The segment files of one of the agent's own cameras (restored ones included).</summary>
@@ -123,6 +127,15 @@ public sealed class FailoverSite : IAsyncDisposable
     {
         _processes.Add(process);
         return process;
+    }
+
+    /// <summary>The agent's API as its admin, as a technician would look at it.</summary>
+    private static HttpClient AgentAdmin(VigilProcess agent)
+    {
+        var http = new HttpClient { BaseAddress = agent.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{AgentsFixture.Password}")));
+        return http;
     }
 
     private static List<string> Files(string folder) => Directory.Exists(folder)

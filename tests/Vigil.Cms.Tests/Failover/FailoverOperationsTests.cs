@@ -1,0 +1,124 @@
+using System.Net;
+using Vigil.Cms.Tests.Support;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Cms.Tests.Failover;
+
+/// <summary>
+/// Operator actions and several failures at once, with real agents: two servers die with one standby, a
+/// standby added later picks up the second; both ways of replacing a protected server; a manual failover
+/// that waits for a manual failback; stopping a restoration; deleting a protecting standby; and the
+/// refusals on the way.
+/// </summary>
+[Collection(CmsTestGroup.Name)]
+public sealed class FailoverOperationsTests : IAsyncLifetime
+{
+    private FailoverSite _site = null!;
+
+    private CmsUnderTest Cms => _site.Cms;
+
+    public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras: 3);
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task Two_failures_one_standby_then_replace_both_ways()
+    {
+        var agent1 = await _site.StartAgentAsync("rec-1", 1);
+        var agent2 = await _site.StartAgentAsync("rec-2", 2);
+        var agent3 = await _site.StartAgentAsync("rec-3", 3);
+        var standby1 = await _site.StartAgentAsync("standby-1");
+        var rec1 = await _site.AddAsync(agent1, ServerRoleName.Recording);
+        var rec2 = await _site.AddAsync(agent2, ServerRoleName.Recording);
+        var rec3 = await _site.AddAsync(agent3, ServerRoleName.Recording);
+        var sb1 = await _site.AddAsync(standby1, ServerRoleName.Standby);
+        await _site.WaitStatusAsync(rec2.Id, "normal_protected");
+
+        await (await Cms.PostAsync(CmsRoutes.ServerFailback(rec1.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.not-in-failover");
+        await (await Cms.PostAsync(CmsRoutes.ServerFailover(sb1.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.not-a-recording-server");
+        await (await Cms.PostAsync(CmsRoutes.ServerReplace(rec1.Id), new ReplaceRequest(rec3.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.not-in-failover");
+
+        // Two servers die, one standby: the one first in the group's priority order is protected.
+        await Task.WhenAll(agent1.KillTreeAsync(), agent2.KillTreeAsync());
+        await _site.WaitStatusAsync(rec1.Id, "abnormal_protected");
+        await _site.WaitStatusAsync(rec2.Id, "abnormal_unprotected");
+        (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec2.Id))).Status.Detail.ShouldContain("no ready standby");
+
+        // A standby added later picks up the other.
+        var standby2 = await _site.StartAgentAsync("standby-2");
+        var sb2 = await _site.AddAsync(standby2, ServerRoleName.Standby);
+        await _site.WaitStatusAsync(rec2.Id, "abnormal_protected");
+        (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec2.Id))).StandbyId.ShouldBe(sb2.Id);
+        var first = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec1.Id));
+        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{first.Id}", "cam-1").Count >= 2,
+            TimeSpan.FromSeconds(30), "standby-1 to record rec-1's camera");
+
+        // Replace with the acting standby: it becomes "rec-1", records cam-1 as its own, and keeps its failover footage as its own.
+        var replaced = await Cms.PostAsync(CmsRoutes.ServerReplace(rec1.Id), new ReplaceRequest(sb1.Id));
+        replaced.EnsureSuccessStatusCode();
+        var newRec1 = await Cms.GetAsync<ServerView>(CmsRoutes.Server(sb1.Id));
+        newRec1.Name.ShouldBe("rec-1");
+        newRec1.Role.ShouldBe(ServerRoleName.Recording);
+        (await Cms.Http.GetAsync(CmsRoutes.Server(rec1.Id).TrimStart('/'))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        await _site.WaitFailoverAsync(sb1.Id, f => f.Phase == "completed", "the replacement's footage to become its own");
+        (await FailoverSite.RecordingsAsync(standby1, AgentRoutes.OwnRecordings)).ShouldContain(r => r.FileName.StartsWith("restored-", StringComparison.Ordinal));
+        (await FailoverSite.InfoAsync(standby1)).Cameras.Select(c => c.Id).ShouldBe(["cam-1"]);
+
+        // Replace with another recording server in normal status: rec-3 takes rec-2's name, cameras and licenses.
+        (await Cms.PostAsync(CmsRoutes.ServerReplace(rec2.Id), new ReplaceRequest(rec3.Id))).EnsureSuccessStatusCode();
+        (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec3.Id))).Name.ShouldBe("rec-2");
+        var handedOver = await _site.WaitFailoverAsync(rec3.Id, f => f.Phase == "completed", "rec-3 to record rec-2's camera and get its footage");
+        handedOver.RecordingServerId.ShouldBe(rec3.Id);
+        (await FailoverSite.InfoAsync(agent3)).Cameras.Select(c => c.Id).ShouldBe(["cam-2"]);
+        await _site.WaitStatusAsync(sb2.Id, "normal_ready");
+        (await FailoverSite.RecordingsAsync(standby2, $"episode-{handedOver.Id}")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Manual_failover_waits_for_manual_failback_and_a_restoration_can_be_stopped()
+    {
+        (await Cms.PutAsync(CmsRoutes.Settings, (await Cms.GetAsync<SettingsView>(CmsRoutes.Settings)) with { RestoreBandwidthBytesPerSecond = 10_000 }))
+            .EnsureSuccessStatusCode();
+        var agent = await _site.StartAgentAsync("rec-1", 1);
+        var standby = await _site.StartAgentAsync("standby-1");
+        var rec = await _site.AddAsync(agent, ServerRoleName.Recording);
+        var sb = await _site.AddAsync(standby, ServerRoleName.Standby);
+        await _site.WaitStatusAsync(rec.Id, "normal_protected");
+
+        var started = await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { });
+        started.StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _site.WaitStatusAsync(rec.Id, "abnormal_protected");
+        var failover = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
+        failover.Origin.ShouldBe("manual");
+        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{failover.Id}", "cam-1").Count >= 3,
+            TimeSpan.FromSeconds(30), "the standby to record");
+        (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("active", "a manual failover waits for a manual failback");
+        await (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.already-in-failover");
+
+        (await Cms.PostAsync(CmsRoutes.ServerFailback(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
+        await (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.confirmation-required");
+        (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id) + "?confirm=true")).EnsureSuccessStatusCode();
+        var stopped = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
+        stopped.Restore.FilesCopied.ShouldBeLessThan(stopped.Restore.FilesTotal);
+        (await FailoverSite.RecordingsAsync(standby, $"episode-{failover.Id}")).ShouldBeEmpty("what was left on the standby is removed");
+        await _site.WaitStatusAsync(sb.Id, "normal_ready");
+
+        // Deleting a protecting standby stops the failover and removes its footage, once confirmed.
+        (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _site.WaitStatusAsync(sb.Id, "normal_protecting");
+        var second = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
+        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{second.Id}", "cam-1").Count >= 1,
+            TimeSpan.FromSeconds(30), "the standby to record again");
+        await (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.confirmation-required");
+        await Cms.ReauthenticateAsync();
+        (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id) + "?confirm=true")).EnsureSuccessStatusCode();
+        (await FailoverSite.RecordingsAsync(standby, $"episode-{second.Id}")).ShouldBeEmpty();
+        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
+        var events = await Cms.GetAsync<EventList>(CmsRoutes.Events + "?limit=500");
+        events.Events.ShouldContain(e => e.Kind == "operator" && e.To == "failover now" && e.Actor == "admin");
+        events.Events.ShouldContain(e => e.Kind == "operator" && e.To == "stop restoration");
+    }
+}
