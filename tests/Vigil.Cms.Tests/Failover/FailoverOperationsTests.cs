@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using Vigil.Cms.Tests.Support;
+using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
@@ -77,14 +79,15 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Manual_failover_waits_for_manual_failback_and_a_restoration_can_be_stopped()
+    public async Task Manual_failover_and_failback_stop_restoration_and_stopping_by_standby_or_group_deletion()
     {
         (await Cms.PutAsync(CmsRoutes.Settings, (await Cms.GetAsync<SettingsView>(CmsRoutes.Settings)) with { RestoreBandwidthBytesPerSecond = 10_000 }))
             .EnsureSuccessStatusCode();
         var agent = await _site.StartAgentAsync("rec-1", 1);
         var standby = await _site.StartAgentAsync("standby-1");
-        var rec = await _site.AddAsync(agent, ServerRoleName.Recording);
-        var sb = await _site.AddAsync(standby, ServerRoleName.Standby);
+        var siteB = (await (await Cms.PostAsync(CmsRoutes.Groups, new GroupRequest("Site B"))).Content.ReadFromJsonAsync<GroupView>(ContractJson.Options))!;
+        var rec = await Cms.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Recording, siteB.Id));
+        var sb = await Cms.AddAsync(AgentsFixture.Add(standby, ServerRoleName.Standby, siteB.Id));
         await _site.WaitStatusAsync(rec.Id, "normal_protected");
 
         var started = await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { });
@@ -117,6 +120,21 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
         (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id) + "?confirm=true")).EnsureSuccessStatusCode();
         (await FailoverSite.RecordingsAsync(standby, $"episode-{second.Id}")).ShouldBeEmpty();
         await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
+
+        // Deleting a group mid-takeover interrupts it at once: its standby stops and its footage goes.
+        var sbAgain = await Cms.AddAsync(AgentsFixture.Add(standby, ServerRoleName.Standby, siteB.Id));
+        await _site.WaitStatusAsync(rec.Id, "normal_protected");
+        (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        await _site.WaitStatusAsync(sbAgain.Id, "normal_protecting");
+        var third = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
+        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{third.Id}", "cam-1").Count >= 1,
+            TimeSpan.FromSeconds(30), "the standby to record in the new group");
+        await (await Cms.DeleteAsync(CmsRoutes.Group(siteB.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "group.confirmation-required");
+        await Cms.ReauthenticateAsync();
+        (await Cms.DeleteAsync(CmsRoutes.Group(siteB.Id) + "?confirm=true")).EnsureSuccessStatusCode();
+        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "interrupted", "the takeover to be interrupted");
+        (await FailoverSite.RecordingsAsync(standby, $"episode-{third.Id}")).ShouldBeEmpty();
+
         var events = await Cms.GetAsync<EventList>(CmsRoutes.Events + "?limit=500");
         events.Events.ShouldContain(e => e.Kind == "operator" && e.To == "failover now" && e.Actor == "admin");
         events.Events.ShouldContain(e => e.Kind == "operator" && e.To == "stop restoration");
