@@ -43,6 +43,29 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
         refused.Message.ShouldContain("newer Vigil CMS (schema 9999_FromTheFuture)");
     }
 
+    [Fact]
+    public async Task A_database_of_the_first_schema_is_upgraded_at_start_and_keeps_its_servers()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        var added = await cms.AddAsync(AgentsFixture.Add(agents.Standby1, ServerRoleName.Standby, name: "kept"));
+        await cms.Process.DisposeAsync();
+
+        // What a CMS of the first release leaves behind: schema 0001 only.
+        await ExecuteAsync(cms, """
+            DROP TABLE episodes; DROP TABLE events;
+            ALTER TABLE servers DROP COLUMN ProtectionFailedFor;
+            ALTER TABLE servers DROP COLUMN ProtectionFailureReason;
+            ALTER TABLE servers DROP COLUMN ProtectionFailedAt;
+            DELETE FROM __EFMigrationsHistory WHERE MigrationId <> '0001_Initial';
+            """);
+        await cms.StartAsync();
+
+        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0002_Failover");
+        (await cms.GetAsync<ServerView>(CmsRoutes.Server(added.Id))).Name.ShouldBe("kept");
+        (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
+    }
+
     private static async Task<string> ScalarAsync(CmsUnderTest cms, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(cms.DataDirectory, "cms.db")};Pooling=False");
