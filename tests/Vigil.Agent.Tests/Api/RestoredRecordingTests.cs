@@ -1,0 +1,80 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Vigil.Agent.Tests.Support;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Agent.Tests.Api;
+
+/// <summary>Footage a standby recorded, handed home: kept only with the announced checksum, catalogued as the server's own, once.</summary>
+public sealed class RestoredRecordingTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_recording_with_its_checksum_is_kept_as_the_servers_own_and_sending_it_again_changes_nothing()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var bytes = RandomNumberGenerator.GetBytes(100_000);
+        var recording = Describe(bytes, SHA256.HashData(bytes));
+
+        var first = await PutAsync(agent, recording, bytes);
+        var again = await PutAsync(agent, recording, bytes);
+
+        first.StatusCode.ShouldBe(HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
+        var kept = (await first.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!;
+        kept.Owner.ShouldBe(AgentRoutes.OwnRecordings);
+        kept.Start.ShouldBe(Start);
+        kept.End.ShouldBe(Start.AddSeconds(2));
+        kept.Sha256.ShouldBe(recording.Sha256);
+        (await again.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!.Id.ShouldBe(kept.Id);
+        (await agent.RecordingsAsync(camera: "cam-1")).ShouldHaveSingleItem();
+        var file = Path.Combine(agent.Space(1), "own", "cam-1", "2026-11-23", "restored-100000000-000001.ts");
+        (await File.ReadAllBytesAsync(file)).ShouldBe(bytes);
+    }
+
+    [Fact]
+    public async Task Bytes_that_do_not_match_the_checksum_are_refused_and_nothing_is_left()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var bytes = RandomNumberGenerator.GetBytes(50_000);
+
+        var response = await PutAsync(agent, Describe(bytes, SHA256.HashData([1, 2, 3])), bytes);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("restore.checksum-mismatch");
+        (await agent.RecordingsAsync()).ShouldBeEmpty();
+        Directory.EnumerateFiles(agent.Space(1), "*", SearchOption.AllDirectories).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_name_that_could_leave_the_space_is_refused()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var bytes = RandomNumberGenerator.GetBytes(10);
+
+        var response = await PutAsync(agent, Describe(bytes, SHA256.HashData(bytes)) with { Folder = ".." }, bytes);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("restore.invalid-request");
+    }
+
+    [Fact]
+    public async Task Licenses_moved_here_are_reported_from_then_on()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+
+        (await agent.Http.PutAsJsonAsync(AgentRoutes.License.TrimStart('/'), new LicenseRequest(8), ContractJson.Options)).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+
+        (await agent.GetAsync<AgentInfo>(AgentRoutes.Info))!.LicenseChannels.ShouldBe(8);
+        (await agent.Http.PutAsJsonAsync(AgentRoutes.License.TrimStart('/'), new LicenseRequest(0), ContractJson.Options)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    private static RestoredRecording Describe(byte[] bytes, byte[] sha) =>
+        new("cam-1", RecordingKind.Video, Start, Start.AddSeconds(2), bytes.Length, Convert.ToHexStringLower(sha), "2026-11-23", "100000000-000001.ts");
+
+    private static Task<HttpResponseMessage> PutAsync(AgentUnderTest agent, RestoredRecording recording, byte[] bytes) =>
+        agent.Http.PutAsync($"{AgentRoutes.RestoredRecordings.TrimStart('/')}?{recording.ToQuery()}", new ByteArrayContent(bytes));
+}
