@@ -43,6 +43,23 @@ public sealed partial class VigilProcess : IAsyncDisposable
     /// <summary>Starts <c>vigil ARGS</c> and waits until it listens.</summary>
     public static async Task<VigilProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var vigil = Launch(arguments, environment);
+        try
+        {
+            vigil.BaseUrl = await vigil._listening.Task.WaitAsync(StartDeadline).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await vigil.DisposeAsync().ConfigureAwait(false);
+            throw new TimeoutException($"{vigil.Description} did not listen within {StartDeadline.TotalSeconds} s:\n{vigil.Output}");
+        }
+
+        return vigil;
+    }
+
+    /// <summary>Starts <c>vigil ARGS</c> without waiting for anything (a command that does not serve HTTP itself).</summary>
+    public static VigilProcess Launch(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
         ArgumentNullException.ThrowIfNull(arguments);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -64,18 +81,14 @@ public sealed partial class VigilProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Start();
-        var vigil = new VigilProcess(process, $"vigil {string.Join(' ', list.Take(1))}");
-        try
-        {
-            vigil.BaseUrl = await vigil._listening.Task.WaitAsync(StartDeadline).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            await vigil.DisposeAsync().ConfigureAwait(false);
-            throw new TimeoutException($"{vigil.Description} did not listen within {StartDeadline.TotalSeconds} s:\n{vigil.Output}");
-        }
+        return new VigilProcess(process, $"vigil {string.Join(' ', list.Take(1))}");
+    }
 
-        return vigil;
+    /// <summary>Waits until the process exits; answers its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan deadline)
+    {
+        await _process.WaitForExitAsync().WaitAsync(deadline).ConfigureAwait(false);
+        return _process.ExitCode;
     }
 
     /// <summary>Whether any output line so far matches <paramref name="pattern"/>; returns its first group.</summary>
