@@ -62,6 +62,36 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         (await RunAsync("group", "list", "--json")).ShouldSucceed().ShouldContain("\"isDefault\": true");
     }
 
+    [Fact]
+    public async Task An_operator_fails_a_server_over_and_back_and_reads_what_happened()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        (await RunAsync("login", "--cms", cms.Process.BaseUrl.ToString(), "--password", CmsUnderTest.Password)).ShouldSucceed();
+        (await RunAsync("server", "add", "--group", "1", "--role", "recording", "--host", "127.0.0.1", "--port", Port(agents.Recording1),
+            "--password", AgentsFixture.Password, "--name", "cli-rec")).ShouldSucceed();
+        (await RunAsync("server", "add", "--group", "1", "--role", "standby", "--host", "127.0.0.1", "--port", Port(agents.Standby1),
+            "--password", AgentsFixture.Password, "--name", "cli-standby")).ShouldSucceed();
+
+        (await RunAsync("failback", "cli-rec")).ShouldFail(1).ShouldContain("[failover.not-in-failover]");
+        (await RunAsync("failover", "now", "cli-rec")).ShouldSucceed().ShouldContain("server:    cli-rec");
+        await Eventually.UntilAsync(async () => (await RunAsync("restore", "status", "cli-rec")).Output.Contains("phase:     active", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), "the standby to take cli-rec over");
+        (await RunAsync("server", "list")).ShouldSucceed().ShouldContain("abnormal_protected");
+        (await RunAsync("failback", "cli-rec")).ShouldSucceed();
+        var done = await Eventually.GetAsync(async () =>
+        {
+            var view = JsonSerializer.Deserialize<FailoverView>((await RunAsync("restore", "status", "cli-rec", "--json")).ShouldSucceed(), ContractJson.Options)!;
+            return view.Phase == "completed" ? view : null;
+        }, TimeSpan.FromSeconds(60), "failback to complete");
+        done.Origin.ShouldBe("manual");
+        (await RunAsync("restore", "stop", "cli-rec", "--confirm")).ShouldFail(1).ShouldContain("[failover.not-in-failover]");
+        (await RunAsync("replace", "cli-rec", "--with", "cli-standby")).ShouldFail(1).ShouldContain("[failover.not-in-failover]");
+        var events = (await RunAsync("events", "--server", "cli-rec")).ShouldSucceed();
+        events.ShouldContain("failover now");
+        events.ShouldMatch(@"cleaning\s+completed");
+    }
+
     public void Dispose() => File.Delete(_session);
 
     private static string Port(VigilProcess agent) => agent.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
