@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Vigil.Cms.Agents;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Storage;
@@ -28,6 +29,7 @@ public sealed partial class FailoverEngine(
     HealthBoard board,
     SettingsStore settings,
     InventoryLock inventoryLock,
+    AgentClients clients,
     TimeProvider time,
     ILogger<FailoverEngine> logger) : BackgroundService
 {
@@ -35,6 +37,7 @@ public sealed partial class FailoverEngine(
 
     private readonly Wakeup _wakeup = new();
     private readonly Dictionary<EpisodeId, Task> _steps = [];
+    private readonly Dictionary<(EpisodeId, ServerId), Task<bool>> _compensations = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -96,6 +99,7 @@ public sealed partial class FailoverEngine(
         }
 
         StartSteps(stoppingToken);
+        CompensateFailedTakeovers(stoppingToken);
     }
 
     private async Task FollowHealthAsync(CmsDbContext db, InventorySnapshot inventory, CancellationToken stoppingToken)
@@ -195,6 +199,56 @@ public sealed partial class FailoverEngine(
             {
                 _steps[episode.Id] = Task.Run(() => RunStepAsync(episode.Id, stoppingToken), CancellationToken.None);
             }
+        }
+    }
+
+    /// <summary>
+    /// A standby whose takeover failed (it did not answer in time) may still carry the command out when it
+    /// comes back; once it answers probes again it is told to release, so it does not record beside the
+    /// standby that took over. Its footage stays until the episode's cleanup: it may be the only copy.
+    /// </summary>
+    private void CompensateFailedTakeovers(CancellationToken stoppingToken)
+    {
+        var open = ledger.Open;
+        foreach (var key in _compensations.Keys.Where(k => open.All(e => e.Id != k.Item1)).ToList())
+        {
+            _compensations.Remove(key);
+        }
+
+        foreach (var episode in open.Where(e => e.FailedStandbys.Count > 0))
+        {
+            foreach (var standby in episode.FailedStandbys.Where(s => s != episode.Standby && board.HealthOf(s.Value).State != HealthState.Failed))
+            {
+                var key = (episode.Id, standby);
+                if (_compensations.TryGetValue(key, out var running) && (!running.IsCompleted || running.Result))
+                {
+                    continue;
+                }
+
+                _compensations[key] = Task.Run(() => ReleaseFailedAsync(episode, standby, stoppingToken), CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<bool> ReleaseFailedAsync(FailoverEpisode episode, ServerId standby, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            var row = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == standby.Value, stoppingToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return true;
+            }
+
+            var epoch = await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false);
+            await clients.For(row).ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, stoppingToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is AgentCallException or DbUpdateException or System.Data.Common.DbException or OperationCanceledException)
+        {
+            return false;
         }
     }
 

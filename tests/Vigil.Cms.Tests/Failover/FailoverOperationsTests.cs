@@ -79,6 +79,46 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_standby_that_cannot_take_over_is_marked_and_the_next_one_takes_over()
+    {
+        var agent = await _site.StartAgentAsync("rec-1", 1);
+        var standby1 = await _site.StartAgentAsync("standby-1");
+        var standby2 = await _site.StartAgentAsync("standby-2");
+        var rec = await _site.AddAsync(agent, ServerRoleName.Recording);
+        var sb1 = await _site.AddAsync(standby1, ServerRoleName.Standby);
+        var sb2 = await _site.AddAsync(standby2, ServerRoleName.Standby);
+        await _site.WaitStatusAsync(rec.Id, "normal_protected");
+
+        // standby-1, first in line, freezes just before it is sent the takeover, so the takeover times out.
+        await agent.KillTreeAsync();
+        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec.Id))).Health.State == "suspect",
+            TimeSpan.FromSeconds(10), "the first missed probe");
+        FailoverSite.Signal(standby1, "STOP");
+        try
+        {
+            var taken = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the next standby to take over");
+            taken.StandbyId.ShouldBe(sb2.Id);
+            (await _site.StatusOfAsync(sb1.Id)).ShouldBe("abnormal_protection_failed");
+            (await Cms.GetAsync<ServerView>(CmsRoutes.Server(sb1.Id))).Status.Detail.ShouldContain("failed to take over rec-1");
+        }
+        finally
+        {
+            FailoverSite.Signal(standby1, "CONT");
+        }
+
+        // Back, the frozen standby may carry out the late takeover; it is told to release, so only standby-2 records.
+        await Eventually.UntilAsync(async () => (await FailoverSite.TakeoversAsync(standby1)).Count == 0, TimeSpan.FromSeconds(30),
+            "standby-1 to record nothing for rec-1");
+        (await Cms.DeleteAsync(CmsRoutes.ServerProtectionFailure(sb1.Id))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await _site.StatusOfAsync(sb1.Id)).ShouldNotBe("abnormal_protection_failed");
+
+        await _site.StartAgentAsync("rec-1");
+        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore");
+        await _site.WaitStatusAsync(sb1.Id, "normal_ready");
+        await _site.WaitStatusAsync(sb2.Id, "normal_ready");
+    }
+
+    [Fact]
     public async Task Manual_failover_and_failback_stop_restoration_and_stopping_by_standby_or_group_deletion()
     {
         (await Cms.PutAsync(CmsRoutes.Settings, (await Cms.GetAsync<SettingsView>(CmsRoutes.Settings)) with { RestoreBandwidthBytesPerSecond = 10_000 }))

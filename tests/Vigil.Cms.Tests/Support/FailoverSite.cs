@@ -92,6 +92,12 @@ public sealed class FailoverSite : IAsyncDisposable
         return (await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={owner}", ContractJson.Options))!.Recordings;
     }
 
+    public static async Task<IReadOnlyList<TakeoverStatus>> TakeoversAsync(VigilProcess agent)
+    {
+        using var http = AgentAdmin(agent);
+        return (await http.GetFromJsonAsync<List<TakeoverStatus>>("api/v1/takeovers", ContractJson.Options))!;
+    }
+
     public static async Task<AgentInfo> InfoAsync(VigilProcess agent)
     {
         using var http = AgentAdmin(agent);
