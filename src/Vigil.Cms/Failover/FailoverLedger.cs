@@ -124,7 +124,10 @@ public sealed class FailoverLedger(FailoverActivity activity, TimeProvider time)
 
         if (next.Phase != current.Phase || next.Note != current.Note)
         {
-            db.Events.Add(EventLog.Failover(next, row.RecordingServerName, PhaseName(current.Phase), next.Phase, actor, time.GetUtcNow()));
+            var names = await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
+            var named = next with { Note = EpisodeNotes.Humanize(next.Note, names) };
+            db.Events.Add(EventLog.Failover(named, names.GetValueOrDefault(row.RecordingServerId) ?? row.RecordingServerName, PhaseName(current.Phase),
+                next.Phase, actor, time.GetUtcNow()));
         }
 
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,45 @@
+using Vigil.Cms.Failover;
+using Vigil.Cms.Storage;
+using Vigil.Domain;
+using Vigil.Domain.Failover;
+
+namespace Vigil.Cms.Tests.Failover;
+
+/// <summary>An episode written to its row reads back the same, so a restarted CMS continues from exactly where it was.</summary>
+public class EpisodeRecordsTests
+{
+    [Fact]
+    public void An_episode_survives_the_round_trip_through_its_row()
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var episode = new FailoverEpisode(
+            new EpisodeId(12), new ServerId(3), new GroupId(2), FailoverOrigin.Manual, FailoverPhase.Cleaning, new Epoch(9), new ServerId(5),
+            [new ServerId(5), new ServerId(6)], [new ServerId(6)], OriginalRecording: true, new RestoreProgress(10, 20, 1, 2),
+            FailoverPhase.Stopped, FailoverResolution.RestoreStopped, "restore stopped by operator", at, at.AddMinutes(3));
+
+        var row = EpisodeRecords.NewRow(episode, "rec-3");
+        row.Id = 12;
+        var back = EpisodeRecords.ToDomain(row);
+
+        (back with { FootageOn = episode.FootageOn, FailedStandbys = episode.FailedStandbys }).ShouldBe(episode);
+        back.FootageOn.ShouldBe(episode.FootageOn);
+        back.FailedStandbys.ShouldBe(episode.FailedStandbys);
+        row.IsOpen.ShouldBeTrue();
+        EpisodeRecords.FootageKey(episode.Id).ShouldBe("episode-12");
+    }
+
+    [Fact]
+    public void A_closed_episode_is_stored_as_closed()
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var episode = new FailoverEpisode(
+            new EpisodeId(1), new ServerId(3), new GroupId(1), FailoverOrigin.Automatic, FailoverPhase.Completed, new Epoch(2), null, [], [],
+            OriginalRecording: false, RestoreProgress.NotStarted, null, FailoverResolution.Restored, "restore complete", at, at);
+
+        var row = new EpisodeRow { RecordingServerName = "x", Origin = "", Phase = "", FootageOnJson = "", FailedStandbysJson = "", Resolution = "", Note = "" };
+        EpisodeRecords.Apply(row, episode);
+
+        row.IsOpen.ShouldBeFalse();
+        row.Phase.ShouldBe("Completed");
+    }
+}
