@@ -21,4 +21,5 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
     FailoverCommand.CreateEvents(),
     DemoCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// Ctrl-C and SIGTERM cancel the running command; servers and the demo then need more than the default 2 s to stop cleanly.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);

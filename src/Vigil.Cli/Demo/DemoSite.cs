@@ -100,7 +100,7 @@ internal sealed record DemoSite(string Directory, int BasePort, string CmsPasswo
         return process.Id;
     }
 
-    /// <summary>Pulls the plug: SIGKILL, no chance to say goodbye. Answers whether it was running.</summary>
+    /// <summary>Pulls the plug: SIGKILL to the process and its recorders. Answers whether it was running.</summary>
     public bool Kill(string name)
     {
         if (RunningProcess(name) is not { } process)
@@ -111,7 +111,6 @@ internal sealed record DemoSite(string Directory, int BasePort, string CmsPasswo
         using (process)
         {
             process.Kill(entireProcessTree: true);
-            process.WaitForExit(TimeSpan.FromSeconds(10));
         }
 
         File.Delete(PidFile(name));

@@ -107,6 +107,12 @@ public sealed partial class FailoverEngine(
         var failover = settings.Failover;
         foreach (var episode in ledger.Open)
         {
+            if (episode.Phase is FailoverPhase.Detected or FailoverPhase.Assigning && inventory.Find(episode.RecordingServer) is { Enabled: false })
+            {
+                await ledger.ApplyAsync(db, episode, new StopFailover(Confirmed: true), FailoverLedger.EngineActor, stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
             var original = board.HealthOf(episode.RecordingServer.Value).State;
             var originalBack = original is HealthState.Healthy or HealthState.Recovered;
             FailoverInput? input = episode.Phase switch

@@ -79,7 +79,13 @@ internal sealed class ServerService(
             if (!enabled)
             {
                 RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
-                await ledger.StopInvolvingAsync(db, new ServerId(id), FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+
+                // A disabled standby's failover stops (confirmed above); a disabled recording server's goes on, or ends if
+                // no standby has taken it over yet (the failover engine sees to that).
+                if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+                {
+                    await ledger.StopInvolvingAsync(db, new ServerId(id), FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+                }
             }
             else
             {
