@@ -22,7 +22,12 @@ public sealed partial class VigilProcess : IAsyncDisposable
         Description = description;
         _process.OutputDataReceived += (_, e) => Take(e.Data);
         _process.ErrorDataReceived += (_, e) => Take(e.Data);
-        _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"{description} exited early:\n{Output}"));
+        _process.Exited += (_, _) =>
+        {
+            // Its last words (why it stopped) may still be in the pipe: read them before saying it exited.
+            _process.WaitForExit();
+            _listening.TrySetException(new InvalidOperationException($"{description} exited early:\n{Output}"));
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
