@@ -106,8 +106,13 @@ public sealed class FailoverStateMachine(TimeProvider time)
                 Refuse(e, Rules.ManualFailbackOnly, "A manual failover waits for a manual failback."),
             (OriginalRecovered, FailoverPhase.Active) =>
                 Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = false }, "original recovered: automatic failback"),
-            (ManualFailback { OriginalFunctional: false }, FailoverPhase.Active) =>
+            (ManualFailback { OriginalFunctional: false }, FailoverPhase.Detected or FailoverPhase.Assigning or FailoverPhase.Active) =>
                 Refuse(e, Rules.OriginalNotFunctional, "The recording server is not functional; it cannot take its cameras back yet."),
+            (ManualFailback, FailoverPhase.Detected or FailoverPhase.Assigning) when e.FootageOn.Count == 0 =>
+                End(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected, "manual failback before any standby took over"),
+            (ManualFailback, FailoverPhase.Detected or FailoverPhase.Assigning) =>
+                Clean(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected,
+                    "manual failback before any standby took over; removing what a failed standby recorded"),
             (ManualFailback, FailoverPhase.Active) =>
                 Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = false }, "manual failback"),
 

@@ -242,6 +242,34 @@ public abstract class CmsApiContract(AgentsFixture agents)
     }
 
     [Fact]
+    public async Task A_manual_failover_with_no_standby_waits_unprotected_is_logged_and_can_be_called_off()
+    {
+        var (database, cms) = await StartAsync();
+        await using var _ = database;
+        await using var __ = cms;
+        var recording = await cms.AddAsync(AgentsFixture.Add(Agents.Recording1, ServerRoleName.Recording));
+
+        (await cms.PostAsync(CmsRoutes.ServerFailover(recording.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var waiting = await Eventually.GetAsync(async () =>
+            (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.FirstOrDefault(f => f.Phase == "assigning"),
+            TimeSpan.FromSeconds(20), "the failover to wait for a standby");
+        waiting.Note.ShouldContain("no ready standby in the group");
+        waiting.Origin.ShouldBe("manual");
+        await (await cms.PostAsync(CmsRoutes.ServerFailover(recording.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.already-in-failover");
+        await (await cms.DeleteAsync(CmsRoutes.Server(recording.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.in-takeover");
+
+        (await cms.PostAsync(CmsRoutes.ServerFailback(recording.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
+        var ended = await cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(recording.Id));
+        ended.Phase.ShouldBe("completed");
+        (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
+        var events = (await cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={recording.Id}")).Events.Where(e => e.Kind != "health").ToList();
+        events.Select(e => (e.Kind, e.To)).ShouldBe(
+            [("failover", "completed"), ("operator", "failback"), ("failover", "assigning"), ("failover", "detected"), ("operator", "failover now")]);
+        events.ShouldAllBe(e => e.ServerName == recording.Name);
+        await (await cms.Http.GetAsync("api/v1/events?limit=0")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "events.invalid-limit");
+    }
+
+    [Fact]
     public async Task Unauthenticated_and_wrongly_authenticated_calls_are_refused()
     {
         var (database, cms) = await StartAsync();

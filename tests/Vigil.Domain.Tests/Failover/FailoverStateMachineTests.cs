@@ -158,6 +158,29 @@ public class FailoverStateMachineTests
     }
 
     [Fact]
+    public void A_manual_failback_before_any_standby_took_over_ends_the_failover()
+    {
+        var manual = _driver.Accept(_driver.Detected(FailoverOrigin.Manual), new NoStandbyAvailable("no ready standby in the group"));
+
+        var done = _driver.Accept(manual, new ManualFailback(OriginalFunctional: true));
+
+        done.Phase.ShouldBe(FailoverPhase.Completed);
+        done.Resolution.ShouldBe(FailoverResolution.RecoveredUnprotected);
+        Machine.Apply(manual, new ManualFailback(OriginalFunctional: false)).Refusal!.Rule.ShouldBe(Rules.OriginalNotFunctional);
+    }
+
+    [Fact]
+    public void A_manual_failback_after_a_failed_takeover_first_removes_what_that_standby_recorded()
+    {
+        var assigning = _driver.Accept(_driver.TakingOver(FailoverOrigin.Manual), new TakeoverFailed("timed out"));
+
+        var cleaning = _driver.Accept(assigning, new ManualFailback(OriginalFunctional: true));
+
+        cleaning.Phase.ShouldBe(FailoverPhase.Cleaning);
+        _driver.Accept(cleaning, new CleanupCompleted()).Phase.ShouldBe(FailoverPhase.Completed);
+    }
+
+    [Fact]
     public void Manual_failback_needs_a_functional_original() =>
         Machine.Apply(_driver.Active(), new ManualFailback(OriginalFunctional: false)).Refusal!.Rule.ShouldBe(Rules.OriginalNotFunctional);
 
