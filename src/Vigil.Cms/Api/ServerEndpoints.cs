@@ -16,23 +16,23 @@ internal static class ServerEndpoints
         secured.MapGet(CmsRoutes.Servers, (string? status, string? role, int? group, ServerViews views, CancellationToken ct) =>
             views.ListAsync(status, ParseRole(role), group, ct)).WithSummary("Lists servers with their status; filters by status, role and group id.");
         secured.MapGet(CmsRoutes.Servers + "/{id:int}", (int id, ServerViews views, CancellationToken ct) => ViewAsync(id, views, ct));
-        secured.MapPost(CmsRoutes.Servers, async (AddServerRequest request, ServerAdmission admission, ServerViews views, CancellationToken ct) =>
+        secured.MapPost(CmsRoutes.Servers, async (AddServerRequest request, ClaimsPrincipal user, ServerAdmission admission, ServerViews views, CancellationToken ct) =>
         {
-            var id = await admission.AddAsync(request, ct).ConfigureAwait(false);
+            var id = await admission.AddAsync(request, Caller.From(user), ct).ConfigureAwait(false);
             return Results.Created(CmsRoutes.Server(id), await ViewAsync(id, views, ct).ConfigureAwait(false));
         }).WithSummary("Adds a server: reaches its agent with the admin password, checks the rules, pairs, pins its certificate.");
         secured.MapPost(CmsRoutes.ServerTest, (TestConnectionRequest request, ServerAdmission admission, CancellationToken ct) =>
             admission.TestAsync(request, ct)).WithSummary("Reaches an agent without adding it; with a role and group, says whether it could join.");
-        secured.MapPost(CmsRoutes.ServerBatch, (BatchAddRequest request, ServerAdmission admission, CancellationToken ct) =>
-            admission.BatchAsync(request, ct)).WithSummary("Previews or adds several servers named by a naming rule; all or nothing.");
-        secured.MapPatch(CmsRoutes.Servers + "/{id:int}", async (int id, EditServerRequest request, [FromQuery] bool? confirm, ServerService servers, ServerViews views, CancellationToken ct) =>
+        secured.MapPost(CmsRoutes.ServerBatch, (BatchAddRequest request, ClaimsPrincipal user, ServerAdmission admission, CancellationToken ct) =>
+            admission.BatchAsync(request, Caller.From(user), ct)).WithSummary("Previews or adds several servers named by a naming rule; all or nothing.");
+        secured.MapPatch(CmsRoutes.Servers + "/{id:int}", async (int id, EditServerRequest request, [FromQuery] bool? confirm, ClaimsPrincipal user, ServerService servers, ServerViews views, CancellationToken ct) =>
         {
-            await servers.EditAsync(id, request, confirm == true, ct).ConfigureAwait(false);
+            await servers.EditAsync(id, request, confirm == true, Caller.From(user), ct).ConfigureAwait(false);
             return await ViewAsync(id, views, ct).ConfigureAwait(false);
         }).WithSummary("Edits name, address, password (pairs again) or group of a server.");
-        secured.MapPut(CmsRoutes.Servers + "/{id:int}/enabled", async (int id, EnabledRequest request, [FromQuery] bool? confirm, ServerService servers, ServerViews views, CancellationToken ct) =>
+        secured.MapPut(CmsRoutes.Servers + "/{id:int}/enabled", async (int id, EnabledRequest request, [FromQuery] bool? confirm, ClaimsPrincipal user, ServerService servers, ServerViews views, CancellationToken ct) =>
         {
-            await servers.SetEnabledAsync(id, request.Enabled, confirm == true, ct).ConfigureAwait(false);
+            await servers.SetEnabledAsync(id, request.Enabled, confirm == true, Caller.From(user), ct).ConfigureAwait(false);
             return await ViewAsync(id, views, ct).ConfigureAwait(false);
         }).WithSummary("Enables or disables a server in its group.");
         secured.MapDelete(CmsRoutes.Servers + "/{id:int}", async (int id, [FromQuery] bool? confirm, ClaimsPrincipal user, ServerService servers, CancellationToken ct) =>

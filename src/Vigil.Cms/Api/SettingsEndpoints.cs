@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Security;
 using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Api;
@@ -11,7 +13,8 @@ internal static class SettingsEndpoints
     public static void Map(RouteGroupBuilder secured)
     {
         secured.MapGet(CmsRoutes.Settings, (SettingsStore settings) => settings.View).WithSummary("The failover settings and inventory limits.");
-        secured.MapPut(CmsRoutes.Settings, (SettingsView view, SettingsStore settings, CancellationToken ct) => settings.SaveAsync(view, ct))
+        secured.MapPut(CmsRoutes.Settings, (SettingsView view, ClaimsPrincipal user, SettingsStore settings, CancellationToken ct) =>
+                settings.SaveAsync(view, Caller.From(user).UserName, ct))
             .WithSummary("Replaces the failover settings and limits; every broken rule is listed.");
     }
 }

@@ -29,7 +29,7 @@ internal sealed class GroupService(
     public async Task<GroupView> GetAsync(int id, CancellationToken cancellationToken) =>
         (await ListAsync(cancellationToken).ConfigureAwait(false)).Groups.FirstOrDefault(g => g.Id == id) ?? throw NotFound(id);
 
-    public async Task<GroupView> AddAsync(GroupRequest request, CancellationToken cancellationToken)
+    public async Task<GroupView> AddAsync(GroupRequest request, Caller caller, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -37,18 +37,20 @@ internal sealed class GroupService(
             RefusedException.ThrowIf(GroupRules.CanAdd(request.Name, existing, settings.Limits));
             var row = new GroupRow { Name = request.Name, ProtectionEnabled = true, CreatedAt = time.GetUtcNow() };
             db.Groups.Add(row);
+            db.Events.Add(EventLog.Operator(null, string.Empty, "add group", request.Name, caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             return await GetAsync(row.Id, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async Task<GroupView> RenameAsync(int id, GroupRequest request, CancellationToken cancellationToken)
+    public async Task<GroupView> RenameAsync(int id, GroupRequest request, Caller caller, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             var existing = await AllAsync(cancellationToken).ConfigureAwait(false);
             RefusedException.ThrowIf(GroupRules.CanRename(AgentInventory.ToDomain(row), request.Name, existing));
+            db.Events.Add(EventLog.Operator(null, string.Empty, "rename group", $"'{row.Name}' is now '{request.Name}'", caller.UserName, time.GetUtcNow()));
             row.Name = request.Name;
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -56,12 +58,13 @@ internal sealed class GroupService(
         return await GetAsync(id, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<GroupView> SetProtectionAsync(int id, bool enabled, CancellationToken cancellationToken)
+    public async Task<GroupView> SetProtectionAsync(int id, bool enabled, Caller caller, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             row.ProtectionEnabled = enabled;
+            db.Events.Add(EventLog.Operator(null, string.Empty, enabled ? "protection on" : "protection off", row.Name, caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -96,6 +99,7 @@ internal sealed class GroupService(
             }
 
             db.Groups.Remove(row);
+            db.Events.Add(EventLog.Operator(null, string.Empty, "delete group", row.Name, caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
@@ -40,7 +41,7 @@ internal sealed class ServerAdmission(
             info.Spaces, info.Cameras.Count, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList());
     }
 
-    public async Task<int> AddAsync(AddServerRequest request, CancellationToken cancellationToken)
+    public async Task<int> AddAsync(AddServerRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var contact = await AgentContact.ReachAsync(new ServerAddress(request.Host, request.Port, request.Https), request.Password, cancellationToken).ConfigureAwait(false);
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
@@ -55,12 +56,12 @@ internal sealed class ServerAdmission(
 
             var name = ServerNames.Normalize(request.Name ?? contact.Info.Name);
             RefusedException.ThrowIf(ServerNames.Validate(name, managed.Select(s => s.Name)));
-            var row = await PairAsync(contact, request.Password, name, request.Role, group, NextPriority(managed, group), cancellationToken).ConfigureAwait(false);
+            var row = await PairAsync(contact, request.Password, name, request.Role, group, NextPriority(managed, group), caller, cancellationToken).ConfigureAwait(false);
             return row.Id;
         }
     }
 
-    public async Task<BatchAddResponse> BatchAsync(BatchAddRequest request, CancellationToken cancellationToken)
+    public async Task<BatchAddResponse> BatchAsync(BatchAddRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var addresses = request.Servers ?? [];
         if (addresses.Count == 0)
@@ -140,7 +141,7 @@ internal sealed class ServerAdmission(
             var priority = NextPriority(managed, group);
             foreach (var member in members)
             {
-                var row = await PairAsync(member.Contact!, request.Password, member.Name!, request.Role, group, priority++, cancellationToken).ConfigureAwait(false);
+                var row = await PairAsync(member.Contact!, request.Password, member.Name!, request.Role, group, priority++, caller, cancellationToken).ConfigureAwait(false);
                 added.Add(Result(member.Address, member.Name, row.Id, []));
             }
 
@@ -179,7 +180,8 @@ internal sealed class ServerAdmission(
     }
 
     private async Task<ServerRow> PairAsync(
-        AgentContact contact, string password, string name, ServerRoleName role, GroupRow group, int priority, CancellationToken cancellationToken)
+        AgentContact contact, string password, string name, ServerRoleName role, GroupRow group, int priority, Caller caller,
+        CancellationToken cancellationToken)
     {
         var pairing = await AgentContact.PairAsync(contact.Address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
@@ -205,6 +207,8 @@ internal sealed class ServerAdmission(
         };
         AgentInventory.Apply(row, contact.Info, now);
         db.Servers.Add(row);
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        db.Events.Add(EventLog.Operator(row.Id, row.Name, "add server", $"{row.Role} server at {row.Host}:{row.Port} in '{group.Name}'", caller.UserName, now));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return row;
     }

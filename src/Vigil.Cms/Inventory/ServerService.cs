@@ -33,16 +33,13 @@ internal sealed class ServerService(
         public const string DifferentAgent = "server.different-agent";
     }
 
-    public async Task EditAsync(int id, EditServerRequest request, bool confirmed, CancellationToken cancellationToken)
+    public async Task EditAsync(int id, EditServerRequest request, bool confirmed, Caller caller, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
-            if (AgentInventory.RoleOf(row) == ServerRole.Standby)
-            {
-                await ledger.StopInvolvingAsync(db, new ServerId(id), FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
-            }
+            var before = row.Name;
             if (request.Name is { } name)
             {
                 var normalized = ServerNames.Normalize(name);
@@ -67,11 +64,18 @@ internal sealed class ServerService(
                 await JoinGroupAsync(row, groupId, cancellationToken).ConfigureAwait(false);
             }
 
+            // Only once the edit is known to succeed does it stop a failover this standby takes part in (confirmed above).
+            if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+            {
+                await ledger.StopInvolvingAsync(db, new ServerId(id), caller.UserName, cancellationToken).ConfigureAwait(false);
+            }
+
+            db.Events.Add(EventLog.Operator(id, before, "edit server", Describe(request, row), caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
-    public async Task SetEnabledAsync(int id, bool enabled, bool confirmed, CancellationToken cancellationToken)
+    public async Task SetEnabledAsync(int id, bool enabled, bool confirmed, Caller caller, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -84,7 +88,7 @@ internal sealed class ServerService(
                 // no standby has taken it over yet (the failover engine sees to that).
                 if (AgentInventory.RoleOf(row) == ServerRole.Standby)
                 {
-                    await ledger.StopInvolvingAsync(db, new ServerId(id), FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+                    await ledger.StopInvolvingAsync(db, new ServerId(id), caller.UserName, cancellationToken).ConfigureAwait(false);
                 }
             }
             else
@@ -96,6 +100,7 @@ internal sealed class ServerService(
             }
 
             row.Enabled = enabled;
+            db.Events.Add(EventLog.Operator(id, row.Name, enabled ? "enable server" : "disable server", string.Empty, caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -113,7 +118,7 @@ internal sealed class ServerService(
                 await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);
             }
 
-            var stopped = await ledger.StopInvolvingAsync(db, server.Id, FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+            var stopped = await ledger.StopInvolvingAsync(db, server.Id, caller.UserName, cancellationToken).ConfigureAwait(false);
             if (server.Role == ServerRole.Standby && stopped.Count > 0)
             {
                 // Once removed the CMS can no longer reach it: its failover footage goes now, if it answers.
@@ -125,6 +130,7 @@ internal sealed class ServerService(
             }
 
             db.Servers.Remove(row);
+            db.Events.Add(EventLog.Operator(id, row.Name, "delete server", $"{row.Role} server at {row.Host}:{row.Port}", caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             clients.Forget(id);
             board.Forget(id);
@@ -204,4 +210,30 @@ internal sealed class ServerService(
     private async Task<ServerRow> FindAsync(int id, CancellationToken cancellationToken) =>
         await db.Servers.FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false)
         ?? throw new RefusedException(Rules.NotFound, $"There is no server with id {id}.", StatusCodes.Status404NotFound);
+
+    private static string Describe(EditServerRequest request, ServerRow row)
+    {
+        var changes = new List<string>();
+        if (request.Name is not null)
+        {
+            changes.Add($"name {row.Name}");
+        }
+
+        if (request.Host is not null || request.Port is not null || request.Https is not null)
+        {
+            changes.Add($"address {row.Host}:{row.Port}{(row.Https ? " (https)" : string.Empty)}");
+        }
+
+        if (request.Password is not null)
+        {
+            changes.Add("paired again");
+        }
+
+        if (request.GroupId is not null)
+        {
+            changes.Add($"group {row.GroupId}");
+        }
+
+        return string.Join(", ", changes);
+    }
 }

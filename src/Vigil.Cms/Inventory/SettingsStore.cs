@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.Cms.Failover;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
@@ -13,7 +14,7 @@ namespace Vigil.Cms.Inventory;
 /// The failover settings and inventory limits: stored as one document, held in memory for the probe
 /// loop, which reads them every round. <see cref="Changed"/> tells the monitor to apply new thresholds.
 /// </summary>
-public sealed class SettingsStore(IServiceScopeFactory scopes)
+public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time)
 {
     private const string Key = "failover";
     private volatile Snapshot _current = new(FailoverSettings.Default, InventoryLimits.Default);
@@ -46,7 +47,7 @@ public sealed class SettingsStore(IServiceScopeFactory scopes)
         _current = new Snapshot(settings, limits);
     }
 
-    public async Task<SettingsView> SaveAsync(SettingsView view, CancellationToken cancellationToken)
+    public async Task<SettingsView> SaveAsync(SettingsView view, string actor, CancellationToken cancellationToken)
     {
         var (settings, limits, refusals) = SettingsMapping.FromView(view);
         if (refusals.Count > 0)
@@ -69,6 +70,7 @@ public sealed class SettingsStore(IServiceScopeFactory scopes)
             row.Json = json;
         }
 
+        db.Events.Add(EventLog.Operator(null, string.Empty, "change settings", json, actor, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         _current = new Snapshot(settings, limits);
         Changed?.Invoke(settings);

@@ -239,6 +239,9 @@ public abstract class CmsApiContract(AgentsFixture agents)
         await (await cms.DeleteAsync(CmsRoutes.Server(recording.Id))).ShouldHaveStatusAsync(HttpStatusCode.NoContent);
         (await cms.ServersAsync()).ShouldBeEmpty();
         await (await cms.DeleteAsync(CmsRoutes.Server(recording.Id))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "server.not-found");
+        var actions = (await cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={recording.Id}")).Events.Where(e => e.Kind == "operator").ToList();
+        actions.Select(e => e.To).ShouldBe(["delete server", "disable server", "edit server", "add server"], "refused changes leave no event");
+        actions.ShouldAllBe(e => e.Actor == "admin");
     }
 
     [Fact]
@@ -264,7 +267,9 @@ public abstract class CmsApiContract(AgentsFixture agents)
         (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
         var events = (await cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={recording.Id}")).Events.Where(e => e.Kind != "health").ToList();
         events.Select(e => (e.Kind, e.To)).ShouldBe(
-            [("failover", "completed"), ("operator", "failback"), ("failover", "assigning"), ("failover", "detected"), ("operator", "failover now")]);
+            [("failover", "completed"), ("operator", "failback"), ("failover", "assigning"), ("failover", "detected"), ("operator", "failover now"),
+             ("operator", "add server")]);
+        events.ShouldAllBe(e => e.Kind != "operator" || e.Actor == "admin");
         events.ShouldAllBe(e => e.ServerName == recording.Name);
         await (await cms.Http.GetAsync("api/v1/events?limit=0")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "events.invalid-limit");
     }
