@@ -29,7 +29,6 @@ internal sealed class FailoverCommands(
     TimeProvider time)
 {
     public const string NotInFailoverRule = "failover.not-in-failover";
-    public const string ReplacementRule = "failover.replacement-invalid";
 
     public async Task FailOverNowAsync(int serverId, Caller caller, CancellationToken cancellationToken)
     {
