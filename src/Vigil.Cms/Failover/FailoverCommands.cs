@@ -96,7 +96,7 @@ internal sealed class FailoverCommands(
             {
                 if (byStandby)
                 {
-                    await AddCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                    await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
                     var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
                     await client.ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
                 }
@@ -107,7 +107,7 @@ internal sealed class FailoverCommands(
                         await client.RemoveCameraAsync(camera.Id, cancellationToken).ConfigureAwait(false);
                     }
 
-                    await AddCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                    await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
                 }
 
                 await client.MoveLicensesAsync(original.LicenseChannels, cancellationToken).ConfigureAwait(false);
@@ -148,15 +148,6 @@ internal sealed class FailoverCommands(
             row.ProtectionFailedAt = null;
             Log(row, "clear protection failure", "the operator cleared the failed takeover", caller);
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task AddCamerasAsync(AgentClient client, IReadOnlyList<Contracts.Agent.CameraConfig> cameras, CancellationToken cancellationToken)
-    {
-        var present = (await client.CamerasAsync(cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        foreach (var camera in cameras.Where(c => !present.Contains(c.Id)))
-        {
-            await client.AddCameraAsync(camera, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -57,12 +57,7 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         var client = clients.For(original);
         try
         {
-            var present = (await client.CamerasAsync(cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-            foreach (var camera in AgentInventory.Cameras(original).Where(c => !present.Contains(c.Id)))
-            {
-                await client.AddCameraAsync(camera, cancellationToken).ConfigureAwait(false);
-            }
-
+            await AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
             var health = await client.HealthAsync(cancellationToken).ConfigureAwait(false);
             if (health.Outcome != HealthOutcome.Ok)
             {
@@ -116,6 +111,18 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         }
 
         return new CleanupCompleted();
+    }
+
+    /// <summary>Gives an agent those of <paramref name="cameras"/> it does not have (by id); the ones it has are left as they are.</summary>
+    public static async Task AddMissingCamerasAsync(AgentClient agent, IReadOnlyList<CameraConfig> cameras, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(cameras);
+        var present = (await agent.CamerasAsync(cancellationToken).ConfigureAwait(false)).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var camera in cameras.Where(c => !present.Contains(c.Id)))
+        {
+            await agent.AddCameraAsync(camera, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Stops the standby recording for the episode and deletes the footage it kept; false if it did not answer.</summary>

@@ -12,29 +12,20 @@ namespace Vigil.Cms.Tests.Failover;
 /// end every failover recording is home with its checksum and gone from the standby.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
-public sealed class FailoverCrashTests : IAsyncLifetime
+public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s with { RestoreBandwidthBytesPerSecond = RestoreBandwidth })
 {
     /// <summary>Slow enough that a restore of a few dozen segments lasts several seconds, so it can be interrupted.</summary>
     private const long RestoreBandwidth = 60_000;
 
-    private FailoverSite _site = null!;
-
-    private CmsUnderTest Cms => _site.Cms;
-
-    public async Task InitializeAsync() =>
-        _site = await FailoverSite.StartAsync(cameras: 1, s => s with { RestoreBandwidthBytesPerSecond = RestoreBandwidth });
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
-
     [Fact]
     public async Task Every_takeover_and_restore_survives_a_crash_of_the_cms_the_standby_or_the_original()
     {
-        var recording = await _site.StartAgentAsync("rec", 1);
-        var standby = await _site.StartAgentAsync("standby");
-        var rec = await _site.AddAsync(recording, ServerRoleName.Recording);
-        var sb = await _site.AddAsync(standby, ServerRoleName.Standby);
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
-        await Eventually.UntilAsync(() => _site.OwnSegments("rec", "cam-1").Count >= 2, TimeSpan.FromSeconds(30), "the recording server to record");
+        var recording = await Site.StartAgentAsync("rec", 1);
+        var standby = await Site.StartAgentAsync("standby");
+        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
+        var sb = await Site.AddAsync(standby, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Eventually.UntilAsync(() => Site.OwnSegments("rec", "cam-1").Count >= 2, TimeSpan.FromSeconds(30), "the recording server to record");
 
         // The CMS dies mid-takeover: the standby is frozen, so the takeover command it was sent cannot finish.
         await recording.KillTreeAsync();
@@ -47,38 +38,38 @@ public sealed class FailoverCrashTests : IAsyncLifetime
         await Cms.Process.KillAsync();
         FailoverSite.Signal(standby, "CONT");
         await Cms.StartAsync();
-        await _site.WaitStatusAsync(rec.Id, "abnormal_protected");
+        await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
         var active = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
         active.Id.ShouldBe(takingOver.Id);
         active.Epoch.ShouldBe(takingOver.Epoch, "the takeover resumed, not started again under a new epoch");
         var key = $"episode-{active.Id}";
-        await Eventually.UntilAsync(() => _site.FailoverSegments("standby", key, "cam-1").Count >= 8, TimeSpan.FromSeconds(40), "the standby to record");
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 8, TimeSpan.FromSeconds(40), "the standby to record");
 
         // The CMS dies mid-restore.
-        recording = await _site.StartAgentAsync("rec");
-        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
+        recording = await Site.StartAgentAsync("rec");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
         await Cms.Process.KillAsync();
         await Cms.StartAsync();
-        var resumed = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 2, "the restore to resume");
+        var resumed = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 2, "the restore to resume");
 
         // The standby dies mid-restore, and comes back.
         await standby.KillTreeAsync();
-        await _site.WaitStatusAsync(sb.Id, "abnormal");
+        await Site.WaitStatusAsync(sb.Id, "abnormal");
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("restoring");
-        standby = await _site.StartAgentAsync("standby");
-        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied > resumed.Restore.FilesCopied, "the restore to go on");
+        standby = await Site.StartAgentAsync("standby");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied > resumed.Restore.FilesCopied, "the restore to go on");
 
         // The original dies again mid-restore: the standby holding the footage takes it over again, under a newer epoch.
         await recording.KillTreeAsync();
-        var retaken = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the standby to take the server over again");
+        var retaken = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the standby to take the server over again");
         retaken.Epoch.ShouldBeGreaterThan(active.Epoch);
         retaken.StandbyId.ShouldBe(sb.Id);
         await Eventually.UntilAsync(async () => (await FailoverSite.RecordingsAsync(standby, key)).Any(r => r.Start > DateTimeOffset.UtcNow.AddSeconds(-10)),
             TimeSpan.FromSeconds(30), "the standby to record again");
         var onStandby = await FailoverSite.RecordingsAsync(standby, key);
 
-        recording = await _site.StartAgentAsync("rec");
-        var done = await _site.WaitFailoverAsync(rec.Id, f => f.Phase is "completed" or "failed" or "stopped", "the failover to end");
+        recording = await Site.StartAgentAsync("rec");
+        var done = await Site.WaitFailoverAsync(rec.Id, f => f.Phase is "completed" or "failed" or "stopped", "the failover to end");
         done.Phase.ShouldBe("completed");
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
 
@@ -87,7 +78,7 @@ public sealed class FailoverCrashTests : IAsyncLifetime
         onStandby.Where(r => !homeChecksums.Contains(r.Sha256)).ShouldBeEmpty("every failover recording is home with the same checksum");
         home.GroupBy(r => r.Sha256).Where(g => g.Count() > 1).Select(g => g.First().FileName).ShouldBeEmpty("nothing was copied twice");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty();
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
-        await _site.WaitStatusAsync(sb.Id, "normal_ready");
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Site.WaitStatusAsync(sb.Id, "normal_ready");
     }
 }

@@ -16,25 +16,17 @@ namespace Vigil.Cms.Tests.Failover;
 /// standby made is copied home with its checksum and then removed from the standby.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
-public sealed class FailoverEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSiteTests(cameras: 2)
 {
-    private FailoverSite _site = null!;
-
-    private CmsUnderTest Cms => _site.Cms;
-
-    public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras: 2);
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
-
     [Fact]
     public async Task A_killed_recording_server_is_taken_over_and_gets_every_second_back()
     {
-        var recording = await _site.StartAgentAsync("rec", 1, 2);
-        var standby = await _site.StartAgentAsync("standby");
-        var rec = await _site.AddAsync(recording, ServerRoleName.Recording);
-        var sb = await _site.AddAsync(standby, ServerRoleName.Standby);
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
-        await Eventually.UntilAsync(() => _site.OwnSegments("rec", "cam-1").Count >= 3, TimeSpan.FromSeconds(30), "the recording server to record");
+        var recording = await Site.StartAgentAsync("rec", 1, 2);
+        var standby = await Site.StartAgentAsync("standby");
+        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
+        var sb = await Site.AddAsync(standby, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Eventually.UntilAsync(() => Site.OwnSegments("rec", "cam-1").Count >= 3, TimeSpan.FromSeconds(30), "the recording server to record");
 
         // A pause shorter than the detection window is a flap, not a failure. The pause's length is the stimulus.
         FailoverSite.Signal(recording, "STOP");
@@ -50,13 +42,13 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output) : IAsyncLife
         (await Cms.GetAsync<EventList>(CmsRoutes.Events)).Events.ShouldNotContain(e => e.Kind == "failover");
 
         await recording.KillTreeAsync();
-        await _site.WaitStatusAsync(rec.Id, "abnormal_protected");
-        (await _site.StatusOfAsync(sb.Id)).ShouldBe("normal_protecting");
+        await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
+        (await Site.StatusOfAsync(sb.Id)).ShouldBe("normal_protecting");
         var failover = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
         failover.StandbyId.ShouldBe(sb.Id);
         failover.Epoch.ShouldBeGreaterThan(0);
         var key = $"episode-{failover.Id}";
-        await Eventually.UntilAsync(() => _site.FailoverSegments("standby", key, "cam-1").Count >= 4, TimeSpan.FromSeconds(30), "the standby to record");
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 4, TimeSpan.FromSeconds(30), "the standby to record");
 
         // Changing the protected server is refused while the standby records for it.
         var frozen = await Cms.Http.PatchAsJsonAsync(CmsRoutes.Server(rec.Id).TrimStart('/'), new EditServerRequest(Name: "renamed"), ContractJson.Options);
@@ -64,21 +56,21 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output) : IAsyncLife
 
         var onStandby = await FailoverSite.RecordingsAsync(standby, key);
         onStandby.ShouldNotBeEmpty();
-        var back = await _site.StartAgentAsync("rec");
+        var back = await Site.StartAgentAsync("rec");
         var backAt = DateTime.UtcNow;
-        var done = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore to complete");
+        var done = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore to complete");
 
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
         done.Restore.Percent.ShouldBe(100);
         var homeChecksums = (await FailoverSite.RecordingsAsync(back, AgentRoutes.OwnRecordings)).Select(r => r.Sha256).ToHashSet();
         onStandby.Where(r => !homeChecksums.Contains(r.Sha256)).ShouldBeEmpty("every failover recording is home with the same checksum");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty("the standby's failover footage is removed");
-        Directory.Exists(Path.Combine(_site.DataOf("standby"), "space1", "failover", key)).ShouldBeFalse();
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
-        await _site.WaitStatusAsync(sb.Id, "normal_ready");
+        Directory.Exists(Path.Combine(Site.DataOf("standby"), "space1", "failover", key)).ShouldBeFalse();
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Site.WaitStatusAsync(sb.Id, "normal_ready");
 
         // Camera time: own segments before the kill, the standby's segments (now restored home), own segments after.
-        var segments = _site.OwnSegments("rec", "cam-1");
+        var segments = Site.OwnSegments("rec", "cam-1");
         var all = await CameraTimeline.ReadAsync(segments);
         var bound = (FailoverSite.ProbeSeconds * FailoverSite.Misses) + FailoverSite.SegmentSeconds + 1;
         all.LongestGap().ShouldBeLessThanOrEqualTo(bound, $"camera-time gap across takeover and failback (bound {bound} s)");

@@ -15,28 +15,20 @@ namespace Vigil.Cms.Tests.Failover;
 /// refusals on the way.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
-public sealed class FailoverOperationsTests : IAsyncLifetime
+public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
 {
-    private FailoverSite _site = null!;
-
-    private CmsUnderTest Cms => _site.Cms;
-
-    public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras: 3);
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
-
     [Fact]
     public async Task Two_failures_one_standby_then_replace_both_ways()
     {
-        var agent1 = await _site.StartAgentAsync("rec-1", 1);
-        var agent2 = await _site.StartAgentAsync("rec-2", 2);
-        var agent3 = await _site.StartAgentAsync("rec-3", 3);
-        var standby1 = await _site.StartAgentAsync("standby-1");
-        var rec1 = await _site.AddAsync(agent1, ServerRoleName.Recording);
-        var rec2 = await _site.AddAsync(agent2, ServerRoleName.Recording);
-        var rec3 = await _site.AddAsync(agent3, ServerRoleName.Recording);
-        var sb1 = await _site.AddAsync(standby1, ServerRoleName.Standby);
-        await _site.WaitStatusAsync(rec2.Id, "normal_protected");
+        var agent1 = await Site.StartAgentAsync("rec-1", 1);
+        var agent2 = await Site.StartAgentAsync("rec-2", 2);
+        var agent3 = await Site.StartAgentAsync("rec-3", 3);
+        var standby1 = await Site.StartAgentAsync("standby-1");
+        var rec1 = await Site.AddAsync(agent1, ServerRoleName.Recording);
+        var rec2 = await Site.AddAsync(agent2, ServerRoleName.Recording);
+        var rec3 = await Site.AddAsync(agent3, ServerRoleName.Recording);
+        var sb1 = await Site.AddAsync(standby1, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec2.Id, "normal_protected");
 
         await (await Cms.PostAsync(CmsRoutes.ServerFailback(rec1.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.not-in-failover");
         await (await Cms.PostAsync(CmsRoutes.ServerFailover(sb1.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.not-a-recording-server");
@@ -44,17 +36,17 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
 
         // Two servers die, one standby: the one first in the group's priority order is protected.
         await Task.WhenAll(agent1.KillTreeAsync(), agent2.KillTreeAsync());
-        await _site.WaitStatusAsync(rec1.Id, "abnormal_protected");
-        await _site.WaitStatusAsync(rec2.Id, "abnormal_unprotected");
+        await Site.WaitStatusAsync(rec1.Id, "abnormal_protected");
+        await Site.WaitStatusAsync(rec2.Id, "abnormal_unprotected");
         (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec2.Id))).Status.Detail.ShouldContain("no ready standby");
 
         // A standby added later picks up the other.
-        var standby2 = await _site.StartAgentAsync("standby-2");
-        var sb2 = await _site.AddAsync(standby2, ServerRoleName.Standby);
-        await _site.WaitStatusAsync(rec2.Id, "abnormal_protected");
+        var standby2 = await Site.StartAgentAsync("standby-2");
+        var sb2 = await Site.AddAsync(standby2, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec2.Id, "abnormal_protected");
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec2.Id))).StandbyId.ShouldBe(sb2.Id);
         var first = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec1.Id));
-        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{first.Id}", "cam-1").Count >= 2,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{first.Id}", "cam-1").Count >= 2,
             TimeSpan.FromSeconds(30), "standby-1 to record rec-1's camera");
 
         // Replace with the acting standby: it becomes "rec-1", records cam-1 as its own, and keeps its failover footage as its own.
@@ -64,30 +56,30 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
         newRec1.Name.ShouldBe("rec-1");
         newRec1.Role.ShouldBe(ServerRoleName.Recording);
         (await Cms.Http.GetAsync(CmsRoutes.Server(rec1.Id).TrimStart('/'))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
-        await _site.WaitFailoverAsync(sb1.Id, f => f.Phase == "completed", "the replacement's footage to become its own");
+        await Site.WaitFailoverAsync(sb1.Id, f => f.Phase == "completed", "the replacement's footage to become its own");
         (await FailoverSite.RecordingsAsync(standby1, AgentRoutes.OwnRecordings)).ShouldContain(r => r.FileName.StartsWith("restored-", StringComparison.Ordinal));
         (await FailoverSite.InfoAsync(standby1)).Cameras.Select(c => c.Id).ShouldBe(["cam-1"]);
 
         // Replace with another recording server in normal status: rec-3 takes rec-2's name, cameras and licenses.
         (await Cms.PostAsync(CmsRoutes.ServerReplace(rec2.Id), new ReplaceRequest(rec3.Id))).EnsureSuccessStatusCode();
         (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec3.Id))).Name.ShouldBe("rec-2");
-        var handedOver = await _site.WaitFailoverAsync(rec3.Id, f => f.Phase == "completed", "rec-3 to record rec-2's camera and get its footage");
+        var handedOver = await Site.WaitFailoverAsync(rec3.Id, f => f.Phase == "completed", "rec-3 to record rec-2's camera and get its footage");
         handedOver.RecordingServerId.ShouldBe(rec3.Id);
         (await FailoverSite.InfoAsync(agent3)).Cameras.Select(c => c.Id).ShouldBe(["cam-2"]);
-        await _site.WaitStatusAsync(sb2.Id, "normal_ready");
+        await Site.WaitStatusAsync(sb2.Id, "normal_ready");
         (await FailoverSite.RecordingsAsync(standby2, $"episode-{handedOver.Id}")).ShouldBeEmpty();
     }
 
     [Fact]
     public async Task A_standby_that_cannot_take_over_is_marked_and_the_next_one_takes_over()
     {
-        var agent = await _site.StartAgentAsync("rec-1", 1);
-        var standby1 = await _site.StartAgentAsync("standby-1");
-        var standby2 = await _site.StartAgentAsync("standby-2");
-        var rec = await _site.AddAsync(agent, ServerRoleName.Recording);
-        var sb1 = await _site.AddAsync(standby1, ServerRoleName.Standby);
-        var sb2 = await _site.AddAsync(standby2, ServerRoleName.Standby);
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
+        var agent = await Site.StartAgentAsync("rec-1", 1);
+        var standby1 = await Site.StartAgentAsync("standby-1");
+        var standby2 = await Site.StartAgentAsync("standby-2");
+        var rec = await Site.AddAsync(agent, ServerRoleName.Recording);
+        var sb1 = await Site.AddAsync(standby1, ServerRoleName.Standby);
+        var sb2 = await Site.AddAsync(standby2, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
 
         // standby-1, first in line, freezes just before it is sent the takeover, so the takeover times out.
         await agent.KillTreeAsync();
@@ -96,9 +88,9 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
         FailoverSite.Signal(standby1, "STOP");
         try
         {
-            var taken = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the next standby to take over");
+            var taken = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the next standby to take over");
             taken.StandbyId.ShouldBe(sb2.Id);
-            (await _site.StatusOfAsync(sb1.Id)).ShouldBe("abnormal_protection_failed");
+            (await Site.StatusOfAsync(sb1.Id)).ShouldBe("abnormal_protection_failed");
             (await Cms.GetAsync<ServerView>(CmsRoutes.Server(sb1.Id))).Status.Detail.ShouldContain("failed to take over rec-1");
         }
         finally
@@ -110,12 +102,12 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
         await Eventually.UntilAsync(async () => (await FailoverSite.TakeoversAsync(standby1)).Count == 0, TimeSpan.FromSeconds(30),
             "standby-1 to record nothing for rec-1");
         (await Cms.DeleteAsync(CmsRoutes.ServerProtectionFailure(sb1.Id))).StatusCode.ShouldBe(HttpStatusCode.NoContent);
-        (await _site.StatusOfAsync(sb1.Id)).ShouldNotBe("abnormal_protection_failed");
+        (await Site.StatusOfAsync(sb1.Id)).ShouldNotBe("abnormal_protection_failed");
 
-        await _site.StartAgentAsync("rec-1");
-        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore");
-        await _site.WaitStatusAsync(sb1.Id, "normal_ready");
-        await _site.WaitStatusAsync(sb2.Id, "normal_ready");
+        await Site.StartAgentAsync("rec-1");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore");
+        await Site.WaitStatusAsync(sb1.Id, "normal_ready");
+        await Site.WaitStatusAsync(sb2.Id, "normal_ready");
     }
 
     [Fact]
@@ -123,56 +115,56 @@ public sealed class FailoverOperationsTests : IAsyncLifetime
     {
         (await Cms.PutAsync(CmsRoutes.Settings, (await Cms.GetAsync<SettingsView>(CmsRoutes.Settings)) with { RestoreBandwidthBytesPerSecond = 10_000 }))
             .EnsureSuccessStatusCode();
-        var agent = await _site.StartAgentAsync("rec-1", 1);
-        var standby = await _site.StartAgentAsync("standby-1");
+        var agent = await Site.StartAgentAsync("rec-1", 1);
+        var standby = await Site.StartAgentAsync("standby-1");
         var siteB = (await (await Cms.PostAsync(CmsRoutes.Groups, new GroupRequest("Site B"))).Content.ReadFromJsonAsync<GroupView>(ContractJson.Options))!;
         var rec = await Cms.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Recording, siteB.Id));
         var sb = await Cms.AddAsync(AgentsFixture.Add(standby, ServerRoleName.Standby, siteB.Id));
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
 
         var started = await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { });
         started.StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await _site.WaitStatusAsync(rec.Id, "abnormal_protected");
+        await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
         var failover = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
         failover.Origin.ShouldBe("manual");
-        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{failover.Id}", "cam-1").Count >= 3,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{failover.Id}", "cam-1").Count >= 3,
             TimeSpan.FromSeconds(30), "the standby to record");
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("active", "a manual failover waits for a manual failback");
         await (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.already-in-failover");
 
         (await Cms.PostAsync(CmsRoutes.ServerFailback(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
         await (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.confirmation-required");
         (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id) + "?confirm=true")).EnsureSuccessStatusCode();
-        var stopped = await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
+        var stopped = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
         stopped.Restore.FilesCopied.ShouldBeLessThan(stopped.Restore.FilesTotal);
         (await FailoverSite.RecordingsAsync(standby, $"episode-{failover.Id}")).ShouldBeEmpty("what was left on the standby is removed");
-        await _site.WaitStatusAsync(sb.Id, "normal_ready");
+        await Site.WaitStatusAsync(sb.Id, "normal_ready");
 
         // Deleting a protecting standby stops the failover and removes its footage, once confirmed.
         (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await _site.WaitStatusAsync(sb.Id, "normal_protecting");
+        await Site.WaitStatusAsync(sb.Id, "normal_protecting");
         var second = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
-        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{second.Id}", "cam-1").Count >= 1,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{second.Id}", "cam-1").Count >= 1,
             TimeSpan.FromSeconds(30), "the standby to record again");
         await (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.confirmation-required");
         await Cms.ReauthenticateAsync();
         (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id) + "?confirm=true")).EnsureSuccessStatusCode();
         (await FailoverSite.RecordingsAsync(standby, $"episode-{second.Id}")).ShouldBeEmpty();
-        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
 
         // Deleting a group mid-takeover interrupts it at once: its standby stops and its footage goes.
         var sbAgain = await Cms.AddAsync(AgentsFixture.Add(standby, ServerRoleName.Standby, siteB.Id));
-        await _site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
         (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await _site.WaitStatusAsync(sbAgain.Id, "normal_protecting");
+        await Site.WaitStatusAsync(sbAgain.Id, "normal_protecting");
         var third = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
-        await Eventually.UntilAsync(() => _site.FailoverSegments("standby-1", $"episode-{third.Id}", "cam-1").Count >= 1,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{third.Id}", "cam-1").Count >= 1,
             TimeSpan.FromSeconds(30), "the standby to record in the new group");
         await (await Cms.DeleteAsync(CmsRoutes.Group(siteB.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "group.confirmation-required");
         await Cms.ReauthenticateAsync();
         (await Cms.DeleteAsync(CmsRoutes.Group(siteB.Id) + "?confirm=true")).EnsureSuccessStatusCode();
-        await _site.WaitFailoverAsync(rec.Id, f => f.Phase == "interrupted", "the takeover to be interrupted");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "interrupted", "the takeover to be interrupted");
         (await FailoverSite.RecordingsAsync(standby, $"episode-{third.Id}")).ShouldBeEmpty();
 
         var events = await Cms.GetAsync<EventList>(CmsRoutes.Events + "?limit=500");

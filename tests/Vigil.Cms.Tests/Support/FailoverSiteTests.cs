@@ -1,0 +1,23 @@
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.Tests.Support;
+
+/// <summary>A test class with a fresh <see cref="FailoverSite"/> per test: <paramref name="cameras"/> simulated cameras, settings tuned by <paramref name="tune"/>.</summary>
+public abstract class FailoverSiteTests(int cameras, Func<SettingsView, SettingsView>? tune = null) : IAsyncLifetime
+{
+    private FailoverSite? _site;
+
+    protected FailoverSite Site => _site ?? throw new InvalidOperationException("The site starts before each test.");
+
+    protected CmsUnderTest Cms => Site.Cms;
+
+    public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras, tune);
+
+    public async Task DisposeAsync()
+    {
+        if (_site is not null)
+        {
+            await _site.DisposeAsync();
+        }
+    }
+}
