@@ -64,7 +64,6 @@ public static class CmsHost
         builder.Services.AddSingleton<HealthBoard>();
         builder.Services.AddSingleton<AgentClients>();
         builder.Services.AddSingleton<InventoryLock>();
-        builder.Services.AddSingleton<FailoverActivity>();
         builder.Services.AddSingleton<FailoverLedger>();
         builder.Services.AddScoped<Sessions>();
         builder.Services.AddScoped<GroupService>();

@@ -13,7 +13,7 @@ namespace Vigil.Cms.Failover;
 /// episodes never change under each other. A transition cancels the step still running for the
 /// episode's previous state, whose result would no longer apply.
 /// </summary>
-public sealed class FailoverLedger(FailoverActivity activity, TimeProvider time)
+public sealed class FailoverLedger(TimeProvider time)
 {
     public const string EngineActor = "vigil";
 
@@ -210,11 +210,7 @@ public sealed class FailoverLedger(FailoverActivity activity, TimeProvider time)
         Publish();
     }
 
-    private void Publish()
-    {
-        activity.Publish(Open);
-        Changed?.Invoke();
-    }
+    private void Publish() => Changed?.Invoke();
 
     private sealed class Entry(FailoverEpisode episode, CancellationTokenSource cancellation)
     {

@@ -11,7 +11,7 @@ namespace Vigil.Cms.Inventory;
 
 /// <summary>Failover groups: list, add, rename, delete, protection on or off, under the rules of <see cref="GroupRules"/>.</summary>
 internal sealed class GroupService(
-    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, Sessions sessions, FailoverActivity failover, FailoverLedger ledger,
+    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, Sessions sessions, FailoverLedger ledger,
     TimeProvider time)
 {
     public const string NotFoundRule = "group.not-found";
@@ -82,7 +82,7 @@ internal sealed class GroupService(
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             RefusedException.ThrowIf(GroupRules.CanDelete(AgentInventory.ToDomain(row)), StatusCodes.Status409Conflict);
-            var takeovers = failover.Open.Count(e => e.Group.Value == id);
+            var takeovers = ledger.Open.Count(e => e.Group.Value == id);
             if (takeovers > 0 && !confirmed)
             {
                 throw new RefusedException(ConfirmationRule,

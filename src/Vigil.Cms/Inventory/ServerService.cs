@@ -22,7 +22,6 @@ internal sealed class ServerService(
     SecretProtector secrets,
     AgentClients clients,
     HealthBoard board,
-    FailoverActivity failover,
     FailoverLedger ledger,
     CmsOptions options,
     TimeProvider time)
@@ -38,7 +37,7 @@ internal sealed class ServerService(
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-            RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
+            RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
             var before = row.Name;
             if (request.Name is { } name)
             {
@@ -82,7 +81,7 @@ internal sealed class ServerService(
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             if (!enabled)
             {
-                RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), failover.Open, confirmed), StatusCodes.Status409Conflict);
+                RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
 
                 // A disabled standby's failover stops (confirmed above); a disabled recording server's goes on, or ends if
                 // no standby has taken it over yet (the failover engine sees to that).
@@ -112,7 +111,7 @@ internal sealed class ServerService(
         {
             var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
             var server = AgentInventory.ToDomain(row);
-            RefusedException.ThrowIf(ServerChangeRules.CanRemove(server, failover.Open, confirmed), StatusCodes.Status409Conflict);
+            RefusedException.ThrowIf(ServerChangeRules.CanRemove(server, ledger.Open, confirmed), StatusCodes.Status409Conflict);
             if (server.Role == ServerRole.Standby)
             {
                 await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);

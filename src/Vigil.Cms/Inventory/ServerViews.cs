@@ -10,7 +10,7 @@ using Vigil.Domain.Status;
 namespace Vigil.Cms.Inventory;
 
 /// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
-internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverActivity failover)
+internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger)
 {
     public const string UnknownStatusRule = "server.unknown-status";
 
@@ -67,7 +67,7 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             .ToListAsync(cancellationToken).ConfigureAwait(false);
         var derivation = new StatusDerivation(VigilVersion.Current, settings.Failover);
         var health = rows.ToDictionary(r => new ServerId(r.Id), r => board.HealthOf(r.Id));
-        var open = failover.Open;
+        var open = ledger.Open;
         var statuses = new Dictionary<ServerId, ServerStatus>();
         foreach (var members in rows.GroupBy(r => r.GroupId))
         {
