@@ -14,6 +14,7 @@ using Vigil.Cms.Inventory;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Cms.WebConsole;
 using Vigil.Contracts;
 using Vigil.Hosting;
 
@@ -72,6 +73,7 @@ public static class CmsHost
         builder.Services.AddScoped<ServerViews>();
         builder.Services.AddScoped<FailoverCommands>();
         builder.Services.AddScoped<FailoverViews>();
+        builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService<AgentMonitor>();
         builder.Services.AddHostedService<FailoverEngine>();
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
@@ -91,6 +93,7 @@ public static class CmsHost
         await InitialiseAsync(app.Services, time, console, cancellationToken).ConfigureAwait(false);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseConsoleAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -100,6 +103,7 @@ public static class CmsHost
         ServerEndpoints.Map(secured);
         SettingsEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
+        ConsoleEndpoints.Map(app, secured);
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
         return app;
     }

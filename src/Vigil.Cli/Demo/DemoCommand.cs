@@ -134,6 +134,7 @@ internal static class DemoCommand
         Console.Out.WriteLine($"""
 
             Vigil demo is running.
+              web console:    {site.CmsUrl}/   (open it in a browser)
               CMS API:        {site.CmsUrl}{CmsRoutes.Prefix}
               sign in:        user admin, password {site.CmsPassword}
                               ./run login --cms {site.CmsUrl} --password {site.CmsPassword}
@@ -143,7 +144,7 @@ internal static class DemoCommand
                 ./run demo kill rec-1{dir}
             Bring it back; after 10 s of good health it records again, the standby hands back and copies the outage home:
                 ./run demo start rec-1{dir}
-            Meanwhile:  ./run server list    ./run restore status rec-1    ./run events
+            Watch it in the web console, or:  ./run server list    ./run restore status rec-1    ./run events
 
             Events follow. Ctrl-C stops everything.
 

@@ -40,9 +40,18 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
     public async Task<ServerView?> FindAsync(int id, CancellationToken cancellationToken) =>
         (await AllAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(v => v.Id == id);
 
-    public async Task<StatusSummary> SummaryAsync(CancellationToken cancellationToken)
+    public async Task<StatusSummary> SummaryAsync(CancellationToken cancellationToken) =>
+        Summarize(await AllAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Every server, and the count in each status, from one read of the inventory.</summary>
+    public async Task<(IReadOnlyList<ServerView> Servers, StatusSummary Summary)> EverythingAsync(CancellationToken cancellationToken)
     {
         var views = await AllAsync(cancellationToken).ConfigureAwait(false);
+        return (views, Summarize(views));
+    }
+
+    private static StatusSummary Summarize(List<ServerView> views)
+    {
         return new StatusSummary(
             Count(views.Where(v => v.Role == ServerRoleName.Recording), RecordingStatuses),
             Count(views.Where(v => v.Role == ServerRoleName.Standby), StandbyStatuses),

@@ -7,7 +7,10 @@ using Microsoft.Extensions.Options;
 
 namespace Vigil.Cms.Security;
 
-/// <summary>Accepts <c>Authorization: Bearer TOKEN</c> with a token from a live session.</summary>
+/// <summary>
+/// Accepts a token from a live session, as <c>Authorization: Bearer TOKEN</c> (scripts, the admin client)
+/// or as the web console's <see cref="SessionCookie"/>.
+/// </summary>
 internal sealed class CmsAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -17,19 +20,34 @@ internal sealed class CmsAuthentication(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
-            || !string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
-            || string.IsNullOrEmpty(header.Parameter))
+        var token = BearerToken();
+        if (token is null)
         {
-            return AuthenticateResult.NoResult();
+            token = SessionCookie.Read(Request);
+            if (token is null)
+            {
+                return AuthenticateResult.NoResult();
+            }
+
+            if (!SessionCookie.MayProceed(Request))
+            {
+                return AuthenticateResult.Fail($"A change signed in by the console's cookie must carry the {Contracts.Cms.CmsRoutes.ConsoleHeader} header.");
+            }
         }
 
         var sessions = Context.RequestServices.GetRequiredService<Sessions>();
-        var caller = await sessions.AuthenticateAsync(header.Parameter, Context.RequestAborted).ConfigureAwait(false);
+        var caller = await sessions.AuthenticateAsync(token, Context.RequestAborted).ConfigureAwait(false);
         return caller is null
             ? AuthenticateResult.Fail("The token is not valid or has expired.")
             : AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
     }
+
+    private string? BearerToken() =>
+        AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
+        && string.Equals(header.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase)
+        && !string.IsNullOrEmpty(header.Parameter)
+            ? header.Parameter
+            : null;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

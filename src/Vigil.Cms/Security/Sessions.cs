@@ -41,6 +41,22 @@ internal sealed class Sessions(CmsDbContext db, TimeProvider time)
         return found is null || found.ExpiresAt <= time.GetUtcNow() ? null : new Caller(found.UserId, found.Name, found.Id);
     }
 
+    /// <summary>False once the session has ended or expired: a long-lived stream ends with it.</summary>
+    public async Task<bool> IsLiveAsync(int sessionId, CancellationToken cancellationToken)
+    {
+        var expires = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (DateTimeOffset?)s.ExpiresAt)
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return expires > time.GetUtcNow();
+    }
+
+    public async Task<ConsoleSessionView> DescribeAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == caller.SessionId)
+            .Join(db.Users, s => s.UserId, u => u.Id, (s, u) => new { u.Name, u.IsFirstAdmin, s.ExpiresAt })
+            .SingleAsync(cancellationToken).ConfigureAwait(false);
+        return new ConsoleSessionView(session.Name, session.IsFirstAdmin, session.ExpiresAt);
+    }
+
     public async Task LogoutAsync(Caller caller, CancellationToken cancellationToken)
     {
         await db.Sessions.Where(s => s.Id == caller.SessionId).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);

@@ -10,3 +10,6 @@ public sealed record ReauthenticationRequest(string User, string Password);
 
 /// <summary>Until when the caller's session may remove standbys and delete groups.</summary>
 public sealed record ReauthenticationResponse(DateTimeOffset ValidUntil);
+
+/// <summary>Who the web console is signed in as; the token itself stays in the HttpOnly cookie.</summary>
+public sealed record ConsoleSessionView(string User, bool IsFirstAdmin, DateTimeOffset ExpiresAt);

@@ -1,6 +1,6 @@
 namespace Vigil.Contracts.Cms;
 
-/// <summary>The CMS REST API, version 1. Everything but <see cref="Live"/> and <see cref="Login"/> needs a bearer token.</summary>
+/// <summary>The CMS REST API, version 1. Everything but <see cref="Live"/> and the sign-ins needs a bearer token (or the console's session cookie).</summary>
 public static class CmsRoutes
 {
     public const string Prefix = "/api/v1";
@@ -10,6 +10,18 @@ public static class CmsRoutes
 
     /// <summary>POST <see cref="LoginRequest"/> → <see cref="LoginResponse"/>; DELETE ends the caller's session.</summary>
     public const string Login = Prefix + "/auth/session";
+
+    /// <summary>
+    /// POST <see cref="LoginRequest"/>: signs the web console in with an HttpOnly session cookie instead of a
+    /// token; DELETE signs it out. Cookie-authenticated changes must carry <see cref="ConsoleHeader"/>.
+    /// </summary>
+    public const string ConsoleSession = Prefix + "/auth/console-session";
+
+    /// <summary>The header every change the console makes carries, which a page of another site cannot send.</summary>
+    public const string ConsoleHeader = "X-Vigil-Console";
+
+    /// <summary>GET: a server-sent event stream of <see cref="LiveSnapshot"/>, one each time the dashboard's state changes.</summary>
+    public const string Updates = Prefix + "/updates";
 
     /// <summary>POST <see cref="ReauthenticationRequest"/>: the first admin confirms a destructive action.</summary>
     public const string Reauthenticate = Prefix + "/auth/reauthentication";

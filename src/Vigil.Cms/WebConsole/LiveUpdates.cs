@@ -1,0 +1,74 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.WebConsole;
+
+/// <summary>
+/// The dashboard's state as a stream: looks twice a second and sends a <see cref="LiveSnapshot"/> when
+/// anything in it differs from the last one sent, so a status, a count or a restore's progress reaches
+/// every open console within a second of the CMS knowing it. The stream ends with the session.
+/// </summary>
+internal sealed class LiveUpdates(IServiceScopeFactory scopes, TimeProvider time)
+{
+    public const string EventName = "snapshot";
+
+    public static TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(500);
+
+    public async IAsyncEnumerable<string> StreamAsync(Caller caller, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? last = null;
+        do
+        {
+            string? changed;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var services = scope.ServiceProvider;
+                if (!await services.GetRequiredService<Sessions>().IsLiveAsync(caller.SessionId, cancellationToken).ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                var json = JsonSerializer.Serialize(await SnapshotAsync(services, cancellationToken).ConfigureAwait(false), ContractJson.Options);
+                changed = json == last ? null : json;
+                last = json;
+            }
+
+            if (changed is not null)
+            {
+                yield return changed;
+            }
+        }
+        while (await NextRoundAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task<LiveSnapshot> SnapshotAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var groups = await services.GetRequiredService<GroupService>().ListAsync(cancellationToken).ConfigureAwait(false);
+        var (servers, summary) = await services.GetRequiredService<ServerViews>().EverythingAsync(cancellationToken).ConfigureAwait(false);
+        var failovers = await services.GetRequiredService<FailoverViews>().OpenAsync(null, cancellationToken).ConfigureAwait(false);
+        var lastEvent = await services.GetRequiredService<CmsDbContext>().Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false);
+        return new LiveSnapshot(groups.Groups, servers, summary, failovers.Failovers, lastEvent ?? 0);
+    }
+
+    /// <summary>Waits one interval; false once the client has gone.</summary>
+    private async Task<bool> NextRoundAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Interval, time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+// Calls to the CMS API as the signed-in console: the session cookie goes along by itself, the console's
+// header marks every call as the console's own. Refusals arrive as Problem errors naming their rule; the
+// two the console can answer on the spot (a confirmation, the first admin's re-authentication) are asked
+// for and the call repeated.
+import { Problem, confirmDialog, dialog, field, h } from './ui.js';
+
+export const routes = {
+  session: '/api/v1/auth/console-session',
+  reauthenticate: '/api/v1/auth/reauthentication',
+  updates: '/api/v1/updates',
+  groups: '/api/v1/groups',
+  servers: '/api/v1/servers',
+  settings: '/api/v1/settings',
+  events: '/api/v1/events',
+};
+
+export async function call(method, path, body) {
+  const headers = { Accept: 'application/json', 'X-Vigil-Console': '1' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new Problem(0, { detail: 'The CMS cannot be reached. Check that it is running and try again.' });
+  }
+  if (!response.ok) {
+    const problem = new Problem(response.status, await response.json().catch(() => null));
+    if (problem.rule === 'auth.required') {
+      location.assign('/login');
+    }
+    throw problem;
+  }
+  return response.status === 204 ? null : response.json();
+}
+
+/** Raised when the operator declines a confirmation the CMS asked for. */
+export class Declined extends Error {
+  constructor() {
+    super('Cancelled.');
+  }
+}
+
+const WARNINGS = {
+  group: 'Takeovers in this group will be interrupted',
+  default: 'Recordings on the failover server will be removed',
+};
+
+/** A change that may need confirming or the first admin's re-authentication: asks, then repeats the call. */
+export async function act(method, path, body) {
+  try {
+    return await call(method, path, body);
+  } catch (error) {
+    if (error instanceof Problem && error.rule?.endsWith('.confirmation-required')) {
+      const title = error.rule.startsWith('group.') ? WARNINGS.group : WARNINGS.default;
+      if (!(await confirmDialog({ title, message: error.message, confirmLabel: 'Confirm' }))) throw new Declined();
+      return act(method, `${path}${path.includes('?') ? '&' : '?'}confirm=true`, body);
+    }
+    if (error instanceof Problem && error.rule === 'auth.reauthentication-required') {
+      if (!(await reauthenticate())) throw new Declined();
+      return act(method, path, body);
+    }
+    throw error;
+  }
+}
+
+/** The first admin's name and password, given again for a few minutes of this session. */
+function reauthenticate() {
+  const user = h('input', { name: 'user', autocomplete: 'username', value: 'admin', required: true });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  return dialog({
+    title: 'Verify as the first admin user',
+    body: [
+      h('p', {}, 'Removing a standby server and deleting a failover group need the first admin user to confirm.'),
+      field('User name', user),
+      field('Password', password),
+    ],
+    submitLabel: 'Verify',
+    submit: async () => {
+      await call('POST', routes.reauthenticate, { user: user.value, password: password.value });
+      return true;
+    },
+  }).then((value) => value === true);
+}

@@ -1,0 +1,78 @@
+// The console's shell: who is signed in, the navigation, the live stream of the CMS's state, and which
+// page is drawn. Pages are addresses of their own (/, /events, /settings), so a reload or a bookmark
+// keeps the page.
+import { call, routes } from './api.js';
+import { h, toast } from './ui.js';
+import * as dashboard from './dashboard.js';
+import * as events from './events.js';
+import * as settings from './settings.js';
+
+const PAGES = {
+  '/': { title: 'Failover servers', draw: (root, snapshot) => snapshot && dashboard.render(root, snapshot), live: true },
+  '/events': { title: 'Event log', draw: (root, snapshot) => events.render(root, snapshot), live: true },
+  '/settings': { title: 'Failover settings', draw: (root) => settings.render(root), live: false },
+};
+
+let snapshot = null;
+const main = document.getElementById('main');
+
+async function start() {
+  const session = await call('GET', routes.session);
+  document.getElementById('user').textContent = session.user;
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  for (const link of document.querySelectorAll('nav a')) {
+    link.addEventListener('click', (event) => {
+      event.preventDefault();
+      history.pushState(null, '', link.getAttribute('href'));
+      draw();
+    });
+  }
+  window.addEventListener('popstate', draw);
+  listen();
+  draw();
+}
+
+function page() {
+  return PAGES[location.pathname] ?? PAGES['/'];
+}
+
+function draw() {
+  const current = page();
+  document.title = `${current.title} · Vigil CMS`;
+  for (const link of document.querySelectorAll('nav a')) {
+    link.toggleAttribute('aria-current', link.getAttribute('href') === location.pathname);
+    if (link.hasAttribute('aria-current')) link.setAttribute('aria-current', 'page');
+  }
+  if (!snapshot && current.live) main.replaceChildren(h('p', { class: 'loading' }, 'Loading…'));
+  Promise.resolve(current.draw(main, snapshot)).catch((error) => toast(error.message, 'error'));
+}
+
+/** Follows the CMS's state; reconnects after a dropped stream, and goes to sign-in once the session has ended. */
+function listen() {
+  const indicator = document.getElementById('live');
+  const stream = new EventSource(routes.updates);
+  stream.addEventListener('snapshot', (event) => {
+    snapshot = JSON.parse(event.data);
+    indicator.className = 'live on';
+    indicator.textContent = 'Live';
+    if (page().live) draw();
+  });
+  stream.addEventListener('error', () => {
+    indicator.className = 'live off';
+    indicator.textContent = 'Reconnecting…';
+    if (stream.readyState === EventSource.CLOSED) {
+      // The CMS refused the stream (the session ended) or is down: ask it which, then try again.
+      setTimeout(() => call('GET', routes.session).then(listen, listen), 2000);
+    }
+  });
+}
+
+async function signOut() {
+  try {
+    await call('DELETE', routes.session);
+  } finally {
+    location.assign('/login');
+  }
+}
+
+start().catch((error) => toast(error.message, 'error'));

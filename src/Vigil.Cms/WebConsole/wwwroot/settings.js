@@ -1,0 +1,69 @@
+// The seeds' Failover Setting tab: failover and failback behaviour, detection, restore and limits.
+import { call, routes } from './api.js';
+import { checkbox, clearErrors, field, h, showProblem, toast } from './ui.js';
+
+const NUMBERS = [
+  ['probeIntervalMs', 'Probe interval (ms)', 'How often the CMS checks each server.'],
+  ['probeTimeoutMs', 'Probe timeout (ms)', 'A probe slower than this counts as a miss.'],
+  ['missesBeforeFailure', 'Misses before failure', 'Consecutive missed probes before a server is declared failed.'],
+  ['stabilisationSeconds', 'Stabilisation period (s)', 'How long a returned server must stay healthy before automatic failback.'],
+  ['restoreBandwidthBytesPerSecond', 'Restore bandwidth limit (bytes/s)', '0 is no limit.'],
+  ['standbyMinimumFreeBytes', 'Standby minimum free space (bytes)', 'A standby with less free space cannot take over.'],
+  ['maxGroups', 'Most failover groups', 'QNAP\'s limit is 16.'],
+  ['maxServersPerGroup', 'Most servers per group', 'QNAP\'s limit is 64.'],
+];
+
+const CONDITIONS = [
+  ['unreachable', 'The server cannot be reached (always a failure)'],
+  ['space_failure', 'A recording space fails (missing, not writable, full)'],
+  ['recording_service_failure', 'The recording service fails (the server is up but cannot record)'],
+];
+
+export async function render(root) {
+  const settings = await call('GET', routes.settings);
+  const inputs = {};
+  const flag = (name, label, hint) => {
+    inputs[name] = h('input', { name, checked: settings[name] });
+    return checkbox(label, inputs[name], hint);
+  };
+  const number = ([name, label, hint]) => {
+    inputs[name] = h('input', { name, type: 'number', min: 0, value: String(settings[name]), inputmode: 'numeric' });
+    return field(label, inputs[name], hint);
+  };
+  const conditions = CONDITIONS.map(([value, label]) => h('label', {},
+    h('input', { type: 'checkbox', name: 'failureConditions', value, checked: value === 'unreachable' || settings.failureConditions.includes(value), disabled: value === 'unreachable' }),
+    ' ', label));
+  const saveButton = h('button', { type: 'submit', class: 'primary' }, 'Save settings');
+  const form = h('form', { class: 'settings', novalidate: true },
+    h('fieldset', {}, h('legend', {}, 'Failover'),
+      flag('automaticFailover', 'Automatic failover', 'A standby takes over a failed recording server by itself.'),
+      h('fieldset', { class: 'field', dataset: { field: 'failureConditions' } }, h('legend', {}, 'Failure conditions'), conditions,
+        h('p', { class: 'field-error', role: 'alert', hidden: true }))),
+    h('fieldset', {}, h('legend', {}, 'Detection'), NUMBERS.slice(0, 3).map(number)),
+    h('fieldset', {}, h('legend', {}, 'Failback and restore'),
+      flag('automaticFailback', 'Automatic failback', 'Hand the cameras back once the server has been healthy for the stabilisation period.'),
+      number(NUMBERS[3]),
+      flag('restoreRecordings', 'Restore recordings', 'Copy the recordings and snapshots made during the failover to the returned server.'),
+      number(NUMBERS[4])),
+    h('fieldset', {}, h('legend', {}, 'Standbys and limits'), NUMBERS.slice(5).map(number)),
+    h('p', { class: 'form-error', role: 'alert', hidden: true }),
+    h('div', { class: 'form-buttons' }, saveButton));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { ...settings };
+    for (const [name] of NUMBERS) body[name] = inputs[name].value === '' ? -1 : Number(inputs[name].value);
+    for (const name of ['automaticFailover', 'automaticFailback', 'restoreRecordings']) body[name] = inputs[name].checked;
+    body.failureConditions = [...form.querySelectorAll('input[name=failureConditions]:checked')].map((i) => i.value);
+    saveButton.disabled = true;
+    try {
+      Object.assign(settings, await call('PUT', routes.settings, body));
+      toast('Settings saved.');
+    } catch (error) {
+      showProblem(form, error);
+    } finally {
+      saveButton.disabled = false;
+    }
+  });
+  root.replaceChildren(h('section', { class: 'page' }, h('h1', {}, 'Failover settings'), form));
+}
