@@ -154,6 +154,12 @@ function menu(label, items, disabled = false) {
   return wrapper;
 }
 
+// Model and version give way first when the screen is narrow (they stay in the name's tooltip).
+const COLUMNS = [
+  { label: 'Name and role' }, { label: 'Group' }, { label: 'Address' }, { label: 'Model', class: 'optional' }, { label: 'Version', class: 'optional' },
+  { label: 'License channels', class: 'num' }, { label: 'Cameras', class: 'num' }, { label: 'Free space', class: 'num' }, { label: 'Status' },
+];
+
 function serverTable(servers, inGroupCount, snapshot, rerender) {
   if (!servers.length) {
     return h('div', { class: 'empty' }, inGroupCount
@@ -175,8 +181,7 @@ function serverTable(servers, inGroupCount, snapshot, rerender) {
     h('table', { class: 'servers' },
       h('thead', {}, h('tr', {},
         h('th', { class: 'select' }, selectAll),
-        ['Name', 'Role', state.group === 'all' ? 'Group' : null, 'Address', 'Model', 'Version', 'Channels', 'Cameras', 'Free space', 'Status']
-          .filter(Boolean).map((c) => h('th', { scope: 'col' }, c)))),
+        COLUMNS.filter((c) => state.group === 'all' || c.label !== 'Group').map((c) => h('th', { scope: 'col', class: c.class }, c.label)))),
       h('tbody', {}, servers.map((s) => serverRow(s, snapshot, rerender)))));
 }
 
@@ -192,12 +197,12 @@ function serverRow(server, snapshot, rerender) {
     h('td', { class: 'select' }, h('input', {
       type: 'checkbox', 'aria-label': `Select ${server.name}`, checked: selected, dataset: { focusKey: `select-${server.id}` }, onchange: toggle,
     })),
-    h('th', { scope: 'row', class: 'name' }, server.name, server.enabled ? null : h('span', { class: 'tag' }, 'disabled')),
-    h('td', {}, server.role === 'standby' ? 'Standby' : 'Recording'),
+    h('th', { scope: 'row', class: 'name', title: `${server.model} · serial ${server.serial} · agent ${server.agentVersion}` }, server.name, server.enabled ? null : h('span', { class: 'tag' }, 'disabled'),
+      h('div', { class: 'role' }, server.role === 'standby' ? 'Standby server' : 'Recording server')),
     state.group === 'all' ? h('td', { class: 'nowrap' }, server.groupName ?? h('em', {}, 'none')) : null,
     h('td', { class: 'mono nowrap' }, `${server.address.host}:${server.address.port}`, server.address.https ? h('span', { class: 'tag', title: `Certificate ${server.certificateFingerprint ?? ''}` }, 'https') : null),
-    h('td', { class: 'nowrap' }, server.model || '–'),
-    h('td', {}, server.agentVersion || '–'),
+    h('td', { class: 'nowrap optional' }, server.model || '–'),
+    h('td', { class: 'optional' }, server.agentVersion || '–'),
     h('td', { class: 'num' }, server.licenseChannels),
     h('td', { class: 'num' }, server.cameras.length),
     h('td', { class: 'num', title: capacity ? `${formatBytes(free)} free of ${formatBytes(capacity)}` : undefined }, server.spaces.length ? formatBytes(free) : '–'),
@@ -212,8 +217,8 @@ export function statusBadge(server) {
 function failoverLine(server, snapshot) {
   const failover = snapshot.failovers.find((f) => f.recordingServerId === server.id || f.standbyId === server.id);
   if (!failover) return null;
-  const forWhom = server.role === 'standby' ? `for ${failover.recordingServerName}` : failover.standbyName ? `by ${failover.standbyName}` : null;
-  const line = h('div', { class: 'failover' }, h('span', { class: 'phase' }, PHASES[failover.phase] ?? failover.phase), forWhom ? ` ${forWhom}` : null);
+  const other = server.role === 'standby' ? `for ${failover.recordingServerName}` : failover.standbyName ? `standby ${failover.standbyName}` : null;
+  const line = h('div', { class: 'failover' }, h('span', { class: 'phase' }, PHASES[failover.phase] ?? failover.phase), other ? ` · ${other}` : null);
   if (failover.phase === 'restoring' && failover.restore.filesTotal > 0) line.append(restoreProgress(failover.restore, server.name));
   return line;
 }

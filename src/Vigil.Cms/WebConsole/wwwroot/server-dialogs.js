@@ -181,7 +181,10 @@ export function batch(snapshot, groupId) {
     // A preview with refused members comes back as a problem listing every member and its reasons.
     const members = answer?.members ?? problem?.body?.members ?? [];
     preview.replaceChildren(previewTable(members, parsed.invalid));
-    if (problem && !problem.body?.members) showProblem(form(), problem);
+    if (problem && !problem.body?.members) showProblem(form(), problem, { focus: false });
+    // A prefix that cannot make a valid name is the prefix's fault, not the servers': say so beside it.
+    const naming = members.flatMap((m) => m.refusals).find((r) => r.rule.startsWith('batch-naming.'));
+    if (naming) showError(form(), 'prefix', naming.message, naming.rule, { focus: false });
   }
   const schedule = () => {
     clearTimeout(timer);

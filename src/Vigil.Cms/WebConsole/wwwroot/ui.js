@@ -39,7 +39,7 @@ export function checkbox(label, input, hint) {
 }
 
 /** Shows an error beside the named field, or above the form's buttons when the form has no such field. */
-export function showError(form, fieldName, message, rule) {
+export function showError(form, fieldName, message, rule, { focus = true } = {}) {
   const text = [message, rule ? h('code', { class: 'rule' }, rule) : null];
   const holder = fieldName && form.querySelector(`[data-field="${fieldName}"] .field-error`);
   const target = holder || form.querySelector('.form-error');
@@ -48,7 +48,7 @@ export function showError(form, fieldName, message, rule) {
   if (holder) {
     const input = form.querySelector(`[data-field="${fieldName}"] input, [data-field="${fieldName}"] select, [data-field="${fieldName}"] textarea`);
     input?.setAttribute('aria-invalid', 'true');
-    input?.focus();
+    if (focus) input?.focus();
   }
 }
 
@@ -140,9 +140,9 @@ export function fieldOf(rule) {
   return FIELD_BY_RULE.find(([pattern]) => pattern.test(rule ?? ''))?.[1] ?? null;
 }
 
-export function showProblem(form, error) {
-  if (error instanceof Problem) showError(form, fieldOf(error.rule), error.message, error.rule);
-  else showError(form, null, error?.message ?? String(error));
+export function showProblem(form, error, options) {
+  if (error instanceof Problem) showError(form, fieldOf(error.rule), error.message, error.rule, options);
+  else showError(form, null, error?.message ?? String(error), null, options);
 }
 
 export function confirmDialog({ title, message, confirmLabel = 'Confirm', danger = true }) {

@@ -1,0 +1,224 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Vigil.Cms.Tests.Support;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace Vigil.Cms.Tests.WebConsole;
+
+/// <summary>
+/// The web console in real headless Chromium against a real <c>vigil cms</c> paired with real agents: what an
+/// operator does on the seeds' Failover Server and Failover Group tabs, seen only through the page.
+/// </summary>
+[Collection(CmsTestGroup.Name)]
+public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetime
+{
+    private ConsoleBrowser _browser = null!;
+    private TestDatabase _database = null!;
+    private CmsUnderTest _cms = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        SetDefaultExpectTimeout(15_000);
+        _database = await TestDatabase.SqliteAsync();
+        _cms = await CmsUnderTest.StartAsync(_database);
+        _browser = await ConsoleBrowser.LaunchAsync();
+        _page = await _browser.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        await _cms.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Signing_in_and_adding_a_recording_server_and_a_standby_shows_them_protected_and_ready()
+    {
+        await ScreenshotAfterAsync(nameof(Signing_in_and_adding_a_recording_server_and_a_standby_shows_them_protected_and_ready), async () =>
+        {
+            // Every page asks for a session first; a wrong password is said beside the field, with its rule.
+            await _page.GotoAsync(new Uri(_cms.Process.BaseUrl, "events").ToString());
+            await Expect(_page).ToHaveURLAsync(new Uri(_cms.Process.BaseUrl, "login").ToString());
+            await _page.GetByLabel("Password").FillAsync("not the password");
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await Expect(_page.Locator("[data-field=password] .field-error")).ToContainTextAsync("auth.wrong-credentials");
+            await ConsoleBrowser.SignInAsync(_page, _cms.Process.BaseUrl, CmsUnderTest.Password);
+            await Expect(_page.GetByText("No servers here yet")).ToBeVisibleAsync();
+
+            var add = await OpenAddServerAsync(agents.Recording1);
+            await add.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+            await Expect(add.Locator(".test-result")).ToContainTextAsync("It can join this group in this role.");
+            await Expect(add.Locator(".test-result")).ToContainTextAsync("rec-a");
+            await add.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+            await Expect(StatusOf("rec-a")).ToHaveTextAsync("Normal, unprotected");
+
+            // A refused name is shown beside the name field, naming the rule; nothing is added.
+            add = await OpenAddServerAsync(agents.Standby1, standby: true);
+            await add.GetByLabel("Name", new() { Exact = true }).FillAsync("standby/1");
+            await add.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+            await Expect(add.Locator("[data-field=name] .field-error")).ToContainTextAsync("server-name.forbidden-symbol");
+            await add.GetByLabel("Name", new() { Exact = true }).FillAsync("Standby 1");
+            await add.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+
+            await Expect(StatusOf("rec-a")).ToHaveTextAsync("Normal, protected");
+            await Expect(StatusOf("Standby 1")).ToHaveTextAsync("Normal, protection ready");
+            await Expect(PanelCount("recording", "normal_protected")).ToHaveTextAsync("1");
+            await Expect(PanelCount("standby", "normal_ready")).ToHaveTextAsync("1");
+
+            // The status panel filters the list; a second click shows every server again.
+            await PanelFilter("standby", "normal_ready").ClickAsync();
+            await Expect(_page.Locator("table.servers tbody tr")).ToHaveCountAsync(1);
+            await Expect(Row("Standby 1")).ToBeVisibleAsync();
+            await PanelFilter("standby", "normal_ready").ClickAsync();
+            await Expect(_page.Locator("table.servers tbody tr")).ToHaveCountAsync(2);
+        });
+    }
+
+    [Fact]
+    public async Task Batch_add_previews_the_prefix_names_refuses_a_bad_prefix_and_adds_them_all()
+    {
+        await ScreenshotAfterAsync(nameof(Batch_add_previews_the_prefix_names_refuses_a_bad_prefix_and_adds_them_all), async () =>
+        {
+            await ConsoleBrowser.SignInAsync(_page, _cms.Process.BaseUrl, CmsUnderTest.Password);
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Add ▾" }).ClickAsync();
+            await _page.GetByRole(AriaRole.Menuitem, new() { Name = "Add batch" }).ClickAsync();
+            var batch = _page.Locator("dialog");
+            await batch.GetByLabel("Naming rule").SelectOptionAsync("prefix_number");
+            await batch.GetByLabel("Prefix", new() { Exact = true }).FillAsync("Hall#");
+            await batch.GetByLabel("Servers").FillAsync($"{HostPort(agents.Recording1)}\n{HostPort(agents.Recording2)}");
+            await batch.GetByLabel("Admin password").FillAsync(AgentsFixture.Password);
+
+            // The preview names what is wrong before anything is added: here the prefix, beside its field.
+            await Expect(batch.Locator("[data-field=prefix] .field-error")).ToContainTextAsync("batch-naming.invalid-prefix");
+            await Expect(batch.Locator(".preview-table tbody tr")).ToHaveCountAsync(2);
+
+            await batch.GetByLabel("Prefix", new() { Exact = true }).FillAsync("Hall");
+            await Expect(batch.Locator(".preview-table")).ToContainTextAsync("Hall-1");
+            await Expect(batch.Locator(".preview-table")).ToContainTextAsync("Hall-2");
+            await Expect(batch.Locator("[data-field=prefix] .field-error")).ToBeHiddenAsync();
+            await ConsoleBrowser.SaveScreenshotAsync(_page, "batch-add-preview");
+
+            await batch.GetByRole(AriaRole.Button, new() { Name = "Add all" }).ClickAsync();
+            await Expect(batch).ToHaveCountAsync(0);
+            await Expect(StatusOf("Hall-1")).ToHaveTextAsync("Normal, unprotected");
+            await Expect(StatusOf("Hall-2")).ToHaveTextAsync("Normal, unprotected");
+            (await _cms.ServersAsync()).Select(s => s.Name).Order().ShouldBe(["Hall-1", "Hall-2"]);
+        });
+    }
+
+    [Fact]
+    public async Task A_group_is_added_renamed_unprotected_and_deleted_after_the_warning_and_the_first_admins_verification()
+    {
+        await ScreenshotAfterAsync(nameof(A_group_is_added_renamed_unprotected_and_deleted_after_the_warning_and_the_first_admins_verification), async () =>
+        {
+            await ConsoleBrowser.SignInAsync(_page, _cms.Process.BaseUrl, CmsUnderTest.Password);
+            await _page.GetByRole(AriaRole.Button, new() { Name = "+ Add group" }).ClickAsync();
+            await _page.Locator("dialog").GetByLabel("Group name").FillAsync("Warehouse");
+            await _page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+            await _page.GetByRole(AriaRole.Tab, new() { Name = "Warehouse" }).ClickAsync();
+
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Rename" }).ClickAsync();
+            await _page.Locator("dialog").GetByLabel("Group name").FillAsync("Warehouse East");
+            await _page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Expect(_page.GetByRole(AriaRole.Tab, new() { Name = "Warehouse East" })).ToBeVisibleAsync();
+
+            await _page.GetByRole(AriaRole.Switch, new() { Name = "Failover protection" }).UncheckAsync();
+            await Eventually.UntilAsync(async () => !(await Group("Warehouse East"))!.ProtectionEnabled, TimeSpan.FromSeconds(10), "protection to be off");
+            await Expect(_page.GetByRole(AriaRole.Switch, new() { Name = "Failover protection" })).Not.ToBeCheckedAsync();
+
+            // "Failover Group 1" cannot be deleted; another group only after the warning and the first admin's verification.
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Delete group" }).ClickAsync();
+            var warning = _page.Locator("dialog");
+            await Expect(warning).ToContainTextAsync("any takeover process in it is interrupted immediately");
+            await warning.GetByRole(AriaRole.Button, new() { Name = "Delete group" }).ClickAsync();
+            var verify = _page.Locator("dialog");
+            await Expect(verify.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Verify as the first admin user");
+            await verify.GetByLabel("Password").FillAsync("wrong");
+            await verify.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Expect(verify.Locator("[data-field=password] .field-error")).ToContainTextAsync("auth.wrong-credentials");
+            await verify.GetByLabel("Password").FillAsync(CmsUnderTest.Password);
+            await verify.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+
+            await Expect(_page.GetByRole(AriaRole.Tab, new() { Name = "Warehouse East" })).ToHaveCountAsync(0);
+            (await Group("Warehouse East")).ShouldBeNull();
+            await _page.GetByRole(AriaRole.Tab, new() { Name = "Failover Group 1" }).ClickAsync();
+            await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Delete group" })).ToBeDisabledAsync();
+        });
+    }
+
+    [Fact]
+    public async Task At_tablet_width_the_status_panel_is_above_the_list_and_the_keyboard_reaches_every_action()
+    {
+        _page = await _browser.NewPageAsync(width: 820, height: 1180);
+        await ScreenshotAfterAsync(nameof(At_tablet_width_the_status_panel_is_above_the_list_and_the_keyboard_reaches_every_action), async () =>
+        {
+            await _cms.AddAsync(AgentsFixture.Add(agents.Recording1, ServerRoleName.Recording));
+            await _page.GotoAsync(_cms.Process.BaseUrl.ToString());
+            await _page.GetByLabel("Password").FillAsync(CmsUnderTest.Password);
+            await _page.Keyboard.PressAsync("Enter");
+            await Expect(StatusOf("rec-a")).ToHaveTextAsync("Normal, unprotected");
+
+            var panel = await _page.Locator(".status-panel").BoundingBoxAsync();
+            var table = await _page.Locator("table.servers").BoundingBoxAsync();
+            panel!.Y.ShouldBeLessThan(table!.Y);
+            var width = await _page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+            width.ShouldBeLessThanOrEqualTo(820);
+
+            // Select the server and open Edit with the keyboard alone.
+            await _page.GetByRole(AriaRole.Checkbox, new() { Name = "Select rec-a" }).FocusAsync();
+            await _page.Keyboard.PressAsync("Space");
+            await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Edit" })).ToBeEnabledAsync();
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).FocusAsync();
+            await _page.Keyboard.PressAsync("Enter");
+            await Expect(_page.Locator("dialog").GetByRole(AriaRole.Heading)).ToHaveTextAsync("Edit rec-a");
+            await _page.Keyboard.PressAsync("Escape");
+            await Expect(_page.Locator("dialog")).ToHaveCountAsync(0);
+        });
+    }
+
+    private async Task<ILocator> OpenAddServerAsync(VigilProcess agent, bool standby = false)
+    {
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Add ▾" }).ClickAsync();
+        await _page.GetByRole(AriaRole.Menuitem, new() { Name = "Add server" }).ClickAsync();
+        var dialog = _page.Locator("dialog");
+        if (standby)
+        {
+            await dialog.GetByLabel("Standby server").CheckAsync();
+        }
+
+        await dialog.GetByLabel("IP address or host name").FillAsync(agent.BaseUrl.Host);
+        await dialog.GetByLabel("Port").FillAsync(agent.BaseUrl.Port.ToString(CultureInfo.InvariantCulture));
+        await dialog.GetByLabel("Admin password of the server").FillAsync(AgentsFixture.Password);
+        return dialog;
+    }
+
+    private ILocator Row(string server) => _page.Locator($"table.servers tr[data-server='{server}']");
+
+    private ILocator StatusOf(string server) => Row(server).Locator(".badge");
+
+    private ILocator PanelFilter(string role, string status) => _page.Locator($".status-panel button[data-role={role}][data-status={status}]");
+
+    private ILocator PanelCount(string role, string status) => PanelFilter(role, status).Locator(".count");
+
+    private static string HostPort(VigilProcess agent) => $"{agent.BaseUrl.Host}:{agent.BaseUrl.Port}";
+
+    private async Task<GroupView?> Group(string name) =>
+        (await _cms.GetAsync<GroupList>(CmsRoutes.Groups)).Groups.FirstOrDefault(g => g.Name == name);
+
+    /// <summary>Runs the test's steps and saves the page it ends on, whether the steps passed or not.</summary>
+    private async Task ScreenshotAfterAsync(string name, Func<Task> steps)
+    {
+        try
+        {
+            await steps();
+        }
+        finally
+        {
+            await ConsoleBrowser.SaveScreenshotAsync(_page, name);
+        }
+    }
+}
