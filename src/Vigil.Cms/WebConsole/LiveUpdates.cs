@@ -55,7 +55,10 @@ internal sealed class LiveUpdates(IServiceScopeFactory scopes, TimeProvider time
         var (servers, summary) = await services.GetRequiredService<ServerViews>().EverythingAsync(cancellationToken).ConfigureAwait(false);
         var failovers = await services.GetRequiredService<FailoverViews>().OpenAsync(null, cancellationToken).ConfigureAwait(false);
         var lastEvent = await services.GetRequiredService<CmsDbContext>().Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false);
-        return new LiveSnapshot(groups.Groups, servers, summary, failovers.Failovers, lastEvent ?? 0);
+        // The time of the last probe changes every second for every server; left in, every snapshot would differ from
+        // the one before and every console would redraw each second for nothing. GET /servers still has it.
+        var steady = servers.Select(s => s with { Health = s.Health with { LastProbe = null } }).ToList();
+        return new LiveSnapshot(groups.Groups, steady, summary, failovers.Failovers, lastEvent ?? 0);
     }
 
     /// <summary>Waits one interval; false once the client has gone.</summary>

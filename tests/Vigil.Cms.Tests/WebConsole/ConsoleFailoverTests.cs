@@ -66,5 +66,83 @@ public sealed class ConsoleFailoverTests() : FailoverSiteTests(cameras: 2, setti
         }
     }
 
+    [Fact]
+    public async Task The_operator_fails_over_and_back_stops_a_restoration_and_deletes_a_protecting_standby_from_the_console()
+    {
+        SetDefaultExpectTimeout(15_000);
+
+        // Slow enough that the restoration is still running when the operator stops it.
+        (await Cms.PutAsync(CmsRoutes.Settings, (await Cms.GetAsync<SettingsView>(CmsRoutes.Settings)) with { RestoreBandwidthBytesPerSecond = 10_000 }))
+            .EnsureSuccessStatusCode();
+        var recording = await Site.StartAgentAsync("rec", 1);
+        var standby = await Site.StartAgentAsync("standby");
+        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
+        var sb = await Site.AddAsync(standby, ServerRoleName.Standby);
+        await using var browser = await ConsoleBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await ConsoleBrowser.SignInAsync(page, Cms.Process.BaseUrl, CmsUnderTest.Password);
+            await Expect(StatusOf(page, "rec")).ToHaveTextAsync("Normal, protected");
+
+            await AdvancedAsync(page, "rec", "Fail over now");
+            await ConfirmAsync(page, "Fail over now");
+            await Expect(StatusOf(page, "standby")).ToHaveTextAsync("Normal, protecting");
+            await Expect(StatusOf(page, "rec")).ToHaveTextAsync("Abnormal, protected");
+            var first = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
+            first.Origin.ShouldBe("manual");
+            await Eventually.UntilAsync(() => Site.FailoverSegments("standby", $"episode-{first.Id}", "cam-1").Count >= 5,
+                TimeSpan.FromSeconds(30), "the standby to record");
+
+            // Fail back: the restore starts; stopping it removes what is left on the standby, after a warning.
+            await AdvancedAsync(page, "rec", "Fail back");
+            await ConfirmAsync(page, "Fail back");
+            await Expect(page.Locator("tr[data-server='rec'] progress")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await AdvancedAsync(page, "rec", "Stop restoration");
+            await Expect(page.Locator("dialog")).ToContainTextAsync("will be removed from the standby server");
+            await ConfirmAsync(page, "Stop restoration");
+            await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
+            await Expect(StatusOf(page, "standby")).ToHaveTextAsync("Normal, protection ready");
+
+            // Deleting a standby that protects a server: the seeds' warning, then the first admin's verification.
+            await AdvancedAsync(page, "rec", "Fail over now");
+            await ConfirmAsync(page, "Fail over now");
+            await Expect(StatusOf(page, "standby")).ToHaveTextAsync("Normal, protecting");
+            await Select(page, "rec").UncheckAsync();
+            await Select(page, "standby").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+            await ConfirmAsync(page, "Delete");
+            await Expect(page.Locator("dialog h2")).ToHaveTextAsync("Recordings on the failover server will be removed");
+            await ConfirmAsync(page, "Confirm");
+            await page.Locator("dialog").GetByLabel("Password").FillAsync(CmsUnderTest.Password);
+            await page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Expect(page.Locator("tr[data-server='standby']")).ToHaveCountAsync(0);
+            await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
+            (await Cms.ServersAsync()).ShouldNotContain(s => s.Id == sb.Id);
+        }
+        finally
+        {
+            await ConsoleBrowser.SaveScreenshotAsync(page, nameof(The_operator_fails_over_and_back_stops_a_restoration_and_deletes_a_protecting_standby_from_the_console));
+        }
+    }
+
+    private static ILocator Select(IPage page, string server) => page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {server}", Exact = true });
+
+    /// <summary>Selects only <paramref name="server"/> and picks <paramref name="action"/> from the Advanced menu.</summary>
+    private static async Task AdvancedAsync(IPage page, string server, string action)
+    {
+        await Select(page, server).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Advanced ▾" }).ClickAsync();
+        var item = page.GetByRole(AriaRole.Menuitem, new() { Name = action });
+        await Expect(item).ToBeEnabledAsync();
+        await item.ClickAsync();
+    }
+
+    private static async Task ConfirmAsync(IPage page, string button)
+    {
+        var dialog = page.Locator("dialog");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = button, Exact = true }).ClickAsync();
+    }
+
     private static ILocator StatusOf(IPage page, string server) => page.Locator($"table.servers tr[data-server='{server}'] .badge");
 }

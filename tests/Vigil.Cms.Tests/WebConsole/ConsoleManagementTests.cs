@@ -162,23 +162,89 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             await _page.Keyboard.PressAsync("Enter");
             await Expect(StatusOf("rec-a")).ToHaveTextAsync("Normal, unprotected");
 
-            var panel = await _page.Locator(".status-panel").BoundingBoxAsync();
-            var table = await _page.Locator("table.servers").BoundingBoxAsync();
-            panel!.Y.ShouldBeLessThan(table!.Y);
+            (await _page.EvaluateAsync<bool>(
+                "document.querySelector('.status-panel').getBoundingClientRect().bottom <= document.querySelector('table.servers').getBoundingClientRect().top"))
+                .ShouldBeTrue("the status panel is above the list");
             var width = await _page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             width.ShouldBeLessThanOrEqualTo(820);
 
             // Select the server and open Edit with the keyboard alone.
             await _page.GetByRole(AriaRole.Checkbox, new() { Name = "Select rec-a" }).FocusAsync();
             await _page.Keyboard.PressAsync("Space");
-            await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Edit" })).ToBeEnabledAsync();
-            await _page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).FocusAsync();
+            await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true })).ToBeEnabledAsync();
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).FocusAsync();
             await _page.Keyboard.PressAsync("Enter");
             await Expect(_page.Locator("dialog").GetByRole(AriaRole.Heading)).ToHaveTextAsync("Edit rec-a");
             await _page.Keyboard.PressAsync("Escape");
             await Expect(_page.Locator("dialog")).ToHaveCountAsync(0);
         });
     }
+
+    [Fact]
+    public async Task Settings_are_saved_from_their_page_and_a_refused_value_is_shown_beside_its_field()
+    {
+        await ScreenshotAfterAsync(nameof(Settings_are_saved_from_their_page_and_a_refused_value_is_shown_beside_its_field), async () =>
+        {
+            await ConsoleBrowser.SignInAsync(_page, _cms.Process.BaseUrl, CmsUnderTest.Password);
+            await _page.GetByRole(AriaRole.Link, new() { Name = "Settings" }).ClickAsync();
+            await Expect(_page).ToHaveURLAsync(new Uri(_cms.Process.BaseUrl, "settings").ToString());
+            var interval = _page.GetByLabel("Probe interval (ms)");
+            await interval.FillAsync("0");
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Expect(_page.Locator("[data-field=probeIntervalMs] .field-error")).ToContainTextAsync("settings.probe-interval");
+
+            await interval.FillAsync("500");
+            await _page.GetByLabel("Probe timeout (ms)").FillAsync("400");
+            await _page.GetByLabel("Restore bandwidth limit (bytes/s)").FillAsync("2000000");
+            await _page.GetByLabel("Automatic failback").UncheckAsync();
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Expect(_page.GetByText("Settings saved.")).ToBeVisibleAsync();
+            var saved = await _cms.GetAsync<SettingsView>(CmsRoutes.Settings);
+            saved.ProbeIntervalMs.ShouldBe(500);
+            saved.RestoreBandwidthBytesPerSecond.ShouldBe(2_000_000);
+            saved.AutomaticFailback.ShouldBeFalse();
+
+            // A reload shows what the CMS keeps.
+            await _page.ReloadAsync();
+            await Expect(_page.GetByLabel("Probe interval (ms)")).ToHaveValueAsync("500");
+        });
+    }
+
+    [Fact]
+    public async Task Servers_are_disabled_enabled_edited_and_a_standby_deleted_with_the_first_admins_verification()
+    {
+        await ScreenshotAfterAsync(nameof(Servers_are_disabled_enabled_edited_and_a_standby_deleted_with_the_first_admins_verification), async () =>
+        {
+            await _cms.AddAsync(AgentsFixture.Add(agents.Recording1, ServerRoleName.Recording));
+            await _cms.AddAsync(AgentsFixture.Add(agents.Standby1, ServerRoleName.Standby));
+            await ConsoleBrowser.SignInAsync(_page, _cms.Process.BaseUrl, CmsUnderTest.Password);
+            await Expect(StatusOf("rec-a")).ToHaveTextAsync("Normal, protected");
+
+            await Select("rec-a").CheckAsync();
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Disable", Exact = true }).ClickAsync();
+            await Expect(StatusOf("rec-a")).ToHaveTextAsync("Disabled");
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Enable", Exact = true }).ClickAsync();
+            await Expect(StatusOf("rec-a")).ToHaveTextAsync("Normal, protected");
+
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
+            await _page.Locator("dialog").GetByLabel("Name", new() { Exact = true }).FillAsync("Lobby NVR");
+            await _page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Expect(StatusOf("Lobby NVR")).ToHaveTextAsync("Normal, protected");
+
+            await Select("Lobby NVR").UncheckAsync();
+            await Select("standby-a").CheckAsync();
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+            await _page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
+            await Expect(_page.Locator("dialog h2")).ToHaveTextAsync("Verify as the first admin user");
+            await _page.Locator("dialog").GetByLabel("Password").FillAsync(CmsUnderTest.Password);
+            await _page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Expect(Row("standby-a")).ToHaveCountAsync(0);
+            await Expect(StatusOf("Lobby NVR")).ToHaveTextAsync("Normal, unprotected");
+            (await _cms.ServersAsync()).Select(s => s.Name).ShouldBe(["Lobby NVR"]);
+        });
+    }
+
+    private ILocator Select(string server) => _page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {server}", Exact = true });
 
     private async Task<ILocator> OpenAddServerAsync(VigilProcess agent, bool standby = false)
     {
