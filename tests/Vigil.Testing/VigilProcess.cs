@@ -42,8 +42,13 @@ public sealed partial class VigilProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Path of the vigil entry assembly, copied beside the test assembly by the project reference.</summary>
-    public static string EntryAssembly => Path.Combine(AppContext.BaseDirectory, "vigil.dll");
+    /// <summary>Names the vigil entry assembly to run instead of the copy beside this assembly (./bench runs the product's own build).</summary>
+    public const string EntryAssemblyVariable = "VIGIL_ENTRY_ASSEMBLY";
+
+    /// <summary>Path of the vigil entry assembly: <see cref="EntryAssemblyVariable"/>, else the copy the project reference puts beside this assembly.</summary>
+    public static string EntryAssembly => Environment.GetEnvironmentVariable(EntryAssemblyVariable) is { Length: > 0 } path
+        ? path
+        : Path.Combine(AppContext.BaseDirectory, "vigil.dll");
 
     /// <summary>Starts <c>vigil ARGS</c> and waits until it listens.</summary>
     public static async Task<VigilProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)

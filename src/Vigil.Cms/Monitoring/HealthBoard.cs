@@ -11,15 +11,26 @@ public sealed class HealthBoard(TimeProvider time)
     private readonly ConcurrentDictionary<int, Entry> _entries = new();
     private HealthPolicy _policy = HealthPolicy.Default;
 
+    /// <summary>Raised after a probe changed a server's health, so the failover engine acts on it at once, not at its next round.</summary>
+    public event Action? Changed;
+
     /// <summary>Takes one probe of <paramref name="serverId"/>; returns the change of health it caused, if any.</summary>
     public HealthChange? Observe(int serverId, ProbeResult probe)
     {
         var entry = _entries.GetOrAdd(serverId, _ => new Entry(new HealthTracker(_policy, time)));
+        HealthChange? change;
         lock (entry)
         {
             entry.LastProbe = time.GetUtcNow();
-            return entry.Tracker.Observe(probe);
+            change = entry.Tracker.Observe(probe);
         }
+
+        if (change is not null)
+        {
+            Changed?.Invoke();
+        }
+
+        return change;
     }
 
     /// <summary>Applies new thresholds; a failed server stays failed and must recover under the new policy.</summary>

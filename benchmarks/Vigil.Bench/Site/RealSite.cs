@@ -1,0 +1,101 @@
+using System.Globalization;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Bench.Site;
+
+/// <summary>
+/// Real processes on loopback for the scenarios that measure recording: a camera simulator, a CMS on
+/// SQLite with its default settings, and agents that can lose power (SIGKILL of the agent and its
+/// ffmpeg) and start again on the same port and data. Everything is stopped on dispose.
+/// </summary>
+public sealed class RealSite : IAsyncDisposable
+{
+    public const string AgentPassword = "bench-agent-password";
+    private const string CmsPassword = "bench-cms-password";
+
+    private readonly List<VigilProcess> _processes = [];
+    private readonly Dictionary<string, (int Port, string[] Extra)> _agents = [];
+
+    private RealSite(string root) => Root = root;
+
+    public string Root { get; }
+
+    public VigilProcess CamSim { get; private set; } = null!;
+
+    public VigilProcess Cms { get; private set; } = null!;
+
+    public CmsSession Api { get; private set; } = null!;
+
+    public static async Task<RealSite> StartAsync(int cameras, CancellationToken cancellationToken)
+    {
+        var site = new RealSite(Directory.CreateTempSubdirectory("vigil-bench-").FullName);
+        try
+        {
+            site.CamSim = site.Track(await VigilProcess.StartAsync(["camsim", "--urls", "http://127.0.0.1:0", "--cameras", cameras.ToString(CultureInfo.InvariantCulture)]));
+            site.Cms = site.Track(await VigilProcess.StartAsync(
+                ["cms", "--data", Path.Combine(site.Root, "cms"), "--urls", "http://127.0.0.1:0"],
+                new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = CmsPassword }));
+            site.Api = await CmsSession.SignInAsync(site.Cms.BaseUrl, CmsPassword, cancellationToken);
+            return site;
+        }
+        catch
+        {
+            await site.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string DataOf(string agent) => Path.Combine(Root, agent);
+
+    /// <summary>Starts agent <paramref name="name"/>, recording the given simulator cameras as cam-N; again on the same port after a kill.</summary>
+    public async Task<VigilProcess> StartAgentAsync(string name, params int[] cameras)
+    {
+        if (!_agents.TryGetValue(name, out var agent))
+        {
+            agent = (0, cameras.SelectMany(c => new[] { "--camera", $"cam-{c}={new Uri(CamSim.BaseUrl, $"cam/{c}")}" }).ToArray());
+        }
+
+        var process = Track(await VigilProcess.StartAsync(
+            ["agent", "--data", DataOf(name), "--urls", $"http://127.0.0.1:{agent.Port}", "--name", name, .. agent.Extra],
+            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentPassword }));
+        _agents[name] = agent with { Port = process.BaseUrl.Port };
+        return process;
+    }
+
+    public Task<ServerView> AddAsync(VigilProcess agent, ServerRoleName role, CancellationToken cancellationToken) =>
+        Api.SendAsync<ServerView>(HttpMethod.Post, CmsRoutes.Servers,
+            new AddServerRequest(1, role, agent.BaseUrl.Host, agent.BaseUrl.Port, false, AgentPassword), cancellationToken);
+
+    public async Task<string> StatusOfAsync(int server, CancellationToken cancellationToken) =>
+        (await Api.GetAsync<ServerView>(CmsRoutes.Server(server), cancellationToken)).Status.Code;
+
+    public Task WaitStatusAsync(int server, string status, CancellationToken cancellationToken) =>
+        Eventually.UntilAsync(async () => await StatusOfAsync(server, cancellationToken) == status, TimeSpan.FromSeconds(120), $"server {server} to be {status}");
+
+    /// <summary>The non-empty segment files under a folder of an agent's first recording space.</summary>
+    public List<FileInfo> Segments(string agent, params string[] folder)
+    {
+        var path = Path.Combine([DataOf(agent), "space1", .. folder]);
+        return Directory.Exists(path)
+            ? new DirectoryInfo(path).EnumerateFiles("*.ts", SearchOption.AllDirectories).Where(f => f.Length > 0).ToList()
+            : [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api?.Dispose();
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+
+    private VigilProcess Track(VigilProcess process)
+    {
+        _processes.Add(process);
+        return process;
+    }
+}
