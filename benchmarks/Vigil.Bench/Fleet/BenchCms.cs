@@ -1,0 +1,135 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Vigil.Contracts;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Bench.Fleet;
+
+/// <summary>
+/// The real, unchanged <c>vigil cms</c> as a separate process (SQLite in a temporary data directory),
+/// with a client signed in as its first admin. A call the CMS does not answer in time fails with a
+/// <see cref="TimeoutException"/>, never a cancellation, so an overwhelmed CMS ends a scenario, not the bench.
+/// </summary>
+public sealed class BenchCms : IAsyncDisposable
+{
+    private const string Password = "bench-cms-admin-password";
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(1);
+
+    private readonly string _data;
+    private readonly VigilProcess _process;
+    private readonly HttpClient _http;
+
+    private BenchCms(string data, VigilProcess process, HttpClient http)
+    {
+        _data = data;
+        _process = process;
+        _http = http;
+    }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<BenchCms> StartAsync(CancellationToken cancellationToken)
+    {
+        var data = Directory.CreateTempSubdirectory("vigil-bench-cms-").FullName;
+        VigilProcess? process = null;
+        var http = new HttpClient { Timeout = CallTimeout };
+        try
+        {
+            process = await VigilProcess.StartAsync(
+                ["cms", "--data", data, "--urls", "http://127.0.0.1:0", "--name", "bench-cms"],
+                new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = Password });
+            http.BaseAddress = process.BaseUrl;
+            var login = await Answer(() => Post<LoginRequest, LoginResponse>(http, CmsRoutes.Login, new LoginRequest("admin", Password), cancellationToken),
+                "signing in", cancellationToken);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Token);
+            return new BenchCms(data, process, http);
+        }
+        catch
+        {
+            http.Dispose();
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+
+            Directory.Delete(data, recursive: true);
+            throw;
+        }
+    }
+
+    public Task<SettingsView> SettingsAsync(CancellationToken cancellationToken) => GetAsync<SettingsView>(CmsRoutes.Settings, cancellationToken);
+
+    public Task SaveSettingsAsync(SettingsView settings, CancellationToken cancellationToken) =>
+        Answer(() => Put(_http, CmsRoutes.Settings, settings, cancellationToken), "saving the settings", cancellationToken);
+
+    public async Task<IReadOnlyList<GroupView>> GroupsAsync(CancellationToken cancellationToken) =>
+        (await GetAsync<GroupList>(CmsRoutes.Groups, cancellationToken)).Groups;
+
+    public async Task<int> AddGroupAsync(string name, CancellationToken cancellationToken) =>
+        (await Answer(() => Post<GroupRequest, GroupView>(_http, CmsRoutes.Groups, new GroupRequest(name), cancellationToken), $"adding group '{name}'", cancellationToken)).Id;
+
+    /// <summary>Adds servers with one batch (naming rule <c>default</c>: each keeps its agent's name); answers their ids in order.</summary>
+    public async Task<IReadOnlyList<int>> AddBatchAsync(
+        int groupId, ServerRoleName role, IReadOnlyList<ServerAddress> servers, string agentPassword, CancellationToken cancellationToken)
+    {
+        var request = new BatchAddRequest(groupId, role, NamingRuleName.Default, null, agentPassword, servers);
+        var added = await Answer(() => Post<BatchAddRequest, BatchAddResponse>(_http, CmsRoutes.ServerBatch, request, cancellationToken),
+            $"adding a batch of {servers.Count} servers", cancellationToken);
+        return added.Members.Select(m => m.ServerId ?? throw new InvalidOperationException($"The CMS did not add {m.Address}.")).ToList();
+    }
+
+    public Task<StatusSummary> StatusAsync(CancellationToken cancellationToken) => GetAsync<StatusSummary>(CmsRoutes.Status, cancellationToken);
+
+    /// <summary>The newest <paramref name="limit"/> events of one server, newest first.</summary>
+    public async Task<IReadOnlyList<EventView>> EventsOfAsync(int serverId, int limit, CancellationToken cancellationToken) =>
+        (await GetAsync<EventList>($"{CmsRoutes.Events}?server={serverId}&limit={limit}", cancellationToken)).Events;
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await _process.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    private Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        Answer(async () => (await _http.GetFromJsonAsync<T>(Relative(path), ContractJson.Options, cancellationToken))!, $"GET {path}", cancellationToken);
+
+    private static async Task<TResponse> Post<TRequest, TResponse>(HttpClient http, string path, TRequest body, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(Relative(path), body, ContractJson.Options, cancellationToken);
+        await EnsureAsync(response, path, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<TResponse>(ContractJson.Options, cancellationToken))!;
+    }
+
+    private static async Task<bool> Put<TRequest>(HttpClient http, string path, TRequest body, CancellationToken cancellationToken)
+    {
+        using var response = await http.PutAsJsonAsync(Relative(path), body, ContractJson.Options, cancellationToken);
+        await EnsureAsync(response, path, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Runs a call; HttpClient's own timeout (not <paramref name="cancellationToken"/>) becomes a <see cref="TimeoutException"/>.</summary>
+    private static async Task<T> Answer<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The CMS did not answer {what} within {CallTimeout.TotalSeconds:0} s.", e);
+        }
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string path, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var problem = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new InvalidOperationException($"The CMS refused {path}: {(int)response.StatusCode} {problem}");
+        }
+    }
+
+    private static string Relative(string route) => route.TrimStart('/');
+}

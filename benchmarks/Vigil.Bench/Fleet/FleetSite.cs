@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Bench.Fleet;
+
+/// <summary>
+/// A fleet simulator and a real CMS that manages its servers, spread evenly over failover groups of at
+/// most <see cref="ServersPerGroup"/> (QNAP's default), the group limit raised when the fleet needs more
+/// groups. Adding stops when its time budget runs out or the CMS does not answer a batch in time: the
+/// CMS then manages only some of the fleet.
+/// Disposing stops both, even after a failure.
+/// </summary>
+public sealed class FleetSite : IAsyncDisposable
+{
+    public const int ServersPerGroup = 64;
+
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+
+    private FleetSite(FleetSimulator fleet) => Fleet = fleet;
+
+    public FleetSimulator Fleet { get; }
+
+    public BenchCms Cms { get; private set; } = null!;
+
+    /// <summary>How long adding the servers to the CMS took.</summary>
+    public TimeSpan AddTook { get; private set; }
+
+    public int GroupCount { get; private set; }
+
+    /// <summary>Why adding stopped before every server was added; null when all were.</summary>
+    public string? AddCutShort { get; private set; }
+
+    /// <summary>The servers the CMS confirmed it added: all of them unless adding was cut short.</summary>
+    public IReadOnlyList<VirtualServer> Managed => Fleet.Servers.Where(s => _ids.ContainsKey(s.Name)).ToList();
+
+    public static async Task<FleetSite> StartAsync(int recording, int standby, TimeSpan addBudget, TextWriter log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        var site = new FleetSite(await FleetSimulator.StartAsync(recording, standby, cancellationToken));
+        try
+        {
+            site.Cms = await BenchCms.StartAsync(cancellationToken);
+            await site.AddEverythingAsync(addBudget, log, cancellationToken);
+            return site;
+        }
+        catch
+        {
+            await site.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The CMS's id of a virtual server.</summary>
+    public int IdOf(VirtualServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return _ids[server.Name];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Cms is not null)
+            {
+                await Cms.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await Fleet.DisposeAsync();
+        }
+    }
+
+    private async Task AddEverythingAsync(TimeSpan budget, TextWriter log, CancellationToken cancellationToken)
+    {
+        var recording = Fleet.Recording.ToList();
+        var standbys = Fleet.Standbys.ToList();
+        GroupCount = Math.Max(1, (int)Math.Ceiling((recording.Count + standbys.Count) / (double)ServersPerGroup));
+        var settings = await Cms.SettingsAsync(cancellationToken);
+        if (settings.MaxGroups < GroupCount)
+        {
+            await Cms.SaveSettingsAsync(settings with { MaxGroups = GroupCount }, cancellationToken);
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var withinBudget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        withinBudget.CancelAfter(budget);
+        var defaultGroup = (await Cms.GroupsAsync(cancellationToken)).Single(g => g.IsDefault).Id;
+        try
+        {
+            for (var g = 0; g < GroupCount; g++)
+            {
+                var group = g == 0 ? defaultGroup : await Cms.AddGroupAsync(string.Create(CultureInfo.InvariantCulture, $"Fleet group {g + 1}"), withinBudget.Token);
+                await AddAsync(group, ServerRoleName.Recording, Share(recording, g), withinBudget.Token);
+                await AddAsync(group, ServerRoleName.Standby, Share(standbys, g), withinBudget.Token);
+                if ((g + 1) % 16 == 0 && g + 1 < GroupCount)
+                {
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    added {_ids.Count} servers in {clock.Elapsed.TotalSeconds:0} s"));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            AddCutShort = string.Create(CultureInfo.InvariantCulture, $"the {budget.TotalMinutes:0.#} min budget for adding ran out");
+        }
+        catch (TimeoutException e)
+        {
+            AddCutShort = e.Message;
+        }
+
+        AddTook = clock.Elapsed;
+        if (AddCutShort is not null)
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    stopped adding after {AddTook.TotalSeconds:0} s with {_ids.Count} of {Fleet.Servers.Count} servers: {AddCutShort}"));
+        }
+    }
+
+    /// <summary>Group <paramref name="group"/>'s even share of <paramref name="servers"/>.</summary>
+    private List<VirtualServer> Share(List<VirtualServer> servers, int group) =>
+        servers.Take((group + 1) * servers.Count / GroupCount).Skip(group * servers.Count / GroupCount).ToList();
+
+    private async Task AddAsync(int group, ServerRoleName role, List<VirtualServer> servers, CancellationToken cancellationToken)
+    {
+        if (servers.Count == 0)
+        {
+            return;
+        }
+
+        var ids = await Cms.AddBatchAsync(group, role, servers.Select(FleetSimulator.AddressOf).ToList(), FleetSimulator.AdminPassword, cancellationToken);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            _ids[servers[i].Name] = ids[i];
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using Vigil.Bench.Fleet;
+using Vigil.Bench.Measurement;
+using Vigil.Bench.Report;
+
+namespace Vigil.Bench.Scenarios;
+
+/// <summary>
+/// One CMS monitoring ever more servers at the default 1 Hz probe interval: what it costs in CPU, and
+/// whether it still notices a dead server as fast as with ten. A fleet simulator stands in for the agents.
+/// A CMS that cannot keep up is measured as it is (how many servers it took, how many live ones it holds
+/// as failed), never retried until it looks good.
+/// </summary>
+public sealed class MonitoringScaleScenario : IScenario
+{
+    private const int LargestSite = 10_000;
+    private const double CpuTargetCores = 1;
+    private const double UnchangedSlackSeconds = 0.5;
+    private const double UnchangedRatio = 1.25;
+    private const int SettleProbes = 3;
+
+    /// <summary>What stack samples showed while this scenario was written; said as such, since no run takes them again.</summary>
+    private const string UnsettledCause =
+        "Where the time goes when the CMS does not settle, from stack samples of a CMS in that state taken with dotnet-stack while this "
+        + "scenario was written (not taken again on each run): most of its thread-pool threads wait in SQLite's busy retry (Thread.Sleep in "
+        + "Microsoft.Data.Sqlite's SqliteDataReader.NextResult), mostly in AgentMonitor.SyncAsync saving the 10-second inventory copy (a row "
+        + "written for every server every 10 s, changed or not, as LastSyncedAt always changes), the rest in health-event and failover-ledger "
+        + "writes. With the thread pool starved, probes miss their 800 ms timeout, live servers are declared failed, and each failure adds an "
+        + "event and a failover episode to write, so the CMS does not recover on its own.";
+
+    public string Name => "monitoring-scale";
+
+    public string Title => "Monitoring scale: one CMS probing N servers every second";
+
+    public int Order => 50;
+
+    public async Task<ScenarioResult> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var plan = options.Quick
+            ? new Plan([10, 1000], TimeSpan.FromSeconds(10), 10, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1))
+            : new Plan([10, 1000, LargestSite], TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2));
+        var runs = new List<ScaleRun>();
+        var unfit = new List<Unfit>();
+        foreach (var size in plan.Sizes)
+        {
+            var (capacity, openFiles) = FleetSimulator.Capacity(size);
+            var measured = size;
+            if (size > capacity)
+            {
+                // Measure the largest round fleet that fits instead, so the trend still reaches as far as this machine allows.
+                unfit.Add(new Unfit(size, capacity, openFiles));
+                measured = capacity / 1000 * 1000;
+                options.Log.WriteLine(Invariant($"    N = {size} does not fit in {openFiles} open files; measuring N = {measured} instead"));
+            }
+
+            if (measured > (runs.Count == 0 ? 0 : runs[^1].Servers))
+            {
+                runs.Add(await MeasureAsync(measured, plan, options.Log, cancellationToken));
+            }
+        }
+
+        var figures = runs.SelectMany(r => new[] { CpuFigure(r, plan), DetectionFigure(r, plan) }).ToList();
+        figures.AddRange(unfit.Select(u => UnfitFigure(u, runs[^1].Servers)));
+        figures.Add(UnchangedFigure(runs[0], runs[^1], unfit.Count > 0));
+        List<string> notes =
+        [
+            "A fleet simulator stands in for the agents: one in-process Kestrel server answering the agent API on one loopback port per virtual "
+            + "recording server (2 cameras each, no standbys), recording nothing; a killed virtual server aborts every request, as a dead host "
+            + "would look. The CMS is the real, unchanged `vigil cms` on SQLite with default settings (probe every 1 s, 800 ms timeout, failure "
+            + "after 3 misses, inventory copied from every agent every 10 s), its servers added by batch add in groups of 64 (the group limit "
+            + "raised to fit). A fresh CMS and fleet are used for each N. The fleet simulator, the bench and the CMS share this machine's cores.",
+        ];
+        if (runs.Any(r => !r.Settled))
+        {
+            notes.Add(UnsettledCause);
+        }
+
+        return new ScenarioResult(figures, await PlotAsync(runs, options.PlotDirectory, cancellationToken), notes);
+    }
+
+    private static async Task<ScaleRun> MeasureAsync(int size, Plan plan, TextWriter log, CancellationToken cancellationToken)
+    {
+        log.WriteLine(Invariant($"    N = {size}: adding"));
+        await using var site = await FleetSite.StartAsync(size, 0, plan.AddBudget, log, cancellationToken);
+        var meter = new MonitoringMeter(site);
+        var managed = site.Managed.Count;
+        var settled = await meter.SettleAsync(SettleProbes, plan.SettleDeadline, cancellationToken);
+        log.WriteLine(Invariant($"    N = {size}: {managed} added in {site.AddTook.TotalSeconds:0.#} s ({site.GroupCount} groups), {(settled ? "settled" : "did not settle")}"));
+        var cpu = await meter.CpuAsync(plan.Window, cancellationToken);
+        var heldFailed = await meter.HeldFailedAsync(cancellationToken);
+        var detection = settled ? await meter.DetectAsync(plan.Kills, cancellationToken) : new Detection([], plan.Kills);
+        log.WriteLine(Invariant($"    N = {size}: CMS CPU {cpu.Average:0.00} cores, {cpu.ProbesPerServerPerSecond:0.00} probes/server/s, ")
+            + Invariant($"live servers held failed: {Held(heldFailed)}, detection p99 {BenchmarkReport.Format(P99(detection.Seconds))} s ({detection.Unnoticed} unnoticed)"));
+        return new ScaleRun(size, managed, site.AddTook, site.AddCutShort, settled, cpu, heldFailed, detection);
+    }
+
+    private static Figure CpuFigure(ScaleRun run, Plan plan)
+    {
+        var judged = run.Servers == LargestSite;
+        var note = Invariant($"CPU time of the CMS process (user + system, /proc/PID/stat) in each second of a {plan.Window.TotalSeconds:0} s window; average {run.Cpu.Average:0.00} cores. ")
+            + Invariant($"The fleet answered {run.Cpu.ProbesPerServerPerSecond:0.00} probes per server per second in it (1.00 = every server probed every second). ")
+            + State(run, plan)
+            + (judged ? " Met when every server was added, the CMS settled, and the window's average is at most 1 core." : " The target applies at N = 10 000.");
+        return new Figure(Invariant($"CMS CPU at N={run.Servers}"), "cores", run.Cpu.PerSecond, "≤ 1 core at N = 10 000",
+            judged ? run.Managed == run.Servers && run.Settled && run.Cpu.Average <= CpuTargetCores : null, note);
+    }
+
+    private static Figure DetectionFigure(ScaleRun run, Plan plan)
+    {
+        var seconds = run.Detection.Seconds;
+        var note = run.Settled
+            ? Invariant($"{plan.Kills} recording servers killed one at a time, at most {Math.Min(plan.Kills, Math.Max(1, run.Managed / 2))} dead at once; each sample runs from the kill until the CMS recorded the server's health as failed (the event's own time). ")
+                + Invariant($"Median {Summary.Of(seconds).Median:0.00} s, p99 {P99(seconds):0.00} s.")
+                + (run.Detection.Unnoticed > 0 ? Invariant($" {run.Detection.Unnoticed} kills were not recorded within 2 minutes.") : string.Empty)
+            : "Not measured: the CMS never settled, so it could not tell a killed server from the live ones it already held as failed. " + State(run, plan);
+        return new Figure(Invariant($"detection latency at N={run.Servers}"), "s", seconds, "none (compared with N = 10 below)", null, note);
+    }
+
+    /// <summary>A size this machine cannot simulate: the CPU target there is not met, since nothing shows it would be.</summary>
+    private static Figure UnfitFigure(Unfit unfit, int measuredInstead) => new(
+        Invariant($"CMS CPU at N={unfit.Servers}"), "cores", [], "≤ 1 core at N = 10 000", unfit.Servers == LargestSite ? false : null,
+        Invariant($"Not measured: a fleet of {unfit.Servers} needs about {unfit.Servers * FleetSimulator.FilesPerServer} open files in the simulator ")
+        + Invariant($"(a listening socket per server and the CMS's two pooled connections to it, probes and inventory copies), and the CMS about {unfit.Servers * 2}; ")
+        + Invariant($"processes here may open {unfit.OpenFiles} files, a hard limit this machine does not let even root raise, enough for {unfit.Capacity} servers. ")
+        + Invariant($"N = {measuredInstead} was measured instead. A CMS for {unfit.Servers} servers needs an open-file limit well above {unfit.Servers * 2}."));
+
+    private static Figure UnchangedFigure(ScaleRun smallest, ScaleRun largest, bool largerUnfit)
+    {
+        var name = Invariant($"detection p99 at N={largest.Servers} vs N={smallest.Servers}");
+        var target = Invariant($"unchanged from N = {smallest.Servers}");
+        var baseline = P99(smallest.Detection.Seconds);
+        var allowed = Math.Max(baseline + UnchangedSlackSeconds, baseline * UnchangedRatio);
+        var meaning = Invariant($"\"Unchanged\" means within +{UnchangedSlackSeconds} s or ×{UnchangedRatio} of the N = {smallest.Servers} p99 ({baseline:0.00} s), whichever allows more: ≤ {allowed:0.00} s, with every kill noticed.")
+            + (largerUnfit ? Invariant($" Larger fleets could not be simulated here (see the CPU figures), so this compares the largest N measured, {largest.Servers}.") : string.Empty);
+        if (largest.Detection.Seconds.Count == 0)
+        {
+            return new Figure(name, "s", [], target, false, Invariant($"Not measurable at N = {largest.Servers}: no kill there was timed (see its detection figure). ") + meaning);
+        }
+
+        var measured = P99(largest.Detection.Seconds);
+        return new Figure(name, "s", [measured], target, largest.Detection.Unnoticed == 0 && measured <= allowed,
+            Invariant($"p99 detection latency at N = {largest.Servers} is {measured:0.00} s against {baseline:0.00} s at N = {smallest.Servers}. ") + meaning);
+    }
+
+    /// <summary>How far adding and settling got: what the figures of that N stand on.</summary>
+    private static string State(ScaleRun run, Plan plan)
+    {
+        var added = run.Managed == run.Servers
+            ? Invariant($"Adding the {run.Servers} servers took {run.AddTook.TotalSeconds:0.#} s")
+            : Invariant($"Only {run.Managed} of {run.Servers} servers were added, in {run.AddTook.TotalSeconds:0} s ({run.AddCutShort?.TrimEnd('.')})");
+        var settled = run.Settled
+            ? Invariant($"; the CMS then settled (every server answered {SettleProbes} probes and none was held failed)")
+                + (run.HeldFailed is > 0 ? Invariant($", yet by the end of the window it held {run.HeldFailed} live servers as failed.") : ".")
+            : Invariant($"; the CMS never settled within {plan.SettleDeadline.TotalMinutes:0} min: after the window it held {Held(run.HeldFailed)} of the {run.Managed} live servers as failed (probes not answered within the timeout).");
+        return added + settled;
+    }
+
+    private static async Task<IReadOnlyList<Plot>> PlotAsync(List<ScaleRun> runs, string directory, CancellationToken cancellationToken)
+    {
+        var cpu = new Plot("monitoring-scale-cpu.svg", "Average CPU of the CMS process against the number of servers it was asked to probe every second.");
+        await File.WriteAllTextAsync(Path.Combine(directory, cpu.FileName), SvgChart.Lines("CMS CPU vs servers monitored", "servers (N)", "cores",
+            [("average cores", runs.Select(r => ((double)r.Servers, r.Cpu.Average)).ToList())]), cancellationToken);
+        var timed = runs.Where(r => r.Detection.Seconds.Count > 0).ToList();
+        var detection = new Plot("monitoring-scale-detection.svg", "Time from a server's death until the CMS recorded it failed, against the number of servers (only where it was measurable).");
+        await File.WriteAllTextAsync(Path.Combine(directory, detection.FileName), SvgChart.Lines("Detection latency vs servers monitored", "servers (N)", "s",
+            [
+                ("p99", timed.Select(r => ((double)r.Servers, P99(r.Detection.Seconds))).ToList()),
+                ("median", timed.Select(r => ((double)r.Servers, Summary.Of(r.Detection.Seconds).Median)).ToList()),
+            ]), cancellationToken);
+        return [cpu, detection];
+    }
+
+    /// <summary>A count of servers held failed; null when the CMS did not answer in time.</summary>
+    private static string Held(int? count) => count?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number";
+
+    private static double P99(IReadOnlyList<double> samples) => Summary.Of(samples).P99;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <param name="Kills">Servers killed to time detection at each N.</param>
+    /// <param name="AddBudget">How long adding may take before the CMS is measured with the servers it has.</param>
+    private sealed record Plan(int[] Sizes, TimeSpan Window, int Kills, TimeSpan AddBudget, TimeSpan SettleDeadline);
+
+    /// <summary>A size the fleet simulator cannot reach within this process's open-file limit.</summary>
+    private sealed record Unfit(int Servers, int Capacity, ulong OpenFiles);
+
+    private sealed record ScaleRun(int Servers, int Managed, TimeSpan AddTook, string? AddCutShort, bool Settled, CpuUse Cpu, int? HeldFailed, Detection Detection);
+}
