@@ -43,7 +43,7 @@ public sealed partial class FailoverEngine(
     {
         await ResumeAsync(stoppingToken).ConfigureAwait(false);
         ledger.Changed += _wakeup.Signal;
-        board.Changed += _wakeup.Signal;
+        board.RoundChanged += _wakeup.Signal;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -64,7 +64,7 @@ public sealed partial class FailoverEngine(
         }
 
         ledger.Changed -= _wakeup.Signal;
-        board.Changed -= _wakeup.Signal;
+        board.RoundChanged -= _wakeup.Signal;
         await Task.WhenAll(_steps.Values).ConfigureAwait(false);
     }
 

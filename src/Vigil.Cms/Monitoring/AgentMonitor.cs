@@ -63,7 +63,8 @@ public sealed partial class AgentMonitor(
         }
 
         StartDueSyncs(servers, stoppingToken);
-        await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
+        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
+        board.EndRound(changes.Contains(true));
     }
 
     /// <summary>Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes.</summary>
@@ -88,7 +89,8 @@ public sealed partial class AgentMonitor(
         }
     }
 
-    private async Task ProbeAsync(ServerRow server, CancellationToken stoppingToken)
+    /// <summary>Probes one agent; true when the probe changed its health.</summary>
+    private async Task<bool> ProbeAsync(ServerRow server, CancellationToken stoppingToken)
     {
         ProbeResult result;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -106,11 +108,14 @@ public sealed partial class AgentMonitor(
             result = new ProbeResult(ProbeOutcome.Unreachable, e.Message);
         }
 
-        if (board.Observe(server.Id, result) is { } change)
+        if (board.Observe(server.Id, result) is not { } change)
         {
-            LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
-            await RecordAsync(server, change, stoppingToken).ConfigureAwait(false);
+            return false;
         }
+
+        LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
+        await RecordAsync(server, change, stoppingToken).ConfigureAwait(false);
+        return true;
     }
 
     private async Task RecordAsync(ServerRow server, HealthChange change, CancellationToken stoppingToken)

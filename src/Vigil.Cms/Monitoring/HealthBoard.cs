@@ -11,26 +11,30 @@ public sealed class HealthBoard(TimeProvider time)
     private readonly ConcurrentDictionary<int, Entry> _entries = new();
     private HealthPolicy _policy = HealthPolicy.Default;
 
-    /// <summary>Raised after a probe changed a server's health, so the failover engine acts on it at once, not at its next round.</summary>
-    public event Action? Changed;
+    /// <summary>
+    /// Raised after a probe round that changed some server's health, so the failover engine acts on it at once rather
+    /// than at its next tick; once per round, so servers that fail together are planned together (in priority order).
+    /// </summary>
+    public event Action? RoundChanged;
 
     /// <summary>Takes one probe of <paramref name="serverId"/>; returns the change of health it caused, if any.</summary>
     public HealthChange? Observe(int serverId, ProbeResult probe)
     {
         var entry = _entries.GetOrAdd(serverId, _ => new Entry(new HealthTracker(_policy, time)));
-        HealthChange? change;
         lock (entry)
         {
             entry.LastProbe = time.GetUtcNow();
-            change = entry.Tracker.Observe(probe);
+            return entry.Tracker.Observe(probe);
         }
+    }
 
-        if (change is not null)
+    /// <summary>The probe round is over; <paramref name="changed"/> when any of its probes changed a server's health.</summary>
+    public void EndRound(bool changed)
+    {
+        if (changed)
         {
-            Changed?.Invoke();
+            RoundChanged?.Invoke();
         }
-
-        return change;
     }
 
     /// <summary>Applies new thresholds; a failed server stays failed and must recover under the new policy.</summary>
