@@ -47,6 +47,9 @@ public static class AgentRoutes
 
     public static string TakeoverRecordings(string server) => $"{Takeover(server)}/recordings";
 
+    /// <summary>POST <see cref="FootageRemoval"/>: deletes the listed (confirmed home) footage of a released takeover.</summary>
+    public static string TakeoverRecordingsRemoval(string server) => $"{Takeover(server)}/recordings/removal";
+
     public static string RecordingContent(long id) => $"{Recordings}/{id}/content";
 
     public static string Snapshot(string owner, string camera) => $"{Snapshots}/{Uri.EscapeDataString(owner)}/{Uri.EscapeDataString(camera)}";

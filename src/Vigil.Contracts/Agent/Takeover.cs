@@ -11,3 +11,12 @@ public sealed record TakeoverRequest(long Epoch, string ProtectedServerName, IRe
 /// <param name="SpacePath">The recording space it records that server into.</param>
 public sealed record TakeoverStatus(
     string Server, string ProtectedServerName, long Epoch, string SpacePath, DateTimeOffset Since, IReadOnlyList<CameraHealth> Cameras);
+
+/// <summary>
+/// Removes failover footage that is safely home: only the catalogued files of the takeover key whose SHA-256
+/// is listed in <paramref name="Sha256"/> (the checksums the recording server has confirmed) are deleted.
+/// </summary>
+public sealed record FootageRemoval(long Epoch, IReadOnlyList<string> Sha256);
+
+/// <summary>What a <see cref="FootageRemoval"/> did: files deleted, and files of the key that remain (not confirmed home).</summary>
+public sealed record FootageRemovalResult(int Deleted, int Remaining);
