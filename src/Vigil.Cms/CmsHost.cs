@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Api;
@@ -57,25 +58,15 @@ public static class CmsHost
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = RefusalHandler.NameTheRule);
         builder.Services.AddExceptionHandler<RefusalHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddDbContext<CmsDbContext>(o => CmsDatabase.Configure(o, options.DataDirectory, options.Postgres));
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<SecretProtector>();
-        builder.Services.AddSingleton<SettingsStore>();
-        builder.Services.AddSingleton<HealthBoard>();
+        builder.Services.AddCmsCore(options, time);
         builder.Services.AddSingleton<AgentClients>();
-        builder.Services.AddSingleton<InventoryLock>();
-        builder.Services.AddSingleton<FailoverLedger>();
-        builder.Services.AddScoped<Sessions>();
-        builder.Services.AddScoped<GroupService>();
-        builder.Services.AddScoped<ServerAdmission>();
-        builder.Services.AddScoped<ServerService>();
-        builder.Services.AddScoped<ServerViews>();
-        builder.Services.AddScoped<FailoverCommands>();
-        builder.Services.AddScoped<FailoverViews>();
+        builder.Services.AddSingleton<IAgentConnections>(s => s.GetRequiredService<AgentClients>());
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService<AgentMonitor>();
-        builder.Services.AddHostedService<FailoverEngine>();
+        builder.Services.AddHostedService<FailoverLoop>();
+
+        // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
+        builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
         builder.Services.AddAuthentication(CmsAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CmsAuthentication>(CmsAuthentication.SchemeName, null);

@@ -28,6 +28,7 @@ public sealed class AgentCallException : Exception
         public const string Unreachable = "agent.unreachable";
         public const string WrongPassword = "agent.wrong-password";
         public const string CredentialRejected = "agent.credential-rejected";
+        public const string CredentialUnreadable = "agent.credential-unreadable";
         public const string CertificateChanged = "agent.certificate-changed";
         public const string NotAnAgent = "agent.not-an-agent";
         public const string Refused = "agent.refused";

@@ -17,7 +17,7 @@ namespace Vigil.Cms.Agents;
 /// The CMS's side of the agent API for one agent. Over https it accepts only the pinned certificate;
 /// with no fingerprint pinned yet it accepts the first one it sees and reports it in <see cref="SeenFingerprint"/>.
 /// </summary>
-public sealed class AgentClient : IDisposable
+internal sealed class AgentClient : IAgentApi, IDisposable
 {
     private readonly HttpClient _http;
     private readonly string? _pinned;
@@ -55,17 +55,17 @@ public sealed class AgentClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    /// <summary>Records a protected server's cameras (a takeover), fenced by the request's epoch.</summary>
     public Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken) =>
         SendAsync<TakeoverStatus>(HttpMethod.Put, AgentRoutes.Takeover(key), request, cancellationToken);
 
-    /// <summary>Stops recording for a protected server; succeeds when there is no such takeover.</summary>
     public Task ReleaseAsync(string key, long epoch, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, $"{AgentRoutes.Takeover(key)}?epoch={epoch}", null, cancellationToken);
 
-    /// <summary>Deletes every recording kept for a protected server (the takeover must be released).</summary>
-    public Task DeleteFootageAsync(string key, long epoch, CancellationToken cancellationToken) =>
+    public Task DiscardFootageAsync(string key, long epoch, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, $"{AgentRoutes.TakeoverRecordings(key)}?epoch={epoch}", null, cancellationToken);
+
+    public Task<FootageRemovalResult> RemoveFootageAsync(string key, FootageRemoval removal, CancellationToken cancellationToken) =>
+        SendAsync<FootageRemovalResult>(HttpMethod.Post, AgentRoutes.TakeoverRecordingsRemoval(key), removal, cancellationToken);
 
     public Task<IReadOnlyList<CameraConfig>> CamerasAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<CameraConfig>>(HttpMethod.Get, AgentRoutes.Cameras, null, cancellationToken);
@@ -79,7 +79,6 @@ public sealed class AgentClient : IDisposable
     public Task AddCameraAsync(CameraConfig camera, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, AgentRoutes.Cameras, camera, cancellationToken);
 
-    /// <summary>The catalog entries of <paramref name="owner"/>, those overlapping [from, to) when given.</summary>
     public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
     {
         var range = (from is null ? string.Empty : $"&from={Uri.EscapeDataString(from.Value.ToString("O", CultureInfo.InvariantCulture))}")
@@ -87,14 +86,18 @@ public sealed class AgentClient : IDisposable
         return SendAsync<RecordingList>(HttpMethod.Get, $"{AgentRoutes.Recordings}?owner={Uri.EscapeDataString(owner)}{range}", null, cancellationToken);
     }
 
-    /// <summary>Streams a recording's bytes; the caller disposes the response.</summary>
-    public async Task<HttpResponseMessage> DownloadAsync(long recordingId, CancellationToken cancellationToken)
+    public async Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(consume);
         using var request = new HttpRequestMessage(HttpMethod.Get, AgentRoutes.RecordingContent(recordingId).TrimStart('/'));
-        return await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
+        {
+            await consume(content).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Hands a failover recording home; the agent keeps it only if its SHA-256 matches.</summary>
     public async Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recording);

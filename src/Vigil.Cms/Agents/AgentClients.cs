@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
@@ -7,16 +8,18 @@ namespace Vigil.Cms.Agents;
 
 /// <summary>
 /// One long-lived <see cref="AgentClient"/> per paired server, so the probe every second reuses its
-/// connection. A client is replaced when the server's address, pin or credential changes.
+/// connection. A client is replaced when the server's address, pin or credential changes. A credential
+/// that cannot be decrypted gives an <see cref="UnusableAgent"/> that says so on every call, never an
+/// exception out of <see cref="For"/>: one damaged row must not stop the CMS serving the others.
 /// </summary>
-public sealed class AgentClients(SecretProtector secrets) : IDisposable
+internal sealed class AgentClients(SecretProtector secrets) : IAgentConnections, IDisposable
 {
     /// <summary>Timeout of inventory calls and of contact while adding a server (probes use the probe timeout).</summary>
     public static TimeSpan CallTimeout { get; } = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<int, (string Key, AgentClient Client)> _clients = new();
+    private readonly ConcurrentDictionary<int, (string Key, IAgentApi Client)> _clients = new();
 
-    internal AgentClient For(ServerRow server)
+    public IAgentApi For(ServerRow server)
     {
         ArgumentNullException.ThrowIfNull(server);
         var key = $"{server.Host}|{server.Port}|{server.Https}|{server.CertificateFingerprint}|{server.ProtectedCredential}";
@@ -30,7 +33,7 @@ public sealed class AgentClients(SecretProtector secrets) : IDisposable
                     return existing;
                 }
 
-                existing.Client.Dispose();
+                (existing.Client as IDisposable)?.Dispose();
                 return (key, Create(server));
             });
         return entry.Client;
@@ -40,7 +43,7 @@ public sealed class AgentClients(SecretProtector secrets) : IDisposable
     {
         if (_clients.TryRemove(serverId, out var entry))
         {
-            entry.Client.Dispose();
+            (entry.Client as IDisposable)?.Dispose();
         }
     }
 
@@ -52,13 +55,25 @@ public sealed class AgentClients(SecretProtector secrets) : IDisposable
     {
         foreach (var entry in _clients.Values)
         {
-            entry.Client.Dispose();
+            (entry.Client as IDisposable)?.Dispose();
         }
 
         _clients.Clear();
     }
 
-    private AgentClient Create(ServerRow server) => new(
-        new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, secrets.Unprotect(server.ProtectedCredential)),
-        CallTimeout);
+    private IAgentApi Create(ServerRow server)
+    {
+        string credential;
+        try
+        {
+            credential = secrets.Unprotect(server.ProtectedCredential);
+        }
+        catch (CryptographicException)
+        {
+            return new UnusableAgent(new AgentCallException(AgentCallException.Rules.CredentialUnreadable,
+                $"The CMS cannot read its stored credential for '{server.Name}' (a database restored without its keys folder, or a damaged row); edit the server and give its admin password to pair again."));
+        }
+
+        return new AgentClient(new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, credential), CallTimeout);
+    }
 }

@@ -10,7 +10,7 @@ internal static class EventLog
     public const string HealthKind = "health";
     public const string OperatorKind = "operator";
 
-    public static EventRow Failover(FailoverEpisode episode, string serverName, string from, FailoverPhase to, string actor, DateTimeOffset at) => new()
+    public static EventRow Failover(FailoverEpisode episode, string serverName, string from, FailoverPhase to, string reason, string actor, DateTimeOffset at) => new()
     {
         At = at,
         ServerId = episode.RecordingServer.Value,
@@ -19,7 +19,7 @@ internal static class EventLog
         Kind = FailoverKind,
         From = from,
         To = FailoverLedger.PhaseName(to),
-        Reason = episode.Note,
+        Reason = reason,
         Actor = actor,
     };
 

@@ -17,7 +17,9 @@ namespace Vigil.Cms.Failover;
 /// <summary>
 /// What operators ask of failovers: fail over now, fail back now, stop a restoration, replace the
 /// protected server. Each goes through the state machine, which refuses what the phase does not allow,
-/// and is written to the event log with who asked.
+/// and is one transaction with its event log entry (a refused request writes nothing). No agent is
+/// called under the inventory lock: replace decides under it, calls the agent outside it, then checks
+/// under it again that the failover is where it was before committing.
 /// </summary>
 internal sealed class FailoverCommands(
     CmsDbContext db,
@@ -25,26 +27,29 @@ internal sealed class FailoverCommands(
     FailoverLedger ledger,
     HealthBoard board,
     SettingsStore settings,
-    AgentClients clients,
+    IAgentConnections agents,
     TimeProvider time)
 {
     public const string NotInFailoverRule = "failover.not-in-failover";
+    public const string MovedOnRule = "failover.moved-on";
 
     public async Task FailOverNowAsync(int serverId, Caller caller, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
-            var group = row.GroupId is { } id ? await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false) : null;
-            if (group is null)
+            await ledger.CommitAsync(db, async () =>
             {
-                throw new RefusedException(FailoverStateMachine.Rules.NotInGroup, $"'{row.Name}' is not in a failover group.", StatusCodes.Status409Conflict);
-            }
+                var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
+                var group = row.GroupId is { } id ? await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false) : null;
+                if (group is null)
+                {
+                    throw new RefusedException(FailoverStateMachine.Rules.NotInGroup, $"'{row.Name}' is not in a failover group.", StatusCodes.Status409Conflict);
+                }
 
-            Log(row, "failover now", "manual failover requested", caller);
-            var begun = await ledger.BeginAsync(db, AgentInventory.ToDomain(row), AgentInventory.ToDomain(group), FailoverOrigin.Manual,
-                settings.Failover.AutomaticFailover, caller.UserName, cancellationToken).ConfigureAwait(false);
-            Refuse(begun);
+                Log(row, "failover now", "manual failover requested", caller);
+                Refuse(await ledger.BeginAsync(db, AgentInventory.ToDomain(row), AgentInventory.ToDomain(group), FailoverOrigin.Manual,
+                    settings.Failover.AutomaticFailover, caller.UserName, cancellationToken).ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -52,10 +57,13 @@ internal sealed class FailoverCommands(
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
-            Log(row, "failback", "manual failback requested", caller);
-            var functional = board.HealthOf(serverId).State != HealthState.Failed;
-            Refuse(await ledger.ApplyAsync(db, episode, new ManualFailback(functional), caller.UserName, cancellationToken).ConfigureAwait(false));
+            await ledger.CommitAsync(db, async () =>
+            {
+                var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
+                Log(row, "failback", "manual failback requested", caller);
+                var functional = board.HealthOf(serverId).State != HealthState.Failed;
+                Refuse(await ledger.ApplyAsync(db, episode.Id, new ManualFailback(functional), caller.UserName, cancellationToken).ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -63,11 +71,12 @@ internal sealed class FailoverCommands(
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
-            var transition = await ledger.ApplyAsync(db, episode, new StopRestoration(confirmed), caller.UserName, cancellationToken).ConfigureAwait(false);
-            Refuse(transition);
-            Log(row, "stop restoration", FailoverStateMachine.FootageRemovalWarning, caller);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await ledger.CommitAsync(db, async () =>
+            {
+                var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
+                Refuse(await ledger.ApplyAsync(db, episode.Id, new StopRestoration(confirmed), caller.UserName, cancellationToken).ConfigureAwait(false));
+                Log(row, "stop restoration", FailoverStateMachine.FootageRemovalWarning, caller);
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -79,62 +88,49 @@ internal sealed class FailoverCommands(
     /// </summary>
     public async Task ReplaceAsync(int serverId, int withServerId, Caller caller, CancellationToken cancellationToken)
     {
+        ServerRow original;
+        ServerRow replacement;
+        FailoverLedger.OpenEpisode decided;
+        bool byStandby;
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var (original, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
-            var replacement = await db.Servers.FirstOrDefaultAsync(s => s.Id == withServerId, cancellationToken).ConfigureAwait(false)
-                ?? throw new RefusedException(ServerService.Rules.NotFound, $"There is no server with id {withServerId}.", StatusCodes.Status404NotFound);
-            var byStandby = episode.Standby?.Value == withServerId;
-            FailoverInput input = byStandby
-                ? new ReplaceWithActingStandby()
-                : new ReplaceWithServer(new ServerId(withServerId), await IsNormalRecordingServerAsync(replacement, cancellationToken).ConfigureAwait(false));
-            var check = new FailoverStateMachine(time).Apply(episode, input);
-            Refuse(check);
-
-            var client = clients.For(replacement);
-            try
-            {
-                if (byStandby)
-                {
-                    await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
-                    var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
-                    await client.ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    foreach (var camera in await client.CamerasAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        await client.RemoveCameraAsync(camera.Id, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
-                }
-
-                await client.MoveLicensesAsync(original.LicenseChannels, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AgentCallException e)
-            {
-                throw new RefusedException(e.Rule, $"'{replacement.Name}' could not take over the configuration of '{original.Name}': {e.Message}",
-                    StatusCodes.Status502BadGateway);
-            }
-
-            Log(original, "replace", $"replaced by '{replacement.Name}'", caller);
-            db.Servers.Remove(original);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            replacement.Name = original.Name;
-            replacement.Role = AgentInventory.RecordingRole;
-            replacement.GroupId = original.GroupId;
-            replacement.Priority = original.Priority;
-            replacement.CamerasJson = original.CamerasJson;
-            replacement.LicenseChannels = original.LicenseChannels;
-            replacement.ProtectionFailedFor = null;
-            replacement.ProtectionFailureReason = null;
-            replacement.ProtectionFailedAt = null;
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            clients.Forget(original.Id);
-            board.Forget(original.Id);
-            await ledger.ApplyAsync(db, episode, input, caller.UserName, cancellationToken).ConfigureAwait(false);
+            (original, replacement, decided, byStandby) = await DecideReplaceAsync(serverId, withServerId, cancellationToken).ConfigureAwait(false);
         }
+
+        var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+        await HandOverAsync(original, replacement, decided.Episode, byStandby, epoch, cancellationToken).ConfigureAwait(false);
+
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await ledger.CommitAsync(db, async () =>
+            {
+                var (originalNow, replacementNow, now, _) = await DecideReplaceAsync(serverId, withServerId, cancellationToken).ConfigureAwait(false);
+                if (now.Version != decided.Version)
+                {
+                    throw new RefusedException(MovedOnRule,
+                        $"The failover of '{originalNow.Name}' moved on while '{replacementNow.Name}' was being prepared; look at it again and repeat the replace.",
+                        StatusCodes.Status409Conflict);
+                }
+
+                Log(originalNow, "replace", $"replaced by '{replacementNow.Name}'", caller);
+                db.Servers.Remove(originalNow);
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                replacementNow.Name = originalNow.Name;
+                replacementNow.Role = AgentInventory.RecordingRole;
+                replacementNow.GroupId = originalNow.GroupId;
+                replacementNow.Priority = originalNow.Priority;
+                replacementNow.CamerasJson = originalNow.CamerasJson;
+                replacementNow.LicenseChannels = originalNow.LicenseChannels;
+                replacementNow.ProtectionFailedFor = null;
+                replacementNow.ProtectionFailureReason = null;
+                replacementNow.ProtectionFailedAt = null;
+                Refuse(await ledger.ApplyAsync(db, now.Episode.Id, ReplaceInput(now.Episode, withServerId, byStandby, normal: true), caller.UserName,
+                    cancellationToken, now.Version).ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        agents.Forget(serverId);
+        board.Forget(serverId);
     }
 
     /// <summary>Clears a standby's failed takeover, so it counts as ready again.</summary>
@@ -142,12 +138,62 @@ internal sealed class FailoverCommands(
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
-            row.ProtectionFailedFor = null;
-            row.ProtectionFailureReason = null;
-            row.ProtectionFailedAt = null;
-            Log(row, "clear protection failure", "the operator cleared the failed takeover", caller);
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await ledger.CommitAsync(db, async () =>
+            {
+                var row = await FindAsync(serverId, cancellationToken).ConfigureAwait(false);
+                row.ProtectionFailedFor = null;
+                row.ProtectionFailureReason = null;
+                row.ProtectionFailedAt = null;
+                Log(row, "clear protection failure", "the operator cleared the failed takeover", caller);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks a replace against the state machine, without changing anything.</summary>
+    private async Task<(ServerRow Original, ServerRow Replacement, FailoverLedger.OpenEpisode Episode, bool ByStandby)> DecideReplaceAsync(
+        int serverId, int withServerId, CancellationToken cancellationToken)
+    {
+        var (original, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
+        var replacement = await db.Servers.FirstOrDefaultAsync(s => s.Id == withServerId, cancellationToken).ConfigureAwait(false)
+            ?? throw new RefusedException(ServerService.Rules.NotFound, $"There is no server with id {withServerId}.", StatusCodes.Status404NotFound);
+        var byStandby = episode.Standby?.Value == withServerId;
+        var normal = byStandby || await IsNormalRecordingServerAsync(replacement, cancellationToken).ConfigureAwait(false);
+        Refuse(new FailoverStateMachine(time).Apply(episode, ReplaceInput(episode, withServerId, byStandby, normal)));
+        var open = ledger.Find(episode.Id) ?? throw new RefusedException(NotInFailoverRule, $"'{original.Name}' is not in a failover.", StatusCodes.Status409Conflict);
+        return (original, replacement, open, byStandby);
+    }
+
+    private static FailoverInput ReplaceInput(FailoverEpisode episode, int withServerId, bool byStandby, bool normal) => byStandby
+        ? new ReplaceWithActingStandby()
+        : new ReplaceWithServer(new ServerId(withServerId), normal);
+
+    /// <summary>The replacement takes the original's cameras and licenses (its own cameras go, for another recording server).</summary>
+    private async Task HandOverAsync(ServerRow original, ServerRow replacement, FailoverEpisode episode, bool byStandby, Epoch epoch, CancellationToken cancellationToken)
+    {
+        var client = agents.For(replacement);
+        try
+        {
+            if (byStandby)
+            {
+                await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                await client.ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var camera in await client.CamerasAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await client.RemoveCameraAsync(camera.Id, cancellationToken).ConfigureAwait(false);
+                }
+
+                await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+            }
+
+            await client.MoveLicensesAsync(original.LicenseChannels, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw new RefusedException(e.Rule, $"'{replacement.Name}' could not take over the configuration of '{original.Name}': {e.Message}",
+                StatusCodes.Status502BadGateway);
         }
     }
 

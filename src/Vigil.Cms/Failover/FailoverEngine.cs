@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Inventory;
@@ -10,66 +9,31 @@ using Vigil.Contracts;
 using Vigil.Domain;
 using Vigil.Domain.Failover;
 using Vigil.Domain.Health;
-using Vigil.Domain.Inventory;
-using Vigil.Domain.Planning;
-using Vigil.Domain.Status;
 
 namespace Vigil.Cms.Failover;
 
 /// <summary>
-/// Drives every failover episode. Each round, under the inventory lock, it turns health into inputs
-/// (a failed server opens an episode, a recovered one fails back, a lost standby is replaced), lets the
-/// <see cref="TakeoverPlanner"/> give waiting episodes a standby with a new epoch, and writes every
-/// transition before acting. Then it starts each episode's next step with agents outside the lock, at
-/// most one per episode, so a slow agent or a long restore never holds up another server's takeover.
+/// Drives every failover episode. A round reads the inventory, health and open episodes under the inventory
+/// lock, lets the pure <see cref="FailoverDecider"/> decide, and commits each decision as its own transaction
+/// before anything acts on it; no agent is called under the lock. Each episode's next step with agents then
+/// runs outside the lock (<see cref="RunStepAsync"/>), and its outcome is applied only to the episode version
+/// it began at. Whoever drives the engine (the <see cref="FailoverLoop"/> in production, the deterministic
+/// simulation in tests) decides when rounds and steps run.
 /// </summary>
-public sealed partial class FailoverEngine(
+internal sealed partial class FailoverEngine(
     IServiceScopeFactory scopes,
     FailoverLedger ledger,
     HealthBoard board,
     SettingsStore settings,
     InventoryLock inventoryLock,
-    AgentClients clients,
+    IAgentConnections agents,
     TimeProvider time,
-    ILogger<FailoverEngine> logger) : BackgroundService
+    ILogger<FailoverEngine> logger)
 {
-    private static readonly TimeSpan LongestRound = TimeSpan.FromSeconds(1);
-
-    private readonly Wakeup _wakeup = new();
-    private readonly Dictionary<EpisodeId, Task> _steps = [];
-    private readonly Dictionary<(EpisodeId, ServerId), Task<bool>> _compensations = [];
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await ResumeAsync(stoppingToken).ConfigureAwait(false);
-        ledger.Changed += _wakeup.Signal;
-        board.RoundChanged += _wakeup.Signal;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RoundAsync(stoppingToken).ConfigureAwait(false);
-                var interval = settings.Failover.ProbeInterval < LongestRound ? settings.Failover.ProbeInterval : LongestRound;
-                await _wakeup.WaitAsync(interval, time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-            {
-                LogRoundFailed(logger, e);
-                await Task.Delay(LongestRound, time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-
-        ledger.Changed -= _wakeup.Signal;
-        board.RoundChanged -= _wakeup.Signal;
-        await Task.WhenAll(_steps.Values).ConfigureAwait(false);
-    }
+    private readonly Dictionary<(EpisodeId, ServerId, Epoch), bool> _released = [];
 
     /// <summary>Reads the open episodes back; a server a standby records for starts as failed (see <see cref="HealthBoard.AssumeFailed"/>).</summary>
-    private async Task ResumeAsync(CancellationToken stoppingToken)
+    public async Task ResumeAsync(CancellationToken stoppingToken)
     {
         using (await inventoryLock.AcquireAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -88,187 +52,49 @@ public sealed partial class FailoverEngine(
         }
     }
 
-    private async Task RoundAsync(CancellationToken stoppingToken)
+    /// <summary>Decides from the current situation and commits every decision, one transaction each.</summary>
+    public async Task RoundAsync(CancellationToken stoppingToken)
     {
         using (await inventoryLock.AcquireAsync(stoppingToken).ConfigureAwait(false))
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             var inventory = await InventorySnapshot.ReadAsync(db, stoppingToken).ConfigureAwait(false);
-            await FollowHealthAsync(db, inventory, stoppingToken).ConfigureAwait(false);
-            await DetectFailuresAsync(db, inventory, stoppingToken).ConfigureAwait(false);
-            await AssignStandbysAsync(db, inventory, stoppingToken).ConfigureAwait(false);
-        }
-
-        StartSteps(stoppingToken);
-        CompensateFailedTakeovers(stoppingToken);
-    }
-
-    private async Task FollowHealthAsync(CmsDbContext db, InventorySnapshot inventory, CancellationToken stoppingToken)
-    {
-        var failover = settings.Failover;
-        foreach (var episode in ledger.Open)
-        {
-            if (episode.Phase is FailoverPhase.Detected or FailoverPhase.Assigning && inventory.Find(episode.RecordingServer) is { Enabled: false })
+            var situation = new FailoverSituation(
+                inventory.Groups,
+                inventory.Servers,
+                inventory.Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value)),
+                ledger.Open,
+                settings.Failover,
+                await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false),
+                VigilVersion.Current);
+            foreach (var decision in FailoverDecider.Decide(situation))
             {
-                await ledger.ApplyAsync(db, episode, new StopFailover(Confirmed: true), FailoverLedger.EngineActor, stoppingToken).ConfigureAwait(false);
-                continue;
-            }
-
-            var original = board.HealthOf(episode.RecordingServer.Value).State;
-            var originalBack = original is HealthState.Healthy or HealthState.Recovered;
-            FailoverInput? input = episode.Phase switch
-            {
-                FailoverPhase.Detected or FailoverPhase.Assigning when episode.Origin == FailoverOrigin.Automatic && originalBack =>
-                    new OriginalRecovered(),
-                FailoverPhase.Active when episode.Standby is { } standby && board.HealthOf(standby.Value).State == HealthState.Failed =>
-                    new StandbyLost(board.HealthOf(standby.Value).Problem ?? "probes fail"),
-                FailoverPhase.Active when originalBack && failover.AutomaticFailback && episode.Origin == FailoverOrigin.Automatic =>
-                    new OriginalRecovered(),
-                FailoverPhase.FailingBack or FailoverPhase.Restoring when original == HealthState.Failed && inventory.Exists(episode.RecordingServer) =>
-                    new OriginalFailed(await FailoverLedger.NextEpochAsync(db, stoppingToken).ConfigureAwait(false)),
-                _ => null,
-            };
-            if (input is not null)
-            {
-                await ledger.ApplyAsync(db, episode, input, FailoverLedger.EngineActor, stoppingToken).ConfigureAwait(false);
+                await CarryOutAsync(db, inventory, decision, stoppingToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task DetectFailuresAsync(CmsDbContext db, InventorySnapshot inventory, CancellationToken stoppingToken)
-    {
-        var automatic = settings.Failover.AutomaticFailover;
-        foreach (var server in inventory.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled && s.Group is not null))
-        {
-            if (board.HealthOf(server.Id.Value).State == HealthState.Failed && ledger.OpenFor(server.Id) is null
-                && inventory.GroupOf(server) is { } group)
-            {
-                var begun = await ledger.BeginAsync(db, server, group, FailoverOrigin.Automatic, automatic, FailoverLedger.EngineActor, stoppingToken)
-                    .ConfigureAwait(false);
-                if (begun.IsAccepted)
-                {
-                    LogFailureDetected(logger, server.Name, begun.Episode.Id.Value);
-                }
-            }
-        }
-    }
-
-    /// <summary>Gives every episode waiting for a standby the planner's choice, or says why there is none.</summary>
-    private async Task AssignStandbysAsync(CmsDbContext db, InventorySnapshot inventory, CancellationToken stoppingToken)
-    {
-        var waiting = ledger.Open.Where(e => e.Phase is FailoverPhase.Detected or FailoverPhase.Assigning).ToList();
-        if (waiting.Count == 0)
-        {
-            return;
-        }
-
-        var derivation = new StatusDerivation(VigilVersion.Current, settings.Failover);
-        var statuses = inventory.Statuses(derivation, board, ledger.Open);
-        var ready = inventory.Servers
-            .Where(s => s.Role == ServerRole.Standby && statuses.GetValueOrDefault(s.Id)?.Code == "normal_ready")
-            .Select(s => StatusDerivation.ToCandidate(s, ready: true))
+    /// <summary>The episodes whose next step involves agents, and is not already running (<paramref name="running"/>).</summary>
+    public IReadOnlyList<EpisodeId> DueSteps(IReadOnlyCollection<EpisodeId> running) =>
+        ledger.Open
+            .Where(e => !running.Contains(e.Id) && e.NextStep is not (FailoverStep.None or FailoverStep.ChooseStandby or FailoverStep.AwaitRecovery))
+            .Select(e => e.Id)
             .ToList();
-        var failed = waiting
-            .Select(e => inventory.Find(e.RecordingServer))
-            .OfType<ManagedServer>()
-            .Select(derivation.ToFailed)
-            .ToList();
-        var plan = TakeoverPlanner.Plan(failed, ready);
-        foreach (var episode in waiting)
-        {
-            if (plan.StandbyFor(episode.RecordingServer) is { } standby)
-            {
-                var epoch = await FailoverLedger.NextEpochAsync(db, stoppingToken).ConfigureAwait(false);
-                await ledger.ApplyAsync(db, episode, new StandbyChosen(standby, epoch), FailoverLedger.EngineActor, stoppingToken).ConfigureAwait(false);
-            }
-            else
-            {
-                var reason = plan.Unprotected.FirstOrDefault(u => u.RecordingServer == episode.RecordingServer)?.Reason
-                    ?? "the recording server is no longer in a group with protection on";
-                if (episode.Phase == FailoverPhase.Detected || episode.Note != $"unprotected: {reason}")
-                {
-                    await ledger.ApplyAsync(db, episode, new NoStandbyAvailable(reason), FailoverLedger.EngineActor, stoppingToken).ConfigureAwait(false);
-                }
-            }
-        }
-    }
-
-    private void StartSteps(CancellationToken stoppingToken)
-    {
-        foreach (var finished in _steps.Where(s => s.Value.IsCompleted).Select(s => s.Key).ToList())
-        {
-            _steps.Remove(finished);
-        }
-
-        foreach (var episode in ledger.Open)
-        {
-            if (!_steps.ContainsKey(episode.Id) && episode.NextStep is not (FailoverStep.None or FailoverStep.ChooseStandby or FailoverStep.AwaitRecovery))
-            {
-                _steps[episode.Id] = Task.Run(() => RunStepAsync(episode.Id, stoppingToken), CancellationToken.None);
-            }
-        }
-    }
 
     /// <summary>
-    /// A standby whose takeover failed (it did not answer in time) may still carry the command out when it
-    /// comes back; once it answers probes again it is told to release, so it does not record beside the
-    /// standby that took over. Its footage stays until the episode's cleanup: it may be the only copy.
+    /// Runs an episode's next step and applies its outcome. A fault of the step is caught here, logged and the
+    /// step is tried again by a later round: it never ends the engine or leaves an episode without a step.
     /// </summary>
-    private void CompensateFailedTakeovers(CancellationToken stoppingToken)
-    {
-        var open = ledger.Open;
-        foreach (var key in _compensations.Keys.Where(k => open.All(e => e.Id != k.Item1)).ToList())
-        {
-            _compensations.Remove(key);
-        }
-
-        foreach (var episode in open.Where(e => e.FailedStandbys.Count > 0))
-        {
-            foreach (var standby in episode.FailedStandbys.Where(s => s != episode.Standby && board.HealthOf(s.Value).State != HealthState.Failed))
-            {
-                var key = (episode.Id, standby);
-                if (_compensations.TryGetValue(key, out var running) && (!running.IsCompleted || running.Result))
-                {
-                    continue;
-                }
-
-                _compensations[key] = Task.Run(() => ReleaseFailedAsync(episode, standby, stoppingToken), CancellationToken.None);
-            }
-        }
-    }
-
-    private async Task<bool> ReleaseFailedAsync(FailoverEpisode episode, ServerId standby, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            var row = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == standby.Value, stoppingToken).ConfigureAwait(false);
-            if (row is null)
-            {
-                return true;
-            }
-
-            var epoch = await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false);
-            await clients.For(row).ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, stoppingToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is AgentCallException or DbUpdateException or System.Data.Common.DbException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private async Task RunStepAsync(EpisodeId id, CancellationToken stoppingToken)
+    public async Task RunStepAsync(EpisodeId id, CancellationToken stoppingToken)
     {
         if (ledger.Find(id) is not { } found)
         {
             return;
         }
 
-        var (episode, changed) = found;
-        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(changed, stoppingToken);
+        var episode = found.Episode;
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(found.Changed, stoppingToken);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -280,46 +106,123 @@ public sealed partial class FailoverEngine(
                 FailoverStep.ResumeOriginal => await steps.ResumeOriginalAsync(episode, cancellation.Token).ConfigureAwait(false),
                 FailoverStep.ReleaseStandby => await steps.ReleaseStandbyAsync(episode, cancellation.Token).ConfigureAwait(false),
                 FailoverStep.RemoveFootage => await steps.RemoveFootageAsync(episode, cancellation.Token).ConfigureAwait(false),
-                FailoverStep.CopyFootage => await ActivatorUtilities.CreateInstance<FootageRestorer>(services)
+                FailoverStep.CopyFootage => await services.GetRequiredService<FootageRestorer>()
                     .RestoreAsync(episode, progress => ReportAsync(id, progress, cancellation.Token), cancellation.Token).ConfigureAwait(false),
                 _ => null,
             };
             if (input is not null)
             {
-                await FinishAsync(id, episode, input, cancellation.Token).ConfigureAwait(false);
+                await FinishAsync(found, input, cancellation.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // The episode changed under the step (or the CMS stops); the next round looks at it afresh.
         }
-        catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException or IOException or HttpRequestException)
+        catch (Exception e)
         {
             LogStepFailed(logger, id.Value, episode.NextStep, e);
         }
     }
 
+    /// <summary>
+    /// Standbys that may hold an episode's footage but are not its acting standby (a takeover that timed out and
+    /// may still be carried out, a standby lost mid-failover), and answer again: each is told to release, once per
+    /// epoch, so that at most one standby records the server under the newest epoch.
+    /// </summary>
+    public IReadOnlyList<(EpisodeId Episode, ServerId Standby)> DueReleases()
+    {
+        var open = ledger.Open;
+        lock (_released)
+        {
+            foreach (var key in _released.Keys.Where(k => open.All(e => e.Id != k.Item1)).ToList())
+            {
+                _released.Remove(key);
+            }
+
+            return open
+                .SelectMany(e => e.FootageOn.Where(s => s != e.Standby && board.HealthOf(s.Value).State != HealthState.Failed)
+                    .Where(s => !_released.ContainsKey((e.Id, s, e.Epoch)))
+                    .Select(s => (e.Id, s)))
+                .ToList();
+        }
+    }
+
+    /// <summary>Tells a standby that is not the acting one to release the episode's takeover; remembered once it answered.</summary>
+    public async Task ReleaseFormerAsync(EpisodeId id, ServerId standby, CancellationToken stoppingToken)
+    {
+        if (ledger.Find(id) is not { } found)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            var row = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == standby.Value, stoppingToken).ConfigureAwait(false);
+            if (row is not null)
+            {
+                var epoch = await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false);
+                await agents.For(row).ReleaseAsync(EpisodeRecords.FootageKey(id), epoch.Value, stoppingToken).ConfigureAwait(false);
+            }
+
+            lock (_released)
+            {
+                _released[(id, standby, found.Episode.Epoch)] = true;
+            }
+        }
+        catch (AgentCallException)
+        {
+            // Not answering yet: it is asked again once it answers probes.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReleaseFailed(logger, id.Value, standby.Value, e);
+        }
+    }
+
+    private async Task CarryOutAsync(CmsDbContext db, InventorySnapshot inventory, FailoverDecision decision, CancellationToken stoppingToken)
+    {
+        switch (decision)
+        {
+            case BeginEpisode begin when inventory.Find(begin.Server) is { } server && inventory.GroupOf(server) is { } group:
+                var begun = await ledger.CommitAsync(db, () => ledger.BeginAsync(db, server, group, FailoverOrigin.Automatic,
+                    settings.Failover.AutomaticFailover, FailoverLedger.EngineActor, stoppingToken), stoppingToken).ConfigureAwait(false);
+                if (begun.IsAccepted)
+                {
+                    LogFailureDetected(logger, server.Name, begun.Episode.Id.Value);
+                }
+
+                break;
+            case ApplyInput apply:
+                await ledger.CommitAsync(db, () => ledger.ApplyAsync(db, apply.Episode, apply.Input, FailoverLedger.EngineActor, stoppingToken), stoppingToken)
+                    .ConfigureAwait(false);
+                break;
+        }
+    }
+
     /// <summary>Applies a step's outcome, unless the episode moved on while the step ran.</summary>
-    private async Task FinishAsync(EpisodeId id, FailoverEpisode started, FailoverInput input, CancellationToken cancellationToken)
+    private async Task FinishAsync(FailoverLedger.OpenEpisode started, FailoverInput input, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (ledger.Find(id) is not { } now || !SameStep(now.Episode, started))
-            {
-                return;
-            }
-
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            if (input is TakeoverFailed failed && started.Standby is { } standby)
+            var transition = await ledger.CommitAsync(db, async () =>
             {
-                await RecordProtectionFailureAsync(db, standby, started.RecordingServer, failed.Reason, cancellationToken).ConfigureAwait(false);
-            }
+                var applied = await ledger.ApplyAsync(db, started.Episode.Id, input, FailoverLedger.EngineActor, cancellationToken, started.Version)
+                    .ConfigureAwait(false);
+                if (applied.IsAccepted && input is TakeoverFailed failed && started.Episode.Standby is { } standby)
+                {
+                    await RecordProtectionFailureAsync(db, standby, started.Episode.RecordingServer, failed.Reason, cancellationToken).ConfigureAwait(false);
+                }
 
-            var transition = await ledger.ApplyAsync(db, now.Episode, input, FailoverLedger.EngineActor, cancellationToken).ConfigureAwait(false);
+                return applied;
+            }, cancellationToken).ConfigureAwait(false);
             if (transition.Refusal is { } refusal)
             {
-                LogStepRefused(logger, id.Value, refusal.Message);
+                LogStepRefused(logger, started.Episode.Id.Value, refusal.Message);
             }
         }
     }
@@ -332,16 +235,11 @@ public sealed partial class FailoverEngine(
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-                await ledger.ApplyAsync(db, now.Episode, new RestoreProgressed(progress), FailoverLedger.EngineActor, cancellationToken, keepStep: true)
-                    .ConfigureAwait(false);
+                await ledger.CommitAsync(db, () => ledger.ApplyAsync(db, id, new RestoreProgressed(progress), FailoverLedger.EngineActor, cancellationToken, now.Version),
+                    cancellationToken).ConfigureAwait(false);
             }
         }
     }
-
-    /// <summary>Whether a step's result still applies: the episode is in the same step with the same standby and epoch.</summary>
-    private static bool SameStep(FailoverEpisode now, FailoverEpisode started) =>
-        now.Phase == started.Phase && now.Epoch == started.Epoch && now.Standby == started.Standby
-        && now.OriginalRecording == started.OriginalRecording && now.RecordingServer == started.RecordingServer;
 
     private async Task RecordProtectionFailureAsync(CmsDbContext db, ServerId standby, ServerId recordingServer, string reason, CancellationToken cancellationToken)
     {
@@ -355,7 +253,6 @@ public sealed partial class FailoverEngine(
         row.ProtectionFailureReason = reason;
         row.ProtectionFailedAt = time.GetUtcNow();
         db.Events.Add(EventLog.Health(row.Id, row.Name, "normal_ready", "abnormal_protection_failed", reason, time.GetUtcNow()));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         LogProtectionFailed(logger, row.Name, reason);
     }
 
@@ -374,6 +271,6 @@ public sealed partial class FailoverEngine(
     [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Failover episode {Episode} refused a step's outcome: {Reason}")]
     private static partial void LogStepRefused(ILogger logger, long episode, string reason);
 
-    [LoggerMessage(EventId = 3206, Level = LogLevel.Error, Message = "A failover round could not read or write the database; it is tried again")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Telling server {Standby} to release failover episode {Episode} failed; it is tried again")]
+    private static partial void LogReleaseFailed(ILogger logger, long episode, int standby, Exception exception);
 }

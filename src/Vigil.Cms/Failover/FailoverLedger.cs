@@ -7,21 +7,27 @@ using Vigil.Domain.Inventory;
 namespace Vigil.Cms.Failover;
 
 /// <summary>
-/// The open failover episodes and the only way they change: every transition of the
-/// <see cref="FailoverStateMachine"/> is written to the database, with its event, before the engine
-/// acts on it. Callers hold the <see cref="Inventory.InventoryLock"/>, so the inventory rules and the
-/// episodes never change under each other. A transition cancels the step still running for the
-/// episode's previous state, whose result would no longer apply.
+/// The open failover episodes and the only way they change. A change is one database transaction
+/// (<see cref="CommitAsync{T}"/>): every transition of the <see cref="FailoverStateMachine"/> in it is
+/// written with its event and a new row version, together with whatever else the operator command
+/// changes, and only once that transaction has committed does the ledger's view of the open episodes
+/// change. A step started for one version of an episode applies its outcome only to that version
+/// (optimistic concurrency), and a new version cancels the step still running for the old one.
 /// </summary>
-public sealed class FailoverLedger(TimeProvider time)
+internal sealed class FailoverLedger(TimeProvider time)
 {
     public const string EngineActor = "vigil";
+
+    public static class Rules
+    {
+        public const string Stale = "failover.stale-step";
+    }
 
     private readonly FailoverStateMachine _machine = new(time);
     private readonly Dictionary<EpisodeId, Entry> _open = [];
     private readonly Lock _sync = new();
 
-    /// <summary>Raised after any transition, so the engine looks at the new state at once.</summary>
+    /// <summary>Raised after a commit that changed an episode, so the engine looks at the new state at once.</summary>
     public event Action? Changed;
 
     public IReadOnlyList<FailoverEpisode> Open
@@ -30,33 +36,21 @@ public sealed class FailoverLedger(TimeProvider time)
         {
             lock (_sync)
             {
-                return _open.Values.Select(e => e.Episode).ToList();
+                return _open.Values.Select(e => e.Episode).OrderBy(e => e.Id.Value).ToList();
             }
         }
     }
 
-    internal async Task LoadAsync(CmsDbContext db, CancellationToken cancellationToken)
-    {
-        var rows = await db.Episodes.AsNoTracking().Where(e => e.IsOpen).ToListAsync(cancellationToken).ConfigureAwait(false);
-        lock (_sync)
-        {
-            _open.Clear();
-            foreach (var row in rows)
-            {
-                var episode = EpisodeRecords.ToDomain(row);
-                _open[episode.Id] = new Entry(episode, new CancellationTokenSource());
-            }
-        }
+    /// <summary>The newest epoch written to the open episodes' rows or any closed one: commands that start nothing carry it.</summary>
+    public static async Task<Epoch> CurrentEpochAsync(CmsDbContext db, CancellationToken cancellationToken) =>
+        new(await db.Episodes.MaxAsync(e => (long?)e.Epoch, cancellationToken).ConfigureAwait(false) ?? 0);
 
-        Publish();
-    }
-
-    /// <summary>The open episode and a token cancelled when it next changes; null if it is closed.</summary>
-    public (FailoverEpisode Episode, CancellationToken Changed)? Find(EpisodeId id)
+    /// <summary>The open episode, the row version it was read at and a token cancelled when it next changes; null if closed.</summary>
+    public OpenEpisode? Find(EpisodeId id)
     {
         lock (_sync)
         {
-            return _open.TryGetValue(id, out var entry) ? (entry.Episode, entry.Cancellation.Token) : null;
+            return _open.TryGetValue(id, out var entry) ? new OpenEpisode(entry.Episode, entry.Version, entry.Cancellation.Token) : null;
         }
     }
 
@@ -68,20 +62,81 @@ public sealed class FailoverLedger(TimeProvider time)
         }
     }
 
-    /// <summary>The epoch every command to an agent carries unless it starts a takeover: the newest one issued.</summary>
-    internal static async Task<Epoch> CurrentEpochAsync(CmsDbContext db, CancellationToken cancellationToken) =>
-        new(await db.Episodes.MaxAsync(e => (long?)e.Epoch, cancellationToken).ConfigureAwait(false) ?? 0);
+    /// <summary>
+    /// Runs <paramref name="work"/> in one database transaction and commits it; then the open episodes are
+    /// read back. If anything throws, nothing is written and the ledger is unchanged.
+    /// </summary>
+    public async Task<T> CommitAsync<T>(CmsDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(work);
+        T result;
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            result = await work().ConfigureAwait(false);
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-    /// <summary>An epoch above every one issued; it is issued when the transition carrying it is written.</summary>
-    internal static async Task<Epoch> NextEpochAsync(CmsDbContext db, CancellationToken cancellationToken) =>
-        (await CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false)).Next();
+        await LoadAsync(db, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
-    internal async Task<Transition> BeginAsync(
+    public Task CommitAsync(CmsDbContext db, Func<Task> work, CancellationToken cancellationToken) =>
+        CommitAsync(db, async () =>
+        {
+            await work().ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Reads the open episodes back; the step of every episode whose version changed (or that closed) is cancelled.</summary>
+    public async Task LoadAsync(CmsDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var rows = await db.Episodes.AsNoTracking().Where(e => e.IsOpen).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var changed = false;
+        lock (_sync)
+        {
+            foreach (var gone in _open.Keys.Where(id => rows.All(r => r.Id != id.Value)).ToList())
+            {
+                _open.Remove(gone, out var old);
+                old!.Cancel();
+                changed = true;
+            }
+
+            foreach (var row in rows)
+            {
+                var id = new EpisodeId(row.Id);
+                var episode = EpisodeRecords.ToDomain(row);
+                if (_open.TryGetValue(id, out var old) && old.Version == row.Version)
+                {
+                    // Progress of a running restore is written without a new version: its step goes on.
+                    _open[id] = new Entry(episode, row.Version, old.Cancellation);
+                    continue;
+                }
+
+                old?.Cancel();
+                _open[id] = new Entry(episode, row.Version, new CancellationTokenSource());
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>Opens an episode for <paramref name="server"/> (inside <see cref="CommitAsync{T}"/>), or says why it cannot be failed over.</summary>
+    public async Task<Transition> BeginAsync(
         CmsDbContext db, ManagedServer server, FailoverGroup group, FailoverOrigin origin, bool automaticFailover, string actor,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(server);
-        var transition = _machine.Begin(default, server, group, origin, OpenFor(server.Id) is not null, automaticFailover);
+        var hasOpen = await db.Episodes.AnyAsync(e => e.IsOpen && e.RecordingServerId == server.Id.Value, cancellationToken).ConfigureAwait(false);
+        var transition = _machine.Begin(default, server, group, origin, hasOpen, automaticFailover);
         if (!transition.IsAccepted)
         {
             return transition;
@@ -91,27 +146,43 @@ public sealed class FailoverLedger(TimeProvider time)
         db.Episodes.Add(row);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var episode = transition.Episode with { Id = new EpisodeId(row.Id) };
-        db.Events.Add(EventLog.Failover(episode, server.Name, "normal", episode.Phase, actor, time.GetUtcNow()));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        Remember(episode);
+        var names = await NamesAsync(db, cancellationToken).ConfigureAwait(false);
+        db.Events.Add(EventLog.Failover(episode, server.Name, "normal", episode.Phase, Render(episode, names), actor, time.GetUtcNow()));
         return transition with { Episode = episode };
     }
 
-    /// <summary>Offers <paramref name="input"/> to an open episode and persists the result; a refusal changes nothing.</summary>
-    /// <param name="keepStep">The running step caused this input and goes on (restore progress): its token is not cancelled.</param>
-    internal async Task<Transition> ApplyAsync(
-        CmsDbContext db, FailoverEpisode current, FailoverInput input, string actor, CancellationToken cancellationToken, bool keepStep = false)
+    /// <summary>
+    /// Offers <paramref name="input"/> to an open episode (inside <see cref="CommitAsync{T}"/>) and stages the
+    /// result with its event; a refusal changes nothing. With <paramref name="expectedVersion"/> the input
+    /// applies only if the episode is still at that version (a step's outcome), else it is refused as stale.
+    /// </summary>
+    public async Task<Transition> ApplyAsync(
+        CmsDbContext db, EpisodeId id, FailoverInput input, string actor, CancellationToken cancellationToken, long? expectedVersion = null)
     {
-        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(input);
+        var row = await db.Episodes.FirstOrDefaultAsync(e => e.Id == id.Value, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Episode {id.Value} does not exist.");
+        var current = EpisodeRecords.ToDomain(row);
+        if (expectedVersion is { } expected && expected != row.Version)
+        {
+            return new Transition(current, new Refusal(Rules.Stale, $"The episode moved on (version {row.Version}, the step began at {expected})."));
+        }
+
         var transition = _machine.Apply(current, input);
-        if (!transition.IsAccepted)
+        if (!transition.IsAccepted || transition.Episode == current)
         {
             return transition;
         }
 
         var next = transition.Episode;
-        var row = await db.Episodes.FirstAsync(e => e.Id == current.Id.Value, cancellationToken).ConfigureAwait(false);
         EpisodeRecords.Apply(row, next);
+        var progressOnly = input is RestoreProgressed;
+        if (!progressOnly)
+        {
+            row.Version++;
+        }
+
         if (next.Phase == FailoverPhase.Restoring && row.RestoreStartedAt is null)
         {
             row.RestoreStartedAt = time.GetUtcNow();
@@ -124,35 +195,23 @@ public sealed class FailoverLedger(TimeProvider time)
 
         if (next.Phase != current.Phase || next.Note != current.Note)
         {
-            var names = await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
-            var named = next with { Note = EpisodeNotes.Humanize(next.Note, names) };
-            db.Events.Add(EventLog.Failover(named, names.GetValueOrDefault(row.RecordingServerId) ?? row.RecordingServerName, PhaseName(current.Phase),
-                next.Phase, actor, time.GetUtcNow()));
-        }
-
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        if (next.IsOpen)
-        {
-            Remember(next, keepStep);
-        }
-        else
-        {
-            Forget(next.Id);
+            var names = await NamesAsync(db, cancellationToken).ConfigureAwait(false);
+            db.Events.Add(EventLog.Failover(next, names.GetValueOrDefault(row.RecordingServerId) ?? row.RecordingServerName, PhaseName(current.Phase),
+                next.Phase, Render(next, names), actor, time.GetUtcNow()));
         }
 
         return transition;
     }
 
-    /// <summary>
-    /// Stops every open episode <paramref name="server"/> takes part in (as the protected server or a
-    /// standby holding its footage), after the operator confirmed: the footage on the standbys is removed.
-    /// </summary>
-    internal async Task<IReadOnlyList<FailoverEpisode>> StopInvolvingAsync(CmsDbContext db, ServerId server, string actor, CancellationToken cancellationToken)
+    /// <summary>Stops (operator-confirmed) each of <paramref name="episodes"/>; their footage is then discarded by the cleanup step.</summary>
+    public async Task<IReadOnlyList<FailoverEpisode>> StopAsync(
+        CmsDbContext db, IEnumerable<FailoverEpisode> episodes, string actor, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(episodes);
         var stopped = new List<FailoverEpisode>();
-        foreach (var episode in Open.Where(e => e.RecordingServer == server || e.Standby == server || e.FootageOn.Contains(server)))
+        foreach (var episode in episodes)
         {
-            var transition = await ApplyAsync(db, episode, new StopFailover(Confirmed: true), actor, cancellationToken).ConfigureAwait(false);
+            var transition = await ApplyAsync(db, episode.Id, new StopFailover(Confirmed: true), actor, cancellationToken).ConfigureAwait(false);
             if (transition.IsAccepted)
             {
                 stopped.Add(transition.Episode);
@@ -162,60 +221,28 @@ public sealed class FailoverLedger(TimeProvider time)
         return stopped;
     }
 
-    /// <summary>Interrupts every open episode of a group being deleted.</summary>
-    internal async Task InterruptGroupAsync(CmsDbContext db, GroupId group, string actor, CancellationToken cancellationToken)
-    {
-        foreach (var episode in Open.Where(e => e.Group == group))
-        {
-            await ApplyAsync(db, episode, new GroupDeleted(), actor, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     public static string PhaseName(FailoverPhase phase) => phase.ToString().ToLowerInvariant();
 
-    private void Remember(FailoverEpisode episode, bool keepStep = false)
-    {
-        lock (_sync)
-        {
-            if (_open.TryGetValue(episode.Id, out var old) && keepStep)
-            {
-                _open[episode.Id] = new Entry(episode, old.Cancellation);
-            }
-            else
-            {
-                if (old is not null)
-                {
-                    old.Cancellation.Cancel();
-                    old.Cancellation.Dispose();
-                }
+    public static async Task<Dictionary<int, string>> NamesAsync(CmsDbContext db, CancellationToken cancellationToken) =>
+        await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
 
-                _open[episode.Id] = new Entry(episode, new CancellationTokenSource());
-            }
-        }
+    private static string Render(FailoverEpisode episode, IReadOnlyDictionary<int, string> names) => EpisodeNotes.Humanize(episode.Note, names);
 
-        Publish();
-    }
+    /// <summary>An open episode as the ledger last read it.</summary>
+    public sealed record OpenEpisode(FailoverEpisode Episode, long Version, CancellationToken Changed);
 
-    private void Forget(EpisodeId id)
-    {
-        lock (_sync)
-        {
-            if (_open.Remove(id, out var old))
-            {
-                old.Cancellation.Cancel();
-                old.Cancellation.Dispose();
-            }
-        }
-
-        Publish();
-    }
-
-    private void Publish() => Changed?.Invoke();
-
-    private sealed class Entry(FailoverEpisode episode, CancellationTokenSource cancellation)
+    private sealed class Entry(FailoverEpisode episode, long version, CancellationTokenSource cancellation)
     {
         public FailoverEpisode Episode { get; } = episode;
 
+        public long Version { get; } = version;
+
         public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public void Cancel()
+        {
+            Cancellation.Cancel();
+            Cancellation.Dispose();
+        }
     }
 }

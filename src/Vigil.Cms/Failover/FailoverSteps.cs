@@ -13,7 +13,7 @@ namespace Vigil.Cms.Failover;
 /// crash is simply done again. A step answers the input its outcome means to the state machine, or
 /// null when it should be tried again later (an agent that did not answer).
 /// </summary>
-internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, SettingsStore settings)
+internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer)
 {
     public async Task<FailoverInput?> StartTakeoverAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -32,7 +32,7 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         var request = new TakeoverRequest(episode.Epoch.Value, original.Name, AgentInventory.Cameras(original));
         try
         {
-            var status = await clients.For(standby).TakeOverAsync(EpisodeRecords.FootageKey(episode.Id), request, cancellationToken).ConfigureAwait(false);
+            var status = await agents.For(standby).TakeOverAsync(EpisodeRecords.FootageKey(episode.Id), request, cancellationToken).ConfigureAwait(false);
             return status.Epoch == episode.Epoch.Value ? new TakeoverConfirmed(new Epoch(status.Epoch)) : new TakeoverFailed($"it answered for epoch {status.Epoch}");
         }
         catch (AgentCallException e)
@@ -42,9 +42,11 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
     }
 
     /// <summary>
-    /// Make before break, first half: the recording server has its cameras (pushed again from the
-    /// stored configuration if it lost them) and each camera that should record has written a segment
-    /// since the failback began. A camera that is down on its own is not waited for.
+    /// Make before break, first half: the recording server has its cameras (pushed again from the stored
+    /// configuration if it lost them) and each camera that should record has written a segment since the
+    /// failback began. A camera the recording server cannot reach is waited for while the standby still
+    /// records it (releasing the standby would leave nobody recording it); one that neither can reach is
+    /// down on its own and is not waited for.
     /// </summary>
     public async Task<FailoverInput?> ResumeOriginalAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -54,25 +56,37 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
             return new StepFailed("the recording server is no longer managed");
         }
 
-        var client = clients.For(original);
+        var client = agents.For(original);
+        AgentHealth health;
         try
         {
             await AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
-            var health = await client.HealthAsync(cancellationToken).ConfigureAwait(false);
-            if (health.Outcome != HealthOutcome.Ok)
-            {
-                return null;
-            }
-
-            var own = health.Cameras.Where(c => c.Owner == AgentRoutes.OwnRecordings).ToList();
-            var recordsAgain = own.All(c => c.State is CameraState.Off or CameraState.Unreachable
-                || (c.State == CameraState.Recording && c.LastSegmentEnd >= episode.PhaseSince));
-            return recordsAgain ? new OriginalRecordingConfirmed() : null;
+            health = await client.HealthAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (AgentCallException)
         {
             return null;
         }
+
+        if (health.Outcome != HealthOutcome.Ok)
+        {
+            return null;
+        }
+
+        var recordedByStandby = await StandbyRecordingAsync(episode, cancellationToken).ConfigureAwait(false);
+        var own = health.Cameras.Where(c => c.Owner == AgentRoutes.OwnRecordings).ToList();
+        var recordsAgain = own.Where(c => c.State == CameraState.Off || (c.State == CameraState.Recording && c.LastSegmentEnd >= episode.PhaseSince))
+            .Select(c => c.CameraId).ToHashSet(StringComparer.Ordinal);
+        var waitingFor = own.Where(c => !recordsAgain.Contains(c.CameraId)).ToList();
+        var stillOnlyOnStandby = waitingFor.Where(c => c.State == CameraState.Unreachable && recordedByStandby.Contains(c.CameraId)).Select(c => c.CameraId).ToList();
+        if (waitingFor.All(c => c.State == CameraState.Unreachable && !recordedByStandby.Contains(c.CameraId)))
+        {
+            return new OriginalRecordingConfirmed();
+        }
+
+        return stillOnlyOnStandby.Count > 0
+            ? new FailbackWaiting($"{string.Join(", ", stillOnlyOnStandby)} cannot be recorded by the recording server yet; the standby keeps recording it")
+            : null;
     }
 
     /// <summary>Make before break, second half: the standby stops recording the server's cameras.</summary>
@@ -88,7 +102,7 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         try
         {
             var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
-            await clients.For(standby).ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
+            await agents.For(standby).ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
             return new StandbyReleased(restore);
         }
         catch (AgentCallException)
@@ -97,14 +111,24 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         }
     }
 
-    /// <summary>Releases and wipes this episode's footage on every standby that may hold it.</summary>
+    /// <summary>
+    /// Removes the episode's footage from every standby that may hold it. After an operator's confirmed discard
+    /// (or with restore off) all of it goes; otherwise only the files the recording server has confirmed by
+    /// checksum, after copying whatever is still missing: footage that is not home is never deleted.
+    /// </summary>
     public async Task<FailoverInput?> RemoveFootageAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(episode);
+        if (!FootageDisposal.Discards(episode))
+        {
+            return await restorer.RemoveHomeFootageAsync(episode, cancellationToken).ConfigureAwait(false);
+        }
+
         var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
         foreach (var id in episode.FootageOn)
         {
             var standby = await FindAsync(id.Value, cancellationToken).ConfigureAwait(false);
-            if (standby is not null && !await RemoveFootageFromAsync(clients.For(standby), episode, epoch, cancellationToken).ConfigureAwait(false))
+            if (standby is not null && !await DiscardFootageFromAsync(agents.For(standby), episode, epoch, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -114,7 +138,7 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
     }
 
     /// <summary>Gives an agent those of <paramref name="cameras"/> it does not have (by id); the ones it has are left as they are.</summary>
-    public static async Task AddMissingCamerasAsync(AgentClient agent, IReadOnlyList<CameraConfig> cameras, CancellationToken cancellationToken)
+    public static async Task AddMissingCamerasAsync(IAgentApi agent, IReadOnlyList<CameraConfig> cameras, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(cameras);
@@ -125,8 +149,8 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         }
     }
 
-    /// <summary>Stops the standby recording for the episode and deletes the footage it kept; false if it did not answer.</summary>
-    public static async Task<bool> RemoveFootageFromAsync(AgentClient standby, FailoverEpisode episode, Epoch epoch, CancellationToken cancellationToken)
+    /// <summary>Stops the standby recording for the episode and discards the footage it kept (an operator's confirmed discard); false if it did not answer.</summary>
+    public static async Task<bool> DiscardFootageFromAsync(IAgentApi standby, FailoverEpisode episode, Epoch epoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(standby);
         ArgumentNullException.ThrowIfNull(episode);
@@ -134,12 +158,33 @@ internal sealed class FailoverSteps(CmsDbContext db, AgentClients clients, Setti
         try
         {
             await standby.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
-            await standby.DeleteFootageAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
+            await standby.DiscardFootageAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (AgentCallException)
         {
             return false;
+        }
+    }
+
+    /// <summary>The cameras the acting standby is recording for this episode now (none when it does not answer).</summary>
+    private async Task<HashSet<string>> StandbyRecordingAsync(FailoverEpisode episode, CancellationToken cancellationToken)
+    {
+        var standby = episode.Standby is { } id ? await FindAsync(id.Value, cancellationToken).ConfigureAwait(false) : null;
+        if (standby is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            var health = await agents.For(standby).HealthAsync(cancellationToken).ConfigureAwait(false);
+            var key = EpisodeRecords.FootageKey(episode.Id);
+            return health.Cameras.Where(c => c.Owner == key && c.State == CameraState.Recording).Select(c => c.CameraId).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (AgentCallException)
+        {
+            return [];
         }
     }
 

@@ -12,6 +12,8 @@ namespace Vigil.Cms.Failover;
 /// <summary>The groups and servers as one failover round sees them, read once.</summary>
 internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IReadOnlyList<ManagedServer> servers)
 {
+    public IReadOnlyList<FailoverGroup> Groups { get; } = groups;
+
     public IReadOnlyList<ManagedServer> Servers { get; } = servers;
 
     public static async Task<InventorySnapshot> ReadAsync(CmsDbContext db, CancellationToken cancellationToken)
@@ -25,14 +27,14 @@ internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IRe
 
     public bool Exists(ServerId id) => Find(id) is not null;
 
-    public FailoverGroup? GroupOf(ManagedServer server) => groups.FirstOrDefault(g => g.Id == server.Group);
+    public FailoverGroup? GroupOf(ManagedServer server) => Groups.FirstOrDefault(g => g.Id == server.Group);
 
     /// <summary>Every grouped server's status as operators see it now.</summary>
     public Dictionary<ServerId, ServerStatus> Statuses(StatusDerivation derivation, HealthBoard board, IReadOnlyList<FailoverEpisode> open)
     {
         var health = Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value));
         var statuses = new Dictionary<ServerId, ServerStatus>();
-        foreach (var group in groups)
+        foreach (var group in Groups)
         {
             var snapshot = new GroupSnapshot(group, Servers.Where(s => s.Group == group.Id).ToList(), health, open.Where(e => e.Group == group.Id).ToList());
             foreach (var (id, status) in derivation.Derive(snapshot))

@@ -4,7 +4,7 @@ using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
-using Vigil.Domain;
+using Vigil.Domain.Failover;
 using Vigil.Domain.Inventory;
 
 namespace Vigil.Cms.Inventory;
@@ -80,27 +80,33 @@ internal sealed class GroupService(
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-            RefusedException.ThrowIf(GroupRules.CanDelete(AgentInventory.ToDomain(row)), StatusCodes.Status409Conflict);
-            var takeovers = ledger.Open.Count(e => e.Group.Value == id);
-            if (takeovers > 0 && !confirmed)
+            await ledger.CommitAsync(db, async () =>
             {
-                throw new RefusedException(ConfirmationRule,
-                    $"Deleting '{row.Name}' interrupts its {takeovers} open takeover(s) at once: their standbys stop and their failover recordings are removed. Confirm to go on.",
-                    StatusCodes.Status409Conflict);
-            }
+                var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+                RefusedException.ThrowIf(GroupRules.CanDelete(AgentInventory.ToDomain(row)), StatusCodes.Status409Conflict);
+                var takeovers = ledger.Open.Where(e => e.Group.Value == id).ToList();
+                if (takeovers.Count > 0 && !confirmed)
+                {
+                    throw new RefusedException(ConfirmationRule,
+                        $"Deleting '{row.Name}' interrupts its {takeovers.Count} open takeover(s) at once: their standbys stop and their failover recordings are removed. Confirm to go on.",
+                        StatusCodes.Status409Conflict);
+                }
 
-            await sessions.RequireReauthenticationAsync(caller, $"Deleting the group '{row.Name}'", cancellationToken).ConfigureAwait(false);
-            await ledger.InterruptGroupAsync(db, new GroupId(id), caller.UserName, cancellationToken).ConfigureAwait(false);
-            var members = await db.Servers.Where(s => s.GroupId == id).ToListAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var member in members)
-            {
-                member.GroupId = null;
-            }
+                await sessions.RequireReauthenticationAsync(caller, $"Deleting the group '{row.Name}'", cancellationToken).ConfigureAwait(false);
+                foreach (var episode in takeovers)
+                {
+                    await ledger.ApplyAsync(db, episode.Id, new GroupDeleted(), caller.UserName, cancellationToken).ConfigureAwait(false);
+                }
 
-            db.Groups.Remove(row);
-            db.Events.Add(EventLog.Operator(null, string.Empty, "delete group", row.Name, caller.UserName, time.GetUtcNow()));
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                var members = await db.Servers.Where(s => s.GroupId == id).ToListAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var member in members)
+                {
+                    member.GroupId = null;
+                }
+
+                db.Groups.Remove(row);
+                db.Events.Add(EventLog.Operator(null, string.Empty, "delete group", row.Name, caller.UserName, time.GetUtcNow()));
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -46,19 +46,32 @@ internal sealed class ServerAdmission(
         var contact = await AgentContact.ReachAsync(new ServerAddress(request.Host, request.Port, request.Https), request.Password, cancellationToken).ConfigureAwait(false);
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
-            var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
-            var refusals = JoinRefusals(contact, request.Role, group, 1, managed);
-            if (refusals.Count > 0)
-            {
-                throw WithAll(refusals);
-            }
-
-            var name = ServerNames.Normalize(request.Name ?? contact.Info.Name);
-            RefusedException.ThrowIf(ServerNames.Validate(name, managed.Select(s => s.Name)));
-            var row = await PairAsync(contact, request.Password, name, request.Role, group, NextPriority(managed, group), caller, cancellationToken).ConfigureAwait(false);
-            return row.Id;
+            await CheckAddAsync(contact, request, cancellationToken).ConfigureAwait(false);
         }
+
+        // Paired outside the lock; the rules are checked again before the server is written.
+        var credential = await PairAsync(contact, request.Password, cancellationToken).ConfigureAwait(false);
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var (group, name, priority) = await CheckAddAsync(contact, request, cancellationToken).ConfigureAwait(false);
+            var row = await AddRowsAsync([(contact, name, credential)], request.Role, group, priority, caller, cancellationToken).ConfigureAwait(false);
+            return row[0].Id;
+        }
+    }
+
+    private async Task<(GroupRow Group, string Name, int Priority)> CheckAddAsync(AgentContact contact, AddServerRequest request, CancellationToken cancellationToken)
+    {
+        var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
+        var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
+        var refusals = JoinRefusals(contact, request.Role, group, 1, managed);
+        if (refusals.Count > 0)
+        {
+            throw WithAll(refusals);
+        }
+
+        var name = ServerNames.Normalize(request.Name ?? contact.Info.Name);
+        RefusedException.ThrowIf(ServerNames.Validate(name, managed.Select(s => s.Name)));
+        return (group, name, NextPriority(managed, group));
     }
 
     public async Task<BatchAddResponse> BatchAsync(BatchAddRequest request, Caller caller, CancellationToken cancellationToken)
@@ -81,73 +94,88 @@ internal sealed class ServerAdmission(
         }
 
         var reached = await Task.WhenAll(addresses.Select(a => TryReachAsync(a, request.Password, cancellationToken))).ConfigureAwait(false);
+        BatchCheck check;
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
-            var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
-            var names = BatchNaming.Propose(
-                request.Naming switch
-                {
-                    NamingRuleName.ModelNumber => NamingRule.ModelNumber,
-                    NamingRuleName.PrefixNumber => NamingRule.PrefixNumber,
-                    _ => NamingRule.Default,
-                },
-                request.Prefix,
-                reached.Select(r => new BatchMember(r.Contact?.Info.Name ?? string.Empty, r.Contact?.Info.Model ?? string.Empty)).ToList(),
-                managed.Select(s => s.Name));
-            var members = new List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)>();
-            for (var i = 0; i < reached.Length; i++)
-            {
-                var (contact, unreachable) = reached[i];
-                var refusals = new List<Refusal>();
-                if (unreachable is not null)
-                {
-                    refusals.Add(unreachable);
-                }
-                else
-                {
-                    refusals.AddRange(JoinRefusals(contact!, request.Role, group, i + 1, managed));
-                    if (reached.Take(i).Any(r => r.Contact?.Info.Serial == contact!.Info.Serial))
-                    {
-                        refusals.Add(new Refusal(Rules.DuplicateInBatch, $"{addresses[i]} is the same agent as an earlier member of this batch."));
-                    }
-                }
+            check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
+        }
 
-                if (names.Names[i].Refusal is { } naming && unreachable is null)
-                {
-                    refusals.Add(naming);
-                }
+        if (request.Preview)
+        {
+            return new BatchAddResponse(false, check.Members.Select(m => Result(m.Address, m.Name, null, m.Refusals)).ToList());
+        }
 
-                members.Add((addresses[i], contact, unreachable is null ? names.Names[i].Name : null, refusals));
-            }
+        // Paired outside the lock; the rules are checked again before the servers are written, all or nothing.
+        var credentials = new List<string>();
+        foreach (var member in check.Members)
+        {
+            credentials.Add(await PairAsync(member.Contact!, request.Password, cancellationToken).ConfigureAwait(false));
+        }
 
-            var refused = members.Any(m => m.Refusals.Count > 0);
-            if (request.Preview || refused)
-            {
-                var response = new BatchAddResponse(false, members.Select(m => Result(m.Address, m.Name, null, m.Refusals)).ToList());
-                if (!refused)
-                {
-                    return response;
-                }
-
-                var first = members.SelectMany(m => m.Refusals).First();
-                var problem = new RefusedException(Rules.BatchRefused,
-                    $"Nothing was added: {members.Count(m => m.Refusals.Count > 0)} of {members.Count} servers cannot join '{group.Name}' ({first.Message})");
-                problem.Extensions["members"] = response.Members;
-                throw problem;
-            }
-
-            var added = new List<BatchMemberResult>();
-            var priority = NextPriority(managed, group);
-            foreach (var member in members)
-            {
-                var row = await PairAsync(member.Contact!, request.Password, member.Name!, request.Role, group, priority++, caller, cancellationToken).ConfigureAwait(false);
-                added.Add(Result(member.Address, member.Name, row.Id, []));
-            }
-
-            return new BatchAddResponse(true, added);
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
+            var rows = await AddRowsAsync(check.Members.Select((m, i) => (m.Contact!, m.Name!, credentials[i])).ToList(), request.Role, check.Group,
+                check.Priority, caller, cancellationToken).ConfigureAwait(false);
+            return new BatchAddResponse(true, check.Members.Select((m, i) => Result(m.Address, m.Name, rows[i].Id, [])).ToList());
         }
     }
+
+    /// <summary>Every member's refusals and name; throws the batch's refusal when any member is refused.</summary>
+    private async Task<BatchCheck> CheckBatchAsync(
+        BatchAddRequest request, IReadOnlyList<ServerAddress> addresses, (AgentContact? Contact, Refusal? Refusal)[] reached, CancellationToken cancellationToken)
+    {
+        var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
+        var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
+        var names = BatchNaming.Propose(
+            request.Naming switch
+            {
+                NamingRuleName.ModelNumber => NamingRule.ModelNumber,
+                NamingRuleName.PrefixNumber => NamingRule.PrefixNumber,
+                _ => NamingRule.Default,
+            },
+            request.Prefix,
+            reached.Select(r => new BatchMember(r.Contact?.Info.Name ?? string.Empty, r.Contact?.Info.Model ?? string.Empty)).ToList(),
+            managed.Select(s => s.Name));
+        var members = new List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)>();
+        for (var i = 0; i < reached.Length; i++)
+        {
+            var (contact, unreachable) = reached[i];
+            var refusals = new List<Refusal>();
+            if (unreachable is not null)
+            {
+                refusals.Add(unreachable);
+            }
+            else
+            {
+                refusals.AddRange(JoinRefusals(contact!, request.Role, group, i + 1, managed));
+                if (reached.Take(i).Any(r => r.Contact?.Info.Serial == contact!.Info.Serial))
+                {
+                    refusals.Add(new Refusal(Rules.DuplicateInBatch, $"{addresses[i]} is the same agent as an earlier member of this batch."));
+                }
+            }
+
+            if (names.Names[i].Refusal is { } naming && unreachable is null)
+            {
+                refusals.Add(naming);
+            }
+
+            members.Add((addresses[i], contact, unreachable is null ? names.Names[i].Name : null, refusals));
+        }
+
+        if (members.Any(m => m.Refusals.Count > 0))
+        {
+            var first = members.SelectMany(m => m.Refusals).First();
+            var problem = new RefusedException(Rules.BatchRefused,
+                $"Nothing was added: {members.Count(m => m.Refusals.Count > 0)} of {members.Count} servers cannot join '{group.Name}' ({first.Message})");
+            problem.Extensions["members"] = members.Select(m => Result(m.Address, m.Name, null, m.Refusals)).ToList();
+            throw problem;
+        }
+
+        return new BatchCheck(group, members, NextPriority(managed, group));
+    }
+
+    private sealed record BatchCheck(GroupRow Group, List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)> Members, int Priority);
 
     private static BatchMemberResult Result(ServerAddress address, string? name, int? id, List<Refusal> refusals) =>
         new(address, name, id, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList());
@@ -179,38 +207,57 @@ internal sealed class ServerAdmission(
         return refusals;
     }
 
-    private async Task<ServerRow> PairAsync(
-        AgentContact contact, string password, string name, ServerRoleName role, GroupRow group, int priority, Caller caller,
-        CancellationToken cancellationToken)
+    /// <summary>Pairs with the reached agent; answers the credential, encrypted as it is kept.</summary>
+    private async Task<string> PairAsync(AgentContact contact, string password, CancellationToken cancellationToken)
     {
         var pairing = await AgentContact.PairAsync(contact.Address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
+        return secrets.Protect(pairing.Credential);
+    }
+
+    /// <summary>Writes the paired servers and their events in one transaction.</summary>
+    private async Task<List<ServerRow>> AddRowsAsync(
+        IReadOnlyList<(AgentContact Contact, string Name, string Credential)> paired, ServerRoleName role, GroupRow group, int priority, Caller caller,
+        CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        var row = new ServerRow
+        var rows = new List<ServerRow>();
+        var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
         {
-            Name = name,
-            Role = AgentInventory.RoleName(role),
-            Enabled = true,
-            GroupId = group.Id,
-            Priority = priority,
-            Host = contact.Address.Host,
-            Port = contact.Address.Port,
-            Https = contact.Address.Https,
-            CertificateFingerprint = contact.Fingerprint,
-            ProtectedCredential = secrets.Protect(pairing.Credential),
-            Serial = contact.Info.Serial,
-            AgentName = contact.Info.Name,
-            Model = contact.Info.Model,
-            AgentVersion = contact.Info.Version,
-            SpacesJson = "[]",
-            CamerasJson = "[]",
-            CreatedAt = now,
-        };
-        AgentInventory.Apply(row, contact.Info, now);
-        db.Servers.Add(row);
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        db.Events.Add(EventLog.Operator(row.Id, row.Name, "add server", $"{row.Role} server at {row.Host}:{row.Port} in '{group.Name}'", caller.UserName, now));
-        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        return row;
+            foreach (var (contact, name, credential) in paired)
+            {
+                var row = new ServerRow
+                {
+                    Name = name,
+                    Role = AgentInventory.RoleName(role),
+                    Enabled = true,
+                    GroupId = group.Id,
+                    Priority = priority++,
+                    Host = contact.Address.Host,
+                    Port = contact.Address.Port,
+                    Https = contact.Address.Https,
+                    CertificateFingerprint = contact.Fingerprint,
+                    ProtectedCredential = credential,
+                    Serial = contact.Info.Serial,
+                    AgentName = contact.Info.Name,
+                    Model = contact.Info.Model,
+                    AgentVersion = contact.Info.Version,
+                    SpacesJson = "[]",
+                    CamerasJson = "[]",
+                    CreatedAt = now,
+                };
+                AgentInventory.Apply(row, contact.Info, now);
+                db.Servers.Add(row);
+                await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                db.Events.Add(EventLog.Operator(row.Id, row.Name, "add server", $"{row.Role} server at {row.Host}:{row.Port} in '{group.Name}'", caller.UserName, now));
+                rows.Add(row);
+            }
+
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return rows;
     }
 
     /// <summary>Every managed server, read once per request: names, serials and group members all come from it.</summary>

@@ -7,7 +7,6 @@ using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
-using Vigil.Domain;
 using Vigil.Domain.Inventory;
 using Vigil.Domain.Naming;
 
@@ -20,7 +19,7 @@ internal sealed class ServerService(
     InventoryLock inventoryLock,
     Sessions sessions,
     SecretProtector secrets,
-    AgentClients clients,
+    IAgentConnections agents,
     HealthBoard board,
     FailoverLedger ledger,
     CmsOptions options,
@@ -34,43 +33,54 @@ internal sealed class ServerService(
 
     public async Task EditAsync(int id, EditServerRequest request, bool confirmed, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ServerRow before;
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-            RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
-            var before = row.Name;
-            if (request.Name is { } name)
-            {
-                var normalized = ServerNames.Normalize(name);
-                var others = await db.Servers.AsNoTracking().Where(s => s.Id != id).Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
-                RefusedException.ThrowIf(ServerNames.Validate(normalized, others));
-                row.Name = normalized;
-            }
+            before = await CheckEditAsync(id, request, confirmed, cancellationToken).ConfigureAwait(false);
+        }
 
-            var address = new ServerAddress(request.Host ?? row.Host, request.Port ?? row.Port, request.Https ?? row.Https);
-            var moved = address != new ServerAddress(row.Host, row.Port, row.Https);
-            if (request.Password is not null)
-            {
-                await PairAgainAsync(row, address, request.Password, cancellationToken).ConfigureAwait(false);
-            }
-            else if (moved)
-            {
-                await MoveAsync(row, address, cancellationToken).ConfigureAwait(false);
-            }
+        // The agent is reached outside the lock: a slow or absent agent never holds up the failover engine.
+        var address = new ServerAddress(request.Host ?? before.Host, request.Port ?? before.Port, request.Https ?? before.Https);
+        var moved = address != new ServerAddress(before.Host, before.Port, before.Https);
+        var reached = request.Password is not null
+            ? await PairAgainAsync(before, address, request.Password, cancellationToken).ConfigureAwait(false)
+            : moved ? await MoveAsync(before, address, cancellationToken).ConfigureAwait(false) : null;
 
-            if (request.GroupId is { } groupId && groupId != row.GroupId)
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await ledger.CommitAsync(db, async () =>
             {
-                await JoinGroupAsync(row, groupId, cancellationToken).ConfigureAwait(false);
-            }
+                await CheckEditAsync(id, request, confirmed, cancellationToken).ConfigureAwait(false);
+                var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+                var name = row.Name;
+                if (request.Name is { } newName)
+                {
+                    row.Name = ServerNames.Normalize(newName);
+                }
 
-            // Only once the edit is known to succeed does it stop a failover this standby takes part in (confirmed above).
-            if (AgentInventory.RoleOf(row) == ServerRole.Standby)
-            {
-                await ledger.StopInvolvingAsync(db, new ServerId(id), caller.UserName, cancellationToken).ConfigureAwait(false);
-            }
+                if (reached is not null)
+                {
+                    SetAddress(row, address);
+                    row.CertificateFingerprint = reached.Fingerprint;
+                    row.ProtectedCredential = reached.ProtectedCredential ?? row.ProtectedCredential;
+                    AgentInventory.Apply(row, reached.Info, time.GetUtcNow());
+                }
 
-            db.Events.Add(EventLog.Operator(id, before, "edit server", Describe(request, row), caller.UserName, time.GetUtcNow()));
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                if (request.GroupId is { } groupId && groupId != row.GroupId)
+                {
+                    await JoinGroupAsync(row, groupId, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Only once the edit is known to succeed does it stop a failover this standby is acting in (confirmed above).
+                if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+                {
+                    await ledger.StopAsync(db, ServerChangeRules.StoppedBy(AgentInventory.ToDomain(row), ledger.Open), caller.UserName, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+
+                db.Events.Add(EventLog.Operator(id, name, "edit server", Describe(request, row), caller.UserName, time.GetUtcNow()));
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -78,79 +88,111 @@ internal sealed class ServerService(
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-            if (!enabled)
+            await ledger.CommitAsync(db, async () =>
             {
-                RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
-
-                // A disabled standby's failover stops (confirmed above); a disabled recording server's goes on, or ends if
-                // no standby has taken it over yet (the failover engine sees to that).
-                if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+                var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+                if (!enabled)
                 {
-                    await ledger.StopInvolvingAsync(db, new ServerId(id), caller.UserName, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            else
-            {
-                // Enabling again is how an operator says a standby's failed takeover is dealt with.
-                row.ProtectionFailedFor = null;
-                row.ProtectionFailureReason = null;
-                row.ProtectionFailedAt = null;
-            }
+                    RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
 
-            row.Enabled = enabled;
-            db.Events.Add(EventLog.Operator(id, row.Name, enabled ? "enable server" : "disable server", string.Empty, caller.UserName, time.GetUtcNow()));
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+                    // A disabled acting standby's failover stops (confirmed above); a disabled recording server's goes on, or ends if
+                    // no standby has taken it over yet (the failover engine sees to that).
+                    if (AgentInventory.RoleOf(row) == ServerRole.Standby)
+                    {
+                        await ledger.StopAsync(db, ServerChangeRules.StoppedBy(AgentInventory.ToDomain(row), ledger.Open), caller.UserName, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    // Enabling again is how an operator says a standby's failed takeover is dealt with.
+                    row.ProtectionFailedFor = null;
+                    row.ProtectionFailureReason = null;
+                    row.ProtectionFailedAt = null;
+                }
+
+                row.Enabled = enabled;
+                db.Events.Add(EventLog.Operator(id, row.Name, enabled ? "enable server" : "disable server", string.Empty, caller.UserName, time.GetUtcNow()));
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Deletes a server; a standby only after the first admin re-authenticated.</summary>
+    /// <summary>
+    /// Deletes a server; a standby only after the first admin re-authenticated. A failover it stops (confirmed)
+    /// is stopped first; an acting standby's footage of it is then discarded outside the lock while the CMS can
+    /// still reach it, and only then does its row go.
+    /// </summary>
     public async Task DeleteAsync(int id, Caller caller, bool confirmed, CancellationToken cancellationToken)
     {
+        IReadOnlyList<Domain.Failover.FailoverEpisode> stopped;
+        ServerRow removed;
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-            var server = AgentInventory.ToDomain(row);
-            RefusedException.ThrowIf(ServerChangeRules.CanRemove(server, ledger.Open, confirmed), StatusCodes.Status409Conflict);
-            if (server.Role == ServerRole.Standby)
+            (removed, stopped) = await ledger.CommitAsync(db, async () =>
             {
-                await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);
-            }
-
-            var stopped = await ledger.StopInvolvingAsync(db, server.Id, caller.UserName, cancellationToken).ConfigureAwait(false);
-            if (server.Role == ServerRole.Standby && stopped.Count > 0)
-            {
-                // Once removed the CMS can no longer reach it: its failover footage goes now, if it answers.
-                var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
-                foreach (var episode in stopped)
+                var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+                var server = AgentInventory.ToDomain(row);
+                RefusedException.ThrowIf(ServerChangeRules.CanRemove(server, ledger.Open, confirmed), StatusCodes.Status409Conflict);
+                if (server.Role == ServerRole.Standby)
                 {
-                    await FailoverSteps.RemoveFootageFromAsync(clients.For(row), episode, epoch, cancellationToken).ConfigureAwait(false);
+                    await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);
                 }
-            }
 
-            db.Servers.Remove(row);
-            db.Events.Add(EventLog.Operator(id, row.Name, "delete server", $"{row.Role} server at {row.Host}:{row.Port}", caller.UserName, time.GetUtcNow()));
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-            clients.Forget(id);
-            board.Forget(id);
+                return (row, await ledger.StopAsync(db, ServerChangeRules.StoppedBy(server, ledger.Open), caller.UserName, cancellationToken).ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
         }
+
+        if (AgentInventory.RoleOf(removed) == ServerRole.Standby && stopped.Count > 0)
+        {
+            // Once removed the CMS can no longer reach it: its failover footage (discarded, as confirmed) goes now, if it answers.
+            var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+            foreach (var episode in stopped)
+            {
+                await FailoverSteps.DiscardFootageFromAsync(agents.For(removed), episode, epoch, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await ledger.CommitAsync(db, async () =>
+            {
+                var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
+                RefusedException.ThrowIf(ServerChangeRules.CanRemove(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
+                db.Servers.Remove(row);
+                db.Events.Add(EventLog.Operator(id, row.Name, "delete server", $"{row.Role} server at {row.Host}:{row.Port}", caller.UserName, time.GetUtcNow()));
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        agents.Forget(id);
+        board.Forget(id);
+    }
+
+    /// <summary>The rules an edit must pass, checked before the agent is reached and again before it is committed.</summary>
+    private async Task<ServerRow> CheckEditAsync(int id, EditServerRequest request, bool confirmed, CancellationToken cancellationToken)
+    {
+        var row = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false)
+            ?? throw new RefusedException(Rules.NotFound, $"There is no server with id {id}.", StatusCodes.Status404NotFound);
+        RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
+        if (request.Name is { } name)
+        {
+            var others = await db.Servers.AsNoTracking().Where(s => s.Id != id).Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
+            RefusedException.ThrowIf(ServerNames.Validate(ServerNames.Normalize(name), others));
+        }
+
+        return row;
     }
 
     /// <summary>A new admin password: reach the agent with it (trusting the certificate it shows now) and pair again.</summary>
-    private async Task PairAgainAsync(ServerRow row, ServerAddress address, string password, CancellationToken cancellationToken)
+    private async Task<ReachedAgent> PairAgainAsync(ServerRow row, ServerAddress address, string password, CancellationToken cancellationToken)
     {
         var contact = await AgentContact.ReachAsync(address, password, cancellationToken).ConfigureAwait(false);
         RequireSameAgent(row, contact.Info);
         var pairing = await AgentContact.PairAsync(address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
-
-        SetAddress(row, address);
-        row.CertificateFingerprint = contact.Fingerprint;
-        row.ProtectedCredential = secrets.Protect(pairing.Credential);
-        AgentInventory.Apply(row, contact.Info, time.GetUtcNow());
+        return new ReachedAgent(contact.Info, contact.Fingerprint, secrets.Protect(pairing.Credential));
     }
 
     /// <summary>A new address without a password: the agent there must accept the CMS's credential (and pinned certificate) and be the same agent.</summary>
-    private async Task MoveAsync(ServerRow row, ServerAddress address, CancellationToken cancellationToken)
+    private async Task<ReachedAgent> MoveAsync(ServerRow row, ServerAddress address, CancellationToken cancellationToken)
     {
         AgentContact.CheckAddress(address);
         var pinned = address.Https && row.Https ? row.CertificateFingerprint : null;
@@ -166,9 +208,7 @@ internal sealed class ServerService(
         }
 
         RequireSameAgent(row, info);
-        SetAddress(row, address);
-        row.CertificateFingerprint = address.Https ? client.SeenFingerprint : null;
-        AgentInventory.Apply(row, info, time.GetUtcNow());
+        return new ReachedAgent(info, address.Https ? client.SeenFingerprint : null, ProtectedCredential: null);
     }
 
     private async Task JoinGroupAsync(ServerRow row, int groupId, CancellationToken cancellationToken)
@@ -209,6 +249,9 @@ internal sealed class ServerService(
     private async Task<ServerRow> FindAsync(int id, CancellationToken cancellationToken) =>
         await db.Servers.FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false)
         ?? throw new RefusedException(Rules.NotFound, $"There is no server with id {id}.", StatusCodes.Status404NotFound);
+
+    /// <summary>What reaching the agent at a new address (or with its password) found: written to the row on commit.</summary>
+    private sealed record ReachedAgent(AgentInfo Info, string? Fingerprint, string? ProtectedCredential);
 
     private static string Describe(EditServerRequest request, ServerRow row)
     {

@@ -98,6 +98,12 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
     private ServerView ToView(ServerRow row, GroupRow? group, ServerStatus status)
     {
         var (state, problem, since, lastProbe) = board.Describe(row.Id);
+        var access = board.AccessProblemOf(row.Id);
+        if (access is not null)
+        {
+            status = status with { Detail = $"{access} — {status.Detail}" };
+        }
+
         return new ServerView(
             row.Id,
             row.Name,
@@ -109,7 +115,7 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             new ServerAddress(row.Host, row.Port, row.Https),
             row.CertificateFingerprint,
             new StatusView(status.Code, status.Label, status.Detail),
-            new HealthView(state.ToString().ToLowerInvariant(), problem, since, lastProbe),
+            new HealthView(state.ToString().ToLowerInvariant(), problem, since, lastProbe, access),
             row.Model,
             row.Serial,
             row.AgentVersion,

@@ -9,6 +9,7 @@ namespace Vigil.Cms.Monitoring;
 public sealed class HealthBoard(TimeProvider time)
 {
     private readonly ConcurrentDictionary<int, Entry> _entries = new();
+    private readonly ConcurrentDictionary<int, string> _access = new();
     private HealthPolicy _policy = HealthPolicy.Default;
 
     /// <summary>
@@ -59,7 +60,31 @@ public sealed class HealthBoard(TimeProvider time)
     public void AssumeFailed(int serverId) =>
         _entries[serverId] = new Entry(new HealthTracker(_policy, time, HealthState.Failed));
 
-    public void Forget(int serverId) => _entries.TryRemove(serverId, out _);
+    public void Forget(int serverId)
+    {
+        _entries.TryRemove(serverId, out _);
+        _access.TryRemove(serverId, out _);
+    }
+
+    /// <summary>
+    /// Records that the CMS cannot speak to a server although it may be up (its credential is rejected or
+    /// unreadable), or that it can again (null). Such a probe says nothing about the server's health, so it
+    /// is not a miss: a server is never failed over because of the CMS's own credentials. True when it changed.
+    /// </summary>
+    public bool SetAccessProblem(int serverId, string? problem)
+    {
+        if (problem is null)
+        {
+            return _access.TryRemove(serverId, out _);
+        }
+
+        var before = _access.TryGetValue(serverId, out var old) ? old : null;
+        _access[serverId] = problem;
+        return before != problem;
+    }
+
+    /// <summary>Why the CMS cannot speak to the server, if it cannot.</summary>
+    public string? AccessProblemOf(int serverId) => _access.TryGetValue(serverId, out var problem) ? problem : null;
 
     /// <summary>A server not yet probed counts as healthy: it answered when it was added.</summary>
     public ServerHealth HealthOf(int serverId) =>

@@ -53,6 +53,7 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
         {
             episode.ToTable("episodes");
             episode.HasIndex(e => e.IsOpen);
+            episode.Property(e => e.Version).IsConcurrencyToken();
         });
         modelBuilder.Entity<EventRow>(row =>
         {

@@ -169,6 +169,9 @@ internal sealed class EpisodeRow
     public DateTimeOffset PhaseSince { get; set; }
 
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>Raised by every transition (not by restore progress): a step's outcome applies only to the version it began at.</summary>
+    public long Version { get; set; }
 }
 
 /// <summary>One transition or operator action: when, which server, from what to what, and why.</summary>

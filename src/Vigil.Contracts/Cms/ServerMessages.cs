@@ -63,7 +63,8 @@ public sealed record EnabledRequest(bool Enabled);
 public sealed record StatusView(string Code, string Label, string Detail);
 
 /// <param name="State">healthy, suspect, failed, recovering or recovered.</param>
-public sealed record HealthView(string State, string? Problem, DateTimeOffset? Since, DateTimeOffset? LastProbe);
+/// <param name="Access">Why the CMS cannot speak to the server although it may be up (its credential rejected or unreadable): pair it again.</param>
+public sealed record HealthView(string State, string? Problem, DateTimeOffset? Since, DateTimeOffset? LastProbe, string? Access = null);
 
 /// <summary>A server as the CMS knows it, with its derived status.</summary>
 public sealed record ServerView(

@@ -27,6 +27,9 @@ public sealed record OriginalFailed(Epoch Epoch) : FailoverInput;
 /// <summary>The recording server reports that it records its own cameras again.</summary>
 public sealed record OriginalRecordingConfirmed : FailoverInput;
 
+/// <summary>The recording server is not ready to take every camera back yet; the note says why failback waits.</summary>
+public sealed record FailbackWaiting(string Reason) : FailoverInput;
+
 /// <summary>The standby stopped recording the server's cameras.</summary>
 public sealed record StandbyReleased(bool RestoreRecordings) : FailoverInput;
 

@@ -118,6 +118,8 @@ public sealed class FailoverStateMachine(TimeProvider time)
 
             (OriginalRecordingConfirmed, FailoverPhase.FailingBack) when !e.OriginalRecording =>
                 Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = true }, "recording server records again"),
+            (FailbackWaiting w, FailoverPhase.FailingBack) when !e.OriginalRecording =>
+                Move(e, FailoverPhase.FailingBack, e, $"failback waits: {w.Reason}"),
             (StandbyReleased, FailoverPhase.FailingBack) when !e.OriginalRecording =>
                 Refuse(e, Rules.MakeBeforeBreak, "The standby is released only after the recording server records again."),
             (StandbyReleased r, FailoverPhase.FailingBack) => Release(e, r),

@@ -66,6 +66,16 @@ public static class ServerChangeRules
             : Decision.Allowed;
     }
 
+    /// <summary>The episodes a confirmed edit, disable or removal of <paramref name="server"/> stops.</summary>
+    public static IReadOnlyList<FailoverEpisode> StoppedBy(ManagedServer server, IReadOnlyList<FailoverEpisode> open)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(open);
+        return server.Role == ServerRole.Standby
+            ? open.Where(e => e.IsOpen && e.Standby == server.Id).ToList()
+            : open.Where(e => e.IsOpen && e.RecordingServer == server.Id).ToList();
+    }
+
     private static Decision ConfirmStandby(ManagedServer standby, bool confirmed, string action) => confirmed
         ? Decision.Allowed
         : Decision.Refuse(Rules.ConfirmationRequired,

@@ -37,6 +37,17 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
         return statuses;
     }
 
+    /// <summary>The group's standbys that are <c>normal_ready</c>, as the planner sees them.</summary>
+    public IReadOnlyList<StandbyCandidate> ReadyStandbys(GroupSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var recording = snapshot.Servers.Where(s => s.Role == ServerRole.Recording).ToList();
+        return snapshot.Servers
+            .Where(s => s.Role == ServerRole.Standby && DeriveStandby(s, recording, snapshot).Code == ServerStatus.Of(StandbyStatus.NormalReady, string.Empty).Code)
+            .Select(s => ToCandidate(s, ready: true))
+            .ToList();
+    }
+
     /// <summary>How the planner sees a standby whose status is <paramref name="ready"/> or not.</summary>
     public static StandbyCandidate ToCandidate(ManagedServer standby, bool ready)
     {

@@ -1,0 +1,44 @@
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Cms.Agents;
+
+/// <summary>
+/// The agent API as the CMS's monitor, failover engine and services use it, one paired agent per instance:
+/// over HTTP(S) in production (<see cref="AgentClient"/>), or a simulated agent in the deterministic
+/// simulation. Every failure is an <see cref="AgentCallException"/> whose rule says what went wrong.
+/// </summary>
+internal interface IAgentApi
+{
+    Task<AgentInfo> InfoAsync(CancellationToken cancellationToken);
+
+    Task<AgentHealth> HealthAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a protected server's cameras (a takeover), fenced by the request's epoch.</summary>
+    Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Stops recording for a protected server once its recorders stopped; succeeds when there is no such takeover.</summary>
+    Task ReleaseAsync(string key, long epoch, CancellationToken cancellationToken);
+
+    /// <summary>Discards every recording kept for a protected server: only for an operator's confirmed discard.</summary>
+    Task DiscardFootageAsync(string key, long epoch, CancellationToken cancellationToken);
+
+    /// <summary>Deletes only the footage of a released takeover whose checksums are confirmed home.</summary>
+    Task<FootageRemovalResult> RemoveFootageAsync(string key, FootageRemoval removal, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<CameraConfig>> CamerasAsync(CancellationToken cancellationToken);
+
+    Task AddCameraAsync(CameraConfig camera, CancellationToken cancellationToken);
+
+    Task RemoveCameraAsync(string cameraId, CancellationToken cancellationToken);
+
+    Task MoveLicensesAsync(int channels, CancellationToken cancellationToken);
+
+    /// <summary>The catalog entries of <paramref name="owner"/>, those overlapping [from, to) when given.</summary>
+    Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
+
+    /// <summary>Streams a recording's bytes to <paramref name="consume"/>.</summary>
+    Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken);
+
+    /// <summary>Hands a failover recording home; the agent keeps it only if its SHA-256 matches.</summary>
+    Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken);
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+
+namespace Vigil.Cms;
+
+/// <summary>
+/// The CMS's application layer without its edges: storage, inventory, monitoring rounds, the failover engine and
+/// the operator services. The web host adds HTTP, real agent connections and the loops that drive the rounds;
+/// the deterministic simulation adds simulated agents and drives the rounds itself under a fake clock.
+/// </summary>
+internal static class CmsServices
+{
+    public static IServiceCollection AddCmsCore(this IServiceCollection services, CmsOptions options, TimeProvider time)
+    {
+        services.AddDbContext<CmsDbContext>(o => CmsDatabase.Configure(o, options.DataDirectory, options.Postgres));
+        services.AddSingleton(time);
+        services.AddSingleton(options);
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<SettingsStore>();
+        services.AddSingleton<HealthBoard>();
+        services.AddSingleton<InventoryLock>();
+        services.AddSingleton<FailoverLedger>();
+        services.AddSingleton<ProbeRound>();
+        services.AddSingleton<FailoverEngine>();
+        services.AddScoped<Sessions>();
+        services.AddScoped<GroupService>();
+        services.AddScoped<ServerAdmission>();
+        services.AddScoped<ServerService>();
+        services.AddScoped<ServerViews>();
+        services.AddScoped<FailoverCommands>();
+        services.AddScoped<FailoverViews>();
+        services.AddScoped<FootageRestorer>();
+        return services;
+    }
+}

@@ -1,0 +1,206 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Vigil.Cms.Agents;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Storage;
+using Vigil.Domain.Health;
+
+namespace Vigil.Cms.Monitoring;
+
+/// <summary>
+/// One round of the monitor: probes every enabled agent (each bounded by the probe timeout) and feeds the
+/// <see cref="HealthBoard"/>, and starts the inventory copy of the agents whose copy is due. A probe that
+/// fails because of the CMS's own credential is not a miss (see <see cref="HealthBoard.SetAccessProblem"/>),
+/// and no server's data, however damaged, can end a round for the others.
+/// </summary>
+internal sealed partial class ProbeRound(
+    IServiceScopeFactory scopes,
+    IAgentConnections agents,
+    HealthBoard board,
+    SettingsStore settings,
+    TimeProvider time,
+    ILogger<ProbeRound> logger)
+{
+    public static TimeSpan SyncInterval { get; } = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<int, DateTimeOffset> _lastSync = [];
+    private readonly Dictionary<int, Task> _syncs = [];
+
+    /// <summary>Probes every enabled server; answers the inventory copies it started (the caller need not wait for them).</summary>
+    public async Task<IReadOnlyList<Task>> RunAsync(CancellationToken stoppingToken)
+    {
+        List<ServerRow> servers;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            servers = await db.Servers.AsNoTracking().ToListAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatabaseUnavailable(logger, e);
+            return [];
+        }
+
+        var syncs = StartDueSyncs(servers, stoppingToken);
+        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
+        board.EndRound(changes.Contains(true));
+        return syncs;
+    }
+
+    /// <summary>Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes.</summary>
+    private List<Task> StartDueSyncs(List<ServerRow> servers, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var gone in _lastSync.Keys.Except(servers.Select(s => s.Id)).ToList())
+        {
+            _lastSync.Remove(gone);
+            _syncs.Remove(gone);
+        }
+
+        var started = new List<Task>();
+        foreach (var server in servers)
+        {
+            var running = _syncs.TryGetValue(server.Id, out var sync) && !sync.IsCompleted;
+            var due = !_lastSync.TryGetValue(server.Id, out var last) || now - last >= SyncInterval;
+            if (!running && due)
+            {
+                _lastSync[server.Id] = now;
+                _syncs[server.Id] = SyncAsync(server, stoppingToken);
+                started.Add(_syncs[server.Id]);
+            }
+        }
+
+        return started;
+    }
+
+    /// <summary>Probes one agent; true when the probe changed its health.</summary>
+    private async Task<bool> ProbeAsync(ServerRow server, CancellationToken stoppingToken)
+    {
+        ProbeResult result;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(settings.Failover.ProbeTimeout);
+        try
+        {
+            result = ProbeClassifier.Classify(await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            result = ProbeResult.Unreachable;
+        }
+        catch (AgentCallException e) when (e.Rule is AgentCallException.Rules.CredentialRejected or AgentCallException.Rules.CredentialUnreadable)
+        {
+            return await NoteAccessAsync(server, e.Message, stoppingToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            result = new ProbeResult(ProbeOutcome.Unreachable, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug or damaged data of one server is logged and tells nothing about its health.
+            LogProbeFailed(logger, server.Name, e);
+            return false;
+        }
+
+        var accessRestored = await NoteAccessAsync(server, null, stoppingToken).ConfigureAwait(false);
+        if (board.Observe(server.Id, result) is not { } change)
+        {
+            return accessRestored;
+        }
+
+        LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
+        await RecordAsync(server, Name(change.From), Name(change.To), change.Reason, change.At, stoppingToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> NoteAccessAsync(ServerRow server, string? problem, CancellationToken stoppingToken)
+    {
+        if (!board.SetAccessProblem(server.Id, problem))
+        {
+            return false;
+        }
+
+        var state = Name(board.HealthOf(server.Id).State);
+        if (problem is not null)
+        {
+            LogAccessLost(logger, server.Name, problem);
+            await RecordAsync(server, state, "no-access", problem, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RecordAsync(server, "no-access", state, "the CMS's credential is accepted again", time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private async Task RecordAsync(ServerRow server, string from, string to, string reason, DateTimeOffset at, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            db.Events.Add(EventLog.Health(server.Id, server.Name, from, to, reason, at));
+            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatabaseUnavailable(logger, e);
+        }
+    }
+
+    private static string Name(HealthState state) => state.ToString().ToLowerInvariant();
+
+    private async Task SyncAsync(ServerRow server, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var info = await agents.For(server).InfoAsync(stoppingToken).ConfigureAwait(false);
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            var row = await db.Servers.FirstOrDefaultAsync(s => s.Id == server.Id, stoppingToken).ConfigureAwait(false);
+            if (row is null)
+            {
+                return;
+            }
+
+            if (!string.Equals(info.Serial, row.Serial, StringComparison.Ordinal))
+            {
+                LogDifferentAgent(logger, row.Name, row.Serial, info.Serial);
+                return;
+            }
+
+            AgentInventory.Apply(row, info, time.GetUtcNow());
+            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            LogSyncFailed(logger, server.Name, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatabaseUnavailable(logger, e);
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Health of {Server}: {From} -> {To} ({Reason})")]
+    private static partial void LogHealthChanged(ILogger logger, string server, HealthState from, HealthState to, string reason);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Inventory of {Server} not refreshed: {Reason}")]
+    private static partial void LogSyncFailed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "The agent at the address of {Server} has serial {Found}, not {Expected}; its inventory is not copied")]
+    private static partial void LogDifferentAgent(ILogger logger, string server, string expected, string found);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "The database could not be read or written during monitoring")]
+    private static partial void LogDatabaseUnavailable(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "The CMS cannot speak to {Server}: {Problem}; it is not failed over for that")]
+    private static partial void LogAccessLost(ILogger logger, string server, string problem);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Probing {Server} failed unexpectedly; its health is unchanged")]
+    private static partial void LogProbeFailed(ILogger logger, string server, Exception exception);
+}
