@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Domain.Failover;
 using Vigil.Domain.Tests.Support;
 
@@ -13,7 +14,7 @@ internal sealed class EpisodeDriver
 
     public EpisodeDriver() => Machine = new FailoverStateMachine(Clock);
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.New();
 
     public FailoverStateMachine Machine { get; }
 
