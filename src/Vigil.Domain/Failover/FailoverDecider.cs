@@ -1,0 +1,162 @@
+using Vigil.Domain.Health;
+using Vigil.Domain.Inventory;
+using Vigil.Domain.Planning;
+using Vigil.Domain.Status;
+
+namespace Vigil.Domain.Failover;
+
+/// <summary>
+/// One round of the failover engine without its I/O: turns health into inputs (a recovered original
+/// fails back, a lost standby is replaced, an original failing again during failback is retaken), opens
+/// episodes for newly failed recording servers, and lets the <see cref="TakeoverPlanner"/> give waiting
+/// episodes a standby. Every input is checked against the state machine, and later steps see the
+/// episodes as earlier decisions leave them, so the CMS can apply the decisions in order.
+/// <para>
+/// A round that begins an episode plans nothing: the begun episodes have no id yet, and planning the
+/// older ones without them could give a lower-priority server the standby a newly failed higher-priority
+/// one needs. The CMS runs the next round as soon as the ledger changes, and plans them all together.
+/// </para>
+/// </summary>
+public sealed class FailoverDecider(TimeProvider time)
+{
+    /// <summary>Why a waiting episode gets no standby when its recording server has left the inventory or its group.</summary>
+    public const string NotInProtectedGroupReason = "the recording server is no longer in a group with protection on";
+
+    private readonly FailoverStateMachine _machine = new(time);
+
+    public IReadOnlyList<FailoverDecision> Decide(FailoverSituation situation)
+    {
+        ArgumentNullException.ThrowIfNull(situation);
+        var round = new DecisionRound(situation, _machine);
+        var leftAlone = FollowHealth(situation, round);
+        if (!DetectFailures(situation, round))
+        {
+            AssignStandbys(situation, round, leftAlone);
+        }
+
+        return round.Decisions;
+    }
+
+    /// <returns>Episodes of disabled, failed servers whose footage waits on standbys: nothing is decided for them.</returns>
+    private static HashSet<EpisodeId> FollowHealth(FailoverSituation situation, DecisionRound round)
+    {
+        var leftAlone = new HashSet<EpisodeId>();
+        foreach (var episode in round.Open.ToList())
+        {
+            var original = situation.HealthOf(episode.RecordingServer);
+            var waiting = episode.Phase is FailoverPhase.Detected or FailoverPhase.Assigning;
+            if (waiting && situation.Find(episode.RecordingServer) is { Enabled: false })
+            {
+                // Stopping would discard footage nobody chose to discard; the disabled original takes it home instead.
+                if (episode.FootageOn.Count == 0)
+                {
+                    round.Offer(episode, new StopFailover(Confirmed: true));
+                }
+                else if (original != HealthState.Failed)
+                {
+                    round.Offer(episode, new OriginalRecovered());
+                }
+                else
+                {
+                    leftAlone.Add(episode.Id);
+                }
+
+                continue;
+            }
+
+            var originalBack = original is HealthState.Healthy or HealthState.Recovered;
+            if (waiting && episode.Origin == FailoverOrigin.Automatic && originalBack)
+            {
+                round.Offer(episode, new OriginalRecovered());
+            }
+            else if (episode.Phase == FailoverPhase.Active && episode.Standby is { } standby && situation.HealthOf(standby) == HealthState.Failed)
+            {
+                round.Offer(episode, new StandbyLost(situation.Problems.GetValueOrDefault(standby) ?? "probes fail"));
+            }
+            else if (episode.Phase == FailoverPhase.Active && originalBack && situation.Settings.AutomaticFailback
+                && episode.Origin == FailoverOrigin.Automatic)
+            {
+                round.Offer(episode, new OriginalRecovered());
+            }
+            else if (episode.Phase is FailoverPhase.FailingBack or FailoverPhase.Restoring && original == HealthState.Failed
+                && situation.Find(episode.RecordingServer) is not null)
+            {
+                round.OfferWithEpoch(episode, epoch => new OriginalFailed(epoch));
+            }
+        }
+
+        return leftAlone;
+    }
+
+    /// <summary>
+    /// Begins an episode for every enabled, grouped recording server that failed and has none. The conditions
+    /// <see cref="FailoverStateMachine.Begin"/> would refuse (protection off, automatic failover off) are checked
+    /// here too, so no decision is one the CMS must throw away.
+    /// </summary>
+    /// <returns>Whether any episode begins.</returns>
+    private static bool DetectFailures(FailoverSituation situation, DecisionRound round)
+    {
+        if (!situation.Settings.AutomaticFailover)
+        {
+            return false;
+        }
+
+        var begun = false;
+        foreach (var server in situation.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled && s.Group is not null))
+        {
+            if (situation.HealthOf(server.Id) == HealthState.Failed
+                && round.Open.All(e => e.RecordingServer != server.Id)
+                && situation.Groups.Any(g => g.Id == server.Group && g.ProtectionEnabled))
+            {
+                round.Begin(server.Id);
+                begun = true;
+            }
+        }
+
+        return begun;
+    }
+
+    /// <summary>
+    /// Gives every waiting episode the planner's choice, or says why there is none. The same reason is not
+    /// decided again once the episode is waiting with it, so a quiet round decides nothing.
+    /// </summary>
+    private static void AssignStandbys(FailoverSituation situation, DecisionRound round, HashSet<EpisodeId> leftAlone)
+    {
+        var waiting = round.Open
+            .Where(e => e.Phase is FailoverPhase.Detected or FailoverPhase.Assigning && !leftAlone.Contains(e.Id))
+            .ToList();
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+
+        var derivation = new StatusDerivation(situation.CmsVersion, situation.Settings);
+        var plan = TakeoverPlanner.Plan(
+            waiting.Select(e => situation.Find(e.RecordingServer)).OfType<ManagedServer>().Select(derivation.ToFailed),
+            ReadyStandbys(situation, round, derivation));
+        foreach (var episode in waiting)
+        {
+            if (plan.StandbyFor(episode.RecordingServer) is { } standby)
+            {
+                round.OfferWithEpoch(episode, epoch => new StandbyChosen(standby, epoch));
+                continue;
+            }
+
+            var reason = plan.Unprotected.FirstOrDefault(u => u.RecordingServer == episode.RecordingServer)?.Reason ?? NotInProtectedGroupReason;
+            if (episode.Phase == FailoverPhase.Detected || episode.Note != new EpisodeNote(EpisodeNote.Codes.NoStandby, Detail: reason))
+            {
+                round.Offer(episode, new NoStandbyAvailable(reason));
+            }
+        }
+    }
+
+    private static List<StandbyCandidate> ReadyStandbys(FailoverSituation situation, DecisionRound round, StatusDerivation derivation)
+    {
+        var health = situation.Servers.ToDictionary(
+            s => s.Id, s => new ServerHealth(situation.HealthOf(s.Id), situation.Problems.GetValueOrDefault(s.Id)));
+        return situation.Groups
+            .SelectMany(g => derivation.ReadyStandbys(new GroupSnapshot(
+                g, situation.Servers.Where(s => s.Group == g.Id).ToList(), health, round.Open.Where(e => e.Group == g.Id).ToList())))
+            .ToList();
+    }
+}
