@@ -28,7 +28,7 @@ internal static class EpisodeRecords
         new RestoreProgress(row.RestoreBytesCopied, row.RestoreBytesTotal, row.RestoreFilesCopied, row.RestoreFilesTotal),
         row.EndsAs is { } endsAs ? Enum.Parse<FailoverPhase>(endsAs) : null,
         Enum.Parse<FailoverResolution>(row.Resolution),
-        row.Note,
+        EpisodeNote.Parse(row.Note),
         row.StartedAt,
         row.PhaseSince);
 
@@ -42,7 +42,7 @@ internal static class EpisodeRecords
             FootageOnJson = "[]",
             FailedStandbysJson = "[]",
             Resolution = episode.Resolution.ToString(),
-            Note = episode.Note,
+            Note = episode.Note.ToStorage(),
         };
         Apply(row, episode);
         return row;
@@ -67,10 +67,18 @@ internal static class EpisodeRecords
         row.RestoreFilesTotal = episode.Restore.FilesTotal;
         row.EndsAs = episode.EndsAs?.ToString();
         row.Resolution = episode.Resolution.ToString();
-        row.Note = episode.Note;
+        row.Note = episode.Note.ToStorage();
         row.IsOpen = episode.IsOpen;
         row.StartedAt = episode.StartedAt;
         row.PhaseSince = episode.PhaseSince;
+    }
+
+    /// <summary>A note in words, servers named as they are called now (a server no longer managed keeps its id).</summary>
+    public static string Render(EpisodeNote note, IReadOnlyDictionary<int, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        ArgumentNullException.ThrowIfNull(names);
+        return note.Render(id => names.GetValueOrDefault(id.Value) ?? id.ToString());
     }
 
     private static List<ServerId> Ids(string json) =>

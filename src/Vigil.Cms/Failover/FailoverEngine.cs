@@ -31,6 +31,7 @@ internal sealed partial class FailoverEngine(
     ILogger<FailoverEngine> logger)
 {
     private readonly Dictionary<(EpisodeId, ServerId, Epoch), bool> _released = [];
+    private readonly FailoverDecider _decider = new(time);
 
     /// <summary>Reads the open episodes back; a server a standby records for starts as failed (see <see cref="HealthBoard.AssumeFailed"/>).</summary>
     public async Task ResumeAsync(CancellationToken stoppingToken)
@@ -60,15 +61,19 @@ internal sealed partial class FailoverEngine(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             var inventory = await InventorySnapshot.ReadAsync(db, stoppingToken).ConfigureAwait(false);
+            var health = inventory.Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value));
             var situation = new FailoverSituation(
                 inventory.Groups,
                 inventory.Servers,
-                inventory.Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value)),
+                health.ToDictionary(h => h.Key, h => h.Value.State),
                 ledger.Open,
                 settings.Failover,
                 await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false),
-                VigilVersion.Current);
-            foreach (var decision in FailoverDecider.Decide(situation))
+                VigilVersion.Current)
+            {
+                Problems = health.Where(h => h.Value.Problem is not null).ToDictionary(h => h.Key, h => h.Value.Problem!),
+            };
+            foreach (var decision in _decider.Decide(situation))
             {
                 await CarryOutAsync(db, inventory, decision, stoppingToken).ConfigureAwait(false);
             }

@@ -226,7 +226,7 @@ internal sealed class FailoverLedger(TimeProvider time)
     public static async Task<Dictionary<int, string>> NamesAsync(CmsDbContext db, CancellationToken cancellationToken) =>
         await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
 
-    private static string Render(FailoverEpisode episode, IReadOnlyDictionary<int, string> names) => EpisodeNotes.Humanize(episode.Note, names);
+    private static string Render(FailoverEpisode episode, IReadOnlyDictionary<int, string> names) => EpisodeRecords.Render(episode.Note, names);
 
     /// <summary>An open episode as the ledger last read it.</summary>
     public sealed record OpenEpisode(FailoverEpisode Episode, long Version, CancellationToken Changed);

@@ -60,7 +60,7 @@ internal sealed class FailoverViews(CmsDbContext db, TimeProvider time)
             FailoverLedger.PhaseName(episode.Phase),
             episode.Origin.ToString().ToLowerInvariant(),
             row.Epoch,
-            EpisodeNotes.Humanize(row.Note, names),
+            EpisodeRecords.Render(episode.Note, names),
             row.StartedAt,
             row.PhaseSince,
             new RestoreView(restore.BytesCopied, restore.BytesTotal, restore.FilesCopied, restore.FilesTotal, Math.Round(restore.Fraction * 100, 1),

@@ -5,123 +5,158 @@ using Vigil.Domain.Status;
 
 namespace Vigil.Domain.Failover;
 
-/// <summary>Everything one round of the failover engine decides from: inventory, health, open episodes, settings.</summary>
-public sealed record FailoverSituation(
-    IReadOnlyList<FailoverGroup> Groups,
-    IReadOnlyList<ManagedServer> Servers,
-    IReadOnlyDictionary<ServerId, ServerHealth> Health,
-    IReadOnlyList<FailoverEpisode> Open,
-    FailoverSettings Settings,
-    Epoch HighestEpoch,
-    Version CmsVersion)
-{
-    public ServerHealth HealthOf(ServerId id) => Health.GetValueOrDefault(id) ?? ServerHealth.Healthy;
-}
-
-/// <summary>What a round decided; the engine carries each out as one transaction, in order.</summary>
-public abstract record FailoverDecision;
-
-/// <summary>Open an episode for a failed recording server (the state machine may still refuse it).</summary>
-public sealed record BeginEpisode(ServerId Server) : FailoverDecision;
-
-/// <summary>Offer an input to an open episode.</summary>
-public sealed record ApplyInput(EpisodeId Episode, FailoverInput Input) : FailoverDecision;
-
 /// <summary>
-/// The failover engine's round as pure code: health becomes inputs (a failed server opens an episode, a
-/// recovered one fails back, a lost standby is replaced, an original failing again is taken over again), and
-/// the <see cref="TakeoverPlanner"/> gives waiting episodes a standby. Epochs are handed out above the highest
-/// issued, in decision order. An episode begun in this round is planned in the next one (a round later at most).
+/// One round of the failover engine without its I/O: turns health into inputs (a recovered original
+/// fails back, a lost standby is replaced, an original failing again during failback is retaken), opens
+/// episodes for newly failed recording servers, and lets the <see cref="TakeoverPlanner"/> give waiting
+/// episodes a standby. Every input is checked against the state machine, and later steps see the
+/// episodes as earlier decisions leave them, so the CMS can apply the decisions in order.
+/// <para>
+/// A round that begins an episode plans nothing: the begun episodes have no id yet, and planning the
+/// older ones without them could give a lower-priority server the standby a newly failed higher-priority
+/// one needs. The CMS runs the next round as soon as the ledger changes, and plans them all together.
+/// </para>
 /// </summary>
-public static class FailoverDecider
+public sealed class FailoverDecider(TimeProvider time)
 {
-    public static IReadOnlyList<FailoverDecision> Decide(FailoverSituation situation)
+    /// <summary>Why a waiting episode gets no standby when its recording server has left the inventory or its group.</summary>
+    public const string NotInProtectedGroupReason = "the recording server is no longer in a group with protection on";
+
+    private readonly FailoverStateMachine _machine = new(time);
+
+    public IReadOnlyList<FailoverDecision> Decide(FailoverSituation situation)
     {
         ArgumentNullException.ThrowIfNull(situation);
-        var decisions = new List<FailoverDecision>();
-        var epoch = situation.HighestEpoch;
-        var settings = situation.Settings;
-        foreach (var episode in situation.Open)
+        var round = new DecisionRound(situation, _machine);
+        var leftAlone = FollowHealth(situation, round);
+        if (!DetectFailures(situation, round))
         {
-            var server = situation.Servers.FirstOrDefault(s => s.Id == episode.RecordingServer);
-            var original = situation.HealthOf(episode.RecordingServer).State;
-            var originalBack = original is HealthState.Healthy or HealthState.Recovered;
-            FailoverInput? input = episode.Phase switch
-            {
-                FailoverPhase.Detected or FailoverPhase.Assigning when server is { Enabled: false } && episode.FootageOn.Count == 0 =>
-                    new StopFailover(Confirmed: true),
-                FailoverPhase.Detected or FailoverPhase.Assigning when episode.Origin == FailoverOrigin.Automatic && originalBack =>
-                    new OriginalRecovered(),
-                FailoverPhase.Active when episode.Standby is { } standby && situation.HealthOf(standby).State == HealthState.Failed =>
-                    new StandbyLost(situation.HealthOf(standby).Problem ?? "probes fail"),
-                FailoverPhase.Active when originalBack && settings.AutomaticFailback && episode.Origin == FailoverOrigin.Automatic =>
-                    new OriginalRecovered(),
-                FailoverPhase.FailingBack or FailoverPhase.Restoring when original == HealthState.Failed && server is not null =>
-                    new OriginalFailed(epoch = epoch.Next()),
-                _ => null,
-            };
-            if (input is not null)
-            {
-                decisions.Add(new ApplyInput(episode.Id, input));
-            }
+            AssignStandbys(situation, round, leftAlone);
         }
 
-        foreach (var server in situation.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled && s.Group is not null))
-        {
-            if (situation.HealthOf(server.Id).State == HealthState.Failed && situation.Open.All(e => e.RecordingServer != server.Id))
-            {
-                decisions.Add(new BeginEpisode(server.Id));
-            }
-        }
-
-        decisions.AddRange(Plan(situation, ref epoch));
-        return decisions;
+        return round.Decisions;
     }
 
-    private static List<FailoverDecision> Plan(FailoverSituation situation, ref Epoch epoch)
+    /// <returns>Episodes of disabled, failed servers whose footage waits on standbys: nothing is decided for them.</returns>
+    private static HashSet<EpisodeId> FollowHealth(FailoverSituation situation, DecisionRound round)
     {
-        var waiting = situation.Open.Where(e => e.Phase is FailoverPhase.Detected or FailoverPhase.Assigning).ToList();
-        var decisions = new List<FailoverDecision>();
+        var leftAlone = new HashSet<EpisodeId>();
+        foreach (var episode in round.Open.ToList())
+        {
+            var original = situation.HealthOf(episode.RecordingServer);
+            var waiting = episode.Phase is FailoverPhase.Detected or FailoverPhase.Assigning;
+            if (waiting && situation.Find(episode.RecordingServer) is { Enabled: false })
+            {
+                // Stopping would discard footage nobody chose to discard; the disabled original takes it home instead.
+                if (episode.FootageOn.Count == 0)
+                {
+                    round.Offer(episode, new StopFailover(Confirmed: true));
+                }
+                else if (original != HealthState.Failed)
+                {
+                    round.Offer(episode, new OriginalRecovered());
+                }
+                else
+                {
+                    leftAlone.Add(episode.Id);
+                }
+
+                continue;
+            }
+
+            var originalBack = original is HealthState.Healthy or HealthState.Recovered;
+            if (waiting && episode.Origin == FailoverOrigin.Automatic && originalBack)
+            {
+                round.Offer(episode, new OriginalRecovered());
+            }
+            else if (episode.Phase == FailoverPhase.Active && episode.Standby is { } standby && situation.HealthOf(standby) == HealthState.Failed)
+            {
+                round.Offer(episode, new StandbyLost(situation.Problems.GetValueOrDefault(standby) ?? "probes fail"));
+            }
+            else if (episode.Phase == FailoverPhase.Active && originalBack && situation.Settings.AutomaticFailback
+                && episode.Origin == FailoverOrigin.Automatic)
+            {
+                round.Offer(episode, new OriginalRecovered());
+            }
+            else if (episode.Phase is FailoverPhase.FailingBack or FailoverPhase.Restoring && original == HealthState.Failed
+                && situation.Find(episode.RecordingServer) is not null)
+            {
+                round.OfferWithEpoch(episode, epoch => new OriginalFailed(epoch));
+            }
+        }
+
+        return leftAlone;
+    }
+
+    /// <summary>
+    /// Begins an episode for every enabled, grouped recording server that failed and has none. The conditions
+    /// <see cref="FailoverStateMachine.Begin"/> would refuse (protection off, automatic failover off) are checked
+    /// here too, so no decision is one the CMS must throw away.
+    /// </summary>
+    /// <returns>Whether any episode begins.</returns>
+    private static bool DetectFailures(FailoverSituation situation, DecisionRound round)
+    {
+        if (!situation.Settings.AutomaticFailover)
+        {
+            return false;
+        }
+
+        var begun = false;
+        foreach (var server in situation.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled && s.Group is not null))
+        {
+            if (situation.HealthOf(server.Id) == HealthState.Failed
+                && round.Open.All(e => e.RecordingServer != server.Id)
+                && situation.Groups.Any(g => g.Id == server.Group && g.ProtectionEnabled))
+            {
+                round.Begin(server.Id);
+                begun = true;
+            }
+        }
+
+        return begun;
+    }
+
+    /// <summary>
+    /// Gives every waiting episode the planner's choice, or says why there is none. The same reason is not
+    /// decided again once the episode is waiting with it, so a quiet round decides nothing.
+    /// </summary>
+    private static void AssignStandbys(FailoverSituation situation, DecisionRound round, HashSet<EpisodeId> leftAlone)
+    {
+        var waiting = round.Open
+            .Where(e => e.Phase is FailoverPhase.Detected or FailoverPhase.Assigning && !leftAlone.Contains(e.Id))
+            .ToList();
         if (waiting.Count == 0)
         {
-            return decisions;
+            return;
         }
 
         var derivation = new StatusDerivation(situation.CmsVersion, situation.Settings);
-        var ready = situation.Groups
-            .SelectMany(g => derivation.ReadyStandbys(Snapshot(situation, g)))
-            .ToList();
-        var failed = waiting
-            .Select(e => situation.Servers.FirstOrDefault(s => s.Id == e.RecordingServer))
-            .OfType<ManagedServer>()
-            .Select(derivation.ToFailed)
-            .ToList();
-        var plan = TakeoverPlanner.Plan(failed, ready);
+        var plan = TakeoverPlanner.Plan(
+            waiting.Select(e => situation.Find(e.RecordingServer)).OfType<ManagedServer>().Select(derivation.ToFailed),
+            ReadyStandbys(situation, round, derivation));
         foreach (var episode in waiting)
         {
             if (plan.StandbyFor(episode.RecordingServer) is { } standby)
             {
-                epoch = epoch.Next();
-                decisions.Add(new ApplyInput(episode.Id, new StandbyChosen(standby, epoch)));
+                round.OfferWithEpoch(episode, epoch => new StandbyChosen(standby, epoch));
                 continue;
             }
 
-            var reason = plan.Unprotected.FirstOrDefault(u => u.RecordingServer == episode.RecordingServer)?.Reason
-                ?? "the recording server is no longer in a group with protection on";
-            if (episode.Phase == FailoverPhase.Detected || !NoteSays(episode, reason))
+            var reason = plan.Unprotected.FirstOrDefault(u => u.RecordingServer == episode.RecordingServer)?.Reason ?? NotInProtectedGroupReason;
+            if (episode.Phase == FailoverPhase.Detected || episode.Note != new EpisodeNote(EpisodeNote.Codes.NoStandby, Detail: reason))
             {
-                decisions.Add(new ApplyInput(episode.Id, new NoStandbyAvailable(reason)));
+                round.Offer(episode, new NoStandbyAvailable(reason));
             }
         }
-
-        return decisions;
     }
 
-    private static bool NoteSays(FailoverEpisode episode, string reason) => episode.Note == $"unprotected: {reason}";
-
-    private static GroupSnapshot Snapshot(FailoverSituation situation, FailoverGroup group) => new(
-        group,
-        situation.Servers.Where(s => s.Group == group.Id).ToList(),
-        situation.Health,
-        situation.Open.Where(e => e.Group == group.Id).ToList());
+    private static List<StandbyCandidate> ReadyStandbys(FailoverSituation situation, DecisionRound round, StatusDerivation derivation)
+    {
+        var health = situation.Servers.ToDictionary(
+            s => s.Id, s => new ServerHealth(situation.HealthOf(s.Id), situation.Problems.GetValueOrDefault(s.Id)));
+        return situation.Groups
+            .SelectMany(g => derivation.ReadyStandbys(new GroupSnapshot(
+                g, situation.Servers.Where(s => s.Group == g.Id).ToList(), health, round.Open.Where(e => e.Group == g.Id).ToList())))
+            .ToList();
+    }
 }

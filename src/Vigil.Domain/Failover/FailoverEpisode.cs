@@ -12,7 +12,7 @@ namespace Vigil.Domain.Failover;
 /// <param name="FailedStandbys">Standbys that failed to take over in this episode; not chosen again.</param>
 /// <param name="OriginalRecording">While failing back: the recording server records its cameras again.</param>
 /// <param name="EndsAs">While cleaning: the phase the episode ends in once the footage is removed.</param>
-/// <param name="Note">Why the episode is where it is, in words (the reason of the last transition).</param>
+/// <param name="Note">Why the episode is where it is (the reason of the last transition).</param>
 public sealed record FailoverEpisode(
     EpisodeId Id,
     ServerId RecordingServer,
@@ -27,7 +27,7 @@ public sealed record FailoverEpisode(
     RestoreProgress Restore,
     FailoverPhase? EndsAs,
     FailoverResolution Resolution,
-    string Note,
+    EpisodeNote Note,
     DateTimeOffset StartedAt,
     DateTimeOffset PhaseSince)
 {
@@ -36,7 +36,7 @@ public sealed record FailoverEpisode(
     /// <summary>A standby records the server's cameras instead of it (the server is <c>abnormal_protected</c>).</summary>
     public bool StandbyRecordsInstead =>
         Phase is FailoverPhase.TakingOver or FailoverPhase.Active
-        || (Phase == FailoverPhase.FailingBack && !OriginalRecording);
+        || (Phase == FailoverPhase.FailingBack && !OriginalRecording && Standby is not null);
 
     /// <summary>The standby is busy with this episode (it is <c>normal_protecting</c>).</summary>
     public bool Occupies(ServerId standby) =>

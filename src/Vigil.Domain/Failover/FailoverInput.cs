@@ -27,7 +27,10 @@ public sealed record OriginalFailed(Epoch Epoch) : FailoverInput;
 /// <summary>The recording server reports that it records its own cameras again.</summary>
 public sealed record OriginalRecordingConfirmed : FailoverInput;
 
-/// <summary>The recording server is not ready to take every camera back yet; the note says why failback waits.</summary>
+/// <summary>
+/// Failback cannot go on yet, and why (e.g. a camera the recording server cannot reach, which the
+/// standby keeps recording meanwhile). Only while the original does not record yet.
+/// </summary>
 public sealed record FailbackWaiting(string Reason) : FailoverInput;
 
 /// <summary>The standby stopped recording the server's cameras.</summary>
@@ -41,7 +44,7 @@ public sealed record RestoreCompleted : FailoverInput;
 /// <summary>The failover footage is gone from every standby that held it.</summary>
 public sealed record CleanupCompleted : FailoverInput;
 
-/// <summary>A step can never succeed; the episode ends as failed.</summary>
+/// <summary>A step can never succeed; the episode ends as failed, unless standbys still hold its footage.</summary>
 public sealed record StepFailed(string Reason) : FailoverInput;
 
 /// <summary>Operator: fail back now rather than wait.</summary>

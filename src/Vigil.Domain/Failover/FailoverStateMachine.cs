@@ -1,4 +1,5 @@
 using Vigil.Domain.Inventory;
+using Codes = Vigil.Domain.Failover.EpisodeNote.Codes;
 
 namespace Vigil.Domain.Failover;
 
@@ -31,6 +32,7 @@ public sealed class FailoverStateMachine(TimeProvider time)
         public const string ProtectionOff = "failover.protection-off";
         public const string AutomaticFailoverOff = "failover.automatic-failover-off";
         public const string AlreadyInFailover = "failover.already-in-failover";
+        public const string FootagePending = "failover.footage-pending";
     }
 
     /// <summary>The warning an operator confirms before a failover's footage is removed from its standby.</summary>
@@ -49,7 +51,7 @@ public sealed class FailoverStateMachine(TimeProvider time)
             id, server.Id, group.Id, origin, FailoverPhase.Detected, Epoch.None, Standby: null, FootageOn: [],
             FailedStandbys: [], OriginalRecording: false, RestoreProgress.NotStarted, EndsAs: null,
             FailoverResolution.None,
-            origin == FailoverOrigin.Manual ? "manual failover requested" : "recording server failed", now, now);
+            new EpisodeNote(origin == FailoverOrigin.Manual ? Codes.ManualFailoverRequested : Codes.RecordingServerFailed), now, now);
 
         Refusal? refusal = null;
         if (server.Role != ServerRole.Recording)
@@ -86,45 +88,50 @@ public sealed class FailoverStateMachine(TimeProvider time)
         ArgumentNullException.ThrowIfNull(episode);
         ArgumentNullException.ThrowIfNull(input);
         var e = episode;
+        var holdsFootage = e.FootageOn.Count > 0;
         return (input, e.Phase) switch
         {
             (_, _) when !e.IsOpen => NotInPhase(e, input),
 
             (StandbyChosen c, FailoverPhase.Detected or FailoverPhase.Assigning) => ChooseStandby(e, c),
             (NoStandbyAvailable n, FailoverPhase.Detected or FailoverPhase.Assigning) =>
-                Move(e, FailoverPhase.Assigning, e with { Standby = null }, $"unprotected: {n.Reason}"),
+                Move(e, FailoverPhase.Assigning, e with { Standby = null }, new(Codes.NoStandby, Detail: n.Reason)),
             (TakeoverConfirmed c, FailoverPhase.TakingOver) when c.Epoch != e.Epoch =>
                 Refuse(e, Rules.StaleEpoch, $"Confirmation for {c.Epoch} does not match the takeover's {e.Epoch}."),
             (TakeoverConfirmed, FailoverPhase.TakingOver) =>
-                Move(e, FailoverPhase.Active, e, "standby records the server's cameras"),
-            (TakeoverFailed f, FailoverPhase.TakingOver) => LoseStandby(e, $"takeover failed: {f.Reason}"),
-            (StandbyLost l, FailoverPhase.Active) => LoseStandby(e, $"standby lost: {l.Reason}"),
+                Move(e, FailoverPhase.Active, e, new(Codes.StandbyRecording, e.Standby)),
+            (TakeoverFailed f, FailoverPhase.TakingOver) => LoseStandby(e, new(Codes.TakeoverFailed, e.Standby, Detail: f.Reason)),
+            (StandbyLost l, FailoverPhase.Active) => LoseStandby(e, new(Codes.StandbyLost, e.Standby, Detail: l.Reason)),
 
+            (OriginalRecovered, FailoverPhase.Detected or FailoverPhase.Assigning) when holdsFootage =>
+                FailBackToHeldFootage(e),
             (OriginalRecovered, FailoverPhase.Detected or FailoverPhase.Assigning) =>
-                End(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected, "recovered before any standby took over"),
+                End(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected, new(Codes.RecoveredUnprotected)),
             (OriginalRecovered, FailoverPhase.Active) when e.Origin == FailoverOrigin.Manual =>
                 Refuse(e, Rules.ManualFailbackOnly, "A manual failover waits for a manual failback."),
             (OriginalRecovered, FailoverPhase.Active) =>
-                Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = false }, "original recovered: automatic failback"),
+                Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = false }, new(Codes.AutomaticFailback)),
             (ManualFailback { OriginalFunctional: false }, FailoverPhase.Detected or FailoverPhase.Assigning or FailoverPhase.Active) =>
                 Refuse(e, Rules.OriginalNotFunctional, "The recording server is not functional; it cannot take its cameras back yet."),
-            (ManualFailback, FailoverPhase.Detected or FailoverPhase.Assigning) when e.FootageOn.Count == 0 =>
-                End(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected, "manual failback before any standby took over"),
+            (ManualFailback, FailoverPhase.Detected or FailoverPhase.Assigning) when holdsFootage => FailBackToHeldFootage(e),
             (ManualFailback, FailoverPhase.Detected or FailoverPhase.Assigning) =>
-                Clean(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected,
-                    "manual failback before any standby took over; removing what a failed standby recorded"),
+                End(e, FailoverPhase.Completed, FailoverResolution.RecoveredUnprotected, new(Codes.ManualFailbackUnprotected)),
             (ManualFailback, FailoverPhase.Active) =>
-                Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = false }, "manual failback"),
+                Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = false }, new(Codes.ManualFailback)),
 
             (OriginalRecordingConfirmed, FailoverPhase.FailingBack) when !e.OriginalRecording =>
-                Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = true }, "recording server records again"),
+                Move(e, FailoverPhase.FailingBack, e with { OriginalRecording = true }, new(Codes.OriginalRecording)),
             (FailbackWaiting w, FailoverPhase.FailingBack) when !e.OriginalRecording =>
-                Move(e, FailoverPhase.FailingBack, e, $"failback waits: {w.Reason}"),
+                Move(e, FailoverPhase.FailingBack, e, new(Codes.FailbackWaits, Detail: w.Reason)),
             (StandbyReleased, FailoverPhase.FailingBack) when !e.OriginalRecording =>
                 Refuse(e, Rules.MakeBeforeBreak, "The standby is released only after the recording server records again."),
             (StandbyReleased r, FailoverPhase.FailingBack) => Release(e, r),
+
+            // Failing back to footage of lost standbys: no standby records the cameras, so one must be found again.
+            (OriginalFailed, FailoverPhase.FailingBack) when e.Standby is null =>
+                Move(e, FailoverPhase.Assigning, e with { OriginalRecording = false }, new(Codes.OriginalFailedDuringFailback)),
             (OriginalFailed, FailoverPhase.FailingBack) =>
-                Move(e, FailoverPhase.Active, e with { OriginalRecording = false }, "recording server failed again during failback"),
+                Move(e, FailoverPhase.Active, e with { OriginalRecording = false }, new(Codes.OriginalFailedDuringFailback)),
             (OriginalFailed f, FailoverPhase.Restoring) => RetakeDuringRestore(e, f),
 
             (RestoreProgressed p, FailoverPhase.Restoring) when !p.Progress.IsConsistent =>
@@ -132,11 +139,11 @@ public sealed class FailoverStateMachine(TimeProvider time)
             (RestoreProgressed p, FailoverPhase.Restoring) => Move(e, FailoverPhase.Restoring, e with { Restore = p.Progress }, e.Note),
             (RestoreCompleted, FailoverPhase.Restoring) =>
                 Clean(e, FailoverPhase.Completed, e.Resolution == FailoverResolution.None ? FailoverResolution.Restored : e.Resolution,
-                    "restore complete; removing footage from the standby"),
+                    new(Codes.RestoreComplete)),
             (StopRestoration { Confirmed: false }, FailoverPhase.Restoring) =>
                 Refuse(e, Rules.ConfirmationRequired, $"Stopping the restoration needs confirmation. {FootageRemovalWarning}"),
             (StopRestoration, FailoverPhase.Restoring) =>
-                Clean(e, FailoverPhase.Completed, FailoverResolution.RestoreStopped, "restore stopped by operator"),
+                Clean(e, FailoverPhase.Completed, FailoverResolution.RestoreStopped, new(Codes.RestoreStopped)),
             (CleanupCompleted, FailoverPhase.Cleaning) =>
                 End(e, e.EndsAs ?? FailoverPhase.Completed, e.Resolution, e.Note),
 
@@ -146,26 +153,33 @@ public sealed class FailoverStateMachine(TimeProvider time)
             (ReplaceWithServer r, FailoverPhase.Detected or FailoverPhase.Assigning or FailoverPhase.Active)
                 when r.Replacement == e.Standby || e.FootageOn.Contains(r.Replacement) =>
                 Refuse(e, Rules.ReplacementIsStandby, "To replace with the acting standby, use replace with the acting standby."),
+            (ReplaceWithServer r, FailoverPhase.Detected or FailoverPhase.Assigning) when holdsFootage =>
+                Move(e, FailoverPhase.FailingBack,
+                    e with { RecordingServer = r.Replacement, Standby = null, OriginalRecording = false, Resolution = FailoverResolution.ReplacedByServer },
+                    new(Codes.ReplacedByServerWithFootage, r.Replacement)),
             (ReplaceWithServer r, FailoverPhase.Detected or FailoverPhase.Assigning) =>
                 End(e with { RecordingServer = r.Replacement }, FailoverPhase.Completed, FailoverResolution.ReplacedByServer,
-                    "replaced by another recording server"),
+                    new(Codes.ReplacedByServer, r.Replacement)),
             (ReplaceWithServer r, FailoverPhase.Active) =>
                 Move(e, FailoverPhase.FailingBack,
                     e with { RecordingServer = r.Replacement, OriginalRecording = false, Resolution = FailoverResolution.ReplacedByServer },
-                    "replaced by another recording server: it records, then the standby is released"),
+                    new(Codes.ReplacedByServerHandover, r.Replacement)),
 
             (StopFailover { Confirmed: false }, not FailoverPhase.Cleaning) =>
                 Refuse(e, Rules.ConfirmationRequired, $"Stopping the failover needs confirmation. {FootageRemovalWarning}"),
-            (StopFailover, FailoverPhase.Detected or FailoverPhase.Assigning) when e.FootageOn.Count == 0 =>
-                End(e, FailoverPhase.Stopped, FailoverResolution.None, "failover stopped by operator"),
+            (StopFailover, FailoverPhase.Detected or FailoverPhase.Assigning) when !holdsFootage =>
+                End(e, FailoverPhase.Stopped, FailoverResolution.None, new(Codes.Stopped)),
             (StopFailover, not FailoverPhase.Cleaning) =>
-                Clean(e, FailoverPhase.Stopped, FailoverResolution.None, "failover stopped by operator; removing its footage"),
+                Clean(e, FailoverPhase.Stopped, FailoverResolution.None, new(Codes.StoppedRemovingFootage)),
 
-            (GroupDeleted, _) when e.FootageOn.Count == 0 =>
-                End(e, FailoverPhase.Interrupted, FailoverResolution.None, "group deleted"),
-            (GroupDeleted, _) => Clean(e, FailoverPhase.Interrupted, FailoverResolution.None, "group deleted; removing failover footage"),
+            (GroupDeleted, _) when !holdsFootage => End(e, FailoverPhase.Interrupted, FailoverResolution.None, new(Codes.GroupDeleted)),
+            (GroupDeleted, _) => Clean(e, FailoverPhase.Interrupted, FailoverResolution.None, new(Codes.GroupDeletedRemovingFootage)),
 
-            (StepFailed f, _) => End(e, FailoverPhase.Failed, e.Resolution, f.Reason),
+            // Ending here would orphan the footage: only a restore or an operator's discard may end such an episode.
+            (StepFailed, _) when holdsFootage =>
+                Refuse(e, Rules.FootagePending,
+                    "The failover's footage is still on its standby(s); restore it or discard it (stop the failover) before the failover can end."),
+            (StepFailed f, _) => End(e, FailoverPhase.Failed, e.Resolution, new(Codes.StepFailed, Detail: f.Reason)),
 
             _ => NotInPhase(e, input),
         };
@@ -185,21 +199,28 @@ public sealed class FailoverStateMachine(TimeProvider time)
 
         var footageOn = e.FootageOn.Contains(c.Standby) ? e.FootageOn : [.. e.FootageOn, c.Standby];
         return Move(e, FailoverPhase.TakingOver, e with { Standby = c.Standby, Epoch = c.Epoch, FootageOn = footageOn },
-            $"taking over: {c.Standby} at {c.Epoch}");
+            new(Codes.StandbyChosen, c.Standby, c.Epoch));
     }
 
-    private Transition LoseStandby(FailoverEpisode e, string why) =>
+    private Transition LoseStandby(FailoverEpisode e, EpisodeNote why) =>
         Move(e, FailoverPhase.Assigning, e with { Standby = null, FailedStandbys = [.. e.FailedStandbys, e.Standby!.Value] }, why);
+
+    /// <summary>
+    /// The original is back before a standby records for it, but a standby recorded part of the outage
+    /// before it was lost: the original records first, then that footage is restored home like after any failback.
+    /// </summary>
+    private Transition FailBackToHeldFootage(FailoverEpisode e) =>
+        Move(e, FailoverPhase.FailingBack, e with { Standby = null, OriginalRecording = false }, new(Codes.FailbackAfterLostStandby));
 
     private Transition Release(FailoverEpisode e, StandbyReleased r)
     {
         var released = e with { Standby = null };
         var resolution = e.Resolution == FailoverResolution.None ? FailoverResolution.Restored : e.Resolution;
         return r.RestoreRecordings
-            ? Move(e, FailoverPhase.Restoring, released with { Resolution = resolution }, "standby released; restoring recordings")
+            ? Move(e, FailoverPhase.Restoring, released with { Resolution = resolution }, new(Codes.Restoring))
             : Clean(released, FailoverPhase.Completed,
                 e.Resolution == FailoverResolution.None ? FailoverResolution.FailedBack : e.Resolution,
-                "standby released; restore is off, so its failover footage is removed");
+                new(Codes.RestoreOffRemovingFootage));
     }
 
     private Transition RetakeDuringRestore(FailoverEpisode e, OriginalFailed f)
@@ -209,10 +230,18 @@ public sealed class FailoverStateMachine(TimeProvider time)
             return Refuse(e, Rules.StaleEpoch, $"A takeover needs an epoch above {e.Epoch}; got {f.Epoch}.");
         }
 
-        // The standby that holds the footage takes the server back; the restore resumes after the next failback.
-        var holder = e.FootageOn[^1];
+        // The standby that holds the newest footage takes the server back; the restore resumes after the next
+        // failback. A holder that was lost cannot, so then the planner chooses another.
+        var holders = e.FootageOn.Where(s => !e.FailedStandbys.Contains(s) && s != e.RecordingServer).ToList();
+        if (holders.Count == 0)
+        {
+            return Move(e, FailoverPhase.Assigning, e with { Standby = null, Resolution = FailoverResolution.None },
+                new(Codes.OriginalFailedNoHolder));
+        }
+
+        var holder = holders[^1];
         return Move(e, FailoverPhase.TakingOver, e with { Standby = holder, Epoch = f.Epoch, Resolution = FailoverResolution.None },
-            $"recording server failed again during restore: {holder} takes over at {f.Epoch}");
+            new(Codes.OriginalFailedDuringRestore, holder, f.Epoch));
     }
 
     /// <summary>
@@ -223,16 +252,16 @@ public sealed class FailoverStateMachine(TimeProvider time)
     private Transition ReplaceByStandby(FailoverEpisode e)
     {
         var replaced = e with { RecordingServer = e.Standby!.Value, Standby = null, Resolution = FailoverResolution.ReplacedByStandby };
-        return Move(e, FailoverPhase.Restoring, replaced, "replaced by the acting standby; its failover footage becomes its own");
+        return Move(e, FailoverPhase.Restoring, replaced, new(Codes.ReplacedByStandby, e.Standby));
     }
 
-    private Transition Clean(FailoverEpisode e, FailoverPhase endsAs, FailoverResolution resolution, string why) =>
+    private Transition Clean(FailoverEpisode e, FailoverPhase endsAs, FailoverResolution resolution, EpisodeNote why) =>
         Move(e, FailoverPhase.Cleaning, e with { EndsAs = endsAs, Resolution = resolution }, why);
 
-    private Transition End(FailoverEpisode e, FailoverPhase terminal, FailoverResolution resolution, string why) =>
+    private Transition End(FailoverEpisode e, FailoverPhase terminal, FailoverResolution resolution, EpisodeNote why) =>
         Move(e, terminal, e with { Standby = null, EndsAs = null, Resolution = resolution }, why);
 
-    private Transition Move(FailoverEpisode from, FailoverPhase to, FailoverEpisode next, string why)
+    private Transition Move(FailoverEpisode from, FailoverPhase to, FailoverEpisode next, EpisodeNote why)
     {
         var since = to == from.Phase ? from.PhaseSince : _time.GetUtcNow();
         return new Transition(next with { Phase = to, Note = why, PhaseSince = since }, null);

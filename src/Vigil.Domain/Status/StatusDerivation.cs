@@ -19,16 +19,18 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var statuses = new Dictionary<ServerId, ServerStatus>();
+        var ready = new List<StandbyCandidate>();
         var recording = snapshot.Servers.Where(s => s.Role == ServerRole.Recording).ToList();
         foreach (var standby in snapshot.Servers.Where(s => s.Role == ServerRole.Standby))
         {
-            statuses[standby.Id] = DeriveStandby(standby, recording, snapshot);
+            var (status, detail) = DeriveStandby(standby, recording, snapshot);
+            statuses[standby.Id] = ServerStatus.Of(status, detail);
+            if (status == StandbyStatus.NormalReady)
+            {
+                ready.Add(ToCandidate(standby, ready: true));
+            }
         }
 
-        var ready = snapshot.Servers
-            .Where(s => s.Role == ServerRole.Standby && statuses[s.Id].Code == "normal_ready")
-            .Select(s => ToCandidate(s, ready: true))
-            .ToList();
         foreach (var server in recording)
         {
             statuses[server.Id] = DeriveRecording(server, ready, snapshot);
@@ -37,13 +39,13 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
         return statuses;
     }
 
-    /// <summary>The group's standbys that are <c>normal_ready</c>, as the planner sees them.</summary>
+    /// <summary>The group's standbys whose status is <c>normal_ready</c>, as the planner sees them.</summary>
     public IReadOnlyList<StandbyCandidate> ReadyStandbys(GroupSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var recording = snapshot.Servers.Where(s => s.Role == ServerRole.Recording).ToList();
         return snapshot.Servers
-            .Where(s => s.Role == ServerRole.Standby && DeriveStandby(s, recording, snapshot).Code == ServerStatus.Of(StandbyStatus.NormalReady, string.Empty).Code)
+            .Where(s => s.Role == ServerRole.Standby && DeriveStandby(s, recording, snapshot).Status == StandbyStatus.NormalReady)
             .Select(s => ToCandidate(s, ready: true))
             .ToList();
     }
@@ -64,34 +66,34 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
             settings.StandbyMinimumFreeBytes);
     }
 
-    private ServerStatus DeriveStandby(ManagedServer standby, List<ManagedServer> recording, GroupSnapshot snapshot)
+    private (StandbyStatus Status, string Detail) DeriveStandby(ManagedServer standby, List<ManagedServer> recording, GroupSnapshot snapshot)
     {
         if (!standby.Enabled)
         {
-            return ServerStatus.Of(StandbyStatus.Disabled, "disabled in the group");
+            return (StandbyStatus.Disabled, "disabled in the group");
         }
 
         if (standby.ProtectionFailure is { } failure)
         {
-            return ServerStatus.Of(StandbyStatus.AbnormalProtectionFailed,
+            return (StandbyStatus.AbnormalProtectionFailed,
                 $"failed to take over {snapshot.NameOf(failure.RecordingServer)} at {Time(failure.At)}: {failure.Reason}");
         }
 
         var health = snapshot.HealthOf(standby.Id);
         if (health.State == HealthState.Failed)
         {
-            return ServerStatus.Of(StandbyStatus.Abnormal, $"not functioning: {health.Problem ?? "probes fail"}");
+            return (StandbyStatus.Abnormal, $"not functioning: {health.Problem ?? "probes fail"}");
         }
 
         var episode = snapshot.OpenEpisodes.FirstOrDefault(e => e.Occupies(standby.Id));
         if (episode is not null)
         {
-            return ServerStatus.Of(StandbyStatus.NormalProtecting, DescribeWork(episode, snapshot));
+            return (StandbyStatus.NormalProtecting, DescribeWork(episode, snapshot));
         }
 
         if (snapshot.Group is null)
         {
-            return ServerStatus.Of(StandbyStatus.Warning, "not in a failover group");
+            return (StandbyStatus.Warning, "not in a failover group");
         }
 
         var unmet = StandbyEligibility
@@ -100,12 +102,12 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
             .ToList();
         if (unmet.Count > 0)
         {
-            return ServerStatus.Of(StandbyStatus.Warning, $"cannot take over: {string.Join(" ", unmet)}");
+            return (StandbyStatus.Warning, $"cannot take over: {string.Join(" ", unmet)}");
         }
 
         if (standby.Report.LargestEmptySpaceFreeBytes < settings.StandbyMinimumFreeBytes)
         {
-            return ServerStatus.Of(StandbyStatus.Warning,
+            return (StandbyStatus.Warning,
                 $"cannot take over: {ByteSize.Format(standby.Report.LargestEmptySpaceFreeBytes)} free in its empty recording space, {ByteSize.Format(settings.StandbyMinimumFreeBytes)} needed");
         }
 
@@ -113,7 +115,7 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
             .Where(r => r.Report.LicenseChannels > standby.Report.LicenseChannels)
             .Select(r => r.Name)
             .ToList();
-        return ServerStatus.Of(StandbyStatus.NormalReady, tooLarge.Count == 0
+        return (StandbyStatus.NormalReady, tooLarge.Count == 0
             ? "ready to take over"
             : $"ready to take over, except {string.Join(", ", tooLarge)} (more than its {standby.Report.LicenseChannels} license channels)");
     }
@@ -136,7 +138,7 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
         if (health.State == HealthState.Failed)
         {
             return ServerStatus.Of(RecordingStatus.AbnormalUnprotected,
-                $"failed ({health.Problem ?? "probes fail"}); not taken over: {episode?.Note ?? gap ?? "waiting for a standby"}");
+                $"failed ({health.Problem ?? "probes fail"}); not taken over: {episode?.Note.Render(snapshot.NameOf) ?? gap ?? "waiting for a standby"}");
         }
 
         var work = episode is null ? string.Empty : $"; {DescribeWork(episode, snapshot)}";
@@ -180,7 +182,7 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
             FailoverPhase.Restoring => string.Create(CultureInfo.InvariantCulture,
                 $"restoring recordings to {server}: {episode.Restore.Fraction * 100:0}% ({episode.Restore.FilesCopied}/{episode.Restore.FilesTotal} files)"),
             FailoverPhase.Cleaning => $"removing the failover recordings of {server}",
-            _ => episode.Note,
+            _ => episode.Note.Render(snapshot.NameOf),
         };
     }
 

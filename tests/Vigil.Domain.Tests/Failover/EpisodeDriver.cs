@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Domain.Failover;
 using Vigil.Domain.Tests.Support;
 
@@ -13,7 +14,7 @@ internal sealed class EpisodeDriver
 
     public EpisodeDriver() => Machine = new FailoverStateMachine(Clock);
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.New();
 
     public FailoverStateMachine Machine { get; }
 
@@ -48,7 +49,10 @@ internal sealed class EpisodeDriver
 
     public FailoverEpisode Stopped() => Accept(Detected(), new StopFailover(Confirmed: true));
 
-    public FailoverEpisode Failed() => Accept(Active(), new StepFailed("recording space of the original is gone"));
+    /// <summary>Standby A recorded part of the outage, then was lost: it holds footage, no standby acts.</summary>
+    public FailoverEpisode AssigningWithFootage() => Accept(Active(), new StandbyLost("unreachable"));
+
+    public FailoverEpisode Failed() => Accept(Detected(), new StepFailed("recording space of the original is gone"));
 
     public FailoverEpisode Interrupted() => Accept(Assigning(), new GroupDeleted());
 

@@ -102,7 +102,7 @@ public class FailoverStateMachineTests
 
         assigning.Phase.ShouldBe(FailoverPhase.Assigning);
         assigning.FailedStandbys.ShouldBe([EpisodeDriver.StandbyA]);
-        assigning.Note.ShouldContain("no empty space");
+        assigning.Note.ShouldBe(new EpisodeNote(EpisodeNote.Codes.TakeoverFailed, EpisodeDriver.StandbyA, Detail: "no empty space"));
         Machine.Apply(assigning, new StandbyChosen(EpisodeDriver.StandbyA, new Epoch(8))).Refusal!.Rule.ShouldBe(Rules.StandbyAlreadyFailed);
         Machine.Apply(assigning, new StandbyChosen(EpisodeDriver.StandbyB, new Epoch(8))).Episode.Standby.ShouldBe(EpisodeDriver.StandbyB);
     }
@@ -167,17 +167,6 @@ public class FailoverStateMachineTests
         done.Phase.ShouldBe(FailoverPhase.Completed);
         done.Resolution.ShouldBe(FailoverResolution.RecoveredUnprotected);
         Machine.Apply(manual, new ManualFailback(OriginalFunctional: false)).Refusal!.Rule.ShouldBe(Rules.OriginalNotFunctional);
-    }
-
-    [Fact]
-    public void A_manual_failback_after_a_failed_takeover_first_removes_what_that_standby_recorded()
-    {
-        var assigning = _driver.Accept(_driver.TakingOver(FailoverOrigin.Manual), new TakeoverFailed("timed out"));
-
-        var cleaning = _driver.Accept(assigning, new ManualFailback(OriginalFunctional: true));
-
-        cleaning.Phase.ShouldBe(FailoverPhase.Cleaning);
-        _driver.Accept(cleaning, new CleanupCompleted()).Phase.ShouldBe(FailoverPhase.Completed);
     }
 
     [Fact]

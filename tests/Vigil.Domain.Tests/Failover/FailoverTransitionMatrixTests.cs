@@ -21,6 +21,7 @@ public class FailoverTransitionMatrixTests
         ["Completed"] = d => d.Completed(),
         ["Stopped"] = d => d.Stopped(),
         ["Failed"] = d => d.Failed(),
+        ["Assigning+Footage"] = d => d.AssigningWithFootage(),
         ["Interrupted"] = d => d.Interrupted(),
     };
 
@@ -39,6 +40,7 @@ public class FailoverTransitionMatrixTests
         ["RestoreCompleted"] = _ => new RestoreCompleted(),
         ["CleanupCompleted"] = _ => new CleanupCompleted(),
         ["StepFailed"] = _ => new StepFailed("broken"),
+        ["FailbackWaiting"] = _ => new FailbackWaiting("cam-2 is unreachable from the recording server"),
         ["ManualFailback"] = _ => new ManualFailback(OriginalFunctional: true),
         ["StopRestoration"] = _ => new StopRestoration(Confirmed: true),
         ["ReplaceWithActingStandby"] = _ => new ReplaceWithActingStandby(),
@@ -47,7 +49,10 @@ public class FailoverTransitionMatrixTests
         ["GroupDeleted"] = _ => new GroupDeleted(),
     };
 
-    /// <summary>(state, input) → phase after; every pair not listed must be refused.</summary>
+    /// <summary>
+    /// (state, input) → phase after; every pair not listed must be refused. A step failure never ends an
+    /// episode whose footage is still on a standby, so it is legal only before any standby was sent a takeover.
+    /// </summary>
     private static readonly Dictionary<(string State, string Input), FailoverPhase> Legal = new()
     {
         [("Detected", "StandbyChosen")] = FailoverPhase.TakingOver,
@@ -68,11 +73,18 @@ public class FailoverTransitionMatrixTests
         [("Assigning", "GroupDeleted")] = FailoverPhase.Interrupted,
         [("Assigning", "StepFailed")] = FailoverPhase.Failed,
 
+        [("Assigning+Footage", "StandbyChosen")] = FailoverPhase.TakingOver,
+        [("Assigning+Footage", "NoStandbyAvailable")] = FailoverPhase.Assigning,
+        [("Assigning+Footage", "OriginalRecovered")] = FailoverPhase.FailingBack,
+        [("Assigning+Footage", "ManualFailback")] = FailoverPhase.FailingBack,
+        [("Assigning+Footage", "ReplaceWithServer")] = FailoverPhase.FailingBack,
+        [("Assigning+Footage", "StopFailover")] = FailoverPhase.Cleaning,
+        [("Assigning+Footage", "GroupDeleted")] = FailoverPhase.Cleaning,
+
         [("TakingOver", "TakeoverConfirmed")] = FailoverPhase.Active,
         [("TakingOver", "TakeoverFailed")] = FailoverPhase.Assigning,
         [("TakingOver", "StopFailover")] = FailoverPhase.Cleaning,
         [("TakingOver", "GroupDeleted")] = FailoverPhase.Cleaning,
-        [("TakingOver", "StepFailed")] = FailoverPhase.Failed,
 
         [("Active", "StandbyLost")] = FailoverPhase.Assigning,
         [("Active", "OriginalRecovered")] = FailoverPhase.FailingBack,
@@ -81,19 +93,17 @@ public class FailoverTransitionMatrixTests
         [("Active", "ReplaceWithServer")] = FailoverPhase.FailingBack,
         [("Active", "StopFailover")] = FailoverPhase.Cleaning,
         [("Active", "GroupDeleted")] = FailoverPhase.Cleaning,
-        [("Active", "StepFailed")] = FailoverPhase.Failed,
 
         [("FailingBack", "OriginalRecordingConfirmed")] = FailoverPhase.FailingBack,
+        [("FailingBack", "FailbackWaiting")] = FailoverPhase.FailingBack,
         [("FailingBack", "OriginalFailed")] = FailoverPhase.Active,
         [("FailingBack", "StopFailover")] = FailoverPhase.Cleaning,
         [("FailingBack", "GroupDeleted")] = FailoverPhase.Cleaning,
-        [("FailingBack", "StepFailed")] = FailoverPhase.Failed,
 
         [("FailingBack+OriginalRecording", "StandbyReleased")] = FailoverPhase.Restoring,
         [("FailingBack+OriginalRecording", "OriginalFailed")] = FailoverPhase.Active,
         [("FailingBack+OriginalRecording", "StopFailover")] = FailoverPhase.Cleaning,
         [("FailingBack+OriginalRecording", "GroupDeleted")] = FailoverPhase.Cleaning,
-        [("FailingBack+OriginalRecording", "StepFailed")] = FailoverPhase.Failed,
 
         [("Restoring", "OriginalFailed")] = FailoverPhase.TakingOver,
         [("Restoring", "RestoreProgressed")] = FailoverPhase.Restoring,
@@ -101,11 +111,9 @@ public class FailoverTransitionMatrixTests
         [("Restoring", "StopRestoration")] = FailoverPhase.Cleaning,
         [("Restoring", "StopFailover")] = FailoverPhase.Cleaning,
         [("Restoring", "GroupDeleted")] = FailoverPhase.Cleaning,
-        [("Restoring", "StepFailed")] = FailoverPhase.Failed,
 
         [("Cleaning", "CleanupCompleted")] = FailoverPhase.Completed,
         [("Cleaning", "GroupDeleted")] = FailoverPhase.Cleaning,
-        [("Cleaning", "StepFailed")] = FailoverPhase.Failed,
     };
 
     public static TheoryData<string, string> EveryPair()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Domain.Health;
 using Vigil.Domain.Tests.Support;
 
@@ -6,7 +7,7 @@ namespace Vigil.Domain.Tests.Health;
 public class HealthTrackerTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
-    private readonly ManualTimeProvider _clock = new();
+    private readonly FakeTimeProvider _clock = TestClock.New();
 
     private HealthTracker Tracker(HealthPolicy? policy = null, HealthState initial = HealthState.Healthy) =>
         new(policy ?? HealthPolicy.Default, _clock, initial);

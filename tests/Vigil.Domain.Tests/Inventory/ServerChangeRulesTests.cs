@@ -59,13 +59,10 @@ public class ServerChangeRulesTests
         ServerChangeRules.CanDisable(Acting, [episode], confirmed: true).IsAllowed.ShouldBeTrue();
     }
 
-    [Theory]
-    [InlineData("active")]
-    [InlineData("restoring")]
-    [InlineData("cleaning")]
-    public void A_protecting_standby_is_removed_edited_or_disabled_only_when_confirmed(string phase)
+    [Fact]
+    public void An_acting_standby_is_removed_edited_or_disabled_only_when_confirmed_and_that_stops_its_failover()
     {
-        var episode = In(phase);
+        var episode = _episodes.Active();
 
         ServerChangeRules.CanRemove(Acting, [episode], confirmed: false).Refusal.ShouldNotBeNull().Message.ShouldContain("removes its failover recordings");
         ServerChangeRules.CanEdit(Acting, [episode], confirmed: false).Refusal.ShouldNotBeNull().Rule.ShouldBe(ServerChangeRules.Rules.ConfirmationRequired);
@@ -73,6 +70,7 @@ public class ServerChangeRulesTests
         ServerChangeRules.CanRemove(Acting, [episode], confirmed: true).IsAllowed.ShouldBeTrue();
         ServerChangeRules.CanEdit(Acting, [episode], confirmed: true).IsAllowed.ShouldBeTrue();
         ServerChangeRules.CanDisable(Acting, [episode], confirmed: true).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.StoppedBy(Acting, [episode]).ShouldBe([episode]);
     }
 
     [Fact]
@@ -111,5 +109,92 @@ public class ServerChangeRulesTests
         ServerChangeRules.CanRemove(Original, [done], confirmed: false).IsAllowed.ShouldBeTrue();
         ServerChangeRules.CanRemove(Acting, [done], confirmed: false).IsAllowed.ShouldBeTrue();
         ServerChangeRules.CanEdit(Original, [done], confirmed: false).IsAllowed.ShouldBeTrue();
+    }
+
+    /// <summary>Standby A's takeover failed (it holds some footage); standby B took over and acts.</summary>
+    private FailoverEpisode FailedAWhileBActs()
+    {
+        var assigning = _episodes.Accept(_episodes.TakingOver(), new TakeoverFailed("timed out"));
+        var taking = _episodes.Accept(assigning, new StandbyChosen(EpisodeDriver.StandbyB, new Epoch(8)));
+        return _episodes.Accept(taking, new TakeoverConfirmed(new Epoch(8)));
+    }
+
+    [Fact]
+    public void Failed_standby_A_is_disabled_and_enabled_while_B_acts_without_confirmation_and_stops_nothing()
+    {
+        var episode = FailedAWhileBActs();
+
+        ServerChangeRules.CanDisable(Acting, [episode], confirmed: false).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.CanDisable(Acting with { Enabled = false }, [episode], confirmed: false).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.StoppedBy(Acting, [episode]).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Failed_standby_A_is_renamed_while_B_acts_without_confirmation_and_stops_nothing()
+    {
+        var episode = FailedAWhileBActs();
+
+        ServerChangeRules.CanEdit(Acting, [episode], confirmed: false).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.StoppedBy(Acting with { Name = "sb-renamed" }, [episode]).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Failed_standby_A_cannot_be_deleted_while_B_acts_because_it_holds_outage_footage(bool confirmed)
+    {
+        var episode = FailedAWhileBActs();
+
+        var refusal = ServerChangeRules.CanRemove(Acting, [episode], confirmed, id => id == Original.Id ? "Lobby" : "?").Refusal;
+
+        refusal.ShouldNotBeNull().Rule.ShouldBe(ServerChangeRules.Rules.HoldsOutageFootage);
+        refusal.Message.ShouldBe(
+            "'sb-10' holds outage footage of Lobby that is not yet restored home; remove it once the restore is done, or stop the restoration first.");
+    }
+
+    [Fact]
+    public void Acting_standby_B_still_needs_confirmation_and_stopping_it_stops_only_its_own_episode()
+    {
+        var episode = FailedAWhileBActs();
+        var other = _episodes.Assigning() with { Id = new EpisodeId(2), RecordingServer = EpisodeDriver.OtherRecording };
+
+        ServerChangeRules.CanDisable(Idle, [episode, other], confirmed: false).Refusal.ShouldNotBeNull().Rule
+            .ShouldBe(ServerChangeRules.Rules.ConfirmationRequired);
+        ServerChangeRules.CanRemove(Idle, [episode, other], confirmed: true).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.StoppedBy(Idle, [episode, other]).ShouldBe([episode]);
+    }
+
+    [Theory]
+    [InlineData("restoring")]
+    [InlineData("cleaning")]
+    public void A_standby_whose_footage_is_being_restored_or_removed_can_be_edited_and_disabled_but_not_removed(string phase)
+    {
+        var episode = In(phase);
+
+        ServerChangeRules.CanEdit(Acting, [episode], confirmed: false).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.CanDisable(Acting, [episode], confirmed: false).IsAllowed.ShouldBeTrue();
+        ServerChangeRules.CanRemove(Acting, [episode], confirmed: true).Refusal.ShouldNotBeNull().Rule
+            .ShouldBe(ServerChangeRules.Rules.HoldsOutageFootage);
+        ServerChangeRules.StoppedBy(Acting, [episode]).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Removing_a_protected_recording_server_stops_its_own_episode_only()
+    {
+        var episode = _episodes.Active();
+        var other = episode with { Id = new EpisodeId(2), RecordingServer = EpisodeDriver.OtherRecording };
+
+        ServerChangeRules.StoppedBy(Original, [episode, other]).ShouldBe([episode]);
+    }
+
+    [Fact]
+    public void A_standby_acting_for_one_episode_and_holding_footage_of_another_cannot_be_removed()
+    {
+        var held = FailedAWhileBActs();
+        var acting = _episodes.Active() with { Id = new EpisodeId(2), RecordingServer = EpisodeDriver.OtherRecording };
+
+        ServerChangeRules.CanRemove(Acting, [held, acting], confirmed: true).Refusal.ShouldNotBeNull().Rule
+            .ShouldBe(ServerChangeRules.Rules.HoldsOutageFootage);
+        ServerChangeRules.StoppedBy(Acting, [held, acting]).ShouldBe([acting]);
     }
 }

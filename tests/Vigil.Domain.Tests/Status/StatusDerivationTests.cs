@@ -237,4 +237,48 @@ public class StatusDerivationTests
         Enum.GetValues<RecordingStatus>().Select(s => ServerStatus.Of(s, "").Code).ShouldBe(recording);
         Enum.GetValues<StandbyStatus>().Select(s => ServerStatus.Of(s, "").Code).ShouldBe(standby);
     }
+
+    [Fact]
+    public void Ready_standbys_are_typed_candidates_of_exactly_the_normal_ready_standbys()
+    {
+        Fail(new ServerId(12));
+        var servers = new[]
+        {
+            Servers.Recording(1), Servers.Standby(10, priority: 2), Servers.Standby(11, enabled: false), Servers.Standby(12),
+            Servers.Standby(13, report: Servers.Report(freeBytes: 500_000_000)), Servers.Standby(14, priority: 1, licenseChannels: 32),
+        };
+        var snapshot = new GroupSnapshot(Servers.Group1, servers, _health, []);
+
+        var ready = _derivation.ReadyStandbys(snapshot);
+
+        ready.Select(c => c.Id.Value).ShouldBe([10, 14]);
+        ready.ShouldAllBe(c => c.Ready && c.Enabled && c.Group == Servers.Group1.Id);
+        ready.Single(c => c.Id.Value == 14).ShouldBe(StatusDerivation.ToCandidate(servers[5], ready: true));
+        var derived = _derivation.Derive(snapshot);
+        ready.Select(c => c.Id).ShouldBe(servers.Where(s => derived[s.Id].Code == "normal_ready").Select(s => s.Id));
+    }
+
+    [Fact]
+    public void A_standby_protecting_another_server_is_not_ready() =>
+        _derivation.ReadyStandbys(new GroupSnapshot(Servers.Group1, [Servers.Recording(1), Servers.Standby(10)], _health, [_episodes.Active()]))
+            .ShouldBeEmpty();
+
+    [Fact]
+    public void An_episode_note_in_a_detail_names_servers_by_their_names_in_the_snapshot()
+    {
+        Fail(Rec);
+        var assigning = _episodes.Accept(_episodes.TakingOver(), new TakeoverFailed("timed out"));
+
+        var status = Derive([Servers.Recording(1), Servers.Standby(10)], assigning)[Rec];
+
+        status.Detail.ShouldBe("failed (connection refused); not taken over: takeover by sb-10 failed: timed out");
+    }
+
+    [Fact]
+    public void Failing_back_to_a_lost_standbys_footage_is_not_protected_by_a_standby()
+    {
+        var failingBack = _episodes.Accept(_episodes.AssigningWithFootage(), new OriginalRecovered());
+
+        Derive([Servers.Recording(1), Servers.Standby(10)], failingBack)[Rec].Code.ShouldNotBe("abnormal_protected");
+    }
 }
