@@ -93,8 +93,7 @@ public sealed partial class RecorderSupervisor(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await ReconcileAsync().ConfigureAwait(false);
-                EnforceRetention();
+                await ReconcileGuardedAsync().ConfigureAwait(false);
                 await _changed.WaitAsync(ReconcileInterval, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -113,6 +112,20 @@ public sealed partial class RecorderSupervisor(
     {
         _changed.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>A failed reconcile (database, disk) is logged and the next one tries again: the agent and its recorders keep running.</summary>
+    private async Task ReconcileGuardedAsync()
+    {
+        try
+        {
+            await ReconcileAsync().ConfigureAwait(false);
+            EnforceRetention();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReconcileFailed(_logger, e);
+        }
     }
 
     private async Task ReconcileAsync()
@@ -190,6 +203,9 @@ public sealed partial class RecorderSupervisor(
             retention.Enforce(now);
         }
     }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Reconciling the recorders failed; trying again at the next reconcile")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Recording {Camera} into {Space}")]
     private static partial void LogStarted(ILogger logger, string camera, string space);
