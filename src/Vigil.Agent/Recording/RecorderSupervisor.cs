@@ -34,10 +34,14 @@ public sealed partial class RecorderSupervisor(
     private readonly Lock _gate = new();
     private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
 
-    /// <summary>Why the agent cannot record its cameras at all, if it cannot.</summary>
     private TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _ownSpaceProblem;
 
-    public string? ServiceProblem { get; private set; }
+    /// <summary>
+    /// Why the agent cannot record its cameras at all, if it cannot. Read from the recorders as asked, so a
+    /// recorder that fails between two reconciles is reported at once.
+    /// </summary>
+    public string? ServiceProblem => Recorders.FirstOrDefault(r => r.CannotRun)?.Problem ?? _ownSpaceProblem;
 
     public bool Ready { get; private set; }
 
@@ -166,7 +170,7 @@ public sealed partial class RecorderSupervisor(
             LogStarted(_logger, target.Key, target.Space);
         }
 
-        ServiceProblem = Recorders.FirstOrDefault(r => r.CannotRun)?.Problem ?? OwnSpaceProblem();
+        _ownSpaceProblem = OwnSpaceProblem();
     }
 
     private string? OwnSpaceProblem() =>
