@@ -27,10 +27,10 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<(string Folder, string Prefix)> _uncatalogued = [];
+    private readonly List<(string Folder, string Prefix, string ListPath)> _uncatalogued = [];
     private Task? _loop;
     private bool _cannotStart;
-    private bool _cannotCatalog;
+    private bool _runFailed;
 
     public CameraRecorder(
         RecordingTarget target, string listFolder, int segmentSeconds, MediaTools tools, SegmentCataloguer cataloguer,
@@ -57,7 +57,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     public string? Problem { get; private set; }
 
     /// <summary>ffmpeg cannot be run or its segments cannot be catalogued: the recorder, not the camera, is broken.</summary>
-    public bool CannotRun => _cannotStart || _cannotCatalog;
+    public bool CannotRun => _cannotStart || _runFailed;
 
     public CameraHealth Health => new(Target.Owner, Target.Camera.Id, State, LastSegmentEnd, Restarts, Problem);
 
@@ -80,7 +80,18 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             var started = _time.GetUtcNow();
-            var segments = await RunOnceAsync(stopping).ConfigureAwait(false);
+            int segments;
+            try
+            {
+                segments = await RunOnceAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                // Past the cataloguing guard nothing should throw; if something does, the loop still goes on.
+                ReportFailure("recording failed", e);
+                segments = 0;
+            }
+
             if (stopping.IsCancellationRequested)
             {
                 return;
@@ -92,8 +103,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             }
             else
             {
-                // A run that failed to catalog is not the camera's fault: it is not recording, but not unreachable.
-                State = _cannotCatalog ? CameraState.Starting : CameraState.Unreachable;
+                // A run that failed is not the camera's fault: it is not recording, but not unreachable.
+                State = _runFailed ? CameraState.Starting : CameraState.Unreachable;
             }
 
             Restarts++;
@@ -143,17 +154,14 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             {
                 await CatalogUncataloguedRunsAsync().ConfigureAwait(false);
                 await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
-                _cannotCatalog = false;
+                _runFailed = false;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
                 // Whatever failed (disk, database, ffprobe), ffmpeg must not go on recording unwatched.
                 await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
-                _uncatalogued.Add((folder, prefix));
-                _cannotCatalog = true;
-                State = CameraState.Starting;
-                Problem = $"cataloguing failed: {e.Message}";
-                LogCataloguingFailed(_logger, Target.Key, e);
+                _uncatalogued.Add((folder, prefix, list.Path));
+                ReportFailure("cataloguing failed", e);
                 await Task.WhenAll(output, errors).ConfigureAwait(false);
                 return 0;
             }
@@ -164,6 +172,14 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         }
 
         return catalogued.Count;
+    }
+
+    private void ReportFailure(string what, Exception exception)
+    {
+        _runFailed = true;
+        State = CameraState.Starting;
+        Problem = $"{what}: {exception.Message}";
+        LogRunFailed(_logger, Target.Key, what, exception);
     }
 
     /// <summary>Follows ffmpeg until it exits or the recorder stops, cataloguing each segment it finishes.</summary>
@@ -191,12 +207,13 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     {
         while (_uncatalogued.Count > 0)
         {
-            var (folder, prefix) = _uncatalogued[0];
+            var (folder, prefix, listPath) = _uncatalogued[0];
             if (Directory.Exists(folder))
             {
                 await CatalogUnlistedAsync(folder, prefix, []).ConfigureAwait(false);
             }
 
+            File.Delete(listPath);
             _uncatalogued.RemoveAt(0);
         }
     }
@@ -215,7 +232,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 LastSegmentEnd = entry.End;
                 State = CameraState.Recording;
                 Problem = null;
-                _cannotCatalog = false;
+                _runFailed = false;
             }
         }
     }
@@ -235,8 +252,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Recorder {Camera}: cataloguing failed; ffmpeg stopped, restarting with back-off")]
-    private static partial void LogCataloguingFailed(ILogger logger, string camera, Exception exception);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Recorder {Camera}: {What}; ffmpeg stopped, restarting with back-off")]
+    private static partial void LogRunFailed(ILogger logger, string camera, string what, Exception exception);
 
     private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
 
