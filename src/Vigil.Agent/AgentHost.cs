@@ -65,6 +65,7 @@ public static class AgentHost
         builder.Services.AddSingleton(s => new RecordingSpaces(options.EffectiveSpaces, s.GetRequiredService<RecordingCatalog>(), s.GetRequiredService<TakeoverStore>()));
         builder.Services.AddSingleton<SegmentCataloguer>();
         builder.Services.AddSingleton<CatalogRecovery>();
+        builder.Services.AddSingleton<FootageSweep>();
         builder.Services.AddSingleton<RetentionEnforcer>();
         builder.Services.AddSingleton<EpochGate>();
         builder.Services.AddSingleton<PairingThrottle>();
@@ -85,6 +86,7 @@ public static class AgentHost
         StatusEndpoints.Map(app, secured);
         CameraEndpoints.Map(secured);
         TakeoverEndpoints.Map(secured);
+        TakeoverFootageEndpoints.Map(secured);
         RecordingEndpoints.Map(secured);
         RestoreEndpoints.Map(secured);
         return app;

@@ -13,7 +13,13 @@ public sealed class EpochGate(AgentSettings settings) : IDisposable
 {
     private readonly SemaphoreSlim _one = new(1, 1);
 
-    public async Task<IResult> RunAsync(long? epoch, Func<IResult> command)
+    public Task<IResult> RunAsync(long? epoch, Func<IResult> command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return RunAsync(epoch, () => Task.FromResult(command()));
+    }
+
+    public async Task<IResult> RunAsync(long? epoch, Func<Task<IResult>> command)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (epoch is null)
@@ -30,13 +36,28 @@ public sealed class EpochGate(AgentSettings settings) : IDisposable
                 return Problems.Conflict("takeover.stale-epoch", $"Epoch {epoch} is older than epoch {highest}, which this server has already obeyed.");
             }
 
-            var result = command();
+            var result = await command().ConfigureAwait(false);
             if (epoch > highest && result is IStatusCodeHttpResult { StatusCode: < 300 })
             {
                 settings.Set(AgentSettings.HighestEpoch, epoch.Value.ToString(CultureInfo.InvariantCulture));
             }
 
             return result;
+        }
+        finally
+        {
+            _one.Release();
+        }
+    }
+
+    /// <summary>Runs work that must not interleave with a takeover command but obeys no epoch of its own.</summary>
+    public async Task RunExclusiveAsync(Func<Task> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await _one.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await work().ConfigureAwait(false);
         }
         finally
         {

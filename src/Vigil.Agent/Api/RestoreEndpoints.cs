@@ -51,9 +51,11 @@ internal static partial class RestoreEndpoints
 
         var subfolder = kind == RecordingKind.Snapshot ? "snapshots" : folder;
         var relative = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, camera), subfolder, RestoredPrefix + file);
-        if (catalog.Contains(space, relative))
+        if (catalog.Find(space, relative) is { } existing)
         {
-            return Results.Ok(catalog.List(AgentRoutes.OwnRecordings, camera, null, null).First(e => e.RelativePath == relative).ToContract());
+            return string.Equals(existing.Sha256, sha256, StringComparison.OrdinalIgnoreCase)
+                ? Results.Ok(existing.ToContract())
+                : Conflict(relative, existing.Sha256, sha256);
         }
 
         var target = Path.Combine(space, relative);
@@ -91,6 +93,13 @@ internal static partial class RestoreEndpoints
             var startAt = DateTimeOffset.FromUnixTimeMilliseconds(start.Value);
             var endAt = DateTimeOffset.FromUnixTimeMilliseconds(end.Value);
 
+            // A crash between an earlier move and its catalog entry leaves a complete file here: never replace different footage.
+            if (File.Exists(target) && await Sha256OfAsync(target, cancellationToken).ConfigureAwait(false) is var kept
+                && !string.Equals(kept, actual, StringComparison.Ordinal))
+            {
+                return Conflict(relative, kept, actual);
+            }
+
             // Recovery after a crash between the move and the catalog reads the span from the file's time.
             File.SetLastWriteTimeUtc(temporary, endAt.UtcDateTime);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
@@ -101,6 +110,19 @@ internal static partial class RestoreEndpoints
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    private static IResult Conflict(string relative, string kept, string offered) =>
+        Problems.Conflict("restore.conflict",
+            $"{relative} is here already with SHA-256 {kept}, not {offered}; the footage kept is not replaced.");
+
+    private static async Task<string> Sha256OfAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
         }
     }
 

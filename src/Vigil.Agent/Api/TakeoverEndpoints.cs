@@ -23,7 +23,6 @@ internal static class TakeoverEndpoints
             takeovers.List().Select(t => Describe(t, recorders)));
         secured.MapPut(AgentRoutes.Takeovers + "/{server}", TakeOverAsync);
         secured.MapDelete(AgentRoutes.Takeovers + "/{server}", ReleaseAsync);
-        secured.MapDelete(AgentRoutes.Takeovers + "/{server}/recordings", DeleteRecordingsAsync);
     }
 
     private static async Task<IResult> TakeOverAsync(
@@ -71,9 +70,13 @@ internal static class TakeoverEndpoints
         }).ConfigureAwait(false);
     }
 
-    /// <summary>Answers once the protected server's recorders have stopped, so its last segment is catalogued before anyone copies or deletes it.</summary>
+    /// <summary>
+    /// Answers once the protected server's recorders have stopped and every file they left is catalogued
+    /// (<see cref="FootageSweep"/>), so a restore that copies what the catalog lists copies it all.
+    /// </summary>
     private static async Task<IResult> ReleaseAsync(
-        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecorderSupervisor recorders, CancellationToken cancellationToken)
+        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecorderSupervisor recorders, FootageSweep sweep,
+        CancellationToken cancellationToken)
     {
         var result = await gate.RunAsync(epoch, () =>
         {
@@ -91,51 +94,18 @@ internal static class TakeoverEndpoints
                 StatusCodes.Status503ServiceUnavailable);
         }
 
+        if (result is IStatusCodeHttpResult { StatusCode: < 300 } && AgentValidation.IsIdentifier(server))
+        {
+            // Under the gate, so a takeover of the same server cannot start recording into the folders being swept.
+            await gate.RunExclusiveAsync(() => takeovers.Find(server) is null
+                ? sweep.RunAsync(server, cancellationToken)
+                : Task.CompletedTask).ConfigureAwait(false);
+        }
+
         return result;
     }
 
-    private static async Task<IResult> DeleteRecordingsAsync(
-        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
-        RecorderSupervisor recorders)
-    {
-        if (!AgentValidation.IsIdentifier(server))
-        {
-            return InvalidServer(server);
-        }
-
-        return await gate.RunAsync(epoch, () =>
-        {
-            if (takeovers.Find(server) is not null)
-            {
-                return Problems.Conflict("takeover.still-recording", $"This server still records for '{server}'; release the takeover first.");
-            }
-
-            if (recorders.Recorders.Any(r => r.Target.Owner == server))
-            {
-                return Problems.Conflict("takeover.still-stopping", $"The recorders for '{server}' are still stopping; try again in a moment.");
-            }
-
-            var entries = catalog.List(server, null, null, null);
-            foreach (var entry in entries)
-            {
-                File.Delete(entry.FullPath);
-                catalog.Remove(entry.Id);
-            }
-
-            foreach (var space in spaces.Paths)
-            {
-                var folder = Path.Combine(space, RecordingTarget.OwnerFolder(server));
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
-
-            return Results.Ok(new { deleted = entries.Count });
-        }).ConfigureAwait(false);
-    }
-
-    private static IResult InvalidServer(string server) =>
+    internal static IResult InvalidServer(string server) =>
         Problems.Refuse("takeover.invalid-server", $"'{server}' is not a valid server key (letters, digits, '.', '_', '-').");
 
     private static TakeoverStatus Describe(Takeover takeover, RecorderSupervisor recorders) =>

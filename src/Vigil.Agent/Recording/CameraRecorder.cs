@@ -10,7 +10,9 @@ namespace Vigil.Agent.Recording;
 /// <summary>
 /// Records one camera: runs ffmpeg, catalogs each segment as it closes, and restarts ffmpeg with
 /// back-off whenever it exits (a lost stream, a killed process). Each run writes files with a prefix of
-/// its own, so a restart never overwrites a segment.
+/// its own, so a restart never overwrites a segment. A run whose segments cannot be catalogued (disk,
+/// database, ffprobe) is stopped, reported in <see cref="Problem"/> and restarted the same way, and the
+/// files it left are catalogued by the next run: a recorder never goes on unwatched or dies silently.
 /// </summary>
 public sealed partial class CameraRecorder : IAsyncDisposable
 {
@@ -25,7 +27,10 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly List<(string Folder, string Prefix, string ListPath)> _uncatalogued = [];
     private Task? _loop;
+    private bool _cannotStart;
+    private bool _runFailed;
 
     public CameraRecorder(
         RecordingTarget target, string listFolder, int segmentSeconds, MediaTools tools, SegmentCataloguer cataloguer,
@@ -51,8 +56,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
     public string? Problem { get; private set; }
 
-    /// <summary>ffmpeg itself cannot be run: the recorder, not the camera, is broken.</summary>
-    public bool CannotRun { get; private set; }
+    /// <summary>ffmpeg cannot be run or its segments cannot be catalogued: the recorder, not the camera, is broken.</summary>
+    public bool CannotRun => _cannotStart || _runFailed;
 
     public CameraHealth Health => new(Target.Owner, Target.Camera.Id, State, LastSegmentEnd, Restarts, Problem);
 
@@ -75,7 +80,18 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             var started = _time.GetUtcNow();
-            var segments = await RunOnceAsync(stopping).ConfigureAwait(false);
+            int segments;
+            try
+            {
+                segments = await RunOnceAsync(stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+            {
+                // Past the cataloguing guard nothing should throw; if something does, the loop still goes on.
+                ReportFailure("recording failed", e);
+                segments = 0;
+            }
+
             if (stopping.IsCancellationRequested)
             {
                 return;
@@ -87,7 +103,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             }
             else
             {
-                State = CameraState.Unreachable;
+                // A run that failed is not the camera's fault: it is not recording, but not unreachable.
+                State = _runFailed ? CameraState.Starting : CameraState.Unreachable;
             }
 
             Restarts++;
@@ -120,11 +137,11 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             Directory.CreateDirectory(folder);
             Directory.CreateDirectory(_listFolder);
             ffmpeg = ChildProcess.Start(_tools.Ffmpeg, FfmpegArguments.Record(Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path));
-            CannotRun = false;
+            _cannotStart = false;
         }
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
-            CannotRun = e is Win32Exception or InvalidOperationException;
+            _cannotStart = e is Win32Exception or InvalidOperationException;
             Problem = $"cannot start recording: {e.Message}";
             return 0;
         }
@@ -133,27 +150,72 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         var output = ffmpeg.StandardOutput.ReadToEndAsync(CancellationToken.None);
         using (ffmpeg)
         {
-            var exited = ffmpeg.WaitForExitAsync(stopping);
-            while (!exited.IsCompleted)
+            try
             {
-                await Task.WhenAny(exited, Task.Delay(PollInterval, _time, stopping)).ConfigureAwait(false);
-                await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
+                await CatalogUncataloguedRunsAsync().ConfigureAwait(false);
+                await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
+                _runFailed = false;
             }
-
-            if (stopping.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
+                // Whatever failed (disk, database, ffprobe), ffmpeg must not go on recording unwatched.
                 await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
+                _uncatalogued.Add((folder, prefix, list.Path));
+                ReportFailure("cataloguing failed", e);
+                await Task.WhenAll(output, errors).ConfigureAwait(false);
+                return 0;
             }
 
-            await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
-            await CatalogUnlistedAsync(folder, prefix, catalogued).ConfigureAwait(false);
             await output.ConfigureAwait(false);
             var stderr = (await errors.ConfigureAwait(false)).Trim();
             Problem = stderr.Length == 0 ? "the stream ended" : LastLine(stderr);
         }
 
-        File.Delete(list.Path);
         return catalogued.Count;
+    }
+
+    private void ReportFailure(string what, Exception exception)
+    {
+        _runFailed = true;
+        State = CameraState.Starting;
+        Problem = $"{what}: {exception.Message}";
+        LogRunFailed(_logger, Target.Key, what, exception);
+    }
+
+    /// <summary>Follows ffmpeg until it exits or the recorder stops, cataloguing each segment it finishes.</summary>
+    private async Task RecordAsync(Process ffmpeg, SegmentList list, string folder, string prefix, HashSet<string> catalogued, CancellationToken stopping)
+    {
+        var exited = ffmpeg.WaitForExitAsync(stopping);
+        while (!exited.IsCompleted)
+        {
+            await Task.WhenAny(exited, Task.Delay(PollInterval, _time, stopping)).ConfigureAwait(false);
+            await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (stopping.IsCancellationRequested)
+        {
+            await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
+        await CatalogUnlistedAsync(folder, prefix, catalogued).ConfigureAwait(false);
+        File.Delete(list.Path);
+    }
+
+    /// <summary>The files of runs that failed to catalog them, so none stays invisible until the agent restarts.</summary>
+    private async Task CatalogUncataloguedRunsAsync()
+    {
+        while (_uncatalogued.Count > 0)
+        {
+            var (folder, prefix, listPath) = _uncatalogued[0];
+            if (Directory.Exists(folder))
+            {
+                await CatalogUnlistedAsync(folder, prefix, []).ConfigureAwait(false);
+            }
+
+            File.Delete(listPath);
+            _uncatalogued.RemoveAt(0);
+        }
     }
 
     private async Task CatalogListedAsync(SegmentList list, string folder, HashSet<string> catalogued, CancellationToken cancellationToken)
@@ -170,6 +232,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 LastSegmentEnd = entry.End;
                 State = CameraState.Recording;
                 Problem = null;
+                _runFailed = false;
             }
         }
     }
@@ -188,6 +251,9 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             }
         }
     }
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Recorder {Camera}: {What}; ffmpeg stopped, restarting with back-off")]
+    private static partial void LogRunFailed(ILogger logger, string camera, string what, Exception exception);
 
     private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
 

@@ -27,9 +27,20 @@ public sealed partial class CatalogRecovery(RecordingCatalog catalog, SegmentCat
                     continue;
                 }
 
-                var entry = video
-                    ? await cataloguer.AddVideoAsync(owner.Owner, owner.Camera, space, file, null, cancellationToken).ConfigureAwait(false)
-                    : await cataloguer.AddSnapshotAsync(owner.Owner, owner.Camera, space, file, cancellationToken).ConfigureAwait(false);
+                CatalogEntry? entry;
+                try
+                {
+                    entry = video
+                        ? await cataloguer.AddVideoAsync(owner.Owner, owner.Camera, space, file, null, cancellationToken).ConfigureAwait(false)
+                        : await cataloguer.AddSnapshotAsync(owner.Owner, owner.Camera, space, file, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One file that cannot be catalogued (ffprobe missing, a disk error) must not keep the agent from recording.
+                    LogNotRecovered(logger, file, e);
+                    continue;
+                }
+
                 if (entry is not null)
                 {
                     found++;
@@ -55,6 +66,9 @@ public sealed partial class CatalogRecovery(RecordingCatalog catalog, SegmentCat
 
     private static IEnumerable<string> Subfolders(string folder) =>
         Directory.Exists(folder) ? Directory.EnumerateDirectories(folder) : [];
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Error, Message = "Could not catalogue {Path}, found in a space after a restart")]
+    private static partial void LogNotRecovered(ILogger logger, string path, Exception exception);
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Catalogued {Path} ({Bytes} bytes), found in a space after a restart")]
     private static partial void LogRecovered(ILogger logger, string path, long bytes);

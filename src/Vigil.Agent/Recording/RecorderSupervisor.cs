@@ -34,10 +34,14 @@ public sealed partial class RecorderSupervisor(
     private readonly Lock _gate = new();
     private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
 
-    /// <summary>Why the agent cannot record its cameras at all, if it cannot.</summary>
     private TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _ownSpaceProblem;
 
-    public string? ServiceProblem { get; private set; }
+    /// <summary>
+    /// Why the agent cannot record its cameras at all, if it cannot. Read from the recorders as asked, so a
+    /// recorder that fails between two reconciles is reported at once.
+    /// </summary>
+    public string? ServiceProblem => Recorders.FirstOrDefault(r => r.CannotRun)?.Problem ?? _ownSpaceProblem;
 
     public bool Ready { get; private set; }
 
@@ -93,8 +97,7 @@ public sealed partial class RecorderSupervisor(
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await ReconcileAsync().ConfigureAwait(false);
-                EnforceRetention();
+                await ReconcileGuardedAsync().ConfigureAwait(false);
                 await _changed.WaitAsync(ReconcileInterval, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -113,6 +116,20 @@ public sealed partial class RecorderSupervisor(
     {
         _changed.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>A failed reconcile (database, disk) is logged and the next one tries again: the agent and its recorders keep running.</summary>
+    private async Task ReconcileGuardedAsync()
+    {
+        try
+        {
+            await ReconcileAsync().ConfigureAwait(false);
+            EnforceRetention();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogReconcileFailed(_logger, e);
+        }
     }
 
     private async Task ReconcileAsync()
@@ -153,7 +170,7 @@ public sealed partial class RecorderSupervisor(
             LogStarted(_logger, target.Key, target.Space);
         }
 
-        ServiceProblem = Recorders.FirstOrDefault(r => r.CannotRun)?.Problem ?? OwnSpaceProblem();
+        _ownSpaceProblem = OwnSpaceProblem();
     }
 
     private string? OwnSpaceProblem() =>
@@ -190,6 +207,9 @@ public sealed partial class RecorderSupervisor(
             retention.Enforce(now);
         }
     }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Reconciling the recorders failed; trying again at the next reconcile")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Recording {Camera} into {Space}")]
     private static partial void LogStarted(ILogger logger, string camera, string space);

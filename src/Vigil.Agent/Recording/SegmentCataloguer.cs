@@ -46,6 +46,14 @@ public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools
         return AddAsync(owner, camera, RecordingKind.Snapshot, space, file, at, at, cancellationToken);
     }
 
+    /// <summary>Catalogs a video ffprobe cannot read as it is: its bytes still belong to a restore, its span is unknown.</summary>
+    public Task<CatalogEntry> AddUnreadableVideoAsync(string owner, string camera, string space, string fullPath, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(fullPath);
+        var at = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+        return AddAsync(owner, camera, RecordingKind.Video, space, file, at, at, cancellationToken);
+    }
+
     private async Task<CatalogEntry> AddAsync(
         string owner, string camera, RecordingKind kind, string space, FileInfo file, DateTimeOffset start, DateTimeOffset end,
         CancellationToken cancellationToken)

@@ -48,6 +48,14 @@ public sealed class RecordingCatalog(AgentDatabase database)
         return connection.Query($"SELECT {Columns} FROM recordings WHERE id = $id", Read, ("$id", id)).FirstOrDefault();
     }
 
+    /// <summary>The entry for the file at <paramref name="relativePath"/> in <paramref name="space"/>, if it is catalogued.</summary>
+    public CatalogEntry? Find(string space, string relativePath)
+    {
+        using var connection = database.Open();
+        return connection.Query($"SELECT {Columns} FROM recordings WHERE space = $space AND relative_path = $path", Read,
+            ("$space", space), ("$path", relativePath)).FirstOrDefault();
+    }
+
     /// <summary>Entries by owner and camera that overlap [from, to), oldest first.</summary>
     public IReadOnlyList<CatalogEntry> List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
     {

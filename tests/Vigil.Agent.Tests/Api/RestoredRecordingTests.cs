@@ -31,8 +31,42 @@ public sealed class RestoredRecordingTests
         kept.Sha256.ShouldBe(recording.Sha256);
         (await again.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!.Id.ShouldBe(kept.Id);
         (await agent.RecordingsAsync(camera: "cam-1")).ShouldHaveSingleItem();
-        var file = Path.Combine(agent.Space(1), "own", "cam-1", "2026-11-23", "restored-100000000-000001.ts");
-        (await File.ReadAllBytesAsync(file)).ShouldBe(bytes);
+        (await File.ReadAllBytesAsync(RestoredFile(agent))).ShouldBe(bytes);
+    }
+
+    [Fact]
+    public async Task Different_footage_for_a_path_already_kept_is_a_conflict_and_the_kept_file_stays()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var bytes = RandomNumberGenerator.GetBytes(20_000);
+        var other = RandomNumberGenerator.GetBytes(20_000);
+        (await PutAsync(agent, Describe(bytes, SHA256.HashData(bytes)), bytes)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var response = await PutAsync(agent, Describe(other, SHA256.HashData(other)), other);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("restore.conflict");
+        (await agent.RecordingsAsync(camera: "cam-1")).Single().Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        (await File.ReadAllBytesAsync(RestoredFile(agent))).ShouldBe(bytes);
+    }
+
+    [Fact]
+    public async Task A_file_moved_in_but_not_catalogued_before_a_crash_is_never_replaced_by_different_footage()
+    {
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var left = RandomNumberGenerator.GetBytes(20_000);
+        var other = RandomNumberGenerator.GetBytes(20_000);
+        Directory.CreateDirectory(Path.GetDirectoryName(RestoredFile(agent))!);
+        await File.WriteAllBytesAsync(RestoredFile(agent), left);
+
+        var different = await PutAsync(agent, Describe(other, SHA256.HashData(other)), other);
+        var same = await PutAsync(agent, Describe(left, SHA256.HashData(left)), left);
+
+        different.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await different.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("restore.conflict");
+        same.StatusCode.ShouldBe(HttpStatusCode.OK, "the same footage again is the copy resuming");
+        (await agent.RecordingsAsync(camera: "cam-1")).Single().Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(left)));
+        (await File.ReadAllBytesAsync(RestoredFile(agent))).ShouldBe(left);
     }
 
     [Fact]
@@ -71,6 +105,9 @@ public sealed class RestoredRecordingTests
         (await agent.GetAsync<AgentInfo>(AgentRoutes.Info))!.LicenseChannels.ShouldBe(8);
         (await agent.Http.PutAsJsonAsync(AgentRoutes.License.TrimStart('/'), new LicenseRequest(0), ContractJson.Options)).StatusCode.ShouldBe(HttpStatusCode.BadRequest);
     }
+
+    private static string RestoredFile(AgentUnderTest agent) =>
+        Path.Combine(agent.Space(1), "own", "cam-1", "2026-11-23", "restored-100000000-000001.ts");
 
     private static RestoredRecording Describe(byte[] bytes, byte[] sha) =>
         new("cam-1", RecordingKind.Video, Start, Start.AddSeconds(2), bytes.Length, Convert.ToHexStringLower(sha), "2026-11-23", "100000000-000001.ts");

@@ -13,11 +13,13 @@ public sealed class AgentUnderTest : IAsyncDisposable
     public const string Password = "test-admin-password";
 
     private readonly List<string> _arguments;
+    private readonly Dictionary<string, string> _environment;
 
-    private AgentUnderTest(string root, List<string> arguments)
+    private AgentUnderTest(string root, List<string> arguments, Dictionary<string, string> environment)
     {
         Root = root;
         _arguments = arguments;
+        _environment = environment;
     }
 
     public string Root { get; }
@@ -28,7 +30,9 @@ public sealed class AgentUnderTest : IAsyncDisposable
 
     public HttpClient Http { get; private set; } = null!;
 
-    public static async Task<AgentUnderTest> StartAsync(IEnumerable<string> extraArguments, int spaces = 1, string scheme = "http")
+    /// <param name="environment">Variables for the agent process beyond the admin password (such as VIGIL_FFPROBE).</param>
+    public static async Task<AgentUnderTest> StartAsync(
+        IEnumerable<string> extraArguments, int spaces = 1, string scheme = "http", IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = Directory.CreateTempSubdirectory("vigil-agent-test-").FullName;
         var arguments = new List<string> { "agent", "--data", Path.Combine(root, "data"), "--urls", $"{scheme}://127.0.0.1:0", "--name", "rec-test" };
@@ -38,7 +42,8 @@ public sealed class AgentUnderTest : IAsyncDisposable
         }
 
         arguments.AddRange(extraArguments);
-        var agent = new AgentUnderTest(root, arguments);
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["VIGIL_ADMIN_PASSWORD"] = Password };
+        var agent = new AgentUnderTest(root, arguments, variables);
         await agent.StartAsync();
         return agent;
     }
@@ -49,7 +54,7 @@ public sealed class AgentUnderTest : IAsyncDisposable
     public async Task StartAsync()
     {
         Http?.Dispose();
-        Process = await VigilProcess.StartAsync(_arguments, new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = Password });
+        Process = await VigilProcess.StartAsync(_arguments, _environment);
         var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
         Http = new HttpClient(handler) { BaseAddress = Process.BaseUrl };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{Password}")));

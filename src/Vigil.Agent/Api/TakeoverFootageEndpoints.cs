@@ -1,0 +1,130 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Vigil.Agent.Recording;
+using Vigil.Agent.Spaces;
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+using Vigil.Hosting;
+
+namespace Vigil.Agent.Api;
+
+/// <summary>
+/// The footage a released takeover left: removed only once it is safe home (the checksums the recording
+/// server confirmed) or when an operator discards it all. Both wait until nothing records for the key, and
+/// go through the <see cref="EpochGate"/> like every takeover command.
+/// </summary>
+internal static class TakeoverFootageEndpoints
+{
+    public static void Map(RouteGroupBuilder secured)
+    {
+        secured.MapDelete(AgentRoutes.Takeovers + "/{server}/recordings", DiscardAllAsync);
+        secured.MapPost(AgentRoutes.Takeovers + "/{server}/recordings/removal", RemoveConfirmedAsync);
+    }
+
+    /// <summary>An operator's confirmed discard: every catalogued file of the key, then its folders.</summary>
+    private static async Task<IResult> DiscardAllAsync(
+        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
+        RecorderSupervisor recorders)
+    {
+        if (!AgentValidation.IsIdentifier(server))
+        {
+            return TakeoverEndpoints.InvalidServer(server);
+        }
+
+        return await gate.RunAsync(epoch, () =>
+        {
+            if (StillRecording(server, takeovers, recorders) is { } refused)
+            {
+                return refused;
+            }
+
+            var entries = catalog.List(server, null, null, null);
+            foreach (var entry in entries)
+            {
+                File.Delete(entry.FullPath);
+                catalog.Remove(entry.Id);
+            }
+
+            foreach (var folder in OwnerFolders(server, spaces).Where(Directory.Exists))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+
+            return Results.Ok(new { deleted = entries.Count });
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes the key's catalogued files whose SHA-256 is listed, after cataloguing any file not yet
+    /// catalogued so nothing unconfirmed can hide in a folder that is then removed.
+    /// </summary>
+    private static async Task<IResult> RemoveConfirmedAsync(
+        string server, FootageRemoval? removal, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
+        RecorderSupervisor recorders, FootageSweep sweep, CancellationToken cancellationToken)
+    {
+        if (!AgentValidation.IsIdentifier(server))
+        {
+            return TakeoverEndpoints.InvalidServer(server);
+        }
+
+        if (removal?.Sha256 is null)
+        {
+            return Problems.Refuse("takeover.invalid-removal", "A removal needs the epoch and the SHA-256 of each recording confirmed home.");
+        }
+
+        return await gate.RunAsync(removal.Epoch, async () =>
+        {
+            if (StillRecording(server, takeovers, recorders) is { } refused)
+            {
+                return refused;
+            }
+
+            await sweep.RunAsync(server, cancellationToken).ConfigureAwait(false);
+            var confirmed = removal.Sha256.Where(s => s is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var entries = catalog.List(server, null, null, null);
+            var deleted = 0;
+            foreach (var entry in entries.Where(e => confirmed.Contains(e.Sha256)))
+            {
+                File.Delete(entry.FullPath);
+                catalog.Remove(entry.Id);
+                deleted++;
+            }
+
+            var remaining = entries.Count - deleted;
+            if (remaining == 0)
+            {
+                RemoveEmptyFolders(server, spaces);
+            }
+
+            return Results.Ok(new FootageRemovalResult(deleted, remaining));
+        }).ConfigureAwait(false);
+    }
+
+    private static IResult? StillRecording(string server, TakeoverStore takeovers, RecorderSupervisor recorders)
+    {
+        if (takeovers.Find(server) is not null)
+        {
+            return Problems.Conflict("takeover.still-recording", $"This server still records for '{server}'; release the takeover first.");
+        }
+
+        return recorders.Recorders.Any(r => r.Target.Owner == server)
+            ? Problems.Conflict("takeover.still-stopping", $"The recorders for '{server}' are still stopping; try again in a moment.")
+            : null;
+    }
+
+    /// <summary>A folder still holding any file keeps it: only footage confirmed home may disappear.</summary>
+    private static void RemoveEmptyFolders(string server, RecordingSpaces spaces)
+    {
+        foreach (var folder in OwnerFolders(server, spaces).Where(Directory.Exists))
+        {
+            if (!Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Any())
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private static IEnumerable<string> OwnerFolders(string server, RecordingSpaces spaces) =>
+        spaces.Paths.Select(space => Path.Combine(space, RecordingTarget.OwnerFolder(server)));
+}
