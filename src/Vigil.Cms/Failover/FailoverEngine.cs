@@ -8,7 +8,7 @@ using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Domain;
 using Vigil.Domain.Failover;
-using Vigil.Domain.Health;
+using Vigil.Domain.Inventory;
 
 namespace Vigil.Cms.Failover;
 
@@ -132,8 +132,9 @@ internal sealed partial class FailoverEngine(
 
     /// <summary>
     /// Standbys that may hold an episode's footage but are not its acting standby (a takeover that timed out and
-    /// may still be carried out, a standby lost mid-failover), and answer again: each is told to release, once per
-    /// epoch, so that at most one standby records the server under the newest epoch.
+    /// may still be carried out, a standby lost mid-failover, any holder once the failover is being wound up): each
+    /// is told to release until it has answered once per epoch, whatever its health (a standby with a full disk still
+    /// answers), so that at most one standby records the server under the newest epoch.
     /// </summary>
     public IReadOnlyList<(EpisodeId Episode, ServerId Standby)> DueReleases()
     {
@@ -146,7 +147,7 @@ internal sealed partial class FailoverEngine(
             }
 
             return open
-                .SelectMany(e => e.FootageOn.Where(s => s != e.Standby && board.HealthOf(s.Value).State != HealthState.Failed)
+                .SelectMany(e => e.FootageOn.Where(s => !ServerChangeRules.IsActing(e, s))
                     .Where(s => !_released.ContainsKey((e.Id, s, e.Epoch)))
                     .Select(s => (e.Id, s)))
                 .ToList();

@@ -124,17 +124,16 @@ internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, S
             return await restorer.RemoveHomeFootageAsync(episode, cancellationToken).ConfigureAwait(false);
         }
 
+        // Every holder is asked, even after one did not answer: none goes on recording for a stopped failover.
         var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+        var all = true;
         foreach (var id in episode.FootageOn)
         {
             var standby = await FindAsync(id.Value, cancellationToken).ConfigureAwait(false);
-            if (standby is not null && !await DiscardFootageFromAsync(agents.For(standby), episode, epoch, cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
+            all &= standby is null || await DiscardFootageFromAsync(agents.For(standby), episode, epoch, cancellationToken).ConfigureAwait(false);
         }
 
-        return new CleanupCompleted();
+        return all ? new CleanupCompleted() : null;
     }
 
     /// <summary>Gives an agent those of <paramref name="cameras"/> it does not have (by id); the ones it has are left as they are.</summary>

@@ -13,6 +13,7 @@ internal static class FootageDisposal
     {
         ArgumentNullException.ThrowIfNull(episode);
         return episode.EndsAs is FailoverPhase.Stopped or FailoverPhase.Interrupted
+            || episode.Phase is FailoverPhase.Stopped or FailoverPhase.Interrupted
             || episode.Resolution is FailoverResolution.RestoreStopped or FailoverResolution.FailedBack;
     }
 }

@@ -92,29 +92,31 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
         var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
         var holders = new List<IAgentApi>();
         var sources = new List<(IAgentApi Client, Recording Recording)>();
-        try
+        var everyone = true;
+        foreach (var id in episode.FootageOn)
         {
-            foreach (var id in episode.FootageOn)
+            var standby = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id.Value, cancellationToken).ConfigureAwait(false);
+            if (standby is null)
             {
-                var standby = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id.Value, cancellationToken).ConfigureAwait(false);
-                if (standby is null)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var client = agents.For(standby);
+            // Every holder is told to release, even after one did not answer: none goes on recording for an episode failing back.
+            var client = agents.For(standby);
+            try
+            {
                 await client.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
                 var list = await client.RecordingsAsync(key, null, null, cancellationToken).ConfigureAwait(false);
                 holders.Add(client);
                 sources.AddRange(list.Recordings.Select(r => (client, r)));
             }
-        }
-        catch (AgentCallException)
-        {
-            return null;
+            catch (AgentCallException)
+            {
+                everyone = false;
+            }
         }
 
-        return new EpisodeFootage(key, target is null ? null : agents.For(target), holders, sources);
+        return everyone ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders, sources) : null;
     }
 
     private async Task CopyMissingAsync(EpisodeFootage footage, Func<RestoreProgress, Task> report, CancellationToken cancellationToken)

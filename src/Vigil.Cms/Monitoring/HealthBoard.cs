@@ -73,6 +73,12 @@ public sealed class HealthBoard(TimeProvider time)
     /// </summary>
     public bool SetAccessProblem(int serverId, string? problem)
     {
+        var entry = _entries.GetOrAdd(serverId, _ => new Entry(new HealthTracker(_policy, time)));
+        lock (entry)
+        {
+            entry.LastProbe = time.GetUtcNow();
+        }
+
         if (problem is null)
         {
             return _access.TryRemove(serverId, out _);

@@ -15,7 +15,7 @@ public class EpisodeRecordsTests
         var episode = new FailoverEpisode(
             new EpisodeId(12), new ServerId(3), new GroupId(2), FailoverOrigin.Manual, FailoverPhase.Cleaning, new Epoch(9), new ServerId(5),
             [new ServerId(5), new ServerId(6)], [new ServerId(6)], OriginalRecording: true, new RestoreProgress(10, 20, 1, 2),
-            FailoverPhase.Stopped, FailoverResolution.RestoreStopped, "restore stopped by operator", at, at.AddMinutes(3));
+            FailoverPhase.Stopped, FailoverResolution.RestoreStopped, new EpisodeNote(EpisodeNote.Codes.RestoreStopped, new ServerId(5), new Epoch(9)), at, at.AddMinutes(3));
 
         var row = EpisodeRecords.NewRow(episode, "rec-3");
         row.Id = 12;
@@ -34,12 +34,13 @@ public class EpisodeRecordsTests
         var at = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
         var episode = new FailoverEpisode(
             new EpisodeId(1), new ServerId(3), new GroupId(1), FailoverOrigin.Automatic, FailoverPhase.Completed, new Epoch(2), null, [], [],
-            OriginalRecording: false, RestoreProgress.NotStarted, null, FailoverResolution.Restored, "restore complete", at, at);
+            OriginalRecording: false, RestoreProgress.NotStarted, null, FailoverResolution.Restored, new EpisodeNote(EpisodeNote.Codes.RestoreComplete), at, at);
 
         var row = new EpisodeRow { RecordingServerName = "x", Origin = "", Phase = "", FootageOnJson = "", FailedStandbysJson = "", Resolution = "", Note = "" };
         EpisodeRecords.Apply(row, episode);
 
         row.IsOpen.ShouldBeFalse();
         row.Phase.ShouldBe("Completed");
+        EpisodeNote.Parse(row.Note).ShouldBe(episode.Note);
     }
 }

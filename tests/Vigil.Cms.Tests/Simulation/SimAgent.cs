@@ -1,0 +1,279 @@
+using System.Security.Cryptography;
+using System.Text;
+using Vigil.Cms.Agents;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Cms.Tests.Simulation;
+
+/// <summary>
+/// A simulated agent: what the real agent promises the CMS (a catalog with checksums, takeovers fenced by
+/// epochs, recorders that write a segment per camera per second, release, restored recordings checked by
+/// SHA-256, removal of confirmed or discarded footage) and the faults the simulation injects: crash and
+/// restart, a hang (commands carried out but answers lost), 401 for the CMS's credential, a full disk,
+/// a camera the agent cannot reach. Every deletion of failover footage is logged for the invariants.
+/// </summary>
+internal sealed class SimAgent(string name, string serial, bool standby, int licenseChannels, IReadOnlyList<CameraConfig> cameras) : IAgentApi
+{
+    private const int StandbySpaces = 2;
+
+    private readonly Dictionary<string, SimTakeover> _takeovers = [];
+    private readonly List<SimFile> _files = [];
+    private long _nextId = 1;
+    private long _highestEpoch;
+
+    public string Name { get; } = name;
+
+    public string Serial { get; } = serial;
+
+    public bool IsStandby { get; } = standby;
+
+    public List<CameraConfig> OwnCameras { get; } = [.. cameras];
+
+    public int LicenseChannels { get; private set; } = licenseChannels;
+
+    public bool Down { get; set; }
+
+    public bool Hung { get; set; }
+
+    public bool RejectsCredential { get; set; }
+
+    public bool DiskFull { get; set; }
+
+    public HashSet<string> Blocked { get; } = [];
+
+    /// <summary>False once the server was removed from the CMS: its footage is no longer the site's.</summary>
+    public bool Managed { get; set; } = true;
+
+    public IReadOnlyDictionary<string, SimTakeover> Takeovers => _takeovers;
+
+    public IReadOnlyList<SimFile> Files => _files;
+
+    public List<SimDeletion> Deletions { get; } = [];
+
+    /// <summary>Answers the CMS (not down, hung or refusing its credential).</summary>
+    public bool Answers => !Down && !Hung && !RejectsCredential;
+
+    /// <summary>One second of recording: a segment per recorded camera, the same bytes for the same camera and second anywhere.</summary>
+    public void Tick(DateTimeOffset now)
+    {
+        if (Down || DiskFull)
+        {
+            return;
+        }
+
+        foreach (var camera in OwnCameras.Where(c => c.Recording && !Blocked.Contains(c.Id)))
+        {
+            Add(AgentRoutes.OwnRecordings, camera.Id, now, $"seg-{now.ToUnixTimeSeconds()}.ts");
+        }
+
+        foreach (var (key, takeover) in _takeovers)
+        {
+            foreach (var camera in takeover.Cameras.Where(c => !Blocked.Contains(c.Id)))
+            {
+                Add(key, camera.Id, now, $"seg-{now.ToUnixTimeSeconds()}.ts");
+            }
+        }
+    }
+
+    public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken) => Answer(() => new AgentInfo(
+        Name, "SIM-1", Serial, VigilVersion.Current.ToString(), LicenseChannels, 1, null, Spaces(), [.. OwnCameras]), mutates: false);
+
+    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) => Answer(() =>
+    {
+        var own = OwnCameras.Select(c => new CameraHealth(AgentRoutes.OwnRecordings, c.Id,
+            !c.Recording ? CameraState.Off : Blocked.Contains(c.Id) ? CameraState.Unreachable : CameraState.Recording,
+            LastEnd(AgentRoutes.OwnRecordings, c.Id), 0, null));
+        var failover = _takeovers.SelectMany(t => t.Value.Cameras.Select(c => new CameraHealth(t.Key, c.Id,
+            Blocked.Contains(c.Id) ? CameraState.Unreachable : CameraState.Recording, LastEnd(t.Key, c.Id), 0, null)));
+        return new AgentHealth(DiskFull ? HealthOutcome.SpaceFailure : HealthOutcome.Ok, DiskFull ? "space1 is full" : null, DateTimeOffset.UnixEpoch,
+            [], [.. own, .. failover]);
+    }, mutates: false);
+
+    public Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken) => Answer(() =>
+    {
+        Fence(request.Epoch);
+        if (!_takeovers.ContainsKey(key) && !HoldsFootage(key) && UsedSpaces() >= StandbySpaces)
+        {
+            throw Refused("takeover.no-empty-space");
+        }
+
+        _takeovers[key] = new SimTakeover(request.Epoch, [.. request.Cameras]);
+        return new TakeoverStatus(key, request.ProtectedServerName, request.Epoch, "space", DateTimeOffset.UnixEpoch, []);
+    }, mutates: true);
+
+    public Task ReleaseAsync(string key, long epoch, CancellationToken cancellationToken) => Answer(() =>
+    {
+        Fence(epoch);
+        _takeovers.Remove(key);
+        return true;
+    }, mutates: true);
+
+    public Task DiscardFootageAsync(string key, long epoch, CancellationToken cancellationToken) => Answer(() =>
+    {
+        Fence(epoch);
+        NotRecording(key);
+        Delete(_files.Where(f => f.Owner == key).ToList(), discard: true);
+        return true;
+    }, mutates: true);
+
+    public Task<FootageRemovalResult> RemoveFootageAsync(string key, FootageRemoval removal, CancellationToken cancellationToken) => Answer(() =>
+    {
+        Fence(removal.Epoch);
+        NotRecording(key);
+        var confirmed = removal.Sha256.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var deleted = _files.Where(f => f.Owner == key && confirmed.Contains(f.Sha256)).ToList();
+        Delete(deleted, discard: false);
+        return new FootageRemovalResult(deleted.Count, _files.Count(f => f.Owner == key));
+    }, mutates: true);
+
+    public Task<IReadOnlyList<CameraConfig>> CamerasAsync(CancellationToken cancellationToken) =>
+        Answer<IReadOnlyList<CameraConfig>>(() => [.. OwnCameras], mutates: false);
+
+    public Task AddCameraAsync(CameraConfig camera, CancellationToken cancellationToken) => Answer(() =>
+    {
+        OwnCameras.Add(camera);
+        return true;
+    }, mutates: true);
+
+    public Task RemoveCameraAsync(string cameraId, CancellationToken cancellationToken) => Answer(() => OwnCameras.RemoveAll(c => c.Id == cameraId), mutates: true);
+
+    public Task MoveLicensesAsync(int channels, CancellationToken cancellationToken) => Answer(() => LicenseChannels = channels, mutates: true);
+
+    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) => Answer(() =>
+        new RecordingList(_files.Where(f => f.Owner == owner && (from is null || f.End > from) && (to is null || f.Start < to))
+            .Select(f => f.ToContract()).ToList()), mutates: false);
+
+    public async Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    {
+        var file = await Answer(() => _files.FirstOrDefault(f => f.Id == recordingId) ?? throw Refused("recording.not-found"), mutates: false).ConfigureAwait(false);
+        using var content = new MemoryStream(file.Content);
+        await consume(content).ConfigureAwait(false);
+    }
+
+    public async Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var bytes = buffer.ToArray();
+        return await Answer(() =>
+        {
+            if (DiskFull)
+            {
+                throw Refused("restore.no-space");
+            }
+
+            var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+            if (sha != recording.Sha256 || bytes.Length != recording.Bytes)
+            {
+                throw Refused("restore.checksum-mismatch");
+            }
+
+            var fileName = "restored-" + recording.FileName;
+            if (_files.FirstOrDefault(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == recording.CameraId && f.FileName == fileName) is { } existing)
+            {
+                return existing.Sha256 == sha ? existing.ToContract() : throw Refused("restore.conflict");
+            }
+
+            var file = new SimFile(_nextId++, AgentRoutes.OwnRecordings, recording.CameraId, recording.Start, recording.End, bytes, sha, fileName);
+            _files.Add(file);
+            return file.ToContract();
+        }, mutates: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Loses every takeover record (the agent's database restored from an old copy); the files stay.</summary>
+    public void ForgetTakeovers() => _takeovers.Clear();
+
+    private List<SpaceInfo> Spaces()
+    {
+        if (!IsStandby)
+        {
+            return [new SpaceInfo("space1", 1L << 40, 1L << 39, IsEmpty: false)];
+        }
+
+        var used = UsedSpaces();
+        return Enumerable.Range(1, StandbySpaces).Select(i => new SpaceInfo($"space{i}", 1L << 40, 1L << 39, IsEmpty: i > used)).ToList();
+    }
+
+    private int UsedSpaces() => _takeovers.Keys.Concat(_files.Where(f => f.Owner != AgentRoutes.OwnRecordings).Select(f => f.Owner)).Distinct().Count();
+
+    private bool HoldsFootage(string key) => _files.Any(f => f.Owner == key);
+
+    private DateTimeOffset? LastEnd(string owner, string camera) =>
+        _files.Where(f => f.Owner == owner && f.Camera == camera).Select(f => (DateTimeOffset?)f.End).Max();
+
+    private void Add(string owner, string camera, DateTimeOffset end, string fileName)
+    {
+        var content = Encoding.UTF8.GetBytes($"{camera}|{end.ToUnixTimeSeconds()}");
+        _files.Add(new SimFile(_nextId++, owner, camera, end.AddSeconds(-1), end, content, Convert.ToHexStringLower(SHA256.HashData(content)), fileName));
+    }
+
+    private void Delete(List<SimFile> files, bool discard)
+    {
+        foreach (var file in files)
+        {
+            _files.Remove(file);
+            Deletions.Add(new SimDeletion(file.Owner, file.Camera, file.Sha256, discard));
+        }
+    }
+
+    private void Fence(long epoch)
+    {
+        if (epoch < _highestEpoch)
+        {
+            throw Refused("takeover.stale-epoch");
+        }
+
+        _highestEpoch = epoch;
+    }
+
+    private void NotRecording(string key)
+    {
+        if (_takeovers.ContainsKey(key))
+        {
+            throw Refused("takeover.still-recording");
+        }
+    }
+
+    /// <summary>Down: nothing happens. Refusing the credential: nothing happens. Hung: it happens, the answer is lost.</summary>
+    private Task<T> Answer<T>(Func<T> action, bool mutates)
+    {
+        if (Down)
+        {
+            return Task.FromException<T>(new AgentCallException(AgentCallException.Rules.Unreachable, $"{Name} is down"));
+        }
+
+        if (RejectsCredential)
+        {
+            return Task.FromException<T>(new AgentCallException(AgentCallException.Rules.CredentialRejected, $"{Name} rejects the CMS's credential"));
+        }
+
+        if (Hung && !mutates)
+        {
+            return Task.FromException<T>(new AgentCallException(AgentCallException.Rules.Unreachable, $"{Name} did not answer in time"));
+        }
+
+        try
+        {
+            var result = action();
+            return Hung
+                ? Task.FromException<T>(new AgentCallException(AgentCallException.Rules.Unreachable, $"{Name} did not answer in time"))
+                : Task.FromResult(result);
+        }
+        catch (AgentCallException e)
+        {
+            return Task.FromException<T>(e);
+        }
+    }
+
+    private AgentCallException Refused(string rule) => new(AgentCallException.Rules.Refused, $"{Name} refused: {rule}");
+}
+
+internal sealed record SimTakeover(long Epoch, IReadOnlyList<CameraConfig> Cameras);
+
+internal sealed record SimFile(long Id, string Owner, string Camera, DateTimeOffset Start, DateTimeOffset End, byte[] Content, string Sha256, string FileName)
+{
+    public Recording ToContract() => new(Id, Owner, Camera, RecordingKind.Video, Start, End, Content.Length, Sha256, FileName);
+}
+
+internal sealed record SimDeletion(string Owner, string Camera, string Sha256, bool Discard);

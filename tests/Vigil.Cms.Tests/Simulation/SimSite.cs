@@ -1,0 +1,186 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Cms.Agents;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Monitoring;
+using Vigil.Cms.Security;
+using Vigil.Cms.Storage;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Domain.Failover;
+
+namespace Vigil.Cms.Tests.Simulation;
+
+/// <summary>
+/// A whole site in one process under one fake clock: the real CMS application layer (monitor round, failover
+/// engine, ledger, steps, restorer, operator services) on a real SQLite database, and simulated agents. Nothing
+/// runs on its own: <see cref="TickAsync"/> moves the clock one probe interval, lets every agent record, runs a
+/// probe round, an engine round and every step that is due, in a fixed order, so a run is a function of its inputs.
+/// </summary>
+internal sealed class SimSite : IAsyncDisposable
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
+    private readonly ServiceProvider _services;
+    private readonly string _root;
+
+    private SimSite(ServiceProvider services, string root, FakeTimeProvider time, SimConnections agents)
+    {
+        _services = services;
+        _root = root;
+        Time = time;
+        Agents = agents;
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public SimConnections Agents { get; }
+
+    public int Ticks { get; private set; }
+
+    public Caller Operator { get; private set; } = null!;
+
+    public Dictionary<int, SimAgent> ById { get; } = [];
+
+    public int DefaultGroup { get; private set; }
+
+    public FailoverLedger Ledger => _services.GetRequiredService<FailoverLedger>();
+
+    public HealthBoard Board => _services.GetRequiredService<HealthBoard>();
+
+    public static async Task<SimSite> StartAsync(Func<SettingsView, SettingsView>? tune = null)
+    {
+        var root = Directory.CreateTempSubdirectory("vigil-sim-").FullName;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        var agents = new SimConnections();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddCmsCore(new CmsOptions(root, ["http://127.0.0.1:0"], null, "sim"), time);
+        services.AddSingleton<IAgentConnections>(agents);
+        var provider = services.BuildServiceProvider();
+        var site = new SimSite(provider, root, time, agents);
+        await CmsDatabase.MigrateAsync(provider, CancellationToken.None);
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            await GroupService.EnsureDefaultAsync(db, time, CancellationToken.None);
+            site.DefaultGroup = (await db.Groups.SingleAsync()).Id;
+            var user = new UserRow { Name = "admin", PasswordHash = "-", IsFirstAdmin = true, CreatedAt = time.GetUtcNow() };
+            db.Users.Add(user);
+            await db.SaveChangesAsync();
+            var session = new SessionRow
+            {
+                TokenHash = "sim", UserId = user.Id, CreatedAt = time.GetUtcNow(), ExpiresAt = time.GetUtcNow().AddYears(1),
+                ReauthenticatedUntil = time.GetUtcNow().AddYears(1),
+            };
+            db.Sessions.Add(session);
+            await db.SaveChangesAsync();
+            site.Operator = new Caller(user.Id, user.Name, session.Id);
+        }
+
+        var settings = provider.GetRequiredService<SettingsStore>();
+        await settings.LoadAsync(CancellationToken.None);
+        var view = settings.View with { StabilisationSeconds = 3, StandbyMinimumFreeBytes = 0 };
+        await settings.SaveAsync(tune is null ? view : tune(view), "sim", CancellationToken.None);
+        provider.GetRequiredService<HealthBoard>().Apply(settings.Failover);
+        await provider.GetRequiredService<FailoverEngine>().ResumeAsync(CancellationToken.None);
+        return site;
+    }
+
+    public async Task<int> AddGroupAsync(string name)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var view = await scope.ServiceProvider.GetRequiredService<GroupService>().AddAsync(new GroupRequest(name), Operator, CancellationToken.None);
+        return view.Id;
+    }
+
+    /// <summary>Adds a managed server and its simulated agent, as an operator's add would leave it.</summary>
+    public async Task<SimAgent> AddServerAsync(string name, bool standby, int group, int cameras = 0)
+    {
+        var serial = $"SIM-{name}";
+        var agent = new SimAgent(name, serial, standby, licenseChannels: 8,
+            Enumerable.Range(1, cameras).Select(c => new CameraConfig($"{name}-cam-{c}", $"{name} camera {c}", $"rtsp://cameras.invalid/{name}/{c}")).ToList());
+        Agents.BySerial[serial] = agent;
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        var priority = await db.Servers.Where(s => s.GroupId == group).Select(s => (int?)s.Priority).MaxAsync() ?? 0;
+        var row = new ServerRow
+        {
+            Name = name, Role = standby ? AgentInventory.StandbyRole : AgentInventory.RecordingRole, Enabled = true, GroupId = group, Priority = priority + 1,
+            Host = "sim.invalid", Port = 1, Https = false, ProtectedCredential = "-", Serial = serial, AgentName = name, Model = "SIM-1",
+            AgentVersion = "0", SpacesJson = "[]", CamerasJson = "[]", CreatedAt = Time.GetUtcNow(),
+        };
+        AgentInventory.Apply(row, await agent.InfoAsync(CancellationToken.None), Time.GetUtcNow());
+        db.Servers.Add(row);
+        await db.SaveChangesAsync();
+        ById[row.Id] = agent;
+        return agent;
+    }
+
+    /// <summary>One probe interval: agents record, a probe round (with its inventory copies), an engine round, every due step.</summary>
+    public async Task TickAsync()
+    {
+        Time.Advance(Tick);
+        Ticks++;
+        foreach (var agent in Agents.BySerial.Values)
+        {
+            agent.Tick(Time.GetUtcNow());
+        }
+
+        var probe = _services.GetRequiredService<ProbeRound>();
+        await Task.WhenAll(await probe.RunAsync(CancellationToken.None));
+        var engine = _services.GetRequiredService<FailoverEngine>();
+        await engine.RoundAsync(CancellationToken.None);
+        foreach (var id in engine.DueSteps([]))
+        {
+            await engine.RunStepAsync(id, CancellationToken.None);
+        }
+
+        foreach (var (episode, standby) in engine.DueReleases())
+        {
+            await engine.ReleaseFormerAsync(episode, standby, CancellationToken.None);
+        }
+
+        // A transition wakes the engine at once in production; here the next round runs in the same tick.
+        await engine.RoundAsync(CancellationToken.None);
+    }
+
+    /// <summary>Runs an operator command through the CMS's real service; a refusal is an answer, not a failure.</summary>
+    public async Task<string> OperateAsync<TService>(Func<TService, Task> command)
+        where TService : notnull
+    {
+        await using var scope = _services.CreateAsyncScope();
+        try
+        {
+            await command(scope.ServiceProvider.GetRequiredService<TService>());
+            return "done";
+        }
+        catch (RefusedException e)
+        {
+            return $"refused ({e.Rule})";
+        }
+    }
+
+    public async Task<T> ReadAsync<T>(Func<CmsDbContext, Task<T>> query)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<CmsDbContext>());
+    }
+
+    public Task<List<EpisodeRow>> EpisodesAsync() => ReadAsync(db => db.Episodes.AsNoTracking().OrderBy(e => e.Id).ToListAsync());
+
+    public Task<List<ServerRow>> ServersAsync() => ReadAsync(db => db.Servers.AsNoTracking().OrderBy(s => s.Id).ToListAsync());
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    public static FailoverEpisode ToDomain(EpisodeRow row) => EpisodeRecords.ToDomain(row);
+}
