@@ -1,0 +1,198 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Tests.Simulation;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Domain;
+using Vigil.Domain.Failover;
+
+namespace Vigil.Cms.Tests.Failover;
+
+/// <summary>
+/// The sequences that used to lose or orphan outage footage, each replayed against the real failover engine in
+/// process (simulated agents, real SQLite, a fake clock), with every simulation invariant checked after each tick.
+/// </summary>
+public sealed class FootageSafetyTests : IAsyncLifetime
+{
+    private SimSite _site = null!;
+    private SimInvariants _invariants = null!;
+
+    public async Task InitializeAsync()
+    {
+        _site = await SimSite.StartAsync();
+        _invariants = new SimInvariants(_site);
+    }
+
+    public async Task DisposeAsync() => await _site.DisposeAsync();
+
+    [Fact]
+    public async Task A_failed_standbys_footage_survives_disable_enable_rename_and_delete_and_is_restored()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var a = await _site.AddServerAsync("sb-a", standby: true, _site.DefaultGroup);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active } e && e.Standby == IdOf(a), "sb-a to take over");
+        await TicksAsync(3);
+
+        // sb-a stops answering (it is lost, with some of the outage on it): sb-b takes over; sb-a comes back and is released.
+        a.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active } e && e.Standby == IdOf(b), "sb-b to take over");
+        Episode()!.FailedStandbys.ShouldBe([IdOf(a)]);
+        a.Down = false;
+        await TicksAsync(2);
+        a.Takeovers.ShouldBeEmpty("sb-a is told to release once it answers");
+        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var held = a.Files.Where(f => f.Owner == key).ToList();
+        held.ShouldNotBeEmpty("sb-a recorded some of the outage");
+
+        var id = IdOf(a).Value;
+        (await _site.OperateAsync<ServerService>(s => s.SetEnabledAsync(id, false, confirmed: false, _site.Operator, default))).ShouldBe("done");
+        (await _site.OperateAsync<ServerService>(s => s.SetEnabledAsync(id, true, confirmed: false, _site.Operator, default))).ShouldBe("done");
+        (await _site.OperateAsync<ServerService>(s => s.EditAsync(id, new EditServerRequest(Name: "sb-a2"), confirmed: false, _site.Operator, default))).ShouldBe("done");
+        (await _site.OperateAsync<ServerService>(s => s.DeleteAsync(id, _site.Operator, confirmed: true, default))).ShouldBe("refused (server.holds-outage-footage)");
+        Episode().ShouldNotBeNull().Phase.ShouldBe(FailoverPhase.Active);
+        Episode()!.Standby.ShouldBe(IdOf(b));
+        a.Files.Count(f => f.Owner == key).ShouldBe(held.Count);
+
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is null, "failback, restore and cleanup");
+        ShouldBeHome(rec, held);
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task The_acting_standby_dying_with_no_spare_keeps_its_footage_until_it_answers_then_restores_it()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 2);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        b.Down = true;
+        await TicksAsync(5);
+        rec.Down = false;
+        await TicksAsync(30);
+        Episode().ShouldNotBeNull("the episode waits for the footage on the dead standby").Phase.ShouldBe(FailoverPhase.Restoring);
+
+        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+        b.Down = false;
+        await TickUntilAsync(() => Episode() is null, "the standby to be released and its footage restored");
+        b.Takeovers.ShouldBeEmpty();
+        ShouldBeHome(rec, held);
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_manual_failback_with_no_standby_holding_the_takeover_restores_the_footage_that_exists()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        var recId = _site.ById.Single(s => s.Value == rec).Key;
+        (await _site.OperateAsync<FailoverCommands>(c => c.FailOverNowAsync(recId, _site.Operator, default))).ShouldBe("done");
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        b.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Assigning }, "the standby to be lost");
+        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+
+        (await _site.OperateAsync<FailoverCommands>(c => c.FailBackAsync(recId, _site.Operator, default))).ShouldBe("done");
+        await TicksAsync(10);
+        Episode().ShouldNotBeNull("footage on the lost standby is never dropped");
+        b.Down = false;
+        await TickUntilAsync(() => Episode() is null, "the footage to come home");
+        ShouldBeHome(rec, held);
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Failback_waits_while_a_camera_is_recorded_only_by_the_standby()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 2);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        rec.Blocked.Add("rec-1-cam-1");
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.FailingBack }, "failback to begin");
+        await TicksAsync(8);
+        var waiting = Episode().ShouldNotBeNull();
+        waiting.Phase.ShouldBe(FailoverPhase.FailingBack);
+        waiting.Note.Code.ShouldBe(EpisodeNote.Codes.FailbackWaits);
+        waiting.Note.Render(id => id.ToString()).ShouldContain("rec-1-cam-1");
+        b.Takeovers.ShouldNotBeEmpty("the standby keeps recording the camera the recording server cannot reach");
+
+        rec.Blocked.Clear();
+        await TickUntilAsync(() => Episode() is null, "failback once the camera is back");
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task An_unreadable_credential_never_stops_the_probing_of_the_others()
+    {
+        var rec1 = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var rec2 = await _site.AddServerAsync("rec-2", standby: false, _site.DefaultGroup, cameras: 1);
+        await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        var broken = _site.ById.Single(s => s.Value == rec2).Key;
+        _site.Agents.Unreadable.Add(broken);
+        rec1.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "rec-1 to be taken over beside the broken row");
+        _site.Board.AccessProblemOf(broken).ShouldNotBeNull().ShouldContain("unreadable");
+        _site.Ledger.OpenFor(new ServerId(broken)).ShouldBeNull("a server the CMS cannot speak to is not failed over");
+    }
+
+    [Fact]
+    public async Task An_agent_that_rejects_the_credential_is_not_failed_over_and_the_event_says_why()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.RejectsCredential = true;
+        await TicksAsync(10);
+        _site.Ledger.Open.ShouldBeEmpty();
+        var id = _site.ById.Single(s => s.Value == rec).Key;
+        _site.Board.AccessProblemOf(id).ShouldNotBeNull();
+        var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id).ToListAsync());
+        events.ShouldContain(e => e.To == "no-access");
+
+        rec.RejectsCredential = false;
+        await TicksAsync(2);
+        _site.Board.AccessProblemOf(id).ShouldBeNull();
+    }
+
+    private FailoverEpisode? Episode() => _site.Ledger.Open is [var first, ..] ? first : null;
+
+    private ServerId IdOf(SimAgent agent) => new(_site.ById.Single(s => s.Value == agent).Key);
+
+    private static void ShouldBeHome(SimAgent home, List<SimFile> held)
+    {
+        var own = home.Files.Where(f => f.Owner == AgentRoutes.OwnRecordings).Select(f => f.Sha256).ToHashSet();
+        held.Where(f => !own.Contains(f.Sha256)).ShouldBeEmpty("every failover file is home with its checksum");
+    }
+
+    private async Task TicksAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await TickCheckedAsync();
+        }
+    }
+
+    private async Task TickUntilAsync(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 120 && !condition(); i++)
+        {
+            await TickCheckedAsync();
+        }
+
+        condition().ShouldBeTrue($"waited 120 simulated seconds for {what}");
+    }
+
+    private async Task TickCheckedAsync()
+    {
+        await _site.TickAsync();
+        (await _invariants.AfterTickAsync()).ShouldBeEmpty();
+    }
+}
