@@ -13,7 +13,7 @@ Directory.CreateDirectory(plots);
 var scenarios = typeof(IScenario).Assembly.GetTypes()
     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IScenario).IsAssignableFrom(t))
     .Select(t => (IScenario)Activator.CreateInstance(t)!)
-    .Where(s => only is null || only.Contains(s.Name))
+    .Where(s => only is null ? !s.OnlyWhenNamed : only.Contains(s.Name))
     .OrderBy(s => s.Order)
     .ToList();
 if (scenarios.Count == 0)

@@ -24,5 +24,8 @@ public interface IScenario
     /// <summary>Where it comes in the run and the report: cheap in-process figures first, real fleets last.</summary>
     int Order { get; }
 
+    /// <summary>Runs only when named with <c>--only</c> (a long run that measures no speed target, such as the chaos run).</summary>
+    bool OnlyWhenNamed => false;
+
     Task<ScenarioResult> RunAsync(BenchOptions options, CancellationToken cancellationToken);
 }

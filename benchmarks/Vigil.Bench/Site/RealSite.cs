@@ -63,6 +63,17 @@ public sealed class RealSite : IAsyncDisposable
         return process;
     }
 
+    /// <summary>SIGKILL of the CMS, as when its host loses power.</summary>
+    public Task KillCmsAsync() => Cms.KillAsync();
+
+    /// <summary>Starts the CMS again on the same port and data; the admin session stored in its database goes on.</summary>
+    public async Task RestartCmsAsync()
+    {
+        Cms = Track(await VigilProcess.StartAsync(
+            ["cms", "--data", Path.Combine(Root, "cms"), "--urls", $"http://127.0.0.1:{Cms.BaseUrl.Port}"],
+            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = CmsPassword }));
+    }
+
     public Task<ServerView> AddAsync(VigilProcess agent, ServerRoleName role, CancellationToken cancellationToken) =>
         Api.SendAsync<ServerView>(HttpMethod.Post, CmsRoutes.Servers,
             new AddServerRequest(1, role, agent.BaseUrl.Host, agent.BaseUrl.Port, false, AgentPassword), cancellationToken);

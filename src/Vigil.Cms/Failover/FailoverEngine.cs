@@ -53,7 +53,11 @@ internal sealed partial class FailoverEngine(
         }
     }
 
-    /// <summary>Decides from the current situation and commits every decision, one transaction each.</summary>
+    /// <summary>
+    /// Decides from the current situation and commits every decision, one transaction each. A decision that begins
+    /// an episode is followed at once by a second decision over the new situation, so a server that failed is given
+    /// its standby in the same round, planned together with every other waiting server.
+    /// </summary>
     public async Task RoundAsync(CancellationToken stoppingToken)
     {
         using (await inventoryLock.AcquireAsync(stoppingToken).ConfigureAwait(false))
@@ -61,23 +65,36 @@ internal sealed partial class FailoverEngine(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             var inventory = await InventorySnapshot.ReadAsync(db, stoppingToken).ConfigureAwait(false);
-            var health = inventory.Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value));
-            var situation = new FailoverSituation(
-                inventory.Groups,
-                inventory.Servers,
-                health.ToDictionary(h => h.Key, h => h.Value.State),
-                ledger.Open,
-                settings.Failover,
-                await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false),
-                VigilVersion.Current)
+            for (var pass = 0; pass < 2; pass++)
             {
-                Problems = health.Where(h => h.Value.Problem is not null).ToDictionary(h => h.Key, h => h.Value.Problem!),
-            };
-            foreach (var decision in _decider.Decide(situation))
-            {
-                await CarryOutAsync(db, inventory, decision, stoppingToken).ConfigureAwait(false);
+                var decisions = _decider.Decide(await SituationAsync(db, inventory, stoppingToken).ConfigureAwait(false));
+                foreach (var decision in decisions)
+                {
+                    await CarryOutAsync(db, inventory, decision, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (!decisions.Any(d => d is BeginEpisode))
+                {
+                    break;
+                }
             }
         }
+    }
+
+    private async Task<FailoverSituation> SituationAsync(CmsDbContext db, InventorySnapshot inventory, CancellationToken stoppingToken)
+    {
+        var health = inventory.Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value));
+        return new FailoverSituation(
+            inventory.Groups,
+            inventory.Servers,
+            health.ToDictionary(h => h.Key, h => h.Value.State),
+            ledger.Open,
+            settings.Failover,
+            await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false),
+            VigilVersion.Current)
+        {
+            Problems = health.Where(h => h.Value.Problem is not null).ToDictionary(h => h.Key, h => h.Value.Problem!),
+        };
     }
 
     /// <summary>The episodes whose next step involves agents, and is not already running (<paramref name="running"/>).</summary>

@@ -156,8 +156,10 @@ internal sealed class ServerService(
         {
             await ledger.CommitAsync(db, async () =>
             {
+                // The failovers stopped above are being discarded as confirmed; anything else that appeared meanwhile still counts.
                 var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
-                RefusedException.ThrowIf(ServerChangeRules.CanRemove(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
+                var others = ledger.Open.Where(e => stopped.All(s => s.Id != e.Id)).ToList();
+                RefusedException.ThrowIf(ServerChangeRules.CanRemove(AgentInventory.ToDomain(row), others, confirmed), StatusCodes.Status409Conflict);
                 db.Servers.Remove(row);
                 db.Events.Add(EventLog.Operator(id, row.Name, "delete server", $"{row.Role} server at {row.Host}:{row.Port}", caller.UserName, time.GetUtcNow()));
             }, cancellationToken).ConfigureAwait(false);

@@ -53,7 +53,10 @@ internal sealed class SimSite : IAsyncDisposable
 
     public static async Task<SimSite> StartAsync(Func<SettingsView, SettingsView>? tune = null)
     {
-        var root = Directory.CreateTempSubdirectory("vigil-sim-").FullName;
+        // A real SQLite file, on a memory file system where there is one: every commit's fsync is then nearly free.
+        var root = Directory.Exists("/dev/shm")
+            ? Directory.CreateDirectory(Path.Combine("/dev/shm", $"vigil-sim-{Guid.NewGuid():N}")).FullName
+            : Directory.CreateTempSubdirectory("vigil-sim-").FullName;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var agents = new SimConnections();
         var services = new ServiceCollection();

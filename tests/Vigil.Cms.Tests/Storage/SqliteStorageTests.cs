@@ -61,9 +61,35 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
             """);
         await cms.StartAsync();
 
-        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0002_Failover");
+        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0003_EpisodeVersion");
         (await cms.GetAsync<ServerView>(CmsRoutes.Server(added.Id))).Name.ShouldBe("kept");
         (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_failover_written_by_the_second_schema_keeps_its_note_in_words_after_the_upgrade()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        var added = await cms.AddAsync(AgentsFixture.Add(agents.Recording1, ServerRoleName.Recording, name: "kept"));
+        await cms.Process.DisposeAsync();
+
+        // Schema 0002: no row version, and notes stored as plain words.
+        await ExecuteAsync(cms, $"""
+            ALTER TABLE episodes DROP COLUMN Version;
+            DELETE FROM __EFMigrationsHistory WHERE MigrationId = '0003_EpisodeVersion';
+            INSERT INTO episodes (RecordingServerId, RecordingServerName, GroupId, Origin, Phase, Epoch, FootageOnJson, FailedStandbysJson,
+                OriginalRecording, RestoreBytesCopied, RestoreBytesTotal, RestoreFilesCopied, RestoreFilesTotal, Resolution, Note, IsOpen,
+                StartedAt, PhaseSince, EndedAt)
+            VALUES ({added.Id}, 'kept', 1, 'Automatic', 'Completed', 3, '[]', '[]', 0, 0, 0, 0, 0, 'Restored', 'restore complete; removing footage',
+                0, '2026-11-01 10:00:00+00:00', '2026-11-01 10:05:00+00:00', '2026-11-01 10:05:00+00:00');
+            """);
+        await cms.StartAsync();
+
+        var latest = await cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(added.Id));
+        latest.Phase.ShouldBe("completed");
+        latest.Note.ShouldBe("restore complete; removing footage");
+        latest.Epoch.ShouldBe(3);
     }
 
     private static async Task<string> ScalarAsync(CmsUnderTest cms, string sql)
