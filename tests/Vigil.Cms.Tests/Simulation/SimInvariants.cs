@@ -58,7 +58,7 @@ internal sealed class SimInvariants(SimSite site)
                 var id = site.ById.FirstOrDefault(a => a.Value == agent).Key;
                 var own = episode is { IsOpen: true } && ServerChangeRules.IsActing(episode, new Domain.ServerId(id)) && takeover.Epoch == episode.Epoch.Value;
                 var stale = (agent.Name, key);
-                var reachable = agent.Answers && !site.Agents.Unreadable.Contains(id);
+                var reachable = agent.Managed && agent.Answers && !site.Agents.Unreadable.Contains(id);
                 _staleFor[stale] = own || !reachable ? 0 : _staleFor.GetValueOrDefault(stale) + 1;
                 if (_staleFor[stale] > StaleTakeoverTicks)
                 {
@@ -105,9 +105,10 @@ internal sealed class SimInvariants(SimSite site)
                 violations.Add($"{EpisodesEnd}: {agent.Name} still records {key}");
             }
 
-            foreach (var key in agent.Files.Where(f => f.Owner != AgentRoutes.OwnRecordings).Select(f => f.Owner).Distinct())
+            foreach (var footage in agent.Files.Where(f => f.Owner != AgentRoutes.OwnRecordings).GroupBy(f => f.Owner))
             {
-                violations.Add($"{NoOrphanedFootage}: {agent.Name} still holds footage of {key}");
+                violations.Add($"{NoOrphanedFootage}: {agent.Name} still holds {footage.Count()} files of {footage.Key} "
+                    + $"({string.Join(", ", footage.Select(f => f.Camera).Distinct())}, {footage.Min(f => f.End):HH:mm:ss}–{footage.Max(f => f.End):HH:mm:ss})");
             }
         }
 

@@ -254,7 +254,7 @@ internal sealed class SimSchedule(int seed)
         }
 
         // The CMS copies each agent's inventory every 10 s: a standby cleaned a moment ago is known to be empty (ready) only then.
-        for (var t = 0; t < 11; t++)
+        for (var t = 0; t < 11 && !await site.HasReadyStandbyAsync(site.DefaultGroup); t++)
         {
             await site.TickAsync();
         }

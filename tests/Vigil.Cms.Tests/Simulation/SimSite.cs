@@ -138,7 +138,8 @@ internal sealed class SimSite : IAsyncDisposable
         await Task.WhenAll(await probe.RunAsync(CancellationToken.None));
         var engine = _services.GetRequiredService<FailoverEngine>();
         await engine.RoundAsync(CancellationToken.None);
-        foreach (var id in engine.DueSteps([]))
+        var steps = engine.DueSteps([]);
+        foreach (var id in steps)
         {
             await engine.RunStepAsync(id, CancellationToken.None);
         }
@@ -149,7 +150,10 @@ internal sealed class SimSite : IAsyncDisposable
         }
 
         // A transition wakes the engine at once in production; here the next round runs in the same tick.
-        await engine.RoundAsync(CancellationToken.None);
+        if (steps.Count > 0)
+        {
+            await engine.RoundAsync(CancellationToken.None);
+        }
     }
 
     /// <summary>Runs an operator command through the CMS's real service; a refusal is an answer, not a failure.</summary>
@@ -175,6 +179,14 @@ internal sealed class SimSite : IAsyncDisposable
     }
 
     public Task<List<EpisodeRow>> EpisodesAsync() => ReadAsync(db => db.Episodes.AsNoTracking().OrderBy(e => e.Id).ToListAsync());
+
+    /// <summary>Whether the CMS, as it sees the group now, has a standby ready to take a server over.</summary>
+    public async Task<bool> HasReadyStandbyAsync(int group)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var servers = await scope.ServiceProvider.GetRequiredService<ServerViews>().ListAsync("normal_ready", ServerRoleName.Standby, group, CancellationToken.None);
+        return servers.Servers.Count > 0;
+    }
 
     public Task<List<ServerRow>> ServersAsync() => ReadAsync(db => db.Servers.AsNoTracking().OrderBy(s => s.Id).ToListAsync());
 

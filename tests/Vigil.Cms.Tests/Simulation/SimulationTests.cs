@@ -8,11 +8,11 @@ namespace Vigil.Cms.Tests.Simulation;
 /// <summary>
 /// The deterministic simulation: many seeded schedules of faults and operator actions against the real failover
 /// engine, each checked against the footage-safety invariants after every tick. <c>VIGIL_SIM_SCHEDULES</c> sets how
-/// many (default 600), <c>VIGIL_SIM_SEED</c> replays one seed and prints its schedule.
+/// many (default 2000), <c>VIGIL_SIM_SEED</c> replays one seed and prints its schedule.
 /// </summary>
 public sealed class SimulationTests(ITestOutputHelper output)
 {
-    private const int DefaultSchedules = 600;
+    private const int DefaultSchedules = 2000;
 
     [Fact]
     public async Task Seeded_schedules_keep_every_invariant()
