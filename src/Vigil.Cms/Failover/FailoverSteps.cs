@@ -13,7 +13,7 @@ namespace Vigil.Cms.Failover;
 /// crash is simply done again. A step answers the input its outcome means to the state machine, or
 /// null when it should be tried again later (an agent that did not answer).
 /// </summary>
-internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer)
+internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer, TimeProvider time)
 {
     public async Task<FailoverInput?> StartTakeoverAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -73,9 +73,12 @@ internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, S
             return null;
         }
 
+        // Segment times are the agent's clock: "since the failback began" is measured on that clock, so a skewed clock neither
+        // confirms a camera too early nor keeps failback waiting for ever.
+        var began = health.At - (time.GetUtcNow() - episode.PhaseSince);
         var recordedByStandby = await StandbyRecordingAsync(episode, cancellationToken).ConfigureAwait(false);
         var own = health.Cameras.Where(c => c.Owner == AgentRoutes.OwnRecordings).ToList();
-        var recordsAgain = own.Where(c => c.State == CameraState.Off || (c.State == CameraState.Recording && c.LastSegmentEnd >= episode.PhaseSince))
+        var recordsAgain = own.Where(c => c.State == CameraState.Off || (c.State == CameraState.Recording && c.LastSegmentEnd >= began))
             .Select(c => c.CameraId).ToHashSet(StringComparer.Ordinal);
         var waitingFor = own.Where(c => !recordsAgain.Contains(c.CameraId)).ToList();
         var stillOnlyOnStandby = waitingFor.Where(c => c.State == CameraState.Unreachable && recordedByStandby.Contains(c.CameraId)).Select(c => c.CameraId).ToList();

@@ -131,6 +131,28 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Failback_completes_for_a_recording_server_whose_clock_runs_behind()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Skew = TimeSpan.FromSeconds(-45);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.FailingBack }, "failback to begin");
+
+        // Judged on the server's own clock, its next segment shows it records again: not 45 s later, when its clock catches up.
+        for (var i = 0; i < 5 && Episode() is { Phase: FailoverPhase.FailingBack }; i++)
+        {
+            await TickCheckedAsync();
+        }
+
+        Episode()?.Phase.ShouldNotBe(FailoverPhase.FailingBack);
+        await TickUntilAsync(() => Episode() is null, "failback, judged on the recording server's own clock, and restore");
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task An_unreadable_credential_never_stops_the_probing_of_the_others()
     {
         var rec1 = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);

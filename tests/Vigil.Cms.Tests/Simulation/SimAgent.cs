@@ -13,7 +13,8 @@ namespace Vigil.Cms.Tests.Simulation;
 /// restart, a hang (commands carried out but answers lost), 401 for the CMS's credential, a full disk,
 /// a camera the agent cannot reach. Every deletion of failover footage is logged for the invariants.
 /// </summary>
-internal sealed class SimAgent(string name, string serial, bool standby, int licenseChannels, IReadOnlyList<CameraConfig> cameras) : IAgentApi
+internal sealed class SimAgent(
+    string name, string serial, bool standby, int licenseChannels, IReadOnlyList<CameraConfig> cameras, TimeProvider clock) : IAgentApi
 {
     private const int StandbySpaces = 2;
 
@@ -40,6 +41,9 @@ internal sealed class SimAgent(string name, string serial, bool standby, int lic
 
     public bool DiskFull { get; set; }
 
+    /// <summary>How far the agent's clock is off: every time it writes or reports is on its own clock.</summary>
+    public TimeSpan Skew { get; set; }
+
     public HashSet<string> Blocked { get; } = [];
 
     /// <summary>False once the server was removed from the CMS: its footage is no longer the site's.</summary>
@@ -55,23 +59,24 @@ internal sealed class SimAgent(string name, string serial, bool standby, int lic
     public bool Answers => !Down && !Hung && !RejectsCredential;
 
     /// <summary>One second of recording: a segment per recorded camera, the same bytes for the same camera and second anywhere.</summary>
-    public void Tick(DateTimeOffset now)
+    public void Tick()
     {
         if (Down || DiskFull)
         {
             return;
         }
 
+        var now = clock.GetUtcNow();
         foreach (var camera in OwnCameras.Where(c => c.Recording && !Blocked.Contains(c.Id)))
         {
-            Add(AgentRoutes.OwnRecordings, camera.Id, now, $"seg-{now.ToUnixTimeSeconds()}.ts");
+            Add(AgentRoutes.OwnRecordings, camera.Id, now);
         }
 
         foreach (var (key, takeover) in _takeovers)
         {
             foreach (var camera in takeover.Cameras.Where(c => !Blocked.Contains(c.Id)))
             {
-                Add(key, camera.Id, now, $"seg-{now.ToUnixTimeSeconds()}.ts");
+                Add(key, camera.Id, now);
             }
         }
     }
@@ -86,7 +91,7 @@ internal sealed class SimAgent(string name, string serial, bool standby, int lic
             LastEnd(AgentRoutes.OwnRecordings, c.Id), 0, null));
         var failover = _takeovers.SelectMany(t => t.Value.Cameras.Select(c => new CameraHealth(t.Key, c.Id,
             Blocked.Contains(c.Id) ? CameraState.Unreachable : CameraState.Recording, LastEnd(t.Key, c.Id), 0, null)));
-        return new AgentHealth(DiskFull ? HealthOutcome.SpaceFailure : HealthOutcome.Ok, DiskFull ? "space1 is full" : null, DateTimeOffset.UnixEpoch,
+        return new AgentHealth(DiskFull ? HealthOutcome.SpaceFailure : HealthOutcome.Ok, DiskFull ? "space1 is full" : null, clock.GetUtcNow() + Skew,
             [], [.. own, .. failover]);
     }, mutates: false);
 
@@ -202,10 +207,13 @@ internal sealed class SimAgent(string name, string serial, bool standby, int lic
     private DateTimeOffset? LastEnd(string owner, string camera) =>
         _files.Where(f => f.Owner == owner && f.Camera == camera).Select(f => (DateTimeOffset?)f.End).Max();
 
-    private void Add(string owner, string camera, DateTimeOffset end, string fileName)
+    /// <summary>A camera's second is the same bytes whoever records it; only the times in the catalog are on the agent's (maybe skewed) clock.</summary>
+    private void Add(string owner, string camera, DateTimeOffset end)
     {
         var content = Encoding.UTF8.GetBytes($"{camera}|{end.ToUnixTimeSeconds()}");
-        _files.Add(new SimFile(_nextId++, owner, camera, end.AddSeconds(-1), end, content, Convert.ToHexStringLower(SHA256.HashData(content)), fileName));
+        var catalogued = end + Skew;
+        _files.Add(new SimFile(_nextId++, owner, camera, catalogued.AddSeconds(-1), catalogued, content, Convert.ToHexStringLower(SHA256.HashData(content)),
+            $"seg-{end.ToUnixTimeSeconds()}.ts"));
     }
 
     private void Delete(List<SimFile> files, bool discard)

@@ -17,6 +17,14 @@ internal sealed class SimSchedule(int seed)
     public const int FaultTicks = 40;
     public const int QuietTicks = 90;
 
+    /// <summary>What each draw of the generator injects, as counted in the report.</summary>
+    private static readonly string[] Kinds =
+    [
+        "crash", "crash", "crash", "hang", "401", "disk full", "camera unreachable", "credential unreadable", "lost takeover records",
+        "failover now", "failover now", "failback", "stop restoration", "replace", "disable/enable", "rename", "clear protection failure",
+        "delete standby", "delete group", "clock skew",
+    ];
+
     private readonly Random _random = new(seed);
     private readonly List<(int Until, Action End)> _timed = [];
 
@@ -88,7 +96,7 @@ internal sealed class SimSchedule(int seed)
         var (id, agent) = agents[_random.Next(agents.Count)];
         var row = servers.First(s => s.Id == id);
         var recording = servers.Where(s => s.Role == AgentInventory.RecordingRole).ToList();
-        var kind = _random.Next(20);
+        var kind = _random.Next(Kinds.Length + 1);
         var ticks = _random.Next(1, 7);
         string what;
         switch (kind)
@@ -174,6 +182,10 @@ internal sealed class SimSchedule(int seed)
                 }
 
                 break;
+            case 19:
+                agent.Skew = TimeSpan.FromSeconds(_random.Next(-60, 61));
+                what = string.Create(CultureInfo.InvariantCulture, $"clock of {agent.Name} off by {agent.Skew.TotalSeconds:0} s");
+                break;
             case 18 when _random.Next(4) == 0:
                 what = "delete Site B: " + await site.OperateAsync<GroupService>(g => g.DeleteAsync(siteB, site.Operator, confirmed: true, default));
                 break;
@@ -181,7 +193,7 @@ internal sealed class SimSchedule(int seed)
                 return;
         }
 
-        var fault = what.Split(' ')[0];
+        var fault = Kinds[kind];
         Faults[fault] = Faults.GetValueOrDefault(fault) + 1;
         Log.Add(string.Create(CultureInfo.InvariantCulture, $"t={site.Ticks} {what}"));
     }

@@ -106,7 +106,8 @@ internal sealed class SimSite : IAsyncDisposable
     {
         var serial = $"SIM-{name}";
         var agent = new SimAgent(name, serial, standby, licenseChannels: 8,
-            Enumerable.Range(1, cameras).Select(c => new CameraConfig($"{name}-cam-{c}", $"{name} camera {c}", $"rtsp://cameras.invalid/{name}/{c}")).ToList());
+            Enumerable.Range(1, cameras).Select(c => new CameraConfig($"{name}-cam-{c}", $"{name} camera {c}", $"rtsp://cameras.invalid/{name}/{c}")).ToList(),
+            Time);
         Agents.BySerial[serial] = agent;
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
@@ -131,7 +132,7 @@ internal sealed class SimSite : IAsyncDisposable
         Ticks++;
         foreach (var agent in Agents.BySerial.Values)
         {
-            agent.Tick(Time.GetUtcNow());
+            agent.Tick();
         }
 
         var probe = _services.GetRequiredService<ProbeRound>();
