@@ -32,6 +32,7 @@ internal sealed partial class FailoverEngine(
 {
     private readonly Dictionary<(EpisodeId, ServerId, Epoch), bool> _released = [];
     private readonly FailoverDecider _decider = new(time);
+    private readonly HashSet<(EpisodeId, long)> _failedSteps = [];
 
     /// <summary>Reads the open episodes back; a server a standby records for starts as failed (see <see cref="HealthBoard.AssumeFailed"/>).</summary>
     public async Task ResumeAsync(CancellationToken stoppingToken)
@@ -144,6 +145,42 @@ internal sealed partial class FailoverEngine(
         catch (Exception e)
         {
             LogStepFailed(logger, id.Value, episode.NextStep, e);
+            await MarkStepFailedAsync(found, e, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes a step's fault to the event log, once per episode version (the step is tried again every round, and
+    /// the log must not fill with the same line); the episode itself is unchanged.
+    /// </summary>
+    private async Task MarkStepFailedAsync(FailoverLedger.OpenEpisode step, Exception fault, CancellationToken stoppingToken)
+    {
+        lock (_failedSteps)
+        {
+            if (!_failedSteps.Add((step.Episode.Id, step.Version)))
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            var phase = FailoverLedger.PhaseName(step.Episode.Phase);
+            var name = await db.Servers.AsNoTracking().Where(s => s.Id == step.Episode.RecordingServer.Value).Select(s => s.Name)
+                .FirstOrDefaultAsync(stoppingToken).ConfigureAwait(false) ?? step.Episode.RecordingServer.ToString();
+            db.Events.Add(new EventRow
+            {
+                At = time.GetUtcNow(), ServerId = step.Episode.RecordingServer.Value, ServerName = name, EpisodeId = step.Episode.Id.Value,
+                Kind = EventLog.FailoverKind, From = phase, To = phase, Actor = FailoverLedger.EngineActor,
+                Reason = $"step {step.Episode.NextStep} failed ({fault.GetType().Name}: {fault.Message}); it is tried again",
+            });
+            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogStepFailed(logger, step.Episode.Id.Value, step.Episode.NextStep, e);
         }
     }
 

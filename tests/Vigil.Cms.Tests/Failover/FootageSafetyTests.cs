@@ -153,6 +153,23 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fault_inside_a_step_is_in_the_event_log_once_and_the_step_is_tried_again()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        b.Broken = true;
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.TakingOver }, "the takeover to begin");
+        await TicksAsync(3);
+        var id = _site.ById.Single(s => s.Value == rec).Key;
+        var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id && e.Reason.Contains("StartTakeover failed")).ToListAsync());
+        events.ShouldHaveSingleItem().Reason.ShouldContain("cannot be read");
+
+        b.Broken = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "the takeover, tried again");
+    }
+
+    [Fact]
     public async Task An_unreadable_credential_never_stops_the_probing_of_the_others()
     {
         var rec1 = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);

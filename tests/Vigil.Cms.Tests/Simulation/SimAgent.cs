@@ -41,6 +41,9 @@ internal sealed class SimAgent(
 
     public bool DiskFull { get; set; }
 
+    /// <summary>A bug in the agent or in reading its answer: takeover calls throw something that is not an agent error.</summary>
+    public bool Broken { get; set; }
+
     /// <summary>How far the agent's clock is off: every time it writes or reports is on its own clock.</summary>
     public TimeSpan Skew { get; set; }
 
@@ -97,6 +100,11 @@ internal sealed class SimAgent(
 
     public Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken) => Answer(() =>
     {
+        if (Broken)
+        {
+            throw new InvalidOperationException($"{Name}'s answer cannot be read");
+        }
+
         Fence(request.Epoch);
         if (!_takeovers.ContainsKey(key) && !HoldsFootage(key) && UsedSpaces() >= StandbySpaces)
         {
