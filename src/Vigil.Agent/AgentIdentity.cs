@@ -34,7 +34,7 @@ public sealed class AgentIdentity
 
     public string? CertificateFingerprint { get; }
 
-    /// <summary>Licenses moved here from a server this one replaces (SPEC.md §3, replace protected server).</summary>
+    /// <summary>Licenses moved here from a server this one replaces (replace protected server, docs/product-rules.md).</summary>
     public void MoveLicenses(AgentSettings settings, int channels)
     {
         ArgumentNullException.ThrowIfNull(settings);

@@ -2,7 +2,7 @@ using Vigil.Domain.Health;
 
 namespace Vigil.Domain;
 
-/// <summary>The failover settings of SPEC.md §3, with their defaults.</summary>
+/// <summary>The failover settings (docs/product-rules.md, Failover), with their defaults.</summary>
 public sealed record FailoverSettings
 {
     public static FailoverSettings Default { get; } = new();

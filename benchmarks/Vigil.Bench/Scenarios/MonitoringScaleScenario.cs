@@ -23,7 +23,7 @@ public sealed class MonitoringScaleScenario : IScenario
     private const string UnsettledCause =
         "Where the time goes when the CMS does not settle, from stack samples of a CMS in that state taken with dotnet-stack while this "
         + "scenario was written (not taken again on each run): most of its thread-pool threads wait in SQLite's busy retry (Thread.Sleep in "
-        + "Microsoft.Data.Sqlite's SqliteDataReader.NextResult), mostly in AgentMonitor.SyncAsync saving the 10-second inventory copy (a row "
+        + "Microsoft.Data.Sqlite's SqliteDataReader.NextResult), mostly in the monitor's SyncAsync (now ProbeRound.SyncAsync) saving the 10-second inventory copy (a row "
         + "written for every server every 10 s, changed or not, as LastSyncedAt always changes), the rest in health-event and failover-ledger "
         + "writes. With the thread pool starved, probes miss their 800 ms timeout, live servers are declared failed, and each failure adds an "
         + "event and a failover episode to write, so the CMS does not recover on its own.";

@@ -4,7 +4,7 @@ using Codes = Vigil.Domain.Failover.EpisodeNote.Codes;
 namespace Vigil.Domain.Failover;
 
 /// <summary>
-/// The takeover/failback state machine of SPEC.md §3 as pure transitions over <see cref="FailoverEpisode"/>:
+/// The takeover/failback state machine (docs/product-rules.md, Failover) as pure transitions over <see cref="FailoverEpisode"/>:
 /// <code>
 /// Detected → Assigning ⇄ TakingOver → Active → FailingBack → Restoring → Cleaning → Completed
 ///                                                                        ↘ Stopped / Interrupted

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Vigil.Domain.Inventory;
 
 /// <summary>
-/// The failover-group rules of SPEC.md §2: the default group cannot be deleted, a CMS holds at most
+/// The failover-group rules (docs/product-rules.md): the default group cannot be deleted, a CMS holds at most
 /// <see cref="InventoryLimits.MaxGroups"/> groups and a group at most
 /// <see cref="InventoryLimits.MaxServersPerGroup"/> servers, a server belongs to at most one group,
 /// group names are unique (ignoring case, so two tabs never read the same).

@@ -3,7 +3,7 @@ using Vigil.Domain.Failover;
 namespace Vigil.Domain.Inventory;
 
 /// <summary>
-/// When a server may be edited, disabled or removed while failovers are open (SPEC.md §3).
+/// When a server may be edited, disabled or removed while failovers are open (docs/product-rules.md, Failover).
 /// A standby is <em>acting</em> for an episode while it takes over, records or hands back the server's
 /// cameras; editing, disabling or removing it stops that failover and removes its footage, so it needs
 /// an explicit confirmation, and it cannot be removed mid-takeover or mid-handover. A standby that only

@@ -1,7 +1,7 @@
 namespace Vigil.Domain.Inventory;
 
 /// <summary>
-/// Whether a server may be a standby of a group (SPEC.md §2): at least one empty recording space,
+/// Whether a server may be a standby of a group (docs/product-rules.md): at least one empty recording space,
 /// an empty camera list, not in another group, license channels at least those of every recording
 /// server of the group, agent version not lower than the CMS's. Checked when a standby is added and
 /// continuously after; every unmet condition is reported, not only the first.

@@ -4,7 +4,7 @@ using System.Text;
 namespace Vigil.Domain.Naming;
 
 /// <summary>
-/// The display-name rules of SPEC.md §2: 1 to 32 characters as a person counts them (text elements,
+/// The display-name rules (docs/product-rules.md): 1 to 32 characters as a person counts them (text elements,
 /// not UTF-16 units), none of the excluded symbols, not starting with '-' or a space, not ending with
 /// a space, unique within the CMS (case sensitive). '-' is allowed except as the first character:
 /// the seed lists it among the excluded symbols yet its own "Model-No." rule makes names with it.

@@ -1,6 +1,6 @@
 namespace Vigil.Domain.Status;
 
-/// <summary>A recording server's failover status (SPEC.md §2).</summary>
+/// <summary>A recording server's failover status (docs/product-rules.md, Statuses).</summary>
 public enum RecordingStatus
 {
     NormalProtected,
@@ -10,7 +10,7 @@ public enum RecordingStatus
     Disabled,
 }
 
-/// <summary>A standby server's failover status (SPEC.md §2).</summary>
+/// <summary>A standby server's failover status (docs/product-rules.md, Statuses).</summary>
 public enum StandbyStatus
 {
     NormalReady,

@@ -9,7 +9,7 @@ using Vigil.Testing;
 namespace Vigil.Cms.Tests.Api;
 
 /// <summary>
-/// The rules of SPEC.md §2 seen through the real HTTP API of a real <c>vigil cms</c> process paired with
+/// The inventory rules (docs/product-rules.md) seen through the real HTTP API of a real <c>vigil cms</c> process paired with
 /// real agents. Every fact runs once per database engine (see the derived classes).
 /// </summary>
 public abstract class CmsApiContract(AgentsFixture agents)
