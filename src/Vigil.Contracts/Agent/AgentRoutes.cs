@@ -1,6 +1,6 @@
 namespace Vigil.Contracts.Agent;
 
-/// <summary>The agent API, version 1. Everything but <see cref="Live"/> needs a credential.</summary>
+/// <summary>The agent API, version 1. Everything but <see cref="Live"/>, <see cref="Identity"/> and pairing needs a credential.</summary>
 public static class AgentRoutes
 {
     public const string Prefix = "/api/v1";
@@ -8,8 +8,23 @@ public static class AgentRoutes
     /// <summary>GET: answers 200 while the agent process runs. No authentication: the CMS probes it every second.</summary>
     public const string Live = Prefix + "/live";
 
-    /// <summary>POST <see cref="PairingRequest"/>: trades the agent's admin password for a credential.</summary>
+    /// <summary>
+    /// GET <see cref="AgentIdentityView"/>, no authentication: who answers at this address, read before any
+    /// secret is sent so the operator can compare the certificate's fingerprint with the one the agent printed.
+    /// </summary>
+    public const string Identity = Prefix + "/identity";
+
+    /// <summary>
+    /// POST <see cref="PairingRequest"/>: trades the agent's admin password for a credential (a new one replaces
+    /// every earlier credential of the same CMS id). DELETE with the credential: revokes that credential.
+    /// </summary>
     public const string Pairing = Prefix + "/pairing";
+
+    /// <summary>PUT <see cref="AdminPasswordChange"/> with the current password (Basic): every credential issued under it ends.</summary>
+    public const string AdminPassword = Prefix + "/admin-password";
+
+    /// <summary>GET <see cref="AuditList"/>: the destructive calls the agent obeyed, newest first (query <c>limit</c>, default 100).</summary>
+    public const string Audit = Prefix + "/audit";
 
     /// <summary>GET <see cref="AgentInfo"/>.</summary>
     public const string Info = Prefix + "/info";
