@@ -92,6 +92,7 @@ public static class CmsHost
         AuthEndpoints.Map(app, secured);
         GroupEndpoints.Map(secured);
         ServerEndpoints.Map(secured);
+        AgentPasswordEndpoints.Map(secured);
         SettingsEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
         ConsoleEndpoints.Map(app, secured);
@@ -115,6 +116,7 @@ public static class CmsHost
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             await FirstAdmin.EnsureAsync(db, time, Environment.GetEnvironmentVariable, console, cancellationToken).ConfigureAwait(false);
             await GroupService.EnsureDefaultAsync(db, time, cancellationToken).ConfigureAwait(false);
+            await CmsInstallation.EnsureAsync(db, cancellationToken).ConfigureAwait(false);
         }
 
         await services.GetRequiredService<SettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal static class CmsServices
         services.AddSingleton(time);
         services.AddSingleton(options);
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<CameraSecrets>();
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<InventoryLock>();
@@ -30,6 +31,7 @@ internal static class CmsServices
         services.AddScoped<GroupService>();
         services.AddScoped<ServerAdmission>();
         services.AddScoped<ServerService>();
+        services.AddScoped<AgentPasswords>();
         services.AddScoped<ServerViews>();
         services.AddScoped<FailoverCommands>();
         services.AddScoped<FailoverViews>();

@@ -8,10 +8,13 @@ internal static class LoginCommand
 {
     public static Command Create()
     {
-        var cms = new Option<string>("--cms") { Description = "The CMS address, e.g. http://127.0.0.1:8080", Required = true };
+        var cms = new Option<string>("--cms") { Description = "The CMS address, e.g. https://cms.example.org:7180", Required = true };
         var user = new Option<string>("--user") { Description = "User name", DefaultValueFactory = _ => "admin" };
         var password = new Option<string?>("--password") { Description = "Password (asked for when left out)" };
-        var fingerprint = new Option<string?>("--fingerprint") { Description = "The CMS certificate's SHA-256 fingerprint to trust (https); default: trust and show the one presented now" };
+        var fingerprint = new Option<string?>("--fingerprint")
+        {
+            Description = "The CMS certificate's SHA-256 fingerprint, as the CMS printed it at start (https); asked to confirm when left out",
+        };
         var command = new Command("login", "Sign in to a CMS and keep the token for later commands") { cms, user, password, fingerprint };
         command.SetAction(async (result, _) =>
         {
@@ -24,7 +27,8 @@ internal static class LoginCommand
                 }
 
                 var secret = AdminAction.Secret(result.GetValue(password), "Password");
-                using var client = new CmsClient(address, token: null, result.GetValue(fingerprint));
+                var trusted = address.Scheme == "https" ? result.GetValue(fingerprint) ?? await ConfirmCertificateAsync(address).ConfigureAwait(false) : null;
+                using var client = new CmsClient(address, token: null, trusted);
                 var login = await client.SendAsync<LoginResponse>(HttpMethod.Post, CmsRoutes.Login, new LoginRequest(result.GetValue(user)!, secret)).ConfigureAwait(false);
                 new CliSession(address, login.Token, client.SeenFingerprint).Save();
                 Console.Out.WriteLine($"Logged in to {address} as {login.User} until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
@@ -41,6 +45,26 @@ internal static class LoginCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Looks at the CMS's certificate without sending anything secret, and asks the operator to confirm it.</summary>
+    private static async Task<string> ConfirmCertificateAsync(Uri address)
+    {
+        using var probe = new CmsClient(address, token: null, pinnedFingerprint: null);
+        await probe.SendAsync(HttpMethod.Get, CmsRoutes.Live).ConfigureAwait(false);
+        var seen = probe.SeenFingerprint ?? throw new CliFailure($"{address} presented no certificate.");
+        var question = $"The CMS at {address} presents certificate {seen}.";
+        if (Console.IsInputRedirected)
+        {
+            throw new CliFailure($"{question} Compare it with the fingerprint the CMS printed at start; if it is the same, repeat with --fingerprint {seen}",
+                "login.fingerprint-unconfirmed");
+        }
+
+        Console.Error.WriteLine(question);
+        Console.Error.Write("Is this the fingerprint the CMS printed at start? Type 'yes' to trust it: ");
+        return string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.OrdinalIgnoreCase)
+            ? seen
+            : throw new CliFailure("Not trusted: the password was not sent.", "login.fingerprint-unconfirmed");
     }
 
     public static Command CreateLogout()

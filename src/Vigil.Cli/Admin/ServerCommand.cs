@@ -4,7 +4,7 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
 
-/// <summary><c>vigil server list|show|add|batch-add|test|edit|enable|disable|delete</c>.</summary>
+/// <summary><c>vigil server list|show|add|batch-add|test|edit|password|enable|disable|delete</c>.</summary>
 internal static class ServerCommand
 {
     public static Command Create()
@@ -16,6 +16,7 @@ internal static class ServerCommand
         command.Subcommands.Add(BatchAdd());
         command.Subcommands.Add(Test());
         command.Subcommands.Add(Edit());
+        command.Subcommands.Add(AgentPassword());
         command.Subcommands.Add(Enable(true));
         command.Subcommands.Add(Enable(false));
         command.Subcommands.Add(Delete());
@@ -98,16 +99,19 @@ internal static class ServerCommand
         var role = new Option<ServerRoleName>("--role") { Description = "recording or standby", Required = true };
         var host = new Option<string>("--host") { Description = "IP address or host name of the agent", Required = true };
         var port = new Option<int>("--port") { Description = "Port of the agent", Required = true };
-        var https = new Option<bool>("--https") { Description = "Connect over HTTPS (the agent's certificate is pinned on first contact)" };
         var password = new Option<string?>("--password") { Description = "The agent's admin password (asked for when left out)" };
         var name = new Option<string?>("--name") { Description = "Display name (default: the agent's own name)" };
-        var command = new Command("add", "Add one server: pairs with its agent") { group, role, host, port, https, password, name, AdminAction.JsonOption };
+        var command = new Command("add", "Add one server: shows its certificate to confirm, then pairs with its agent")
+        {
+            group, role, host, port, PlainHttpOption, FingerprintOption, password, name, AdminAction.JsonOption,
+        };
         AdminAction.Set(command, async (result, client) =>
         {
             var target = await Lookup.GroupAsync(client, result.GetValue(group)!).ConfigureAwait(false);
-            var request = new AddServerRequest(target.Id, result.GetValue(role), result.GetValue(host)!, result.GetValue(port), result.GetValue(https),
-                AdminAction.Secret(result.GetValue(password), "Agent admin password"), result.GetValue(name));
-            var view = await client.SendAsync<ServerView>(HttpMethod.Post, CmsRoutes.Servers, request).ConfigureAwait(false);
+            var secret = AdminAction.Secret(result.GetValue(password), "Agent admin password");
+            var view = await CertificateTrust.WithAsync(result.GetValue(FingerprintOption), fingerprint => client.SendAsync<ServerView>(HttpMethod.Post, CmsRoutes.Servers,
+                new AddServerRequest(target.Id, result.GetValue(role), result.GetValue(host)!, result.GetValue(port), !result.GetValue(PlainHttpOption),
+                    secret, result.GetValue(name), fingerprint))).ConfigureAwait(false);
             if (result.GetValue(AdminAction.JsonOption))
             {
                 Output.Json(view);
@@ -130,13 +134,13 @@ internal static class ServerCommand
         var naming = new Option<string>("--naming") { Description = "default (the agent's name), model-number or prefix-number", DefaultValueFactory = _ => "default" };
         naming.AcceptOnlyFromAmong("default", "model-number", "prefix-number");
         var prefix = new Option<string?>("--prefix") { Description = "The prefix of prefix-number names" };
-        var https = new Option<bool>("--https") { Description = "Connect to every agent over HTTPS" };
+        var trusted = new Option<string[]>("--fingerprint") { Description = "A certificate fingerprint you confirmed (repeatable; the preview shows each agent's)" };
         var password = new Option<string?>("--password") { Description = "The agents' admin password (asked for when left out)" };
         var preview = new Option<bool>("--preview") { Description = "Only show the names the servers would get; add nothing" };
         var addresses = new Argument<string[]>("HOST:PORT") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("batch-add", "Add several servers named by a naming rule; all or nothing")
         {
-            group, role, naming, prefix, https, password, preview, addresses, AdminAction.JsonOption,
+            group, role, naming, prefix, PlainHttpOption, trusted, password, preview, addresses, AdminAction.JsonOption,
         };
         AdminAction.Set(command, async (result, client) =>
         {
@@ -147,9 +151,9 @@ internal static class ServerCommand
                 "prefix-number" => NamingRuleName.PrefixNumber,
                 _ => NamingRuleName.Default,
             };
-            var servers = result.GetValue(addresses)!.Select(a => Parse(a, result.GetValue(https))).ToList();
+            var servers = result.GetValue(addresses)!.Select(a => Parse(a, !result.GetValue(PlainHttpOption))).ToList();
             var request = new BatchAddRequest(target.Id, result.GetValue(role), rule, result.GetValue(prefix),
-                AdminAction.Secret(result.GetValue(password), "Agents' admin password"), servers, result.GetValue(preview));
+                AdminAction.Secret(result.GetValue(password), "Agents' admin password"), servers, result.GetValue(preview), result.GetValue(trusted) ?? []);
             var response = await client.SendAsync<BatchAddResponse>(HttpMethod.Post, CmsRoutes.ServerBatch, request).ConfigureAwait(false);
             if (result.GetValue(AdminAction.JsonOption))
             {
@@ -157,8 +161,8 @@ internal static class ServerCommand
                 return;
             }
 
-            Output.Table(["ADDRESS", "NAME", "ID"], response.Members.Select(m => (IReadOnlyList<string>)
-                [m.Address.ToString(), m.Name ?? "-", m.ServerId?.ToString(CultureInfo.InvariantCulture) ?? "-"]));
+            Output.Table(["ADDRESS", "NAME", "ID", "CERTIFICATE"], response.Members.Select(m => (IReadOnlyList<string>)
+                [m.Address.ToString(), m.Name ?? "-", m.ServerId?.ToString(CultureInfo.InvariantCulture) ?? "-", m.CertificateFingerprint ?? "-"]));
             Console.Out.WriteLine(response.Added ? $"Added {response.Members.Count} server(s) to '{target.Name}'." : "Preview only: nothing was added.");
         });
         return command;
@@ -168,20 +172,30 @@ internal static class ServerCommand
     {
         var host = new Option<string>("--host") { Required = true };
         var port = new Option<int>("--port") { Required = true };
-        var https = new Option<bool>("--https");
-        var password = new Option<string?>("--password") { Description = "The agent's admin password (asked for when left out)" };
+        var password = new Option<string?>("--password") { Description = "The agent's admin password (asked for when left out; sent only once the certificate is confirmed)" };
         var role = new Option<ServerRoleName?>("--role") { Description = "With --group: check whether it could join in this role" };
         var group = new Option<string?>("--group") { Description = "With --role: the group it would join (name or id)" };
-        var command = new Command("test", "Test the connection to an agent without adding it") { host, port, https, password, role, group, AdminAction.JsonOption };
+        var command = new Command("test", "Test the connection to an agent without adding it: first its certificate, then, once confirmed, with its password")
+        {
+            host, port, PlainHttpOption, FingerprintOption, password, role, group, AdminAction.JsonOption,
+        };
         AdminAction.Set(command, async (result, client) =>
         {
             int? groupId = result.GetValue(group) is { } g ? (await Lookup.GroupAsync(client, g).ConfigureAwait(false)).Id : null;
-            var request = new TestConnectionRequest(result.GetValue(host)!, result.GetValue(port), result.GetValue(https),
-                AdminAction.Secret(result.GetValue(password), "Agent admin password"), result.GetValue(role), groupId);
+            var request = new TestConnectionRequest(result.GetValue(host)!, result.GetValue(port), !result.GetValue(PlainHttpOption),
+                AdminAction.Secret(result.GetValue(password), "Agent admin password"), result.GetValue(role), groupId, result.GetValue(FingerprintOption));
             var response = await client.SendAsync<TestConnectionResponse>(HttpMethod.Post, CmsRoutes.ServerTest, request).ConfigureAwait(false);
             if (result.GetValue(AdminAction.JsonOption))
             {
                 Output.Json(response);
+                return;
+            }
+
+            if (!response.Trusted)
+            {
+                Console.Out.WriteLine($"Found: '{response.Name}', {response.Model}, serial {response.Serial}, version {response.AgentVersion}.");
+                Console.Out.WriteLine($"Certificate: {response.CertificateFingerprint} (not trusted yet: the password was not sent)");
+                Console.Out.WriteLine($"Compare it with the fingerprint the agent printed at start; if it is the same, repeat with --fingerprint {response.CertificateFingerprint}");
                 return;
             }
 
@@ -206,17 +220,39 @@ internal static class ServerCommand
         var host = new Option<string?>("--host");
         var port = new Option<int?>("--port");
         var https = new Option<bool?>("--https") { Description = "true or false" };
-        var password = new Option<string?>("--password") { Description = "The agent's admin password: pairs again and trusts its current certificate" };
+        var password = new Option<string?>("--password") { Description = "The agent's admin password: pairs again (over the pinned certificate, or one confirmed with --fingerprint)" };
         var group = new Option<string?>("--group") { Description = "Put a server that is in no group into this group (name or id)" };
         var confirm = new Option<bool>("--confirm") { Description = "Go on although it stops a standby's failover and removes its failover recordings" };
-        var command = new Command("edit", "Change a server's name, address, password or group") { server, name, host, port, https, password, group, confirm, AdminAction.JsonOption };
+        var command = new Command("edit", "Change a server's name, address, password or group")
+        {
+            server, name, host, port, https, password, FingerprintOption, group, confirm, AdminAction.JsonOption,
+        };
         AdminAction.Set(command, async (result, client) =>
         {
             var target = await Lookup.ServerAsync(client, result.GetValue(server)!).ConfigureAwait(false);
             int? groupId = result.GetValue(group) is { } g ? (await Lookup.GroupAsync(client, g).ConfigureAwait(false)).Id : null;
-            var request = new EditServerRequest(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(https), result.GetValue(password), groupId);
-            var view = await client.SendAsync<ServerView>(HttpMethod.Patch, CmsRoutes.Server(target.Id) + Confirm(result, confirm), request).ConfigureAwait(false);
+            var view = await CertificateTrust.WithAsync(result.GetValue(FingerprintOption), fingerprint => client.SendAsync<ServerView>(HttpMethod.Patch,
+                CmsRoutes.Server(target.Id) + Confirm(result, confirm),
+                new EditServerRequest(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(https), result.GetValue(password), groupId,
+                    fingerprint))).ConfigureAwait(false);
             Print(result, view, "Edited");
+        });
+        return command;
+    }
+
+    private static Command AgentPassword()
+    {
+        var server = new Argument<string>("SERVER") { Description = "Name or id" };
+        var current = new Option<string?>("--current-password") { Description = "The agent's admin password now (asked for when left out)" };
+        var next = new Option<string?>("--new-password") { Description = "The new admin password, 8 characters or more (asked for when left out)" };
+        var command = new Command("password", "Change a server's agent admin password; its older credentials end and the CMS pairs again") { server, current, next };
+        AdminAction.Set(command, async (result, client) =>
+        {
+            var target = await Lookup.ServerAsync(client, result.GetValue(server)!).ConfigureAwait(false);
+            var change = new AgentPasswordChange(
+                AdminAction.Secret(result.GetValue(current), "Agent admin password now"), AdminAction.Secret(result.GetValue(next), "New agent admin password"));
+            await client.SendAsync(HttpMethod.Put, CmsRoutes.AgentPassword(target.Id), change).ConfigureAwait(false);
+            Console.Out.WriteLine($"Changed the agent admin password of '{target.Name}'; the CMS paired with it again.");
         });
         return command;
     }
@@ -251,6 +287,16 @@ internal static class ServerCommand
         });
         return command;
     }
+
+    private static readonly Option<bool> PlainHttpOption = new("--plain-http")
+    {
+        Description = "Speak plain HTTP to the agent instead of HTTPS: only to loopback, or with a CMS started with --insecure-http",
+    };
+
+    private static readonly Option<string?> FingerprintOption = new("--fingerprint")
+    {
+        Description = "The SHA-256 fingerprint of the agent's certificate, as the agent printed it at start (asked to confirm when left out)",
+    };
 
     private static string Confirm(ParseResult result, Option<bool> confirm) => result.GetValue(confirm) ? $"?{CmsRoutes.ConfirmFlag}=true" : string.Empty;
 

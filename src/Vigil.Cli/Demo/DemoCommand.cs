@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Vigil.Cli.Admin;
 using Vigil.Contracts.Cms;
+using Vigil.Hosting;
 
 namespace Vigil.Cli.Demo;
 
@@ -44,7 +45,7 @@ internal static class DemoCommand
             await WaitLiveAsync(site.CmsUrl + CmsRoutes.Live, cancellationToken).ConfigureAwait(false);
             foreach (var agent in DemoSite.AgentNames)
             {
-                await WaitLiveAsync($"http://127.0.0.1:{site.AgentPort(agent)}/api/v1/live", cancellationToken).ConfigureAwait(false);
+                await WaitLiveAsync($"{DemoSite.SecureUrl(site.AgentPort(agent))}/api/v1/live", cancellationToken, () => site.AgentFingerprint(agent)).ConfigureAwait(false);
             }
 
             using var client = await SignInAsync(site).ConfigureAwait(false);
@@ -123,8 +124,10 @@ internal static class DemoCommand
         foreach (var name in DemoSite.AgentNames)
         {
             var role = name.StartsWith("rec-", StringComparison.Ordinal) ? ServerRoleName.Recording : ServerRoleName.Standby;
+            var fingerprint = site.AgentFingerprint(name) ?? throw new CliFailure($"{name} printed no certificate fingerprint (see its log).");
             await client.SendAsync<ServerView>(HttpMethod.Post, CmsRoutes.Servers,
-                new AddServerRequest(group.Id, role, "127.0.0.1", site.AgentPort(name), false, site.AgentPassword, name)).ConfigureAwait(false);
+                new AddServerRequest(group.Id, role, "127.0.0.1", site.AgentPort(name), true, site.AgentPassword, name, fingerprint)).ConfigureAwait(false);
+            Say($"Trusted {name}'s certificate {fingerprint}, as it printed it at start");
         }
     }
 
@@ -169,9 +172,13 @@ internal static class DemoCommand
         }
     }
 
-    private static async Task WaitLiveAsync(string url, CancellationToken cancellationToken)
+    /// <param name="fingerprint">Over https, the certificate fingerprint the process printed at start (null until it has).</param>
+    private static async Task WaitLiveAsync(string url, CancellationToken cancellationToken, Func<string?>? fingerprint = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && fingerprint?.Invoke() is { } printed && SelfSignedCertificate.Fingerprint(certificate) == printed;
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = TimeProvider.System.GetUtcNow() + StartDeadline;
         while (true)
         {

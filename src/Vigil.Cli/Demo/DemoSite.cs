@@ -60,7 +60,7 @@ internal sealed record DemoSite(string Directory, int BasePort, string CmsPasswo
             return (["cms", "--data", Data("cms"), "--urls", CmsUrl, "--name", "vigil-demo"], CmsPassword);
         }
 
-        var arguments = new List<string> { "agent", "--data", Data(name), "--urls", Url(AgentPort(name)), "--name", name, "--model", "Vigil Demo" };
+        var arguments = new List<string> { "agent", "--data", Data(name), "--urls", SecureUrl(AgentPort(name)), "--name", name, "--model", "Vigil Demo" };
         if (name.StartsWith("rec-", StringComparison.Ordinal))
         {
             var index = int.Parse(name[4..], CultureInfo.InvariantCulture);
@@ -148,6 +148,22 @@ internal sealed record DemoSite(string Directory, int BasePort, string CmsPasswo
     private static string SiteFile(string directory) => Path.Combine(directory, "site.json");
 
     private static string Url(int port) => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+
+    /// <summary>The agents speak HTTPS with the CMS, as on a real site; the demo confirms each one's certificate from its start-up line.</summary>
+    public static string SecureUrl(int port) => string.Create(CultureInfo.InvariantCulture, $"https://127.0.0.1:{port}");
+
+    /// <summary>
+    /// The certificate fingerprint an agent printed when it started (the last start, as its log is appended to): what an
+    /// operator compares before trusting it, read here from the same line.
+    /// </summary>
+    public string? AgentFingerprint(string name)
+    {
+        const string Marker = "TLS certificate SHA-256 fingerprint: ";
+        var log = Path.Combine(Directory, "logs", $"{name}.log");
+        return File.Exists(log)
+            ? File.ReadLines(log).Where(l => l.StartsWith(Marker, StringComparison.Ordinal)).Select(l => l[Marker.Length..].Trim()).LastOrDefault()
+            : null;
+    }
 
     /// <summary>How to run this same <c>vigil</c>: the apphost, or <c>dotnet vigil.dll</c>.</summary>
     private static IEnumerable<string> VigilExecutable()

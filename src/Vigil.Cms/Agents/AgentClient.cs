@@ -14,17 +14,31 @@ using Vigil.Contracts.Agent;
 namespace Vigil.Cms.Agents;
 
 /// <summary>
-/// The CMS's side of the agent API for one agent. Over https it accepts only the pinned certificate;
-/// with no fingerprint pinned yet it accepts the first one it sees and reports it in <see cref="SeenFingerprint"/>.
+/// The CMS's side of the agent API for one agent. Over https it accepts only the pinned certificate; with no
+/// fingerprint pinned it sends no secret (the constructor refuses one), accepts any certificate and reports it in
+/// <see cref="SeenFingerprint"/>, so the operator can decide whether to trust it.
 /// </summary>
 internal sealed class AgentClient : IAgentApi, IDisposable
 {
     private readonly HttpClient _http;
     private readonly string? _pinned;
 
+    /// <summary>
+    /// The most a buffered agent response may hold: a misbehaving or hostile agent cannot make the CMS hold an unbounded
+    /// body in memory. Recording contents are streamed, not buffered, and do not count against it.
+    /// </summary>
+    public const long MaxResponseBytes = 64L * 1024 * 1024;
+
     public AgentClient(AgentEndpoint endpoint, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+
+        // By construction, no secret goes to an https agent whose certificate nobody has decided to trust.
+        if (endpoint.Address.Https && endpoint.PinnedFingerprint is null && (endpoint.Credential is not null || endpoint.AdminPassword is not null))
+        {
+            throw new InvalidOperationException($"A secret may be sent to {endpoint.Address} only over a pinned certificate.");
+        }
+
         Endpoint = endpoint;
         _pinned = endpoint.PinnedFingerprint;
         var handler = new SocketsHttpHandler
@@ -33,10 +47,13 @@ internal sealed class AgentClient : IAgentApi, IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
         };
-        _http = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout };
-        _http.DefaultRequestHeaders.Authorization = endpoint.Credential is { } credential
-            ? new AuthenticationHeaderValue("Bearer", credential)
-            : new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{endpoint.AdminPassword}")));
+        _http = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout, MaxResponseContentBufferSize = MaxResponseBytes };
+        _http.DefaultRequestHeaders.Authorization = (endpoint.Credential, endpoint.AdminPassword) switch
+        {
+            ({ } credential, _) => new AuthenticationHeaderValue("Bearer", credential),
+            (_, { } password) => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}"))),
+            _ => null,
+        };
     }
 
     public AgentEndpoint Endpoint { get; }
@@ -50,8 +67,19 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) =>
         SendAsync<AgentHealth>(HttpMethod.Get, AgentRoutes.Health, null, cancellationToken);
 
-    public Task<PairingResponse> PairAsync(string password, string cmsName, CancellationToken cancellationToken) =>
-        SendAsync<PairingResponse>(HttpMethod.Post, AgentRoutes.Pairing, new PairingRequest(password, cmsName), cancellationToken);
+    /// <summary>Who answers at the address, asked without any secret; over https <see cref="SeenFingerprint"/> then holds its certificate's fingerprint.</summary>
+    public Task<AgentIdentityView> IdentityAsync(CancellationToken cancellationToken) =>
+        SendAsync<AgentIdentityView>(HttpMethod.Get, AgentRoutes.Identity, null, cancellationToken);
+
+    public Task<PairingResponse> PairAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken) =>
+        SendAsync<PairingResponse>(HttpMethod.Post, AgentRoutes.Pairing, new PairingRequest(password, cmsName, cmsId), cancellationToken);
+
+    /// <summary>Sets a new admin password (this client speaks with the current one); the agent ends every credential it issued.</summary>
+    public Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, AgentRoutes.AdminPassword, new AdminPasswordChange(newPassword), cancellationToken);
+
+    public Task RevokeCredentialAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, AgentRoutes.Pairing, null, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 

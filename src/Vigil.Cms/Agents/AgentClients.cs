@@ -47,8 +47,11 @@ internal sealed class AgentClients(SecretProtector secrets) : IAgentConnections,
         }
     }
 
-    /// <summary>A client for an agent not yet paired, speaking with its admin password.</summary>
-    public static AgentClient WithPassword(ServerAddress address, string password, string? pinnedFingerprint = null) =>
+    /// <summary>A client that sends no secret at all: to read who answers at an address before deciding to trust it.</summary>
+    public static AgentClient Anonymous(ServerAddress address) => new(new AgentEndpoint(address, PinnedFingerprint: null), CallTimeout);
+
+    /// <summary>A client speaking with the agent's admin password; over https only to the trusted <paramref name="pinnedFingerprint"/>.</summary>
+    public static AgentClient WithPassword(ServerAddress address, string password, string? pinnedFingerprint) =>
         new(new AgentEndpoint(address, pinnedFingerprint, AdminPassword: password), CallTimeout);
 
     public void Dispose()

@@ -33,6 +33,9 @@ internal interface IAgentApi
 
     Task MoveLicensesAsync(int channels, CancellationToken cancellationToken);
 
+    /// <summary>Ends the credential this CMS holds for the agent: after the server is deleted nobody can use it.</summary>
+    Task RevokeCredentialAsync(CancellationToken cancellationToken);
+
     /// <summary>The catalog entries of <paramref name="owner"/>, those overlapping [from, to) when given.</summary>
     Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
 

@@ -32,6 +32,8 @@ internal sealed class UnusableAgent(AgentCallException reason) : IAgentApi
 
     public Task MoveLicensesAsync(int channels, CancellationToken cancellationToken) => Task.FromException(reason);
 
+    public Task RevokeCredentialAsync(CancellationToken cancellationToken) => Task.FromException(reason);
+
     public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
         Task.FromException<RecordingList>(reason);
 

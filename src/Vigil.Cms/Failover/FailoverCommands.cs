@@ -28,6 +28,7 @@ internal sealed class FailoverCommands(
     HealthBoard board,
     SettingsStore settings,
     IAgentConnections agents,
+    CameraSecrets cameraSecrets,
     TimeProvider time)
 {
     public const string NotInFailoverRule = "failover.not-in-failover";
@@ -175,7 +176,7 @@ internal sealed class FailoverCommands(
         {
             if (byStandby)
             {
-                await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                await FailoverSteps.AddMissingCamerasAsync(client, cameraSecrets.Open(original), cancellationToken).ConfigureAwait(false);
                 await client.ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -185,7 +186,7 @@ internal sealed class FailoverCommands(
                     await client.RemoveCameraAsync(camera.Id, cancellationToken).ConfigureAwait(false);
                 }
 
-                await FailoverSteps.AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+                await FailoverSteps.AddMissingCamerasAsync(client, cameraSecrets.Open(original), cancellationToken).ConfigureAwait(false);
             }
 
             await client.MoveLicensesAsync(original.LicenseChannels, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Domain.Failover;
@@ -13,7 +14,8 @@ namespace Vigil.Cms.Failover;
 /// crash is simply done again. A step answers the input its outcome means to the state machine, or
 /// null when it should be tried again later (an agent that did not answer).
 /// </summary>
-internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer, TimeProvider time)
+internal sealed class FailoverSteps(
+    CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer, CameraSecrets cameraSecrets, TimeProvider time)
 {
     public async Task<FailoverInput?> StartTakeoverAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -29,7 +31,7 @@ internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, S
             return new TakeoverFailed("the standby is no longer managed");
         }
 
-        var request = new TakeoverRequest(episode.Epoch.Value, original.Name, AgentInventory.Cameras(original));
+        var request = new TakeoverRequest(episode.Epoch.Value, original.Name, cameraSecrets.Open(original));
         try
         {
             var status = await agents.For(standby).TakeOverAsync(EpisodeRecords.FootageKey(episode.Id), request, cancellationToken).ConfigureAwait(false);
@@ -60,7 +62,7 @@ internal sealed class FailoverSteps(CmsDbContext db, IAgentConnections agents, S
         AgentHealth health;
         try
         {
-            await AddMissingCamerasAsync(client, AgentInventory.Cameras(original), cancellationToken).ConfigureAwait(false);
+            await AddMissingCamerasAsync(client, cameraSecrets.Open(original), cancellationToken).ConfigureAwait(false);
             health = await client.HealthAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (AgentCallException)

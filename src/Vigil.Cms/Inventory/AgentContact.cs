@@ -5,7 +5,10 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Inventory;
 
-/// <summary>An agent reached with its admin password: what it said about itself and the certificate it showed.</summary>
+/// <summary>
+/// An agent reached with its admin password, after its certificate was trusted: what it said about itself and the
+/// fingerprint pinned for it. The password is never sent before that trust decision (<see cref="AgentSighting"/>).
+/// </summary>
 internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, string? Fingerprint)
 {
     public const int MaxHostLength = 253;
@@ -16,14 +19,20 @@ internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, strin
         public const string InvalidAddress = "server.invalid-address";
         public const string PasswordRequired = "server.password-required";
         public const string FingerprintMismatch = "agent.certificate-mismatch";
+        public const string FingerprintUnconfirmed = "server.fingerprint-unconfirmed";
+        public const string DifferentAgent = "server.different-agent";
     }
 
-    /// <summary>Reaches the agent at <paramref name="address"/>; refuses with the reason it could not.</summary>
-    public static async Task<AgentContact> ReachAsync(ServerAddress address, string? password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reaches the agent <paramref name="sighting"/> found with its admin password, only if its certificate is the one the
+    /// operator confirmed (<paramref name="trustedFingerprint"/>); refuses with the reason it could not.
+    /// </summary>
+    public static async Task<AgentContact> ReachAsync(AgentSighting sighting, string? password, string? trustedFingerprint, CancellationToken cancellationToken)
     {
-        CheckAddress(address);
+        ArgumentNullException.ThrowIfNull(sighting);
         CheckPassword(password);
-        using var client = AgentClients.WithPassword(address, password!);
+        var pinned = sighting.RequireTrusted(trustedFingerprint);
+        using var client = AgentClients.WithPassword(sighting.Address, password!, pinned);
         AgentInfo info;
         try
         {
@@ -34,26 +43,22 @@ internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, strin
             throw Refusal(e);
         }
 
-        // Over https the agent reports its own fingerprint; a different one on the wire means something sits in between.
-        if (address.Https && info.CertificateFingerprint is { } reported
-            && !string.Equals(reported, client.SeenFingerprint, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(info.Serial, sighting.Identity.Serial, StringComparison.Ordinal))
         {
-            throw new RefusedException(Rules.FingerprintMismatch,
-                $"The agent at {address} reports certificate {reported}, but the connection presented {client.SeenFingerprint}; not trusting it.",
-                StatusCodes.Status502BadGateway);
+            throw new RefusedException(Rules.DifferentAgent,
+                $"{sighting.Address} answered as serial {sighting.Identity.Serial}, then as {info.Serial}; not trusting it.", StatusCodes.Status502BadGateway);
         }
 
-        return new AgentContact(address, info, address.Https ? client.SeenFingerprint : null);
+        return new AgentContact(sighting.Address, info, pinned);
     }
 
-    /// <summary>Pairs with the agent at <paramref name="address"/>, trusting only <paramref name="fingerprint"/> over https.</summary>
-    public static async Task<PairingResponse> PairAsync(
-        ServerAddress address, string password, string? fingerprint, string cmsName, CancellationToken cancellationToken)
+    /// <summary>Pairs with the reached agent over its pinned certificate; pairing again from the same CMS replaces its older credential.</summary>
+    public async Task<PairingResponse> PairAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken)
     {
-        using var client = AgentClients.WithPassword(address, password, fingerprint);
+        using var client = AgentClients.WithPassword(Address, password, Fingerprint);
         try
         {
-            return await client.PairAsync(password, cmsName, cancellationToken).ConfigureAwait(false);
+            return await client.PairAsync(password, cmsName, cmsId, cancellationToken).ConfigureAwait(false);
         }
         catch (AgentCallException e)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
@@ -14,7 +15,8 @@ internal static class AgentInventory
     public const string RecordingRole = "recording";
     public const string StandbyRole = "standby";
 
-    public static void Apply(ServerRow row, AgentInfo info, DateTimeOffset at)
+    /// <summary>Copies the agent's report into its row; camera URLs are stored encrypted by <paramref name="cameraSecrets"/>.</summary>
+    public static void Apply(ServerRow row, AgentInfo info, DateTimeOffset at, CameraSecrets cameraSecrets)
     {
         row.AgentName = info.Name;
         row.Model = info.Model;
@@ -22,21 +24,22 @@ internal static class AgentInventory
         row.LicenseChannels = info.LicenseChannels;
         row.SegmentSeconds = info.SegmentSeconds;
         row.SpacesJson = JsonSerializer.Serialize(info.Spaces, ContractJson.Options);
-        row.CamerasJson = JsonSerializer.Serialize(info.Cameras, ContractJson.Options);
+        row.CamerasJson = cameraSecrets.Seal(info.Cameras, row.CamerasJson);
         row.LastSyncedAt = at;
     }
 
     public static IReadOnlyList<SpaceInfo> Spaces(ServerRow row) =>
         JsonSerializer.Deserialize<List<SpaceInfo>>(row.SpacesJson, ContractJson.Options) ?? [];
 
-    public static IReadOnlyList<CameraConfig> Cameras(ServerRow row) =>
+    /// <summary>The cameras as stored: their URLs encrypted, fit for counting and listing, not for recording.</summary>
+    public static IReadOnlyList<CameraConfig> StoredCameras(ServerRow row) =>
         JsonSerializer.Deserialize<List<CameraConfig>>(row.CamerasJson, ContractJson.Options) ?? [];
 
     public static AgentReport Report(AgentInfo info) =>
         Report(info.Model, info.Serial, info.Version, info.LicenseChannels, info.Spaces, info.Cameras.Count);
 
     public static AgentReport Report(ServerRow row) =>
-        Report(row.Model, row.Serial, row.AgentVersion, row.LicenseChannels, Spaces(row), Cameras(row).Count);
+        Report(row.Model, row.Serial, row.AgentVersion, row.LicenseChannels, Spaces(row), StoredCameras(row).Count);
 
     public static ManagedServer ToDomain(ServerRow row) => new(
         new ServerId(row.Id), row.Name, RoleOf(row), row.Enabled, row.GroupId is { } group ? new GroupId(group) : null, row.Priority, Report(row),

@@ -12,11 +12,13 @@ namespace Vigil.Cms.Inventory;
 
 /// <summary>
 /// Bringing agents under the CMS: test a connection, add one server, add a batch with a naming rule.
-/// An agent is reached with its admin password first, every rule is checked, and only then is it
-/// paired: a refused server never receives a credential, and a refused batch adds nothing.
+/// An agent is first looked at without any secret; its admin password goes only to the certificate the
+/// operator confirmed; every rule is checked, and only then is it paired: a refused server never
+/// receives a credential, and a refused batch adds nothing.
 /// </summary>
 internal sealed class ServerAdmission(
-    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, SecretProtector secrets, CmsOptions options, TimeProvider time)
+    CmsDbContext db, SettingsStore settings, InventoryLock inventoryLock, SecretProtector secrets, CameraSecrets cameraSecrets, CmsOptions options,
+    TimeProvider time)
 {
     public static class Rules
     {
@@ -28,7 +30,17 @@ internal sealed class ServerAdmission(
 
     public async Task<TestConnectionResponse> TestAsync(TestConnectionRequest request, CancellationToken cancellationToken)
     {
-        var contact = await AgentContact.ReachAsync(new ServerAddress(request.Host, request.Port, request.Https), request.Password, cancellationToken).ConfigureAwait(false);
+        var sighting = await AgentSighting.TakeAsync(new ServerAddress(request.Host, request.Port, request.Https), options.InsecureHttp, cancellationToken)
+            .ConfigureAwait(false);
+        if (!sighting.IsTrusted(request.Fingerprint) && string.IsNullOrWhiteSpace(request.Fingerprint))
+        {
+            // Only the public identity is known until the operator confirms the certificate.
+            var identity = sighting.Identity;
+            return new TestConnectionResponse(identity.Name, identity.Model, identity.Serial, identity.Version, 0, sighting.Fingerprint, [], 0,
+                [new RuleMessage(AgentContact.Rules.FingerprintUnconfirmed, sighting.UnconfirmedMessage)], Trusted: false);
+        }
+
+        var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
         var refusals = new List<Refusal>();
         if (request.Role is { } role && request.GroupId is { } groupId)
         {
@@ -43,7 +55,9 @@ internal sealed class ServerAdmission(
 
     public async Task<int> AddAsync(AddServerRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        var contact = await AgentContact.ReachAsync(new ServerAddress(request.Host, request.Port, request.Https), request.Password, cancellationToken).ConfigureAwait(false);
+        var sighting = await AgentSighting.TakeAsync(new ServerAddress(request.Host, request.Port, request.Https), options.InsecureHttp, cancellationToken)
+            .ConfigureAwait(false);
+        var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             await CheckAddAsync(contact, request, cancellationToken).ConfigureAwait(false);
@@ -93,7 +107,8 @@ internal sealed class ServerAdmission(
             AgentContact.CheckAddress(address);
         }
 
-        var reached = await Task.WhenAll(addresses.Select(a => TryReachAsync(a, request.Password, cancellationToken))).ConfigureAwait(false);
+        var trusted = request.TrustedFingerprints ?? [];
+        var reached = await Task.WhenAll(addresses.Select(a => TryReachAsync(a, request.Password, trusted, cancellationToken))).ConfigureAwait(false);
         BatchCheck check;
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -102,7 +117,7 @@ internal sealed class ServerAdmission(
 
         if (request.Preview)
         {
-            return new BatchAddResponse(false, check.Members.Select(m => Result(m.Address, m.Name, null, m.Refusals)).ToList());
+            return new BatchAddResponse(false, check.Members.Select(m => Result(m.Address, m.Name, null, m.Refusals, m.Contact?.Fingerprint)).ToList());
         }
 
         // Paired outside the lock; the rules are checked again before the servers are written, all or nothing.
@@ -117,13 +132,13 @@ internal sealed class ServerAdmission(
             check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
             var rows = await AddRowsAsync(check.Members.Select((m, i) => (m.Contact!, m.Name!, credentials[i])).ToList(), request.Role, check.Group,
                 check.Priority, caller, cancellationToken).ConfigureAwait(false);
-            return new BatchAddResponse(true, check.Members.Select((m, i) => Result(m.Address, m.Name, rows[i].Id, [])).ToList());
+            return new BatchAddResponse(true, check.Members.Select((m, i) => Result(m.Address, m.Name, rows[i].Id, [], m.Contact?.Fingerprint)).ToList());
         }
     }
 
     /// <summary>Every member's refusals and name; throws the batch's refusal when any member is refused.</summary>
     private async Task<BatchCheck> CheckBatchAsync(
-        BatchAddRequest request, IReadOnlyList<ServerAddress> addresses, (AgentContact? Contact, Refusal? Refusal)[] reached, CancellationToken cancellationToken)
+        BatchAddRequest request, IReadOnlyList<ServerAddress> addresses, BatchReach[] reached, CancellationToken cancellationToken)
     {
         var group = await FindGroupAsync(request.GroupId, cancellationToken).ConfigureAwait(false);
         var managed = await ManagedAsync(cancellationToken).ConfigureAwait(false);
@@ -135,16 +150,16 @@ internal sealed class ServerAdmission(
                 _ => NamingRule.Default,
             },
             request.Prefix,
-            reached.Select(r => new BatchMember(r.Contact?.Info.Name ?? string.Empty, r.Contact?.Info.Model ?? string.Empty)).ToList(),
+            reached.Select(r => new BatchMember(r.Sighting?.Identity.Name ?? string.Empty, r.Sighting?.Identity.Model ?? string.Empty)).ToList(),
             managed.Select(s => s.Name));
-        var members = new List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)>();
+        var members = new List<(ServerAddress Address, AgentSighting? Sighting, AgentContact? Contact, string? Name, List<Refusal> Refusals)>();
         for (var i = 0; i < reached.Length; i++)
         {
-            var (contact, unreachable) = reached[i];
+            var (sighting, contact, stopped) = reached[i];
             var refusals = new List<Refusal>();
-            if (unreachable is not null)
+            if (stopped is not null)
             {
-                refusals.Add(unreachable);
+                refusals.Add(stopped);
             }
             else
             {
@@ -155,12 +170,12 @@ internal sealed class ServerAdmission(
                 }
             }
 
-            if (names.Names[i].Refusal is { } naming && unreachable is null)
+            if (names.Names[i].Refusal is { } naming && sighting is not null)
             {
                 refusals.Add(naming);
             }
 
-            members.Add((addresses[i], contact, unreachable is null ? names.Names[i].Name : null, refusals));
+            members.Add((addresses[i], sighting, contact, sighting is null ? null : names.Names[i].Name, refusals));
         }
 
         if (members.Any(m => m.Refusals.Count > 0))
@@ -168,27 +183,48 @@ internal sealed class ServerAdmission(
             var first = members.SelectMany(m => m.Refusals).First();
             var problem = new RefusedException(Rules.BatchRefused,
                 $"Nothing was added: {members.Count(m => m.Refusals.Count > 0)} of {members.Count} servers cannot join '{group.Name}' ({first.Message})");
-            problem.Extensions["members"] = members.Select(m => Result(m.Address, m.Name, null, m.Refusals)).ToList();
+            problem.Extensions["members"] = members.Select(m => Result(m.Address, m.Name, null, m.Refusals, m.Sighting?.Fingerprint)).ToList();
             throw problem;
         }
 
         return new BatchCheck(group, members, NextPriority(managed, group));
     }
 
-    private sealed record BatchCheck(GroupRow Group, List<(ServerAddress Address, AgentContact? Contact, string? Name, List<Refusal> Refusals)> Members, int Priority);
+    private sealed record BatchCheck(
+        GroupRow Group, List<(ServerAddress Address, AgentSighting? Sighting, AgentContact? Contact, string? Name, List<Refusal> Refusals)> Members, int Priority);
 
-    private static BatchMemberResult Result(ServerAddress address, string? name, int? id, List<Refusal> refusals) =>
-        new(address, name, id, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList());
+    /// <summary>How far a batch member was reached: seen (its identity and certificate), reached with the password, or why not.</summary>
+    private sealed record BatchReach(AgentSighting? Sighting, AgentContact? Contact, Refusal? Refusal);
 
-    private static async Task<(AgentContact? Contact, Refusal? Refusal)> TryReachAsync(ServerAddress address, string password, CancellationToken cancellationToken)
+    private static BatchMemberResult Result(ServerAddress address, string? name, int? id, List<Refusal> refusals, string? fingerprint) =>
+        new(address, name, id, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList(), fingerprint);
+
+    /// <summary>Sees the member; sends the password only when its certificate is among those the operator confirmed.</summary>
+    private async Task<BatchReach> TryReachAsync(ServerAddress address, string password, IReadOnlyList<string> trusted, CancellationToken cancellationToken)
     {
+        AgentSighting sighting;
         try
         {
-            return (await AgentContact.ReachAsync(address, password, cancellationToken).ConfigureAwait(false), null);
+            sighting = await AgentSighting.TakeAsync(address, options.InsecureHttp, cancellationToken).ConfigureAwait(false);
         }
         catch (RefusedException e)
         {
-            return (null, new Refusal(e.Rule, e.Message));
+            return new BatchReach(null, null, new Refusal(e.Rule, e.Message));
+        }
+
+        var confirmed = trusted.FirstOrDefault(f => AgentSighting.Same(f, sighting.Fingerprint));
+        if (!sighting.IsTrusted(confirmed))
+        {
+            return new BatchReach(sighting, null, new Refusal(AgentContact.Rules.FingerprintUnconfirmed, sighting.UnconfirmedMessage));
+        }
+
+        try
+        {
+            return new BatchReach(sighting, await AgentContact.ReachAsync(sighting, password, confirmed, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (RefusedException e)
+        {
+            return new BatchReach(sighting, null, new Refusal(e.Rule, e.Message));
         }
     }
 
@@ -210,7 +246,8 @@ internal sealed class ServerAdmission(
     /// <summary>Pairs with the reached agent; answers the credential, encrypted as it is kept.</summary>
     private async Task<string> PairAsync(AgentContact contact, string password, CancellationToken cancellationToken)
     {
-        var pairing = await AgentContact.PairAsync(contact.Address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
+        var pairing = await contact.PairAsync(password, options.Name, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
         return secrets.Protect(pairing.Credential);
     }
 
@@ -246,7 +283,7 @@ internal sealed class ServerAdmission(
                     CamerasJson = "[]",
                     CreatedAt = now,
                 };
-                AgentInventory.Apply(row, contact.Info, now);
+                AgentInventory.Apply(row, contact.Info, now, cameraSecrets);
                 db.Servers.Add(row);
                 await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
                 db.Events.Add(EventLog.Operator(row.Id, row.Name, "add server", $"{row.Role} server at {row.Host}:{row.Port} in '{group.Name}'", caller.UserName, now));

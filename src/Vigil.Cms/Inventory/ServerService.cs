@@ -19,6 +19,7 @@ internal sealed class ServerService(
     InventoryLock inventoryLock,
     Sessions sessions,
     SecretProtector secrets,
+    CameraSecrets cameraSecrets,
     IAgentConnections agents,
     HealthBoard board,
     FailoverLedger ledger,
@@ -44,8 +45,8 @@ internal sealed class ServerService(
         var address = new ServerAddress(request.Host ?? before.Host, request.Port ?? before.Port, request.Https ?? before.Https);
         var moved = address != new ServerAddress(before.Host, before.Port, before.Https);
         var reached = request.Password is not null
-            ? await PairAgainAsync(before, address, request.Password, cancellationToken).ConfigureAwait(false)
-            : moved ? await MoveAsync(before, address, cancellationToken).ConfigureAwait(false) : null;
+            ? await PairAgainAsync(before, address, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false)
+            : moved ? await MoveAsync(before, address, request.Fingerprint, cancellationToken).ConfigureAwait(false) : null;
 
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -64,7 +65,7 @@ internal sealed class ServerService(
                     SetAddress(row, address);
                     row.CertificateFingerprint = reached.Fingerprint;
                     row.ProtectedCredential = reached.ProtectedCredential ?? row.ProtectedCredential;
-                    AgentInventory.Apply(row, reached.Info, time.GetUtcNow());
+                    AgentInventory.Apply(row, reached.Info, time.GetUtcNow(), cameraSecrets);
                 }
 
                 if (request.GroupId is { } groupId && groupId != row.GroupId)
@@ -165,8 +166,30 @@ internal sealed class ServerService(
             }, cancellationToken).ConfigureAwait(false);
         }
 
+        await RevokeCredentialAsync(removed, caller, cancellationToken).ConfigureAwait(false);
         agents.Forget(id);
         board.Forget(id);
+    }
+
+    /// <summary>
+    /// A deleted server's agent is told to end the CMS's credential, so a copy of it (a stolen database and key ring)
+    /// opens nothing. An agent that cannot be reached keeps it valid; the event says so, and pairing it again replaces it.
+    /// </summary>
+    private async Task RevokeCredentialAsync(ServerRow removed, Caller caller, CancellationToken cancellationToken)
+    {
+        string outcome;
+        try
+        {
+            await agents.For(removed).RevokeCredentialAsync(cancellationToken).ConfigureAwait(false);
+            outcome = "the agent ended the CMS's credential";
+        }
+        catch (AgentCallException e)
+        {
+            outcome = $"the agent could not end the CMS's credential ({e.Message}); the CMS no longer keeps it, and pairing the agent again replaces it";
+        }
+
+        db.Events.Add(EventLog.Operator(removed.Id, removed.Name, "revoke credential", outcome, caller.UserName, time.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The rules an edit must pass, checked before the agent is reached and again before it is committed.</summary>
@@ -184,20 +207,27 @@ internal sealed class ServerService(
         return row;
     }
 
-    /// <summary>A new admin password: reach the agent with it (trusting the certificate it shows now) and pair again.</summary>
-    private async Task<ReachedAgent> PairAgainAsync(ServerRow row, ServerAddress address, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new admin password: reach the agent with it, over the pinned certificate or a newly confirmed one, and pair again
+    /// (the agent then drops the credential it gave this CMS before).
+    /// </summary>
+    private async Task<ReachedAgent> PairAgainAsync(ServerRow row, ServerAddress address, string password, string? fingerprint, CancellationToken cancellationToken)
     {
-        var contact = await AgentContact.ReachAsync(address, password, cancellationToken).ConfigureAwait(false);
-        RequireSameAgent(row, contact.Info);
-        var pairing = await AgentContact.PairAsync(address, password, contact.Fingerprint, options.Name, cancellationToken).ConfigureAwait(false);
+        var sighting = await AgentSighting.TakeOfAsync(row, address, options.InsecureHttp, cancellationToken).ConfigureAwait(false);
+        var contact = await AgentContact.ReachAsync(sighting, password, fingerprint ?? AgentSighting.Pinned(row, address), cancellationToken).ConfigureAwait(false);
+        var pairing = await contact.PairAsync(password, options.Name, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
         return new ReachedAgent(contact.Info, contact.Fingerprint, secrets.Protect(pairing.Credential));
     }
 
-    /// <summary>A new address without a password: the agent there must accept the CMS's credential (and pinned certificate) and be the same agent.</summary>
-    private async Task<ReachedAgent> MoveAsync(ServerRow row, ServerAddress address, CancellationToken cancellationToken)
+    /// <summary>
+    /// A new address without a password. Before the CMS's credential goes there, the agent must prove it is the same one:
+    /// over https by presenting the pinned (or a newly confirmed) certificate, over plain HTTP by its serial.
+    /// </summary>
+    private async Task<ReachedAgent> MoveAsync(ServerRow row, ServerAddress address, string? fingerprint, CancellationToken cancellationToken)
     {
-        AgentContact.CheckAddress(address);
-        var pinned = address.Https && row.Https ? row.CertificateFingerprint : null;
+        var sighting = await AgentSighting.TakeOfAsync(row, address, options.InsecureHttp, cancellationToken).ConfigureAwait(false);
+        var pinned = sighting.RequireTrusted(fingerprint ?? AgentSighting.Pinned(row, address));
         using var client = new AgentClient(new AgentEndpoint(address, pinned, secrets.Unprotect(row.ProtectedCredential)), AgentClients.CallTimeout);
         AgentInfo info;
         try
@@ -210,7 +240,7 @@ internal sealed class ServerService(
         }
 
         RequireSameAgent(row, info);
-        return new ReachedAgent(info, address.Https ? client.SeenFingerprint : null, ProtectedCredential: null);
+        return new ReachedAgent(info, pinned, ProtectedCredential: null);
     }
 
     private async Task JoinGroupAsync(ServerRow row, int groupId, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Monitoring;
+using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
@@ -10,7 +11,7 @@ using Vigil.Domain.Status;
 namespace Vigil.Cms.Inventory;
 
 /// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
-internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger)
+internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets)
 {
     public const string UnknownStatusRule = "server.unknown-status";
 
@@ -121,7 +122,7 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             row.AgentVersion,
             row.LicenseChannels,
             AgentInventory.Spaces(row),
-            AgentInventory.Cameras(row),
+            cameraSecrets.Open(row).Select(c => c with { StreamUrl = StreamUrlMask.Mask(c.StreamUrl) }).ToList(),
             row.LastSyncedAt);
     }
 }

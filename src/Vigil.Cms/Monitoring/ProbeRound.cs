@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Domain.Health;
 
@@ -20,6 +21,7 @@ internal sealed partial class ProbeRound(
     IAgentConnections agents,
     HealthBoard board,
     SettingsStore settings,
+    CameraSecrets cameraSecrets,
     TimeProvider time,
     ILogger<ProbeRound> logger)
 {
@@ -173,7 +175,7 @@ internal sealed partial class ProbeRound(
                 return;
             }
 
-            AgentInventory.Apply(row, info, time.GetUtcNow());
+            AgentInventory.Apply(row, info, time.GetUtcNow(), cameraSecrets);
             await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (AgentCallException e)

@@ -64,6 +64,11 @@ public static class CmsRoutes
 
     public static string ServerEnabled(int id) => $"{Server(id)}/enabled";
 
+    /// <summary>PUT <see cref="AgentPasswordChange"/>: the server's agent admin password; the CMS pairs again with the new one.</summary>
+    public static string AgentPassword(int id) => AgentPassword(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static string AgentPassword(string id) => $"{Servers}/{id}/agent-password";
+
     /// <summary>POST: fail the recording server over now (manual failover).</summary>
     public static string ServerFailover(int id) => $"{Server(id)}/failover";
 

@@ -16,12 +16,23 @@ public sealed record ServerAddress(string Host, int Port, bool Https = false)
 
 /// <param name="Name">The display name; the agent's own name when left out.</param>
 /// <param name="Password">The agent's admin password: traded for a credential at pairing, never stored.</param>
-public sealed record AddServerRequest(int GroupId, ServerRoleName Role, string Host, int Port, bool Https, string Password, string? Name = null);
+/// <param name="Fingerprint">
+/// Over https, the SHA-256 fingerprint of the agent's certificate as the operator confirmed it (the agent prints it at
+/// start); nothing secret is sent to the agent unless the certificate it presents has this fingerprint.
+/// </param>
+public sealed record AddServerRequest(
+    int GroupId, ServerRoleName Role, string Host, int Port, bool Https, string Password, string? Name = null, string? Fingerprint = null);
 
 /// <param name="Role">With <paramref name="GroupId"/>, also checks whether the server could join that group in that role.</param>
-public sealed record TestConnectionRequest(string Host, int Port, bool Https, string Password, ServerRoleName? Role = null, int? GroupId = null);
+/// <param name="Fingerprint">The certificate fingerprint the operator confirmed; without it only the agent's public identity is read.</param>
+public sealed record TestConnectionRequest(
+    string Host, int Port, bool Https, string Password, ServerRoleName? Role = null, int? GroupId = null, string? Fingerprint = null);
 
-/// <summary>What a reachable agent says about itself, and why it could not join as asked (empty when it could).</summary>
+/// <summary>
+/// What a reachable agent says about itself, and why it could not join as asked (empty when it could). Until its
+/// certificate is trusted (<paramref name="Trusted"/> false) only its public identity is known: the admin password was
+/// not sent, the license, spaces and cameras are not read, and the refusals say the fingerprint needs confirming.
+/// </summary>
 public sealed record TestConnectionResponse(
     string Name,
     string Model,
@@ -31,7 +42,8 @@ public sealed record TestConnectionResponse(
     string? CertificateFingerprint,
     IReadOnlyList<SpaceInfo> Spaces,
     int CameraCount,
-    IReadOnlyList<RuleMessage> Refusals);
+    IReadOnlyList<RuleMessage> Refusals,
+    bool Trusted = true);
 
 /// <summary>A broken rule: its code and what it means here.</summary>
 public sealed record RuleMessage(string Rule, string Message);
@@ -44,18 +56,29 @@ public enum NamingRuleName
 }
 
 /// <param name="Preview">When true nothing is added; the response shows the names the servers would get.</param>
+/// <param name="TrustedFingerprints">
+/// The certificate fingerprints the operator confirmed (the preview shows each member's); an https member whose
+/// certificate is not among them is refused before its admin password is sent.
+/// </param>
 public sealed record BatchAddRequest(
-    int GroupId, ServerRoleName Role, NamingRuleName Naming, string? Prefix, string Password, IReadOnlyList<ServerAddress> Servers, bool Preview = false);
+    int GroupId, ServerRoleName Role, NamingRuleName Naming, string? Prefix, string Password, IReadOnlyList<ServerAddress> Servers, bool Preview = false,
+    IReadOnlyList<string>? TrustedFingerprints = null);
 
-/// <summary>One member of a batch: the name it gets (or would get) and what stops it, if anything.</summary>
-public sealed record BatchMemberResult(ServerAddress Address, string? Name, int? ServerId, IReadOnlyList<RuleMessage> Refusals);
+/// <summary>One member of a batch: the name it gets (or would get), the certificate it presented, and what stops it, if anything.</summary>
+public sealed record BatchMemberResult(
+    ServerAddress Address, string? Name, int? ServerId, IReadOnlyList<RuleMessage> Refusals, string? CertificateFingerprint = null);
 
 /// <param name="Added">False for a preview, and when any member was refused (then nothing was added).</param>
 public sealed record BatchAddResponse(bool Added, IReadOnlyList<BatchMemberResult> Members);
 
 /// <summary>Changes to a server; fields left out stay as they are. A new password pairs again.</summary>
 /// <param name="GroupId">Puts a server that is in no group (its group was deleted) into this group.</param>
-public sealed record EditServerRequest(string? Name = null, string? Host = null, int? Port = null, bool? Https = null, string? Password = null, int? GroupId = null);
+/// <param name="Fingerprint">A newly confirmed certificate fingerprint: needed when the agent now presents a certificate other than the pinned one.</param>
+public sealed record EditServerRequest(
+    string? Name = null, string? Host = null, int? Port = null, bool? Https = null, string? Password = null, int? GroupId = null, string? Fingerprint = null);
+
+/// <summary>Changes the agent's own admin password; the CMS pairs again with the new one, as every older credential ends.</summary>
+public sealed record AgentPasswordChange(string CurrentPassword, string NewPassword);
 
 public sealed record EnabledRequest(bool Enabled);
 

@@ -153,6 +153,9 @@ internal sealed class SimAgent(
 
     public Task MoveLicensesAsync(int channels, CancellationToken cancellationToken) => Answer(() => LicenseChannels = channels, mutates: true);
 
+    /// <summary>The simulated agent keeps no credentials: revoking is answered like any other call.</summary>
+    public Task RevokeCredentialAsync(CancellationToken cancellationToken) => Answer(() => true, mutates: true);
+
     public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) => Answer(() =>
         new RecordingList(_files.Where(f => f.Owner == owner && (from is null || f.End > from) && (to is null || f.Start < to))
             .Select(f => f.ToContract()).ToList()), mutates: false);

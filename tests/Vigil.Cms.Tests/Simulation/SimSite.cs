@@ -118,7 +118,7 @@ internal sealed class SimSite : IAsyncDisposable
             Host = "sim.invalid", Port = 1, Https = false, ProtectedCredential = "-", Serial = serial, AgentName = name, Model = "SIM-1",
             AgentVersion = "0", SpacesJson = "[]", CamerasJson = "[]", CreatedAt = Time.GetUtcNow(),
         };
-        AgentInventory.Apply(row, await agent.InfoAsync(CancellationToken.None), Time.GetUtcNow());
+        AgentInventory.Apply(row, await agent.InfoAsync(CancellationToken.None), Time.GetUtcNow(), _services.GetRequiredService<CameraSecrets>());
         db.Servers.Add(row);
         await db.SaveChangesAsync();
         ById[row.Id] = agent;

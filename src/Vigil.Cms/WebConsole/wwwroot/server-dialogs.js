@@ -17,12 +17,53 @@ function roleChoice(name = 'role') {
 }
 
 function connectionFields() {
+  const https = h('input', { name: 'https' });
+  https.checked = true;
   return {
     host: h('input', { name: 'host', required: true, autocomplete: 'off', placeholder: '192.0.2.10 or nvr-3.example.org' }),
     port: h('input', { name: 'port', type: 'number', min: 1, max: 65535, required: true, inputmode: 'numeric' }),
-    https: h('input', { name: 'https' }),
+    https,
     password: h('input', { name: 'password', type: 'password', autocomplete: 'new-password' }),
   };
+}
+
+const UNCONFIRMED = 'server.fingerprint-unconfirmed';
+
+/**
+ * The operator's decision on a server's certificate. The CMS sends a server nothing secret until its fingerprint is
+ * confirmed: when it shows one, the operator compares it with the fingerprint the server printed at start.
+ */
+function trustPanel() {
+  let offered = null;
+  const accept = h('input', { name: 'trust' });
+  const slot = h('div', { class: 'trust-slot' });
+  return {
+    slot,
+    get fingerprint() { return offered && accept.checked ? offered : null; },
+    offer(fingerprint) {
+      if (!fingerprint || fingerprint === offered) return;
+      offered = fingerprint;
+      accept.checked = false;
+      slot.replaceChildren(h('div', { class: 'trust', role: 'alert' },
+        h('p', {}, 'The server presents this certificate. Compare it with the SHA-256 fingerprint the server printed when it started; nothing secret is sent to it until you trust it.'),
+        h('p', { class: 'mono fingerprint' }, fingerprint),
+        checkbox('It is the same: trust this certificate', accept)));
+    },
+    reset() {
+      offered = null;
+      slot.replaceChildren();
+    },
+  };
+}
+
+/** Offers the certificate a refusal names for trust and keeps the dialog open; any other error goes on. */
+function offerTrust(error, trust, form) {
+  if (error instanceof Problem && error.rule === UNCONFIRMED && error.body.fingerprint) {
+    trust.offer(error.body.fingerprint);
+    showError(form, null, 'Confirm the server\'s certificate first.', error.rule);
+    throw new KeepOpen();
+  }
+  throw error;
 }
 
 /** Checks what the browser can check before asking the CMS: a host, and a port from 1 to 65535. */
@@ -40,6 +81,16 @@ function checkAddress(form, host, port) {
 }
 
 function agentSummary(result) {
+  if (result.trusted === false) {
+    return h('div', { class: 'test-result', role: 'status' },
+      h('h3', {}, 'Found, not trusted yet'),
+      h('dl', {},
+        h('dt', {}, 'Name'), h('dd', {}, result.name),
+        h('dt', {}, 'Model'), h('dd', {}, result.model),
+        h('dt', {}, 'Serial'), h('dd', {}, result.serial),
+        h('dt', {}, 'Agent version'), h('dd', {}, result.agentVersion)),
+      h('p', {}, 'Its password was not sent. Confirm its certificate below, then test again.'));
+  }
   const spaces = result.spaces.map((s) => `${s.path} (${s.isEmpty ? 'empty' : 'in use'})`).join(', ') || 'none';
   return h('div', { class: 'test-result', role: 'status' },
     h('h3', {}, 'Connected'),
@@ -67,6 +118,9 @@ export function add(snapshot, groupId) {
   const { host, port, https, password } = connectionFields();
   const name = h('input', { name: 'name', maxlength: 64, autocomplete: 'off' });
   const result = h('div', { class: 'test-slot' });
+  const trust = trustPanel();
+  for (const input of [host, port, https]) input.addEventListener('input', () => trust.reset());
+  https.addEventListener('change', () => trust.reset());
   const form = () => result.closest('form');
   const request = () => ({
     groupId: Number(group.value),
@@ -75,6 +129,7 @@ export function add(snapshot, groupId) {
     port: checkAddress(form(), host, port),
     https: https.checked,
     password: password.value,
+    fingerprint: trust.fingerprint,
   });
   const test = h('button', {
     type: 'button',
@@ -82,7 +137,9 @@ export function add(snapshot, groupId) {
       clearErrors(form());
       result.replaceChildren(h('p', { class: 'muted' }, 'Connecting…'));
       try {
-        result.replaceChildren(agentSummary(await call('POST', `${routes.servers}/test`, request())));
+        const tested = await call('POST', `${routes.servers}/test`, request());
+        if (tested.trusted === false) trust.offer(tested.certificateFingerprint);
+        result.replaceChildren(agentSummary(tested));
       } catch (error) {
         result.replaceChildren();
         if (!(error instanceof KeepOpen)) showProblem(form(), error);
@@ -96,16 +153,17 @@ export function add(snapshot, groupId) {
       field('Failover group', group),
       role,
       h('div', { class: 'row' }, field('IP address or host name', host), field('Port', port)),
-      checkbox('Connect over HTTPS (the certificate is pinned on first contact)', https),
-      field('Admin password of the server', password, 'Traded once for a credential for this CMS; the CMS never stores it.'),
+      checkbox('Connect over HTTPS', https, 'Plain HTTP shows the server\'s credential to anyone on the network; the CMS allows it only to this machine or when started with --insecure-http.'),
+      field('Admin password of the server', password, 'Sent once its certificate is trusted, traded for a credential for this CMS; the CMS never stores it.'),
       field('Name', name, 'Leave empty to use the server\'s own name. 1 to 32 characters; no ~ ` ! @ # $ % ^ & * ( ) _ = + [ { ] } \\ | ; : \' " < > / ?; not starting with - or a space.'),
       result,
+      trust.slot,
     ],
     extraButtons: [test],
     submitLabel: 'Add',
     submit: async (f) => {
       const body = { ...request(), name: name.value === '' ? null : name.value };
-      const added = await call('POST', routes.servers, body);
+      const added = await call('POST', routes.servers, body).catch((error) => offerTrust(error, trust, f));
       const pin = added.certificateFingerprint ? ` Certificate pinned: ${added.certificateFingerprint}` : '';
       return `Added ${added.name} as a ${added.role} server.${pin}`;
     },
@@ -140,7 +198,9 @@ export function batch(snapshot, groupId) {
   prefixField.hidden = true;
   const addresses = h('textarea', { name: 'servers', rows: 5, placeholder: '192.0.2.10:7001\n192.0.2.11:7001', spellcheck: false });
   const https = h('input', { name: 'https' });
+  https.checked = true;
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'new-password' });
+  const trusted = new Set();
   const preview = h('div', { class: 'preview', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Enter the servers\' addresses to see the names they will get.'));
   const form = () => preview.closest('form');
   const request = (isPreview) => {
@@ -155,6 +215,7 @@ export function batch(snapshot, groupId) {
         password: password.value,
         servers: parsed.addresses,
         preview: isPreview,
+        trustedFingerprints: [...trusted],
       },
     };
   };
@@ -180,7 +241,7 @@ export function batch(snapshot, groupId) {
     if (mine !== generation) return;
     // A preview with refused members comes back as a problem listing every member and its reasons.
     const members = answer?.members ?? problem?.body?.members ?? [];
-    preview.replaceChildren(previewTable(members, parsed.invalid));
+    preview.replaceChildren(previewTable(members, parsed.invalid, trusted));
     if (problem && !problem.body?.members) showProblem(form(), problem, { focus: false });
     // A prefix that cannot make a valid name is the prefix's fault, not the servers': say so beside it.
     const naming = members.flatMap((m) => m.refusals).find((r) => r.rule.startsWith('batch-naming.'));
@@ -220,14 +281,14 @@ export function batch(snapshot, groupId) {
         answer = await call('POST', `${routes.servers}/batch`, body);
       } catch (error) {
         if (error instanceof Problem && error.body.members) {
-          preview.replaceChildren(previewTable(error.body.members, []));
+          preview.replaceChildren(previewTable(error.body.members, [], trusted));
           showError(form(), null, `${error.message} Nothing was added.`, error.rule);
           throw new KeepOpen();
         }
         throw error;
       }
       if (!answer.added) {
-        preview.replaceChildren(previewTable(answer.members, []));
+        preview.replaceChildren(previewTable(answer.members, [], trusted));
         showError(form(), null, 'Some servers cannot be added as asked, so none was added.');
         throw new KeepOpen();
       }
@@ -236,16 +297,26 @@ export function batch(snapshot, groupId) {
   });
 }
 
-function previewTable(members, invalid) {
+/** A member's certificate, with a box to trust it (compared with what the server printed at start); ticking it previews again. */
+function certificateCell(member, trusted) {
+  const fingerprint = member.certificateFingerprint;
+  if (!fingerprint) return h('td', {}, '–');
+  const box = h('input', { name: 'trust', type: 'checkbox', checked: trusted.has(fingerprint) });
+  box.addEventListener('change', () => (box.checked ? trusted.add(fingerprint) : trusted.delete(fingerprint)));
+  return h('td', {}, h('span', { class: 'mono fingerprint' }, fingerprint), h('label', {}, box, ' Trusted'));
+}
+
+function previewTable(members, invalid, trusted) {
   return h('table', { class: 'preview-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Server'), h('th', {}, 'Name'), h('th', {}, 'Can be added?'))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Server'), h('th', {}, 'Name'), h('th', {}, 'Certificate'), h('th', {}, 'Can be added?'))),
     h('tbody', {},
       members.map((m) => h('tr', { class: m.refusals.length ? 'refused' : 'accepted' },
         h('td', { class: 'mono' }, `${m.address.host}:${m.address.port}`),
         h('td', {}, m.name ?? h('em', {}, 'no valid name')),
+        certificateCell(m, trusted),
         h('td', {}, m.refusals.length ? refusalList(m.refusals) : h('span', { class: 'ok-text' }, 'Yes')))),
       invalid.map((line) => h('tr', { class: 'refused' },
-        h('td', { class: 'mono' }, line), h('td', {}, '–'), h('td', {}, 'Not host:port')))));
+        h('td', { class: 'mono' }, line), h('td', {}, '–'), h('td', {}, '–'), h('td', {}, 'Not host:port')))));
 }
 
 export function edit(server, snapshot) {
@@ -254,6 +325,7 @@ export function edit(server, snapshot) {
   host.value = server.address.host;
   port.value = String(server.address.port);
   https.checked = server.address.https;
+  const trust = trustPanel();
   const group = server.groupId === null ? groupSelect(snapshot, snapshot.groups[0]?.id) : null;
   return dialog({
     title: `Edit ${server.name}`,
@@ -263,6 +335,7 @@ export function edit(server, snapshot) {
       checkbox('Connect over HTTPS', https),
       field('Admin password', password, 'Only to pair again (a reinstalled server, a new password). Leave empty to keep the credential.'),
       group ? field('Failover group (the server is in none)', group) : null,
+      trust.slot,
     ],
     submitLabel: 'Save',
     submit: async (form) => {
@@ -275,7 +348,8 @@ export function edit(server, snapshot) {
       if (password.value) changes.password = password.value;
       if (group) changes.groupId = Number(group.value);
       if (!Object.keys(changes).length) return 'Nothing changed.';
-      const saved = await act('PATCH', `${routes.servers}/${server.id}`, changes);
+      if (trust.fingerprint) changes.fingerprint = trust.fingerprint;
+      const saved = await act('PATCH', `${routes.servers}/${server.id}`, changes).catch((error) => offerTrust(error, trust, form));
       return `Saved ${saved.name}.`;
     },
   });
