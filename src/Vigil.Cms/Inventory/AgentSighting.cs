@@ -90,7 +90,7 @@ internal sealed record AgentSighting(ServerAddress Address, AgentIdentityView Id
         $"The agent at {Address} ('{Identity.Name}', serial {Identity.Serial}) presents certificate {Fingerprint}. Compare it with the fingerprint the agent printed at start and repeat with it confirmed; its admin password was not sent.";
 
     public static bool Same(string? a, string? b) =>
-        a is not null && b is not null && string.Equals(Normalise(a), Normalise(b), StringComparison.Ordinal);
+        a is not null && b is not null && Normalise(a) is { Length: > 0 } digits && string.Equals(digits, Normalise(b), StringComparison.Ordinal);
 
     /// <summary>Fingerprints compare as hex digits: "ab:cd" and "ABCD" are the same certificate.</summary>
     private static string Normalise(string fingerprint) =>

@@ -353,15 +353,17 @@ public abstract class CmsApiContract(AgentsFixture agents)
     }
 
     [Fact]
-    public async Task An_https_agent_has_its_certificate_pinned_on_first_contact()
+    public async Task An_https_agent_is_added_only_with_the_fingerprint_it_printed_confirmed_and_that_certificate_is_pinned()
     {
         var (database, cms) = await StartAsync();
         await using var _ = database;
         await using var __ = cms;
+        var printed = AgentsFixture.PrintedFingerprint(Agents.SecureStandby);
 
+        var unconfirmed = await cms.PostAsync(CmsRoutes.Servers, AgentsFixture.Add(Agents.SecureStandby, ServerRoleName.Standby) with { Fingerprint = null });
+        (await unconfirmed.ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.fingerprint-unconfirmed")).ShouldContain(printed);
         var standby = await cms.AddAsync(AgentsFixture.Add(Agents.SecureStandby, ServerRoleName.Standby));
 
-        var printed = Agents.SecureStandby.Find(@"fingerprint: (\S+)");
         standby.CertificateFingerprint.ShouldNotBeNull().ShouldBe(printed);
         standby.Address.Https.ShouldBeTrue();
         await Eventually.UntilAsync(async () => (await cms.ServersAsync()).Single().Health.LastProbe is not null, TimeSpan.FromSeconds(15), "the https agent probed");

@@ -40,7 +40,15 @@ public sealed class AgentsFixture : IAsyncLifetime
     public static AddServerRequest Add(VigilProcess agent, ServerRoleName role, int group = 1, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        return new AddServerRequest(group, role, agent.BaseUrl.Host, agent.BaseUrl.Port, agent.BaseUrl.Scheme == "https", Password, name);
+        var https = agent.BaseUrl.Scheme == "https";
+        return new AddServerRequest(group, role, agent.BaseUrl.Host, agent.BaseUrl.Port, https, Password, name, https ? PrintedFingerprint(agent) : null);
+    }
+
+    /// <summary>The certificate fingerprint an https agent printed at start: what the operator confirms before adding it.</summary>
+    public static string PrintedFingerprint(VigilProcess agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return agent.Find(@"fingerprint: (\S+)") ?? throw new InvalidOperationException($"{agent.Description} printed no certificate fingerprint.");
     }
 
     public static ServerAddress Address(VigilProcess agent)
