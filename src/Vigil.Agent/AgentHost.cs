@@ -23,6 +23,16 @@ public static class AgentHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
+        if (PlainHttpGuard.Refusal(options.Urls, options.InsecureHttp) is { } refusal)
+        {
+            throw new ArgumentException(refusal);
+        }
+
+        if (options.CertificateFile is not null && !options.UsesHttps)
+        {
+            throw new ArgumentException("--certificate is for https:// URLs; none of --urls is one.");
+        }
+
         var time = TimeProvider.System;
         var database = new AgentDatabase(options.DataDirectory);
         var settings = new AgentSettings(database);
@@ -34,24 +44,25 @@ public static class AgentHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);
-        string? fingerprint = null;
-        if (options.UsesHttps)
-        {
-            var certificate = SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
-            fingerprint = SelfSignedCertificate.Fingerprint(certificate);
-            builder.WebHost.UseKestrelHttpsConfiguration();
-            builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
-            console.WriteLine($"TLS certificate SHA-256 fingerprint: {fingerprint}");
-        }
+        var fingerprint = options.UsesHttps ? UseTls(builder, options, time, console) : null;
+        var keys = Path.Combine(options.DataDirectory, "keys");
+        PrivateFiles.EnsureTree(keys);
 
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         // Authentication brings data protection along; the agent issues no cookies, so its keys protect nothing.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(options.DataDirectory, "keys")));
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(keys));
         builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.Services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+
+            // The agent's address is often an IP or localhost; the default exclusions would leave those without the header.
+            o.ExcludedHosts.Clear();
+        });
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(tools);
@@ -68,7 +79,9 @@ public static class AgentHost
         builder.Services.AddSingleton<FootageSweep>();
         builder.Services.AddSingleton<RetentionEnforcer>();
         builder.Services.AddSingleton<EpochGate>();
-        builder.Services.AddSingleton<PairingThrottle>();
+        builder.Services.AddSingleton<FailureThrottle>();
+        builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<SnapshotLimiter>();
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));
@@ -80,16 +93,37 @@ public static class AgentHost
         AddCamerasFromCommandLine(options, app.Services.GetRequiredService<CameraStore>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseHsts();
+        app.UsePasswordAttemptThrottling();
         app.UseAuthentication();
         app.UseAuthorization();
         var secured = app.MapGroup(string.Empty).RequireAuthorization();
         StatusEndpoints.Map(app, secured);
+        PairingEndpoints.Map(app, secured);
+        AuditEndpoints.Map(secured);
         CameraEndpoints.Map(secured);
         TakeoverEndpoints.Map(secured);
         TakeoverFootageEndpoints.Map(secured);
         RecordingEndpoints.Map(secured);
         RestoreEndpoints.Map(secured);
         return app;
+    }
+
+    /// <summary>
+    /// Serves TLS with the operator's certificate file or else the self-signed one kept in the data directory;
+    /// either way prints the fingerprint, which the operator compares with what the CMS shows before pairing.
+    /// </summary>
+    private static string UseTls(WebApplicationBuilder builder, AgentOptions options, TimeProvider time, TextWriter console)
+    {
+        var certificate = options.CertificateFile is { } file
+            ? CertificateFile.Load(file, Environment.GetEnvironmentVariable(CertificateFile.PasswordVariable))
+            : SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
+        PrivateFiles.EnsureFile(Path.Combine(options.DataDirectory, SelfSignedCertificate.FileName));
+        var fingerprint = SelfSignedCertificate.Fingerprint(certificate);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        console.WriteLine($"TLS certificate SHA-256 fingerprint: {fingerprint}");
+        return fingerprint;
     }
 
     private static void EnsureAdminPassword(AgentSettings settings, TextWriter console)
@@ -114,7 +148,7 @@ public static class AgentHost
             var camera = new CameraConfig(name, name, url);
             if (AgentValidation.Check(camera) is { } broken)
             {
-                throw new ArgumentException($"--camera {name}={url}: {broken.Message}");
+                throw new ArgumentException($"--camera {name}={StreamUrlMask.Mask(url)}: {broken.Message}");
             }
 
             if (cameras.Find(AgentRoutes.OwnRecordings, name) is null)

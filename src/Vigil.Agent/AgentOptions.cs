@@ -4,6 +4,9 @@ namespace Vigil.Agent;
 /// <param name="Spaces">Recording space folders; the data directory's <c>space1</c> if none is given.</param>
 /// <param name="Cameras">Own cameras to add on start if missing, as (name, stream URL).</param>
 /// <param name="Name">Server name to report; kept from earlier starts (or the host name) when null.</param>
+/// <param name="InsecureHttp">Plain http:// is served beyond loopback only when this is set (<c>--insecure-http</c>).</param>
+/// <param name="CertificateFile">A PKCS#12 file to serve TLS with instead of the self-signed certificate in the data directory;
+/// its password is read from the environment, never kept here.</param>
 public sealed record AgentOptions(
     string DataDirectory,
     IReadOnlyList<string> Urls,
@@ -12,8 +15,12 @@ public sealed record AgentOptions(
     string? Name = null,
     string? Model = null,
     int? LicenseChannels = null,
-    int SegmentSeconds = 2)
+    int SegmentSeconds = 2,
+    bool InsecureHttp = false,
+    string? CertificateFile = null)
 {
+    public const string DefaultUrl = "https://0.0.0.0:7101";
+
     public const int DefaultLicenseChannels = 16;
     public const string DefaultModel = "Vigil Agent";
 

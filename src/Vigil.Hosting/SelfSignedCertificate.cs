@@ -34,7 +34,7 @@ public static class SelfSignedCertificate
         var now = time.GetUtcNow();
         using var created = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(20));
         var bytes = created.Export(X509ContentType.Pkcs12);
-        File.WriteAllBytes(path, bytes);
+        PrivateFiles.WriteAllBytes(path, bytes);
         return X509CertificateLoader.LoadPkcs12(bytes, password: null);
     }
 

@@ -11,6 +11,14 @@ public static class FfmpegArguments
     private static readonly string[] Quiet = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
 
     /// <summary>
+    /// The only protocols ffmpeg may open while reading a camera: what rtsp:// (control over TCP or TLS, media
+    /// over RTP on UDP or interleaved, or tunnelled in HTTP) and http(s):// streams use. Whatever a camera URL
+    /// or the stream it serves names (a playlist, a concat list), ffmpeg then cannot read a local file
+    /// (<c>file</c>, <c>pipe</c>, <c>fd</c>) or splice one in (<c>concat</c>, <c>subfile</c>, <c>data</c>, <c>crypto</c>).
+    /// </summary>
+    public const string CameraProtocols = "rtsp,rtp,srtp,udp,tcp,tls,http,https,httpproxy";
+
+    /// <summary>
     /// Records <paramref name="url"/> without re-encoding into MPEG-TS segments cut at the first keyframe
     /// after each multiple of <paramref name="segmentSeconds"/> of the clock, named <c>{prefix}-000000.ts</c>, …
     /// in <paramref name="directory"/>, listing each finished segment in the CSV <paramref name="segmentList"/>
@@ -38,9 +46,9 @@ public static class FfmpegArguments
         [.. Quiet, .. Input(url), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", "-y", output];
 
     /// <summary>
-    /// Reading a camera: give up after <see cref="ReadTimeout"/> of silence (the recorder restarts ffmpeg
-    /// itself; ffmpeg's own reconnect options wait far longer on a dark camera), and probe only a little of
-    /// the stream so recording starts within a fraction of a second.
+    /// Reading a camera: only over <see cref="CameraProtocols"/>; give up after <see cref="ReadTimeout"/> of
+    /// silence (the recorder restarts ffmpeg itself; ffmpeg's own reconnect options wait far longer on a dark
+    /// camera), and probe only a little of the stream so recording starts within a fraction of a second.
     /// </summary>
     private static string[] Input(string url)
     {
@@ -49,7 +57,7 @@ public static class FfmpegArguments
         string[] transport = url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
             ? ["-rtsp_transport", "tcp", "-timeout", timeout]
             : ["-rw_timeout", timeout];
-        return [.. transport, "-analyzeduration", "500000", "-probesize", "32768", "-i", url];
+        return ["-protocol_whitelist", CameraProtocols, .. transport, "-analyzeduration", "500000", "-probesize", "32768", "-i", url];
     }
 
     /// <summary>

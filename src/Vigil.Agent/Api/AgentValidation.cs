@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 
 namespace Vigil.Agent.Api;
@@ -7,6 +8,8 @@ namespace Vigil.Agent.Api;
 public static partial class AgentValidation
 {
     public const int MaxRetentionHours = 24 * 365 * 10;
+
+    public const int MaxStreamUrlLength = 2048;
 
     /// <summary>A camera id or protected-server key: safe as a folder name and in a URL.</summary>
     public static bool IsIdentifier(string? value) => value is not null && Identifier().IsMatch(value) && value != AgentRoutes.OwnRecordings;
@@ -30,9 +33,10 @@ public static partial class AgentValidation
             return ("camera.invalid-name", "A camera name is 1 to 64 characters without control characters.");
         }
 
-        if (!Uri.TryCreate(camera.StreamUrl, UriKind.Absolute, out var url) || url.Scheme is not ("rtsp" or "http" or "https") || url.Host.Length == 0)
+        if (!IsStreamUrl(camera.StreamUrl))
         {
-            return ("camera.invalid-url", $"'{camera.StreamUrl}' is not a stream URL; use rtsp://, http:// or https:// with a host.");
+            return ("camera.invalid-url",
+                $"'{StreamUrlMask.Mask(camera.StreamUrl)}' is not a stream URL; use rtsp://, http:// or https:// with a host, at most {MaxStreamUrlLength} characters without spaces.");
         }
 
         return camera.RetentionHours is < 0 or > MaxRetentionHours
@@ -40,6 +44,19 @@ public static partial class AgentValidation
             : null;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    /// <summary>
+    /// A URL ffmpeg may be given as a camera: rtsp, http or https with a host, and nothing that .NET would
+    /// trim or ignore but ffmpeg would read (whitespace, control characters), so what was checked is what runs.
+    /// Other schemes (file:, concat:, subfile:, data:) would let a caller make ffmpeg read the agent's own files.
+    /// </summary>
+    public static bool IsStreamUrl(string? value) =>
+        value is { Length: > 0 and <= MaxStreamUrlLength }
+        && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
+        && Uri.TryCreate(value, UriKind.Absolute, out var url)
+        && url.Scheme is "rtsp" or "http" or "https"
+        && url.Host.Length > 0
+        && value.StartsWith(url.Scheme + "://", StringComparison.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex Identifier();
 }

@@ -21,7 +21,7 @@ internal static class CameraEndpoints
         secured.MapDelete(AgentRoutes.Cameras + "/{id}", Remove);
     }
 
-    private static IResult Add(CameraConfig? camera, CameraStore cameras, RecorderSupervisor recorders)
+    private static IResult Add(CameraConfig? camera, HttpContext context, CameraStore cameras, RecorderSupervisor recorders, AuditLog audit)
     {
         if (AgentValidation.Check(camera) is { } broken)
         {
@@ -35,10 +35,11 @@ internal static class CameraEndpoints
 
         cameras.Put(AgentRoutes.OwnRecordings, camera);
         recorders.Changed();
+        audit.Record(context, "camera.add", Describe(camera));
         return Results.Created(AgentRoutes.Camera(camera.Id), camera);
     }
 
-    private static IResult Edit(string id, CameraConfig? camera, CameraStore cameras, RecorderSupervisor recorders)
+    private static IResult Edit(string id, CameraConfig? camera, HttpContext context, CameraStore cameras, RecorderSupervisor recorders, AuditLog audit)
     {
         if (AgentValidation.Check(camera) is { } broken)
         {
@@ -50,26 +51,33 @@ internal static class CameraEndpoints
             return Problems.Refuse("camera.id-mismatch", $"The camera in the body has id '{camera.Id}', the URL names '{id}'.");
         }
 
-        if (cameras.Find(AgentRoutes.OwnRecordings, id) is null)
+        if (cameras.Find(AgentRoutes.OwnRecordings, id) is not { } before)
         {
             return NoSuchCamera(id);
         }
 
         cameras.Put(AgentRoutes.OwnRecordings, camera);
         recorders.Changed();
+        audit.Record(context, "camera.edit", $"{Describe(camera)}; was {Describe(before)}");
         return Results.Ok(camera);
     }
 
-    private static IResult Remove(string id, CameraStore cameras, RecorderSupervisor recorders)
+    private static IResult Remove(string id, HttpContext context, CameraStore cameras, RecorderSupervisor recorders, AuditLog audit)
     {
-        if (!cameras.Remove(AgentRoutes.OwnRecordings, id))
+        var before = cameras.Find(AgentRoutes.OwnRecordings, id);
+        if (before is null || !cameras.Remove(AgentRoutes.OwnRecordings, id))
         {
             return NoSuchCamera(id);
         }
 
         recorders.Changed();
+        audit.Record(context, "camera.delete", Describe(before));
         return Results.NoContent();
     }
+
+    /// <summary>Everything an audit reader needs to undo the change; the URL's password is masked when recorded.</summary>
+    private static string Describe(CameraConfig camera) =>
+        $"camera '{camera.Id}' ('{camera.Name}', {camera.StreamUrl}, recording {(camera.Recording ? "on" : "off")}, retention {camera.RetentionHours} h)";
 
     private static IResult NoSuchCamera(string id) => Problems.NotFound("camera.not-found", $"There is no camera '{id}' on this server.");
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Vigil.Agent.Recording;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
+using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Hosting;
 using Vigil.Media;
@@ -50,9 +51,17 @@ internal static class RecordingEndpoints
     }
 
     private static async Task<IResult> SnapshotAsync(
-        string owner, string camera, CameraStore cameras, TakeoverStore takeovers, RecordingSpaces spaces, SegmentCataloguer cataloguer,
-        MediaTools tools, TimeProvider time, CancellationToken cancellationToken)
+        string owner, string camera, HttpResponse response, CameraStore cameras, TakeoverStore takeovers, RecordingSpaces spaces,
+        SegmentCataloguer cataloguer, SnapshotLimiter limiter, MediaTools tools, TimeProvider time, CancellationToken cancellationToken)
     {
+        using var slot = limiter.TryEnter();
+        if (slot is null)
+        {
+            response.Headers.RetryAfter = "1";
+            return Problems.Refuse("snapshot.too-many",
+                $"This server takes at most {SnapshotLimiter.MaxConcurrent} snapshots at a time; try again in a moment.", StatusCodes.Status429TooManyRequests);
+        }
+
         var config = cameras.Find(owner, camera);
         var space = owner == AgentRoutes.OwnRecordings ? spaces.OwnSpace() : takeovers.Find(owner)?.Space;
         if (config is null || space is null)
@@ -67,7 +76,7 @@ internal static class RecordingEndpoints
             .ConfigureAwait(false);
         if (!result.Succeeded || !File.Exists(file))
         {
-            return Problems.Refuse("snapshot.camera-unreachable", $"Could not take a snapshot of '{camera}': {result.StandardError.Trim()}",
+            return Problems.Refuse("snapshot.camera-unreachable", $"Could not take a snapshot of '{camera}': {StreamUrlMask.Mask(result.StandardError.Trim())}",
                 StatusCodes.Status502BadGateway);
         }
 

@@ -27,7 +27,7 @@ internal static partial class RestoreEndpoints
 
     private static async Task<IResult> ReceiveAsync(
         HttpRequest request, string? camera, RecordingKind? kind, long? start, long? end, long? bytes, string? sha256, string? folder,
-        string? file, RecordingSpaces spaces, RecordingCatalog catalog, CancellationToken cancellationToken)
+        string? file, RecordingSpaces spaces, RecordingCatalog catalog, AuditLog audit, CancellationToken cancellationToken)
     {
         if (camera is null || !AgentValidation.IsIdentifier(camera) || kind is null || start is null || end is null || end < start || bytes is null or < 0
             || sha256 is null || !Sha256Hex().IsMatch(sha256) || folder is null || !SafeName().IsMatch(folder) || file is null
@@ -105,6 +105,7 @@ internal static partial class RestoreEndpoints
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Move(temporary, target, overwrite: true);
             var entry = catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind.Value, startAt, endAt, length, actual, space, relative));
+            audit.Record(request.HttpContext, "restore.receive", $"{relative} ({length} bytes, SHA-256 {actual})");
             return Results.Ok(entry.ToContract());
         }
         finally
@@ -126,9 +127,9 @@ internal static partial class RestoreEndpoints
         }
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Hex();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex SafeName();
 }

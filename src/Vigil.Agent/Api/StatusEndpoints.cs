@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Agent.Recording;
-using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts;
@@ -11,19 +10,19 @@ using Vigil.Hosting;
 
 namespace Vigil.Agent.Api;
 
-/// <summary>Liveness, pairing, info and health.</summary>
+/// <summary>Liveness, identity, info, health and license.</summary>
 internal static class StatusEndpoints
 {
     public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder secured)
     {
         app.MapGet(AgentRoutes.Live, () => Results.Ok(new { status = "live" }));
-        app.MapPost(AgentRoutes.Pairing, Pair);
+        app.MapGet(AgentRoutes.Identity, Identity);
         secured.MapGet(AgentRoutes.Info, Info);
         secured.MapGet(AgentRoutes.Health, Health);
         secured.MapPut(AgentRoutes.License, MoveLicenses);
     }
 
-    private static IResult MoveLicenses(LicenseRequest? request, AgentIdentity identity, AgentSettings settings)
+    private static IResult MoveLicenses(LicenseRequest? request, HttpContext context, AgentIdentity identity, AgentSettings settings, AuditLog audit)
     {
         if (request is null || request.Channels is < 1 or > 4096)
         {
@@ -31,31 +30,12 @@ internal static class StatusEndpoints
         }
 
         identity.MoveLicenses(settings, request.Channels);
+        audit.Record(context, "license.move", $"license channels set to {request.Channels}");
         return Results.NoContent();
     }
 
-    private static IResult Pair(PairingRequest? request, AgentSettings settings, CredentialStore credentials, AgentIdentity identity, PairingThrottle throttle)
-    {
-        if (throttle.RetryAfter() is { } wait && wait > TimeSpan.Zero)
-        {
-            return Problems.Refuse("pairing.too-many-failures",
-                $"Too many wrong passwords; pairing is refused for another {Math.Ceiling(wait.TotalSeconds):0} s.", StatusCodes.Status429TooManyRequests);
-        }
-
-        if (request is null || string.IsNullOrWhiteSpace(request.CmsName) || request.CmsName.Length > 128)
-        {
-            return Problems.Refuse("pairing.invalid-request", "Pairing needs the agent's admin password and a CMS name of at most 128 characters.");
-        }
-
-        var hash = settings.Get(AgentSettings.AdminPasswordHash);
-        if (hash is null || string.IsNullOrEmpty(request.Password) || !PasswordHashing.Verify(hash, request.Password))
-        {
-            throttle.RecordFailure();
-            return Problems.Refuse("pairing.wrong-password", "The agent's admin password is not correct.", StatusCodes.Status401Unauthorized);
-        }
-
-        return Results.Ok(new PairingResponse(credentials.Issue(request.CmsName), identity.Serial, identity.CertificateFingerprint));
-    }
+    private static AgentIdentityView Identity(AgentIdentity identity) =>
+        new(identity.Name, identity.Model, identity.Serial, VigilVersion.Current.ToString(), identity.CertificateFingerprint);
 
     private static AgentInfo Info(AgentIdentity identity, AgentOptions options, RecordingSpaces spaces, CameraStore cameras) =>
         new(identity.Name, identity.Model, identity.Serial, VigilVersion.Current.ToString(), identity.LicenseChannels, options.SegmentSeconds,

@@ -27,7 +27,7 @@ internal static class TakeoverEndpoints
 
     private static async Task<IResult> TakeOverAsync(
         string server, TakeoverRequest? request, EpochGate gate, TakeoverStore takeovers, CameraStore cameras,
-        RecordingSpaces spaces, RecordingCatalog catalog, RecorderSupervisor recorders, TimeProvider time)
+        RecordingSpaces spaces, RecordingCatalog catalog, RecorderSupervisor recorders, AgentIdentity identity, TimeProvider time)
     {
         if (!AgentValidation.IsIdentifier(server))
         {
@@ -50,6 +50,14 @@ internal static class TakeoverEndpoints
         if (request.Cameras.Select(c => c.Id).Distinct(StringComparer.Ordinal).Count() != request.Cameras.Count)
         {
             return Problems.Refuse("camera.duplicate-id", "The takeover lists a camera id twice.");
+        }
+
+        // A standby covers only servers with no more channels than its license (docs/product-rules.md), so one
+        // takeover never needs more recorders than that; a request for more is refused rather than run ffmpeg unbounded.
+        if (request.Cameras.Count > identity.LicenseChannels)
+        {
+            return Problems.Refuse("takeover.over-license",
+                $"The takeover lists {request.Cameras.Count} cameras; this server is licensed for {identity.LicenseChannels} channels.");
         }
 
         return await gate.RunAsync(request.Epoch, () =>
@@ -75,15 +83,21 @@ internal static class TakeoverEndpoints
     /// (<see cref="FootageSweep"/>), so a restore that copies what the catalog lists copies it all.
     /// </summary>
     private static async Task<IResult> ReleaseAsync(
-        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecorderSupervisor recorders, FootageSweep sweep,
-        CancellationToken cancellationToken)
+        string server, long? epoch, HttpContext context, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog,
+        RecorderSupervisor recorders, FootageSweep sweep, AuditLog audit, CancellationToken cancellationToken)
     {
         var result = await gate.RunAsync(epoch, () =>
         {
+            if (!IsKnown(server, takeovers, catalog))
+            {
+                return UnknownTakeover(server);
+            }
+
             if (takeovers.Find(server) is not null)
             {
                 takeovers.Remove(server);
                 recorders.Changed();
+                audit.Record(context, "takeover.release", $"takeover '{server}' released at epoch {epoch}");
             }
 
             return Results.NoContent();
@@ -104,6 +118,17 @@ internal static class TakeoverEndpoints
 
         return result;
     }
+
+    /// <summary>
+    /// Whether the key names a takeover this agent accepted (running or released) or footage it holds. Commands
+    /// for any other key are refused without obeying their epoch: a credential holder cannot raise the highest
+    /// epoch with made-up keys and so fence the real CMS out.
+    /// </summary>
+    internal static bool IsKnown(string server, TakeoverStore takeovers, RecordingCatalog catalog) =>
+        AgentValidation.IsIdentifier(server) && (takeovers.IsKnown(server) || catalog.SpaceOf(server) is not null);
+
+    internal static IResult UnknownTakeover(string server) =>
+        Problems.NotFound("takeover.not-found", $"This server never took over '{server}' and holds no footage for it.");
 
     internal static IResult InvalidServer(string server) =>
         Problems.Refuse("takeover.invalid-server", $"'{server}' is not a valid server key (letters, digits, '.', '_', '-').");

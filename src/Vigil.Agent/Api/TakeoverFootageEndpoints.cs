@@ -24,8 +24,8 @@ internal static class TakeoverFootageEndpoints
 
     /// <summary>An operator's confirmed discard: every catalogued file of the key, then its folders.</summary>
     private static async Task<IResult> DiscardAllAsync(
-        string server, long? epoch, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
-        RecorderSupervisor recorders)
+        string server, long? epoch, HttpContext context, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
+        RecorderSupervisor recorders, AuditLog audit)
     {
         if (!AgentValidation.IsIdentifier(server))
         {
@@ -34,6 +34,11 @@ internal static class TakeoverFootageEndpoints
 
         return await gate.RunAsync(epoch, () =>
         {
+            if (!TakeoverEndpoints.IsKnown(server, takeovers, catalog))
+            {
+                return TakeoverEndpoints.UnknownTakeover(server);
+            }
+
             if (StillRecording(server, takeovers, recorders) is { } refused)
             {
                 return refused;
@@ -51,6 +56,7 @@ internal static class TakeoverFootageEndpoints
                 Directory.Delete(folder, recursive: true);
             }
 
+            audit.Record(context, "takeover.discard", $"all {entries.Count} recordings of takeover '{server}' discarded at epoch {epoch}");
             return Results.Ok(new { deleted = entries.Count });
         }).ConfigureAwait(false);
     }
@@ -60,8 +66,8 @@ internal static class TakeoverFootageEndpoints
     /// catalogued so nothing unconfirmed can hide in a folder that is then removed.
     /// </summary>
     private static async Task<IResult> RemoveConfirmedAsync(
-        string server, FootageRemoval? removal, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog, RecordingSpaces spaces,
-        RecorderSupervisor recorders, FootageSweep sweep, CancellationToken cancellationToken)
+        string server, FootageRemoval? removal, HttpContext context, EpochGate gate, TakeoverStore takeovers, RecordingCatalog catalog,
+        RecordingSpaces spaces, RecorderSupervisor recorders, FootageSweep sweep, AuditLog audit, CancellationToken cancellationToken)
     {
         if (!AgentValidation.IsIdentifier(server))
         {
@@ -75,6 +81,11 @@ internal static class TakeoverFootageEndpoints
 
         return await gate.RunAsync(removal.Epoch, async () =>
         {
+            if (!TakeoverEndpoints.IsKnown(server, takeovers, catalog))
+            {
+                return TakeoverEndpoints.UnknownTakeover(server);
+            }
+
             if (StillRecording(server, takeovers, recorders) is { } refused)
             {
                 return refused;
@@ -97,6 +108,7 @@ internal static class TakeoverFootageEndpoints
                 RemoveEmptyFolders(server, spaces);
             }
 
+            audit.Record(context, "footage.remove", $"{deleted} recordings of takeover '{server}' confirmed home removed, {remaining} kept, at epoch {removal.Epoch}");
             return Results.Ok(new FootageRemovalResult(deleted, remaining));
         }).ConfigureAwait(false);
     }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Media;
 
@@ -142,7 +143,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             _cannotStart = e is Win32Exception or InvalidOperationException;
-            Problem = $"cannot start recording: {e.Message}";
+            Problem = $"cannot start recording: {StreamUrlMask.Mask(e.Message)}";
             return 0;
         }
 
@@ -168,7 +169,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
             await output.ConfigureAwait(false);
             var stderr = (await errors.ConfigureAwait(false)).Trim();
-            Problem = stderr.Length == 0 ? "the stream ended" : LastLine(stderr);
+            // ffmpeg names the URL it read, password and all: mask it before it reaches a log or the health answer.
+            Problem = stderr.Length == 0 ? "the stream ended" : StreamUrlMask.Mask(LastLine(stderr));
         }
 
         return catalogued.Count;
@@ -178,7 +180,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     {
         _runFailed = true;
         State = CameraState.Starting;
-        Problem = $"{what}: {exception.Message}";
+        Problem = $"{what}: {StreamUrlMask.Mask(exception.Message)}";
         LogRunFailed(_logger, Target.Key, what, exception);
     }
 

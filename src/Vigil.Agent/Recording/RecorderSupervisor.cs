@@ -10,10 +10,13 @@ namespace Vigil.Agent.Recording;
 /// <summary>
 /// Keeps exactly the wanted cameras recording: the agent's own cameras that have recording on, into its
 /// own space, and the cameras of every protected server, into that takeover's space. Reconciles when
-/// told something changed and every few seconds; enforces retention once a minute.
+/// told something changed and every few seconds; enforces retention once a minute. Each owner (the agent
+/// itself, each protected server) gets at most as many recorders as the license has channels, so the
+/// number of ffmpeg processes stays bounded whatever was stored.
 /// </summary>
 public sealed partial class RecorderSupervisor(
     AgentOptions options,
+    AgentIdentity identity,
     CameraStore cameras,
     TakeoverStore takeovers,
     RecordingSpaces spaces,
@@ -36,6 +39,7 @@ public sealed partial class RecorderSupervisor(
 
     private TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _ownSpaceProblem;
+    private int _unlicensedLogged;
 
     /// <summary>
     /// Why the agent cannot record its cameras at all, if it cannot. Read from the recorders as asked, so a
@@ -178,24 +182,35 @@ public sealed partial class RecorderSupervisor(
             ? "no recording space is left for the server's own cameras"
             : null;
 
-    private IEnumerable<RecordingTarget> Wanted()
+    private List<RecordingTarget> Wanted()
     {
+        var wanted = new List<RecordingTarget>();
+        var unlicensed = 0;
         var own = spaces.OwnSpace();
         if (own is not null)
         {
-            foreach (var camera in cameras.List(AgentRoutes.OwnRecordings).Where(c => c.Recording))
-            {
-                yield return new RecordingTarget(AgentRoutes.OwnRecordings, camera, own);
-            }
+            var recording = cameras.List(AgentRoutes.OwnRecordings).Where(c => c.Recording).ToList();
+            wanted.AddRange(recording.Take(identity.LicenseChannels).Select(c => new RecordingTarget(AgentRoutes.OwnRecordings, c, own)));
+            unlicensed += Math.Max(0, recording.Count - identity.LicenseChannels);
         }
 
         foreach (var takeover in takeovers.List())
         {
-            foreach (var camera in cameras.List(takeover.Server))
+            var taken = cameras.List(takeover.Server);
+            wanted.AddRange(taken.Take(identity.LicenseChannels).Select(c => new RecordingTarget(takeover.Server, c, takeover.Space)));
+            unlicensed += Math.Max(0, taken.Count - identity.LicenseChannels);
+        }
+
+        if (unlicensed != _unlicensedLogged)
+        {
+            _unlicensedLogged = unlicensed;
+            if (unlicensed > 0)
             {
-                yield return new RecordingTarget(takeover.Server, camera, takeover.Space);
+                LogUnlicensed(_logger, unlicensed, identity.LicenseChannels);
             }
         }
+
+        return wanted;
     }
 
     private void EnforceRetention()
@@ -210,6 +225,10 @@ public sealed partial class RecorderSupervisor(
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Reconciling the recorders failed; trying again at the next reconcile")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+        Message = "{Count} camera(s) are not recorded: an owner may record at most {Channels} cameras, the licensed channels")]
+    private static partial void LogUnlicensed(ILogger logger, int count, int channels);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Recording {Camera} into {Space}")]
     private static partial void LogStarted(ILogger logger, string camera, string space);

@@ -12,16 +12,21 @@ namespace Vigil.Agent.Security;
 
 /// <summary>
 /// Who may call the agent: a CMS with the credential it was given at pairing (<c>Authorization: Bearer</c>),
-/// or a person with the admin password (<c>Authorization: Basic</c>, user <c>admin</c>).
+/// or a person with the admin password (<c>Authorization: Basic</c>, user <c>admin</c>). A wrong password
+/// counts against the caller's address (<see cref="PasswordAttemptThrottling"/>).
 /// </summary>
 public sealed class AgentAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     CredentialStore credentials,
-    AgentSettings settings) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AgentSettings settings,
+    FailureThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Vigil";
+
+    /// <summary>The caller's name when the admin password was given.</summary>
+    public const string AdminCaller = "admin";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,9 +38,14 @@ public sealed class AgentAuthentication(
         var caller = header.Scheme.ToUpperInvariant() switch
         {
             "BEARER" => credentials.Holder(header.Parameter) is { } cms ? $"cms:{cms}" : null,
-            "BASIC" => IsAdmin(header.Parameter) ? "admin" : null,
+            "BASIC" => IsAdmin(header.Parameter) ? AdminCaller : null,
             _ => null,
         };
+        if (caller is null && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            throttle.RecordFailure(Context.Connection.RemoteIpAddress);
+        }
+
         return Task.FromResult(caller is null
             ? AuthenticateResult.Fail("The credential or password is not valid.")
             : AuthenticateResult.Success(new AuthenticationTicket(

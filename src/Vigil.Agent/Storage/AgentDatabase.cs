@@ -1,10 +1,12 @@
 using Microsoft.Data.Sqlite;
+using Vigil.Hosting;
 
 namespace Vigil.Agent.Storage;
 
 /// <summary>
 /// The agent's own SQLite database in its data directory: identity, credentials, cameras, takeovers and
-/// the recording catalog. Schema changes are numbered migrations applied at start, in order, once.
+/// the recording catalog, the audit trail. Schema changes are numbered migrations applied at start, in
+/// order, once. The folder and the database files are kept private to the agent's user (<see cref="PrivateFiles"/>).
 /// </summary>
 public sealed class AgentDatabase
 {
@@ -26,20 +28,30 @@ public sealed class AgentDatabase
             space TEXT NOT NULL, relative_path TEXT NOT NULL, UNIQUE(space, relative_path));
         CREATE INDEX recordings_by_camera ON recordings(owner, camera, start_ms);
         """,
+        """
+        ALTER TABLE credentials ADD COLUMN cms_id TEXT;
+        CREATE INDEX credentials_by_cms_id ON credentials(cms_id);
+        CREATE TABLE released_takeovers(server TEXT PRIMARY KEY, epoch INTEGER NOT NULL, released_ms INTEGER NOT NULL);
+        CREATE TABLE audit(
+            id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+        """,
     ];
 
     private readonly string _connectionString;
+    private readonly string _path;
 
     public AgentDatabase(string dataDirectory)
     {
-        Directory.CreateDirectory(dataDirectory);
+        PrivateFiles.EnsureDirectory(dataDirectory);
+        _path = Path.Combine(dataDirectory, FileName);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dataDirectory, FileName),
+            DataSource = _path,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
         Migrate();
+        KeepPrivate();
     }
 
     public SqliteConnection Open()
@@ -47,6 +59,15 @@ public sealed class AgentDatabase
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
+    }
+
+    /// <summary>The database and its write-ahead log and shared-memory files, which hold the same secrets.</summary>
+    public void KeepPrivate()
+    {
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm", "-journal" })
+        {
+            PrivateFiles.EnsureFile(_path + suffix);
+        }
     }
 
     private void Migrate()

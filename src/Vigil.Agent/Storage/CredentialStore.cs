@@ -9,12 +9,24 @@ namespace Vigil.Agent.Storage;
 /// </summary>
 public sealed class CredentialStore(AgentDatabase database, TimeProvider time)
 {
-    public string Issue(string cmsName)
+    /// <summary>
+    /// A new credential for <paramref name="cmsName"/>. When the CMS names its installation id, the credentials
+    /// it was given before end here: a CMS that pairs again does not leave a working credential behind.
+    /// </summary>
+    public string Issue(string cmsName, string? cmsId)
     {
         var credential = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         using var connection = database.Open();
-        connection.Execute("INSERT INTO credentials(cms_name, token_hash, created_ms) VALUES($cms, $hash, $created)",
-            ("$cms", cmsName), ("$hash", Hash(credential)), ("$created", time.GetUtcNow().ToUnixTimeMilliseconds()));
+        connection.InTransaction(() =>
+        {
+            if (cmsId is not null)
+            {
+                connection.Execute("DELETE FROM credentials WHERE cms_id = $id", ("$id", cmsId));
+            }
+
+            connection.Execute("INSERT INTO credentials(cms_name, cms_id, token_hash, created_ms) VALUES($cms, $id, $hash, $created)",
+                ("$cms", cmsName), ("$id", cmsId), ("$hash", Hash(credential)), ("$created", time.GetUtcNow().ToUnixTimeMilliseconds()));
+        });
         return credential;
     }
 
@@ -24,6 +36,20 @@ public sealed class CredentialStore(AgentDatabase database, TimeProvider time)
         using var connection = database.Open();
         return connection.Query("SELECT cms_name FROM credentials WHERE token_hash = $hash", r => r.GetString(0), ("$hash", Hash(credential)))
             .FirstOrDefault();
+    }
+
+    /// <summary>Ends one credential; false if it was not known.</summary>
+    public bool Revoke(string credential)
+    {
+        using var connection = database.Open();
+        return connection.Execute("DELETE FROM credentials WHERE token_hash = $hash", ("$hash", Hash(credential))) > 0;
+    }
+
+    /// <summary>Ends every credential (the admin password changed); answers how many there were.</summary>
+    public int RevokeAll()
+    {
+        using var connection = database.Open();
+        return connection.Execute("DELETE FROM credentials");
     }
 
     private static string Hash(string credential) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(credential)));

@@ -3,7 +3,7 @@ namespace Vigil.Agent.Storage;
 /// <summary>A protected server whose cameras this agent records, and where.</summary>
 public sealed record Takeover(string Server, string ServerName, long Epoch, string Space, DateTimeOffset Since);
 
-public sealed class TakeoverStore(AgentDatabase database)
+public sealed class TakeoverStore(AgentDatabase database, TimeProvider time)
 {
     public IReadOnlyList<Takeover> List()
     {
@@ -27,11 +27,31 @@ public sealed class TakeoverStore(AgentDatabase database)
             ("$since", takeover.Since.ToUnixTimeMilliseconds()));
     }
 
+    /// <summary>
+    /// Whether this agent ever accepted a takeover of <paramref name="server"/>: one that runs, or one released
+    /// earlier (remembered, so releasing it again is answered as done rather than as unknown).
+    /// </summary>
+    public bool IsKnown(string server)
+    {
+        using var connection = database.Open();
+        return connection.Query(
+            "SELECT 1 FROM takeovers WHERE server = $server UNION ALL SELECT 1 FROM released_takeovers WHERE server = $server",
+            r => r.GetInt64(0), ("$server", server)).Count > 0;
+    }
+
+    /// <summary>Ends a takeover; its key is remembered as released.</summary>
     public void Remove(string server)
     {
         using var connection = database.Open();
         connection.InTransaction(() =>
         {
+            connection.Execute(
+                """
+                INSERT INTO released_takeovers(server, epoch, released_ms)
+                SELECT server, epoch, $now FROM takeovers WHERE server = $server
+                ON CONFLICT(server) DO UPDATE SET epoch = excluded.epoch, released_ms = excluded.released_ms
+                """,
+                ("$server", server), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
             connection.Execute("DELETE FROM takeovers WHERE server = $server", ("$server", server));
             connection.Execute("DELETE FROM cameras WHERE owner = $server", ("$server", server));
         });

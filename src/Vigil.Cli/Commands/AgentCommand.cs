@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Agent;
+using Vigil.Hosting;
 using Vigil.Media;
 
 namespace Vigil.Cli.Commands;
@@ -10,7 +12,18 @@ internal static class AgentCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Data directory for the agent's own state", Required = true };
-        var urls = new Option<string[]>("--urls") { Description = "Where to listen; an https:// URL serves TLS with a self-signed certificate", Required = true };
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = $"Where to listen (default {AgentOptions.DefaultUrl}); https:// serves TLS with a self-signed certificate unless --certificate is given",
+        };
+        var insecure = new Option<bool>(PlainHttpGuard.Flag)
+        {
+            Description = "Allow plain http:// URLs beyond loopback: passwords and credentials then cross the network unencrypted",
+        };
+        var certificate = new Option<string?>("--certificate")
+        {
+            Description = $"A PKCS#12 (.pfx) file to serve TLS with; its password, if any, is read from {CertificateFile.PasswordVariable}",
+        };
         var spaces = new Option<string[]>("--space") { Description = "A recording space folder (repeatable); default DATA/space1" };
         var cameras = new Option<string[]>("--camera") { Description = "An own camera to add if missing, as NAME=URL (repeatable)" };
         var name = new Option<string?>("--name") { Description = "The server name the agent reports (default: the host name)" };
@@ -19,7 +32,7 @@ internal static class AgentCommand
         var segment = new Option<int>("--segment-seconds") { Description = "Length of recorded segments in seconds", DefaultValueFactory = _ => 2 };
         var command = new Command("agent", "Run a recording or standby server: record cameras with ffmpeg and obey the CMS")
         {
-            data, urls, spaces, cameras, name, model, channels, segment,
+            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment,
         };
         cameras.Validators.Add(result =>
         {
@@ -49,14 +62,27 @@ internal static class AgentCommand
         {
             var options = new AgentOptions(
                 Path.GetFullPath(result.GetValue(data)!),
-                result.GetValue(urls)!,
+                result.GetValue(urls) is { Length: > 0 } given ? given : [AgentOptions.DefaultUrl],
                 (result.GetValue(spaces) ?? []).Select(Path.GetFullPath).ToList(),
                 (result.GetValue(cameras) ?? []).Select(c => (c[..c.IndexOf('=', StringComparison.Ordinal)], c[(c.IndexOf('=', StringComparison.Ordinal) + 1)..])).ToList(),
                 result.GetValue(name),
                 result.GetValue(model),
                 result.GetValue(channels),
-                result.GetValue(segment));
-            var app = AgentHost.Build(options, MediaTools.Locate(Environment.GetEnvironmentVariable), Console.Out);
+                result.GetValue(segment),
+                result.GetValue(insecure),
+                result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null);
+            WebApplication app;
+            try
+            {
+                app = AgentHost.Build(options, MediaTools.Locate(Environment.GetEnvironmentVariable), Console.Out);
+            }
+            catch (ArgumentException e)
+            {
+                // A start refused for how it was asked (plain HTTP on the network, a bad camera or certificate): say why, no stack trace.
+                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+                return 2;
+            }
+
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             return 0;
