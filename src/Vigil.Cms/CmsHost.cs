@@ -28,8 +28,15 @@ public static class CmsHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(console);
+        if (PlainHttpGuard.Refusal(options.Urls, options.InsecureHttp) is { } refusal)
+        {
+            throw new ArgumentException(refusal);
+        }
+
         var time = TimeProvider.System;
-        Directory.CreateDirectory(options.DataDirectory);
+
+        // The data directory holds the database, the key ring and the TLS key: its owner's only, corrected at every start.
+        PrivateFiles.EnsureTree(options.DataDirectory);
         await console.WriteLineAsync($"CMS state kept in {CmsDatabase.Describe(options.DataDirectory, options.Postgres)}").ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -37,7 +44,9 @@ public static class CmsHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = CmsLimits.MaxRequestBodyBytes);
         if (options.UsesHttps)
         {
-            var certificate = SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
+            var certificate = options.CertificateFile is { } file
+                ? CertificateFile.Load(file, Environment.GetEnvironmentVariable(CertificateFile.PasswordVariable))
+                : SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
             builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
             await console.WriteLineAsync($"TLS certificate SHA-256 fingerprint: {SelfSignedCertificate.Fingerprint(certificate)}").ConfigureAwait(false);
@@ -82,6 +91,11 @@ public static class CmsHost
 
         var app = builder.Build();
         await InitialiseAsync(app.Services, time, console, cancellationToken).ConfigureAwait(false);
+
+        // The key ring's first key and the database files were just created with the process's default mode; the 0700
+        // directory already shuts others out, and their own modes are corrected too.
+        app.Services.GetRequiredService<SecretProtector>().Protect("key ring ready");
+        PrivateFiles.EnsureTree(options.DataDirectory);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseConsoleAssets();
@@ -103,9 +117,8 @@ public static class CmsHost
     private static DirectoryInfo KeyRing(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, "keys");
-        return OperatingSystem.IsWindows()
-            ? Directory.CreateDirectory(path)
-            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        PrivateFiles.EnsureDirectory(path);
+        return new DirectoryInfo(path);
     }
 
     private static async Task InitialiseAsync(IServiceProvider services, TimeProvider time, TextWriter console, CancellationToken cancellationToken)

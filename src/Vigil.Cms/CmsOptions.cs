@@ -3,7 +3,11 @@ namespace Vigil.Cms;
 /// <param name="Postgres">A PostgreSQL connection string; null keeps the state in an SQLite file in <paramref name="DataDirectory"/>.</param>
 /// <param name="Name">How the CMS introduces itself to agents when pairing.</param>
 /// <param name="InsecureHttp">Allows plain HTTP off loopback: serving it, and speaking it to agents (<c>--insecure-http</c>).</param>
-public sealed record CmsOptions(string DataDirectory, IReadOnlyList<string> Urls, string? Postgres, string Name, bool InsecureHttp = false)
+/// <param name="CertificateFile">A PKCS#12 file to serve TLS with instead of the self-signed certificate in the data directory.</param>
+public sealed record CmsOptions(
+    string DataDirectory, IReadOnlyList<string> Urls, string? Postgres, string Name, bool InsecureHttp = false, string? CertificateFile = null)
 {
+    public const string DefaultUrl = "https://0.0.0.0:7180";
+
     public bool UsesHttps => Urls.Any(u => u.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
 }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Cms;
+using Vigil.Hosting;
 
 namespace Vigil.Cli.Commands;
 
@@ -11,26 +12,39 @@ internal static class CmsCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "Data directory: the SQLite database, the key ring that encrypts agent credentials, the TLS certificate", Required = true };
-        var urls = new Option<string[]>("--urls") { Description = "Where to listen; an https:// URL serves TLS with a self-signed certificate", Required = true };
+        var urls = new Option<string[]>("--urls")
+        {
+            Description = $"Where to listen (default {CmsOptions.DefaultUrl}); https:// serves TLS with a self-signed certificate unless --certificate is given",
+        };
+        var insecure = new Option<bool>(PlainHttpGuard.Flag)
+        {
+            Description = "Allow plain HTTP beyond loopback, both served and to agents: passwords and credentials then cross the network unencrypted",
+        };
+        var certificate = new Option<string?>("--certificate")
+        {
+            Description = $"A PKCS#12 (.pfx) file to serve TLS with; its password, if any, is read from {CertificateFile.PasswordVariable}",
+        };
         var database = new Option<string?>("--database") { Description = "A PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…); default: SQLite in the data directory" };
         var name = new Option<string?>("--name") { Description = "How this CMS introduces itself to agents (default: the host name)" };
         var command = new Command("cms", "Run the central management server: inventory, settings, users, health monitor, REST API")
         {
-            data, urls, database, name,
+            data, urls, insecure, certificate, database, name,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
             var options = new CmsOptions(
                 Path.GetFullPath(result.GetValue(data)!),
-                result.GetValue(urls)!,
+                result.GetValue(urls) is { Length: > 0 } given ? given : [CmsOptions.DefaultUrl],
                 string.IsNullOrWhiteSpace(result.GetValue(database)) ? null : result.GetValue(database),
-                result.GetValue(name) ?? Environment.MachineName);
+                result.GetValue(name) ?? Environment.MachineName,
+                result.GetValue(insecure),
+                result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null);
             WebApplication app;
             try
             {
                 app = await CmsHost.BuildAsync(options, Console.Out, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is DbException or InvalidOperationException or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 await Console.Error.WriteLineAsync($"vigil cms: cannot start: {e.Message}").ConfigureAwait(false);
                 return 1;

@@ -23,9 +23,12 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         (await RunAsync("login", "--cms", url, "--user", "admin", "--password", CmsUnderTest.Password)).ShouldSucceed().ShouldContain("Logged in");
         (await RunAsync("group", "add", "Warehouse")).ShouldSucceed();
         (await RunAsync("server", "add", "--group", "Warehouse", "--role", "recording", "--host", "127.0.0.1",
-            "--port", Port(agents.Recording1), "--password", AgentsFixture.Password)).ShouldSucceed().ShouldContain("normal_unprotected");
-        (await RunAsync("server", "add", "--group", "Warehouse", "--role", "standby", "--host", "127.0.0.1",
-            "--port", Port(agents.SecureStandby), "--https", "--password", AgentsFixture.Password, "--name", "Standby TLS")).ShouldSucceed().ShouldContain("Pinned the agent's certificate");
+            "--port", Port(agents.Recording1), "--plain-http", "--password", AgentsFixture.Password)).ShouldSucceed().ShouldContain("normal_unprotected");
+        var printed = AgentsFixture.PrintedFingerprint(agents.SecureStandby);
+        string[] addSecure = ["server", "add", "--group", "Warehouse", "--role", "standby", "--host", "127.0.0.1", "--port", Port(agents.SecureStandby),
+            "--password", AgentsFixture.Password, "--name", "Standby TLS"];
+        (await RunAsync(addSecure)).ShouldFail(1).ShouldContain($"repeat with --fingerprint {printed}");
+        (await RunAsync([.. addSecure, "--fingerprint", printed])).ShouldSucceed().ShouldContain($"Pinned the agent's certificate {printed}");
 
         var list = JsonSerializer.Deserialize<ServerList>((await RunAsync("server", "list", "--json")).ShouldSucceed(), ContractJson.Options)!;
         list.Servers.Single(s => s.Role == ServerRoleName.Recording).Status.Code.ShouldBe("normal_protected");
@@ -52,11 +55,11 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         (await RunAsync("login", "--cms", cms.Process.BaseUrl.ToString(), "--password", "wrong")).ShouldFail(1).ShouldContain("[auth.wrong-credentials]");
         (await RunAsync("login", "--cms", cms.Process.BaseUrl.ToString(), "--password", CmsUnderTest.Password)).ShouldSucceed();
 
-        (await RunAsync("server", "add", "--group", "1", "--role", "standby", "--host", "127.0.0.1", "--port", Port(agents.Recording2), "--password", AgentsFixture.Password))
+        (await RunAsync("server", "add", "--group", "1", "--role", "standby", "--host", "127.0.0.1", "--port", Port(agents.Recording2), "--plain-http", "--password", AgentsFixture.Password))
             .ShouldFail(1).ShouldContain("A standby must have an empty camera list; this server has 1 camera(s). [standby.has-cameras]");
         (await RunAsync("group", "delete", "Failover Group 1", "--admin-password", CmsUnderTest.Password)).ShouldFail(1).ShouldContain("[group.default-undeletable]");
         (await RunAsync("server", "batch-add", "--group", "1", "--role", "recording", "--naming", "prefix-number", "--prefix", "Bad?",
-            "--password", AgentsFixture.Password, $"127.0.0.1:{Port(agents.Recording2)}")).ShouldFail(1).ShouldContain("[server.batch-refused]");
+            "--plain-http", "--password", AgentsFixture.Password, $"127.0.0.1:{Port(agents.Recording2)}")).ShouldFail(1).ShouldContain("[server.batch-refused]");
         (await RunAsync("settings", "set", "probe-interval-ms", "5")).ShouldFail(1).ShouldContain("[settings.probe-interval]");
         (await RunAsync("server", "show", "nobody")).ShouldFail(1).ShouldContain("No server is named or numbered 'nobody'");
         (await RunAsync("group", "list", "--json")).ShouldSucceed().ShouldContain("\"isDefault\": true");
@@ -69,9 +72,9 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         await using var cms = await CmsUnderTest.StartAsync(database);
         (await RunAsync("login", "--cms", cms.Process.BaseUrl.ToString(), "--password", CmsUnderTest.Password)).ShouldSucceed();
         (await RunAsync("server", "add", "--group", "1", "--role", "recording", "--host", "127.0.0.1", "--port", Port(agents.Recording1),
-            "--password", AgentsFixture.Password, "--name", "cli-rec")).ShouldSucceed();
+            "--plain-http", "--password", AgentsFixture.Password, "--name", "cli-rec")).ShouldSucceed();
         (await RunAsync("server", "add", "--group", "1", "--role", "standby", "--host", "127.0.0.1", "--port", Port(agents.Standby1),
-            "--password", AgentsFixture.Password, "--name", "cli-standby")).ShouldSucceed();
+            "--plain-http", "--password", AgentsFixture.Password, "--name", "cli-standby")).ShouldSucceed();
 
         (await RunAsync("failback", "cli-rec")).ShouldFail(1).ShouldContain("[failover.not-in-failover]");
         (await RunAsync("failover", "now", "cli-rec")).ShouldSucceed().ShouldContain("server:    cli-rec");

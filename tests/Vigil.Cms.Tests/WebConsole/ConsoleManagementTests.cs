@@ -75,6 +75,19 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             await Expect(Row("Standby 1")).ToBeVisibleAsync();
             await PanelFilter("standby", "normal_ready").ClickAsync();
             await Expect(_page.Locator("table.servers tbody tr")).ToHaveCountAsync(2);
+
+            // An https server is first only looked at: its certificate is shown to compare with the fingerprint it printed
+            // at start, and its password is sent only once the operator trusts it.
+            add = await OpenAddServerAsync(agents.SecureStandby, standby: true);
+            await add.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+            await Expect(add.Locator(".test-result")).ToContainTextAsync("not trusted yet");
+            await Expect(add.Locator(".trust .fingerprint")).ToHaveTextAsync(AgentsFixture.PrintedFingerprint(agents.SecureStandby));
+            await add.GetByLabel("It is the same: trust this certificate").CheckAsync();
+            await add.GetByRole(AriaRole.Button, new() { Name = "Test connection" }).ClickAsync();
+            await Expect(add.Locator(".test-result")).ToContainTextAsync("It can join this group in this role.");
+            await add.GetByRole(AriaRole.Button, new() { Name = "Add", Exact = true }).ClickAsync();
+            await Expect(StatusOf("standby-tls")).ToHaveTextAsync("Normal, protection ready");
+            (await _cms.ServersAsync()).Single(s => s.Name == "standby-tls").CertificateFingerprint.ShouldBe(AgentsFixture.PrintedFingerprint(agents.SecureStandby));
         });
     }
 
@@ -91,6 +104,7 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             await batch.GetByLabel("Prefix", new() { Exact = true }).FillAsync("Hall#");
             await batch.GetByLabel("Servers").FillAsync($"{HostPort(agents.Recording1)}\n{HostPort(agents.Recording2)}");
             await batch.GetByLabel("Admin password").FillAsync(AgentsFixture.Password);
+            await batch.GetByLabel("Connect over HTTPS").UncheckAsync();
 
             // The preview names what is wrong before anything is added: here the prefix, beside its field.
             await Expect(batch.Locator("[data-field=prefix] .field-error")).ToContainTextAsync("batch-naming.invalid-prefix");
@@ -259,6 +273,7 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
         await dialog.GetByLabel("IP address or host name").FillAsync(agent.BaseUrl.Host);
         await dialog.GetByLabel("Port").FillAsync(agent.BaseUrl.Port.ToString(CultureInfo.InvariantCulture));
         await dialog.GetByLabel("Admin password of the server").FillAsync(AgentsFixture.Password);
+        await dialog.GetByLabel("Connect over HTTPS").SetCheckedAsync(agent.BaseUrl.Scheme == "https");
         return dialog;
     }
 
