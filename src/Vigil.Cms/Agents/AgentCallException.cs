@@ -32,5 +32,8 @@ public sealed class AgentCallException : Exception
         public const string CertificateChanged = "agent.certificate-changed";
         public const string NotAnAgent = "agent.not-an-agent";
         public const string Refused = "agent.refused";
+
+        /// <summary>The agent holds no takeover of the key asked about: its takeover command never arrived.</summary>
+        public const string TakeoverUnknown = "agent.takeover-unknown";
     }
 }

@@ -86,14 +86,41 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     public Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken) =>
         SendAsync<TakeoverStatus>(HttpMethod.Put, AgentRoutes.Takeover(key), request, cancellationToken);
 
-    public Task ReleaseAsync(string key, long epoch, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Delete, $"{AgentRoutes.Takeover(key)}?epoch={epoch}", null, cancellationToken);
+    // An agent that never heard of a takeover key (its takeover command never arrived) holds nothing for it: releasing,
+    // discarding or removing its footage is then done, not an error.
+    public async Task ReleaseAsync(string key, long epoch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Delete, $"{AgentRoutes.Takeover(key)}?epoch={epoch}", null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.TakeoverUnknown)
+        {
+        }
+    }
 
-    public Task DiscardFootageAsync(string key, long epoch, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Delete, $"{AgentRoutes.TakeoverRecordings(key)}?epoch={epoch}", null, cancellationToken);
+    public async Task DiscardFootageAsync(string key, long epoch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Delete, $"{AgentRoutes.TakeoverRecordings(key)}?epoch={epoch}", null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.TakeoverUnknown)
+        {
+        }
+    }
 
-    public Task<FootageRemovalResult> RemoveFootageAsync(string key, FootageRemoval removal, CancellationToken cancellationToken) =>
-        SendAsync<FootageRemovalResult>(HttpMethod.Post, AgentRoutes.TakeoverRecordingsRemoval(key), removal, cancellationToken);
+    public async Task<FootageRemovalResult> RemoveFootageAsync(string key, FootageRemoval removal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync<FootageRemovalResult>(HttpMethod.Post, AgentRoutes.TakeoverRecordingsRemoval(key), removal, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.TakeoverUnknown)
+        {
+            return new FootageRemovalResult(0, 0);
+        }
+    }
 
     public Task<IReadOnlyList<CameraConfig>> CamerasAsync(CancellationToken cancellationToken) =>
         SendAsync<IReadOnlyList<CameraConfig>>(HttpMethod.Get, AgentRoutes.Cameras, null, cancellationToken);
@@ -209,9 +236,11 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
     private async Task<AgentCallException> FailureAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var detail = await ProblemDetailAsync(response, cancellationToken).ConfigureAwait(false);
+        var (detail, rule) = await ProblemAsync(response, cancellationToken).ConfigureAwait(false);
         return response.StatusCode switch
         {
+            HttpStatusCode.NotFound when rule == UnknownTakeoverRule =>
+                new AgentCallException(AgentCallException.Rules.TakeoverUnknown, $"The agent at {Endpoint.Address} holds no takeover of that key: {detail}"),
             HttpStatusCode.Unauthorized when Endpoint.Credential is null =>
                 new AgentCallException(AgentCallException.Rules.WrongPassword, $"The agent at {Endpoint.Address} refused the admin password."),
             HttpStatusCode.Unauthorized =>
@@ -225,16 +254,21 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         };
     }
 
-    private static async Task<string> ProblemDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The agent's rule for a takeover key it never heard of.</summary>
+    private const string UnknownTakeoverRule = "takeover.not-found";
+
+    private static async Task<(string Detail, string? Rule)> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
             using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-            return document.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() ?? string.Empty : string.Empty;
+            var root = document.RootElement;
+            return (root.TryGetProperty("detail", out var detail) ? detail.GetString() ?? string.Empty : string.Empty,
+                root.TryGetProperty("rule", out var rule) ? rule.GetString() : null);
         }
         catch (JsonException)
         {
-            return response.ReasonPhrase ?? string.Empty;
+            return (response.ReasonPhrase ?? string.Empty, null);
         }
     }
 
