@@ -65,6 +65,8 @@ public sealed class TakeoverTests(CameraSimulatorFixture cameras) : IClassFixtur
 
         second.StatusCode.ShouldBe(HttpStatusCode.InsufficientStorage);
         (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("takeover.no-empty-space");
+        (await standby.Http.DeleteAsync(AgentRoutes.Takeover("server-2").TrimStart('/') + "?epoch=2")).StatusCode
+            .ShouldBe(HttpStatusCode.NoContent, "the CMS may release the refused takeover later: nothing is left to release");
     }
 
     [Fact]
