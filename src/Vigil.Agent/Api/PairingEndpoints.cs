@@ -29,6 +29,11 @@ internal static class PairingEndpoints
         PairingRequest? request, HttpContext context, AgentSettings settings, CredentialStore credentials, AgentIdentity identity,
         FailureThrottle throttle, AuditLog audit)
     {
+        if (PasswordAttemptThrottling.Refusal(context) is { } refused)
+        {
+            return refused;
+        }
+
         if (request is null || string.IsNullOrWhiteSpace(request.CmsName) || request.CmsName.Length > 128 || request.CmsId is { Length: 0 or > 128 })
         {
             return Problems.Refuse("pairing.invalid-request",

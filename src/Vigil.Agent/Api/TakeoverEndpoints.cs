@@ -52,21 +52,23 @@ internal static class TakeoverEndpoints
             return Problems.Refuse("camera.duplicate-id", "The takeover lists a camera id twice.");
         }
 
-        // A standby covers only servers with no more channels than its license (docs/product-rules.md), so one
-        // takeover never needs more recorders than that; a request for more is refused rather than run ffmpeg unbounded.
-        if (request.Cameras.Count > identity.LicenseChannels)
-        {
-            return Problems.Refuse("takeover.over-license",
-                $"The takeover lists {request.Cameras.Count} cameras; this server is licensed for {identity.LicenseChannels} channels.");
-        }
-
         return await gate.RunAsync(request.Epoch, () =>
         {
+            // A standby covers only servers with no more channels than its license (docs/product-rules.md), so one
+            // takeover never needs more recorders than that; a request for more is refused rather than run ffmpeg unbounded.
+            if (request.Cameras.Count > identity.LicenseChannels)
+            {
+                takeovers.RememberRefused(server, request.Epoch);
+                return Problems.Refuse("takeover.over-license",
+                    $"The takeover lists {request.Cameras.Count} cameras; this server is licensed for {identity.LicenseChannels} channels.");
+            }
+
             var existing = takeovers.Find(server);
             // A server taken over again (it failed during the restore) goes on in the space that holds its footage.
             var space = existing?.Space ?? catalog.SpaceOf(server) ?? spaces.ChooseEmptySpace();
             if (space is null)
             {
+                takeovers.RememberRefused(server, request.Epoch);
                 return Problems.Refuse("takeover.no-empty-space", "This server has no empty recording space to record a protected server into.",
                     StatusCodes.Status507InsufficientStorage);
             }
@@ -120,7 +122,8 @@ internal static class TakeoverEndpoints
     }
 
     /// <summary>
-    /// Whether the key names a takeover this agent accepted (running or released) or footage it holds. Commands
+    /// Whether the key names a takeover this agent was sent under a current epoch (running, released, or refused)
+    /// or footage it holds. Commands
     /// for any other key are refused without obeying their epoch: a credential holder cannot raise the highest
     /// epoch with made-up keys and so fence the real CMS out.
     /// </summary>

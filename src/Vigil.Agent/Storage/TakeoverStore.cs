@@ -39,6 +39,17 @@ public sealed class TakeoverStore(AgentDatabase database, TimeProvider time)
             r => r.GetInt64(0), ("$server", server)).Count > 0;
     }
 
+    /// <summary>
+    /// Remembers the key of a takeover refused under a current epoch (no space, over the license): the CMS counts
+    /// this server as possibly holding its footage and will release the key here later, which is then done already.
+    /// </summary>
+    public void RememberRefused(string server, long epoch)
+    {
+        using var connection = database.Open();
+        connection.Execute("INSERT OR IGNORE INTO released_takeovers(server, epoch, released_ms) VALUES($server, $epoch, $now)",
+            ("$server", server), ("$epoch", epoch), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+    }
+
     /// <summary>Ends a takeover; its key is remembered as released.</summary>
     public void Remove(string server)
     {

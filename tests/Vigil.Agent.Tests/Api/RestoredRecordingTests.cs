@@ -32,6 +32,9 @@ public sealed class RestoredRecordingTests
         (await again.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!.Id.ShouldBe(kept.Id);
         (await agent.RecordingsAsync(camera: "cam-1")).ShouldHaveSingleItem();
         (await File.ReadAllBytesAsync(RestoredFile(agent))).ShouldBe(bytes);
+        var audit = (await agent.GetAsync<AuditList>(AgentRoutes.Audit))!.Entries;
+        audit.ShouldHaveSingleItem("sending it again is no new change").Action.ShouldBe("restore.receive");
+        audit[0].Detail.ShouldContain(recording.Sha256, Case.Insensitive);
     }
 
     [Fact]

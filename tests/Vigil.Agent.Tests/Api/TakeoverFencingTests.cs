@@ -63,6 +63,8 @@ public sealed class TakeoverFencingTests
         over.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         (await Rule(over)).ShouldBe("takeover.over-license");
         (await standby.GetAsync<List<TakeoverStatus>>(AgentRoutes.Takeovers))!.ShouldBeEmpty();
+        (await standby.Http.DeleteAsync(AgentRoutes.Takeover("server-1").TrimStart('/') + "?epoch=1")).StatusCode
+            .ShouldBe(HttpStatusCode.NoContent, "the CMS releases a standby it sent a takeover to, even a refused one");
         (await standby.Http.PutAsJsonAsync(AgentRoutes.Takeover("server-1").TrimStart('/'), Request(1, 2), ContractJson.Options))
             .StatusCode.ShouldBe(HttpStatusCode.OK);
     }

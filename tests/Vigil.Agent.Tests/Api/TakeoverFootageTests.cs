@@ -48,6 +48,8 @@ public sealed class TakeoverFootageTests(CameraSimulatorFixture cameras) : IClas
         (await ResultAsync(await RemoveAsync(standby, 4, [Convert.ToHexStringLower(SHA256.HashData(strayBytes))]))).ShouldBe(new FootageRemovalResult(1, 0));
         Directory.Exists(Path.Combine(standby.Space(1), "failover", "server-1")).ShouldBeFalse();
         (await standby.GetAsync<AgentInfo>(AgentRoutes.Info))!.Spaces.Single().IsEmpty.ShouldBeTrue();
+        (await standby.GetAsync<AuditList>(AgentRoutes.Audit))!.Entries.Count(e => e.Action == "footage.remove")
+            .ShouldBe(3, "each removal obeyed is recorded, the refused ones are not");
     }
 
     private static Task<HttpResponseMessage> RemoveAsync(AgentUnderTest standby, long epoch, IReadOnlyList<string> sha256) =>

@@ -65,6 +65,8 @@ public sealed class TakeoverTests(CameraSimulatorFixture cameras) : IClassFixtur
 
         second.StatusCode.ShouldBe(HttpStatusCode.InsufficientStorage);
         (await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("takeover.no-empty-space");
+        (await standby.Http.DeleteAsync(AgentRoutes.Takeover("server-2").TrimStart('/') + "?epoch=2")).StatusCode
+            .ShouldBe(HttpStatusCode.NoContent, "the CMS may release the refused takeover later: nothing is left to release");
     }
 
     [Fact]
@@ -88,6 +90,9 @@ public sealed class TakeoverTests(CameraSimulatorFixture cameras) : IClassFixtur
         (await standby.RecordingsAsync(owner: "server-1")).ShouldBeEmpty();
         standby.SegmentFiles("cam4", owner: "server-1").ShouldBeEmpty();
         (await standby.GetAsync<AgentInfo>(AgentRoutes.Info))!.Spaces.Single().IsEmpty.ShouldBeTrue();
+        var audit = (await standby.GetAsync<AuditList>(AgentRoutes.Audit))!.Entries;
+        audit.Select(e => e.Action).ShouldBe(["takeover.discard", "takeover.release"]);
+        audit[0].Detail.ShouldContain($"all {kept.Count} recordings of takeover 'server-1'");
     }
 
     [Fact]

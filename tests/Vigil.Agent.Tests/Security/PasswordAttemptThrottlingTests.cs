@@ -50,6 +50,8 @@ public sealed class PasswordAttemptThrottlingTests
         (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("auth.too-many-failures");
         var pairing = await guesser.PostAsJsonAsync(AgentRoutes.Pairing.TrimStart('/'), new PairingRequest(AgentUnderTest.Password, "cms"), ContractJson.Options);
         pairing.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests, "pairing shares the address's count");
+        var slash = await guesser.PostAsJsonAsync(AgentRoutes.Pairing.TrimStart('/') + "/", new PairingRequest(AgentUnderTest.Password, "cms"), ContractJson.Options);
+        slash.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests, "another spelling of the route is the same endpoint");
     }
 
     /// <summary>Wrong Basic passwords one after another until cancelled (at least the limit and a few more).</summary>
