@@ -141,6 +141,41 @@ public sealed class AgentTrustAttackTests(AgentsFixture agents)
     }
 
     [Fact]
+    public async Task Changing_an_agents_admin_password_through_the_cms_ends_its_old_credentials_and_the_cms_pairs_again()
+    {
+        var data = Directory.CreateTempSubdirectory("vigil-agent-password-").FullName;
+        try
+        {
+            await using var agent = await VigilProcess.StartAsync(["agent", "--data", data, "--urls", "https://127.0.0.1:0", "--name", "gate"],
+                new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password });
+            await using var database = await TestDatabase.SqliteAsync();
+            await using var cms = await CmsUnderTest.StartAsync(database);
+            var server = await cms.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Standby));
+            var before = await StolenSecrets.AgentCredentialAsync(cms.DataDirectory, "gate");
+
+            var wrong = await cms.PutAsync(CmsRoutes.AgentPassword(server.Id), new AgentPasswordChange("not-the-password", "n3w-agent-pass"));
+            await wrong.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "agent.wrong-password");
+            var tooShort = await cms.PutAsync(CmsRoutes.AgentPassword(server.Id), new AgentPasswordChange(AgentsFixture.Password, "short"));
+            await tooShort.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "server.agent-password-too-short");
+            var changed = await cms.PutAsync(CmsRoutes.AgentPassword(server.Id), new AgentPasswordChange(AgentsFixture.Password, "n3w-agent-pass"));
+            await changed.ShouldHaveStatusAsync(HttpStatusCode.NoContent);
+
+            var after = await StolenSecrets.AgentCredentialAsync(cms.DataDirectory, "gate");
+            after.ShouldNotBe(before);
+            using var pinned = AgentClientFor(agent);
+            (await BearerCallAsync(pinned, before)).ShouldBe(HttpStatusCode.Unauthorized);
+            (await BearerCallAsync(pinned, after)).ShouldBe(HttpStatusCode.OK);
+            var probedAfter = TimeProvider.System.GetUtcNow();
+            await Eventually.UntilAsync(async () => (await cms.ServersAsync()).Single().Health.LastProbe > probedAfter, TimeSpan.FromSeconds(15), "a probe with the new credential");
+            (await cms.ServersAsync()).Single().Health.Access.ShouldBeNull();
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Plain_http_to_an_agent_off_loopback_is_refused_before_anything_is_sent()
     {
         await using var database = await TestDatabase.SqliteAsync();
@@ -190,6 +225,24 @@ public sealed class AgentTrustAttackTests(AgentsFixture agents)
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>A client that trusts only the certificate the agent printed at start.</summary>
+    private static HttpClient AgentClientFor(VigilProcess agent)
+    {
+        var printed = AgentsFixture.PrintedFingerprint(agent);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && Vigil.Hosting.SelfSignedCertificate.Fingerprint(certificate) == printed;
+        return new HttpClient(handler) { BaseAddress = agent.BaseUrl };
+    }
+
+    private static async Task<HttpStatusCode> BearerCallAsync(HttpClient client, string credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, AgentRoutes.Health.TrimStart('/'));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", credential);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
     }
 
     private static async Task<HttpStatusCode> AgentCallAsync(VigilProcess agent, string credential)
