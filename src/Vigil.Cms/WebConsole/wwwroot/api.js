@@ -70,7 +70,7 @@ function reauthenticate() {
   return dialog({
     title: 'Verify as the first admin user',
     body: [
-      h('p', {}, 'Removing a standby server and deleting a failover group need the first admin user to confirm.'),
+      h('p', {}, 'This stops a failover or discards failover recordings, so the first admin user must confirm it.'),
       field('User name', user),
       field('Password', password),
     ],
