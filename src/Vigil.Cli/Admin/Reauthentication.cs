@@ -33,7 +33,8 @@ internal static class Reauthentication
     {
         ArgumentNullException.ThrowIfNull(call);
         T answer = default!;
-        await WithAsync(client, result, async () => answer = await call().ConfigureAwait(false)).ConfigureAwait(false);
+        Func<Task> remembering = async () => { answer = await call().ConfigureAwait(false); };
+        await WithAsync(client, result, remembering).ConfigureAwait(false);
         return answer;
     }
 
