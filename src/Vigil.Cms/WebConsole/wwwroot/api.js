@@ -7,6 +7,8 @@ import { Problem, confirmDialog, dialog, field, h } from './ui.js';
 export const routes = {
   session: '/api/v1/auth/console-session',
   reauthenticate: '/api/v1/auth/reauthentication',
+  password: '/api/v1/auth/password',
+  users: '/api/v1/users',
   updates: '/api/v1/updates',
   groups: '/api/v1/groups',
   servers: '/api/v1/servers',
