@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http;
-using Vigil.Hosting;
 
 namespace Vigil.Cms.Security;
 
@@ -25,9 +24,12 @@ internal sealed class RoleRefusal : IAuthorizationMiddlewareResultHandler
         if (authorizeResult.Forbidden && roles is not null)
         {
             var role = context.User.FindFirstValue(ClaimTypes.Role) ?? "none";
-            await Problems.Refuse(Rule,
-                $"This needs the role {string.Join(" or ", roles.AllowedRoles)}; your role is {role}. An administrator can change it.",
-                StatusCodes.Status403Forbidden).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Problem(
+                detail: $"This needs the role {string.Join(" or ", roles.AllowedRoles)}; your role is {role}. An administrator can change it.",
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Not allowed for your role",
+                type: $"urn:vigil:problem:{Rule}",
+                extensions: new Dictionary<string, object?> { ["rule"] = Rule }).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -57,6 +57,7 @@ public sealed class RoleEnforcementTests : IAsyncLifetime
         foreach (var endpoint in changes.Where(e => !OwnAccount.Contains(e.Key)))
         {
             var asViewer = await SendAsync(viewer, endpoint);
+            asViewer.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"a viewer calling {endpoint.Key}");
             (await asViewer.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "auth.role-forbidden")).ShouldContain("your role is viewer", Case.Sensitive, endpoint.Key);
 
             var asOperator = await SendAsync(operatorClient, endpoint);
@@ -66,6 +67,7 @@ public sealed class RoleEnforcementTests : IAsyncLifetime
             }
             else
             {
+                asOperator.StatusCode.ShouldBe(HttpStatusCode.Forbidden, $"an operator calling {endpoint.Key}");
                 (await asOperator.ShouldBeProblemAsync(HttpStatusCode.Forbidden, "auth.role-forbidden")).ShouldContain("administrator", Case.Sensitive, endpoint.Key);
             }
         }
