@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Failover;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
 using Vigil.Hosting;
@@ -96,6 +97,7 @@ internal sealed class Sessions(CmsDbContext db, TimeProvider time)
         user.PasswordHash = PasswordHashing.Hash(request.NewPassword);
         db.Sessions.RemoveRange(await db.Sessions.Where(s => s.UserId == user.Id).ToListAsync(cancellationToken).ConfigureAwait(false));
         var login = Begin(user, time.GetUtcNow());
+        db.Events.Add(EventLog.Operator(null, string.Empty, "change own password", "every session of theirs ended", user.Name, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return login;
     }

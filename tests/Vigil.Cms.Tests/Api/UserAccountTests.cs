@@ -100,5 +100,7 @@ public sealed class UserAccountTests : IAsyncLifetime
         var oldPassword = await _cms.Anonymous.PostAsJsonAsync(CmsRoutes.Login.TrimStart('/'), new LoginRequest("vera", "vera-password"), ContractJson.Options);
         await oldPassword.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "auth.wrong-credentials");
         (await _cms.SignInAsync("vera", "vera-new-password")).Dispose();
+        var log = (await _cms.GetAsync<EventList>(CmsRoutes.Events)).Events.Where(e => e.Kind == "operator").Select(e => (e.To, e.Actor)).ToList();
+        log.ShouldBe([("change own password", "vera"), ("add user", "admin")], "the refused changes left no entry");
     }
 }
