@@ -10,6 +10,8 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
     CmsCommand.Create(),
     LoginCommand.Create(),
     LoginCommand.CreateLogout(),
+    PasswordCommand.Create(),
+    UserCommand.Create(),
     GroupCommand.Create(),
     ServerCommand.Create(),
     StatusCommand.Create(),

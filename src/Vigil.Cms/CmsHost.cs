@@ -79,7 +79,15 @@ public static class CmsHost
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
         builder.Services.AddAuthentication(CmsAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CmsAuthentication>(CmsAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorization(CmsPolicies.Add);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleRefusal>();
+
+        // Browsers that reached the CMS over https once keep to https; no includeSubDomains: other hosts under the CMS's name are not its business.
+        builder.Services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            o.ExcludedHosts.Clear();
+        });
         builder.Services.AddRateLimiter(limits =>
         {
             // Password guessing through sign-in or re-authentication gets 20 tries a minute per address.
@@ -96,21 +104,23 @@ public static class CmsHost
         // directory already shuts others out, and their own modes are corrected too.
         app.Services.GetRequiredService<SecretProtector>().Protect("key ring ready");
         PrivateFiles.EnsureTree(options.DataDirectory);
+        app.UseHsts();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseConsoleAssets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        var secured = app.MapGroup(string.Empty).RequireAuthorization();
+        var secured = app.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Read);
         AuthEndpoints.Map(app, secured);
         GroupEndpoints.Map(secured);
         ServerEndpoints.Map(secured);
-        AgentPasswordEndpoints.Map(secured);
+        AgentPasswordEndpoints.Map(secured).RequireAuthorization(CmsPolicies.Administer);
         SettingsEndpoints.Map(secured);
+        UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
         ConsoleEndpoints.Map(app, secured);
-        app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization();
+        app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(CmsPolicies.Read);
         return app;
     }
 

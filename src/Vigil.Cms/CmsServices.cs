@@ -28,6 +28,7 @@ internal static class CmsServices
         services.AddSingleton<ProbeRound>();
         services.AddSingleton<FailoverEngine>();
         services.AddScoped<Sessions>();
+        services.AddScoped<UserAdministration>();
         services.AddScoped<GroupService>();
         services.AddScoped<ServerAdmission>();
         services.AddScoped<ServerService>();

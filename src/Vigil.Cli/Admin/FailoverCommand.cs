@@ -46,12 +46,15 @@ internal static class FailoverCommand
             Print(result, await client.GetAsync<FailoverView>(CmsRoutes.ServerRestore(server.Id)).ConfigureAwait(false));
         });
         var confirm = new Option<bool>("--confirm") { Description = "Confirm that the recordings left on the standby are removed" };
-        var stop = new Command("stop", "Stop the restore; the failover recordings left on the standby are removed") { ServerArgument, confirm, AdminAction.JsonOption };
+        var stop = new Command("stop", "Stop the restore; the failover recordings left on the standby are removed (the first admin confirms)")
+        {
+            ServerArgument, confirm, Reauthentication.AdminUserOption, Reauthentication.AdminPasswordOption, AdminAction.JsonOption,
+        };
         AdminAction.Set(stop, async (result, client) =>
         {
             var server = await Lookup.ServerAsync(client, result.GetValue(ServerArgument)!).ConfigureAwait(false);
             var path = CmsRoutes.ServerRestore(server.Id) + (result.GetValue(confirm) ? $"?{CmsRoutes.ConfirmFlag}=true" : string.Empty);
-            Print(result, await client.SendAsync<FailoverView>(HttpMethod.Delete, path, null).ConfigureAwait(false));
+            Print(result, await Reauthentication.WithAsync(client, result, () => client.SendAsync<FailoverView>(HttpMethod.Delete, path, null)).ConfigureAwait(false));
         });
         return new Command("restore", "Restore of failover recordings to the recording server") { status, stop };
     }

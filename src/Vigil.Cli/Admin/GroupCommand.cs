@@ -69,14 +69,15 @@ internal static class GroupCommand
     {
         var group = new Argument<string>("GROUP") { Description = "Name or id" };
         var confirm = new Option<bool>("--confirm") { Description = "Interrupt the group's open takeovers (their standbys stop, their failover recordings are removed)" };
-        var adminUser = new Option<string>("--admin-user") { Description = "The first admin user, who confirms the deletion", DefaultValueFactory = _ => "admin" };
-        var adminPassword = new Option<string?>("--admin-password") { Description = "The first admin's password (asked for when left out)" };
-        var command = new Command("delete", "Delete a failover group; its servers stay managed, in no group") { group, confirm, adminUser, adminPassword };
+        var command = new Command("delete", "Delete a failover group; its servers stay managed, in no group")
+        {
+            group, confirm, Reauthentication.AdminUserOption, Reauthentication.AdminPasswordOption,
+        };
         AdminAction.Set(command, async (result, client) =>
         {
             var target = await Lookup.GroupAsync(client, result.GetValue(group)!).ConfigureAwait(false);
             var path = CmsRoutes.Group(target.Id) + (result.GetValue(confirm) ? $"?{CmsRoutes.ConfirmFlag}=true" : string.Empty);
-            await Reauthentication.WithAsync(client, result.GetValue(adminUser)!, result.GetValue(adminPassword), () => client.SendAsync(HttpMethod.Delete, path)).ConfigureAwait(false);
+            await Reauthentication.WithAsync(client, result, () => client.SendAsync(HttpMethod.Delete, path)).ConfigureAwait(false);
             Console.Out.WriteLine($"Deleted group '{target.Name}'.");
         });
         return command;

@@ -31,7 +31,7 @@ internal static class LoginCommand
                 using var client = new CmsClient(address, token: null, trusted);
                 var login = await client.SendAsync<LoginResponse>(HttpMethod.Post, CmsRoutes.Login, new LoginRequest(result.GetValue(user)!, secret)).ConfigureAwait(false);
                 new CliSession(address, login.Token, client.SeenFingerprint).Save();
-                Console.Out.WriteLine($"Logged in to {address} as {login.User} until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC.");
+                Console.Out.WriteLine($"Logged in to {address} as {login.User} ({login.Role}) until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC, or 30 minutes unused.");
                 if (client.SeenFingerprint is { } seen)
                 {
                     Console.Out.WriteLine($"Trusting the CMS certificate {seen}.");

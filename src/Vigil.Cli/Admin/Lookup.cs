@@ -3,7 +3,7 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
 
-/// <summary>Group and server arguments take a name or an id.</summary>
+/// <summary>Group, server and user arguments take a name or an id.</summary>
 internal static class Lookup
 {
     public static async Task<GroupView> GroupAsync(CmsClient client, string nameOrId)
@@ -16,6 +16,12 @@ internal static class Lookup
     {
         var servers = (await client.GetAsync<ServerList>(CmsRoutes.Servers).ConfigureAwait(false)).Servers;
         return Find(servers, nameOrId, s => s.Id, s => s.Name, "server", "vigil server list");
+    }
+
+    public static async Task<UserView> UserAsync(CmsClient client, string nameOrId)
+    {
+        var users = (await client.GetAsync<UserList>(CmsRoutes.Users).ConfigureAwait(false)).Users;
+        return Find(users, nameOrId, u => u.Id, u => u.Name, "user", "vigil user list");
     }
 
     private static T Find<T>(IReadOnlyList<T> items, string nameOrId, Func<T, int> id, Func<T, string> name, string what, string listing)

@@ -225,16 +225,17 @@ internal static class ServerCommand
         var confirm = new Option<bool>("--confirm") { Description = "Go on although it stops a standby's failover and removes its failover recordings" };
         var command = new Command("edit", "Change a server's name, address, password or group")
         {
-            server, name, host, port, https, password, FingerprintOption, group, confirm, AdminAction.JsonOption,
+            server, name, host, port, https, password, FingerprintOption, group, confirm, Reauthentication.AdminUserOption, Reauthentication.AdminPasswordOption,
+            AdminAction.JsonOption,
         };
         AdminAction.Set(command, async (result, client) =>
         {
             var target = await Lookup.ServerAsync(client, result.GetValue(server)!).ConfigureAwait(false);
             int? groupId = result.GetValue(group) is { } g ? (await Lookup.GroupAsync(client, g).ConfigureAwait(false)).Id : null;
-            var view = await CertificateTrust.WithAsync(result.GetValue(FingerprintOption), fingerprint => client.SendAsync<ServerView>(HttpMethod.Patch,
-                CmsRoutes.Server(target.Id) + Confirm(result, confirm),
-                new EditServerRequest(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(https), result.GetValue(password), groupId,
-                    fingerprint))).ConfigureAwait(false);
+            var view = await CertificateTrust.WithAsync(result.GetValue(FingerprintOption), fingerprint => Reauthentication.WithAsync(client, result, () =>
+                client.SendAsync<ServerView>(HttpMethod.Patch, CmsRoutes.Server(target.Id) + Confirm(result, confirm),
+                    new EditServerRequest(result.GetValue(name), result.GetValue(host), result.GetValue(port), result.GetValue(https), result.GetValue(password), groupId,
+                        fingerprint)))).ConfigureAwait(false);
             Print(result, view, "Edited");
         });
         return command;
@@ -261,11 +262,15 @@ internal static class ServerCommand
     {
         var server = new Argument<string>("SERVER") { Description = "Name or id" };
         var confirm = new Option<bool>("--confirm") { Description = "Go on although it stops a standby's failover and removes its failover recordings" };
-        var command = new Command(enabled ? "enable" : "disable", enabled ? "Enable a server in its group" : "Disable a server in its group") { server, confirm, AdminAction.JsonOption };
+        var command = new Command(enabled ? "enable" : "disable", enabled ? "Enable a server in its group" : "Disable a server in its group")
+        {
+            server, confirm, Reauthentication.AdminUserOption, Reauthentication.AdminPasswordOption, AdminAction.JsonOption,
+        };
         AdminAction.Set(command, async (result, client) =>
         {
             var target = await Lookup.ServerAsync(client, result.GetValue(server)!).ConfigureAwait(false);
-            var view = await client.SendAsync<ServerView>(HttpMethod.Put, CmsRoutes.ServerEnabled(target.Id) + Confirm(result, confirm), new EnabledRequest(enabled)).ConfigureAwait(false);
+            var view = await Reauthentication.WithAsync(client, result, () =>
+                client.SendAsync<ServerView>(HttpMethod.Put, CmsRoutes.ServerEnabled(target.Id) + Confirm(result, confirm), new EnabledRequest(enabled))).ConfigureAwait(false);
             Print(result, view, enabled ? "Enabled" : "Disabled");
         });
         return command;
@@ -275,14 +280,12 @@ internal static class ServerCommand
     {
         var server = new Argument<string>("SERVER") { Description = "Name or id" };
         var confirm = new Option<bool>("--confirm") { Description = "Go on although it stops a failover and removes failover recordings" };
-        var adminUser = new Option<string>("--admin-user") { Description = "The first admin user, who confirms removing a standby", DefaultValueFactory = _ => "admin" };
-        var adminPassword = new Option<string?>("--admin-password") { Description = "The first admin's password (asked for when a standby is removed and this is left out)" };
-        var command = new Command("delete", "Remove a server from the CMS") { server, confirm, adminUser, adminPassword };
+        var command = new Command("delete", "Remove a server from the CMS") { server, confirm, Reauthentication.AdminUserOption, Reauthentication.AdminPasswordOption };
         AdminAction.Set(command, async (result, client) =>
         {
             var target = await Lookup.ServerAsync(client, result.GetValue(server)!).ConfigureAwait(false);
             var path = CmsRoutes.Server(target.Id) + Confirm(result, confirm);
-            await Reauthentication.WithAsync(client, result.GetValue(adminUser)!, result.GetValue(adminPassword), () => client.SendAsync(HttpMethod.Delete, path)).ConfigureAwait(false);
+            await Reauthentication.WithAsync(client, result, () => client.SendAsync(HttpMethod.Delete, path)).ConfigureAwait(false);
             Console.Out.WriteLine($"Removed server '{target.Name}'.");
         });
         return command;

@@ -22,7 +22,10 @@ internal static class SettingsCommand
 
         var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group" };
         var value = new Argument<string>("VALUE") { Description = "true/false, a number, or for failure-conditions a comma-separated list" };
-        var set = new Command("set", "Change one setting") { key, value, AdminAction.JsonOption };
+        var set = new Command("set", "Change one setting (turning restore-recordings off needs the first admin to confirm)")
+        {
+            key, value, Reauthentication.AdminUserOption, Reauthentication.AdminPasswordOption, AdminAction.JsonOption,
+        };
         AdminAction.Set(set, async (result, client) =>
         {
             var current = JsonSerializer.SerializeToNode(await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false), ContractJson.Options)!.AsObject();
@@ -33,7 +36,7 @@ internal static class SettingsCommand
             }
 
             current[property] = Parse(existing, result.GetValue(value)!, result.GetValue(key)!);
-            var changed = await client.SendAsync<SettingsView>(HttpMethod.Put, CmsRoutes.Settings, current).ConfigureAwait(false);
+            var changed = await Reauthentication.WithAsync(client, result, () => client.SendAsync<SettingsView>(HttpMethod.Put, CmsRoutes.Settings, current)).ConfigureAwait(false);
             Print(result, changed);
         });
         command.Subcommands.Add(show);

@@ -21,10 +21,24 @@ internal static class AuthEndpoints
         {
             await sessions.LogoutAsync(Caller.From(user), ct).ConfigureAwait(false);
             return Results.NoContent();
-        }).WithSummary("Ends the caller's session.");
+        }).WithSummary("Ends the caller's session (any role).");
+        secured.MapPut(CmsRoutes.Password, async (PasswordChangeRequest request, ClaimsPrincipal user, HttpContext context, Sessions sessions, CancellationToken ct) =>
+        {
+            var login = await sessions.ChangePasswordAsync(Caller.From(user), request, ct).ConfigureAwait(false);
+
+            // The console goes on in its new session; a script reads the new token from the answer.
+            if (SessionCookie.Read(context.Request) is not null)
+            {
+                SessionCookie.Write(context, login.Token, login.ExpiresAt);
+            }
+
+            return login;
+        }).RequireRateLimiting(LoginLimit)
+            .WithSummary("Changes the caller's own password (any role): every session of theirs ends; the answer is a new session.");
         secured.MapPost(CmsRoutes.Reauthenticate, (ReauthenticationRequest request, ClaimsPrincipal user, Sessions sessions, CancellationToken ct) =>
                 sessions.ReauthenticateAsync(Caller.From(user), request, ct))
+            .RequireAuthorization(CmsPolicies.Operate)
             .RequireRateLimiting(LoginLimit)
-            .WithSummary("The first admin confirms, for a few minutes, removing standbys and deleting groups in this session.");
+            .WithSummary("The first admin confirms, for a few minutes, actions in this session that stop a failover or discard footage.");
     }
 }

@@ -14,33 +14,35 @@ internal static class FailoverEndpoints
 {
     public static void Map(RouteGroupBuilder secured)
     {
+        // Failover actions are for operators and administrators; viewers only watch.
+        var changes = secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Operate);
         secured.MapGet(CmsRoutes.Failovers, ([FromQuery] int? server, FailoverViews views, CancellationToken ct) => views.OpenAsync(server, ct))
             .WithSummary("Lists the failovers now open.");
         secured.MapGet(CmsRoutes.Events, ([FromQuery] int? server, [FromQuery] int? limit, FailoverViews views, CancellationToken ct) =>
             views.EventsAsync(server, limit, ct)).WithSummary("Lists transitions, health changes and operator actions, newest first.");
-        secured.MapPost(CmsRoutes.Servers + "/{id:int}/failover", async (int id, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
+        changes.MapPost(CmsRoutes.Servers + "/{id:int}/failover", async (int id, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
         {
             await commands.FailOverNowAsync(id, Caller.From(user), ct).ConfigureAwait(false);
             return Results.Accepted(CmsRoutes.ServerRestore(id), await views.LatestAsync(id, ct).ConfigureAwait(false));
         }).WithSummary("Fails a recording server over now; it waits for a manual failback.");
-        secured.MapPost(CmsRoutes.Servers + "/{id:int}/failback", async (int id, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
+        changes.MapPost(CmsRoutes.Servers + "/{id:int}/failback", async (int id, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
         {
             await commands.FailBackAsync(id, Caller.From(user), ct).ConfigureAwait(false);
             return Results.Accepted(CmsRoutes.ServerRestore(id), await views.LatestAsync(id, ct).ConfigureAwait(false));
         }).WithSummary("Hands the cameras back to the recording server now (make before break).");
         secured.MapGet(CmsRoutes.Servers + "/{id:int}/restore", (int id, FailoverViews views, CancellationToken ct) => views.LatestAsync(id, ct))
             .WithSummary("The server's open (else latest) failover, with restore progress.");
-        secured.MapDelete(CmsRoutes.Servers + "/{id:int}/restore", async (int id, [FromQuery] bool? confirm, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
+        changes.MapDelete(CmsRoutes.Servers + "/{id:int}/restore", async (int id, [FromQuery] bool? confirm, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
         {
             await commands.StopRestorationAsync(id, confirm == true, Caller.From(user), ct).ConfigureAwait(false);
             return Results.Ok(await views.LatestAsync(id, ct).ConfigureAwait(false));
         }).WithSummary("Stops the restoration; what is left on the standby is removed (confirm=true).");
-        secured.MapPost(CmsRoutes.Servers + "/{id:int}/replace", async (int id, ReplaceRequest request, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
+        changes.MapPost(CmsRoutes.Servers + "/{id:int}/replace", async (int id, ReplaceRequest request, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
         {
             await commands.ReplaceAsync(id, request.WithServerId, Caller.From(user), ct).ConfigureAwait(false);
             return Results.Ok(await views.LatestAsync(request.WithServerId, ct).ConfigureAwait(false));
         }).WithSummary("Replaces the protected server during its failover, with the acting standby or another recording server.");
-        secured.MapDelete(CmsRoutes.Servers + "/{id:int}/protection-failure", async (int id, ClaimsPrincipal user, FailoverCommands commands, CancellationToken ct) =>
+        changes.MapDelete(CmsRoutes.Servers + "/{id:int}/protection-failure", async (int id, ClaimsPrincipal user, FailoverCommands commands, CancellationToken ct) =>
         {
             await commands.ClearProtectionFailureAsync(id, Caller.From(user), ct).ConfigureAwait(false);
             return Results.NoContent();

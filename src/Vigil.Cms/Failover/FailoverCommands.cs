@@ -29,6 +29,7 @@ internal sealed class FailoverCommands(
     SettingsStore settings,
     IAgentConnections agents,
     CameraSecrets cameraSecrets,
+    Sessions sessions,
     TimeProvider time)
 {
     public const string NotInFailoverRule = "failover.not-in-failover";
@@ -75,7 +76,13 @@ internal sealed class FailoverCommands(
             await ledger.CommitAsync(db, async () =>
             {
                 var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
-                Refuse(await ledger.ApplyAsync(db, episode.Id, new StopRestoration(confirmed), caller.UserName, cancellationToken).ConfigureAwait(false));
+                var stop = new StopRestoration(confirmed);
+
+                // The phase and the confirmation are checked first, then the first admin's re-authentication: the footage left
+                // on the standby is discarded, so both must hold before anything changes.
+                Refuse(new FailoverStateMachine(time).Apply(episode, stop));
+                await sessions.RequireReauthenticationAsync(caller, $"Stopping the restoration of '{row.Name}'", cancellationToken).ConfigureAwait(false);
+                Refuse(await ledger.ApplyAsync(db, episode.Id, stop, caller.UserName, cancellationToken).ConfigureAwait(false));
                 Log(row, "stop restoration", FailoverStateMachine.FootageRemovalWarning, caller);
             }, cancellationToken).ConfigureAwait(false);
         }

@@ -38,7 +38,7 @@ internal sealed class ServerService(
         ServerRow before;
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
-            before = await CheckEditAsync(id, request, confirmed, cancellationToken).ConfigureAwait(false);
+            before = await CheckEditAsync(id, request, confirmed, caller, cancellationToken).ConfigureAwait(false);
         }
 
         // The agent is reached outside the lock: a slow or absent agent never holds up the failover engine.
@@ -52,7 +52,7 @@ internal sealed class ServerService(
         {
             await ledger.CommitAsync(db, async () =>
             {
-                await CheckEditAsync(id, request, confirmed, cancellationToken).ConfigureAwait(false);
+                await CheckEditAsync(id, request, confirmed, caller, cancellationToken).ConfigureAwait(false);
                 var row = await FindAsync(id, cancellationToken).ConfigureAwait(false);
                 var name = row.Name;
                 if (request.Name is { } newName)
@@ -95,6 +95,7 @@ internal sealed class ServerService(
                 if (!enabled)
                 {
                     RefusedException.ThrowIf(ServerChangeRules.CanDisable(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
+                    await RequireReauthenticationIfActingAsync(row, "Disabling", caller, cancellationToken).ConfigureAwait(false);
 
                     // A disabled acting standby's failover stops (confirmed above); a disabled recording server's goes on, or ends if
                     // no standby has taken it over yet (the failover engine sees to that).
@@ -137,6 +138,11 @@ internal sealed class ServerService(
                 if (server.Role == ServerRole.Standby)
                 {
                     await sessions.RequireReauthenticationAsync(caller, $"Removing the standby server '{row.Name}'", cancellationToken).ConfigureAwait(false);
+                }
+                else if (ServerChangeRules.StoppedBy(server, ledger.Open).Count > 0)
+                {
+                    // It ends the failover and discards the standby's recordings of it.
+                    await sessions.RequireReauthenticationAsync(caller, $"Removing '{row.Name}' during its failover", cancellationToken).ConfigureAwait(false);
                 }
 
                 return (row, await ledger.StopAsync(db, ServerChangeRules.StoppedBy(server, ledger.Open), caller.UserName, cancellationToken).ConfigureAwait(false));
@@ -193,11 +199,12 @@ internal sealed class ServerService(
     }
 
     /// <summary>The rules an edit must pass, checked before the agent is reached and again before it is committed.</summary>
-    private async Task<ServerRow> CheckEditAsync(int id, EditServerRequest request, bool confirmed, CancellationToken cancellationToken)
+    private async Task<ServerRow> CheckEditAsync(int id, EditServerRequest request, bool confirmed, Caller caller, CancellationToken cancellationToken)
     {
         var row = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw new RefusedException(Rules.NotFound, $"There is no server with id {id}.", StatusCodes.Status404NotFound);
         RefusedException.ThrowIf(ServerChangeRules.CanEdit(AgentInventory.ToDomain(row), ledger.Open, confirmed), StatusCodes.Status409Conflict);
+        await RequireReauthenticationIfActingAsync(row, "Editing", caller, cancellationToken).ConfigureAwait(false);
         if (request.Name is { } name)
         {
             var others = await db.Servers.AsNoTracking().Where(s => s.Id != id).Select(s => s.Name).ToListAsync(cancellationToken).ConfigureAwait(false);
@@ -241,6 +248,17 @@ internal sealed class ServerService(
 
         RequireSameAgent(row, info);
         return new ReachedAgent(info, pinned, ProtectedCredential: null);
+    }
+
+    /// <summary>Editing or disabling a standby that acts in a failover stops it and discards its footage: the first admin confirms that.</summary>
+    private async Task RequireReauthenticationIfActingAsync(ServerRow row, string action, Caller caller, CancellationToken cancellationToken)
+    {
+        var server = AgentInventory.ToDomain(row);
+        if (server.Role == ServerRole.Standby && ServerChangeRules.StoppedBy(server, ledger.Open).Count > 0)
+        {
+            await sessions.RequireReauthenticationAsync(caller, $"{action} the standby server '{row.Name}' while it protects a recording server", cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
 
     private async Task JoinGroupAsync(ServerRow row, int groupId, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Cms.Failover;
+using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
@@ -47,8 +48,14 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
         _current = new Snapshot(settings, limits);
     }
 
-    public async Task<SettingsView> SaveAsync(SettingsView view, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the settings. Turning "restore recordings" off means failover footage is no longer brought home
+    /// but discarded, so it needs the first admin's re-authentication, checked before anything is written.
+    /// </summary>
+    public async Task<SettingsView> SaveAsync(SettingsView view, Caller caller, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(caller);
         var (settings, limits, refusals) = SettingsMapping.FromView(view);
         if (refusals.Count > 0)
         {
@@ -58,6 +65,12 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
         }
 
         await using var scope = scopes.CreateAsyncScope();
+        if (Failover.RestoreRecordings && !settings.RestoreRecordings)
+        {
+            await scope.ServiceProvider.GetRequiredService<Sessions>()
+                .RequireReauthenticationAsync(caller, "Turning off the restore of failover recordings", cancellationToken).ConfigureAwait(false);
+        }
+
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         var json = JsonSerializer.Serialize(SettingsMapping.ToView(settings, limits), ContractJson.Options);
         var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
@@ -70,7 +83,7 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
             row.Json = json;
         }
 
-        db.Events.Add(EventLog.Operator(null, string.Empty, "change settings", json, actor, time.GetUtcNow()));
+        db.Events.Add(EventLog.Operator(null, string.Empty, "change settings", json, caller.UserName, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         _current = new Snapshot(settings, limits);
         Changed?.Invoke(settings);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Storage;
+using Vigil.Contracts.Cms;
 using Vigil.Hosting;
 
 namespace Vigil.Cms.Security;
@@ -17,7 +18,7 @@ internal static class FirstAdmin
         }
 
         var (password, generated) = InitialAdminPassword.Choose(environment);
-        db.Users.Add(new UserRow { Name = UserName, PasswordHash = PasswordHashing.Hash(password), IsFirstAdmin = true, CreatedAt = time.GetUtcNow() });
+        db.Users.Add(new UserRow { Name = UserName, PasswordHash = PasswordHashing.Hash(password), IsFirstAdmin = true, Role = UserRoles.Administrator, CreatedAt = time.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         await console.WriteLineAsync(generated
             ? $"CMS user '{UserName}' created; password (shown once, keep it): {password}"

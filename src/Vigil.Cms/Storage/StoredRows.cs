@@ -11,6 +11,9 @@ internal sealed class UserRow
 
     public bool IsFirstAdmin { get; set; }
 
+    /// <summary>administrator, operator or viewer (see <see cref="Contracts.Cms.UserRoles"/>).</summary>
+    public required string Role { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -27,7 +30,10 @@ internal sealed class SessionRow
 
     public DateTimeOffset ExpiresAt { get; set; }
 
-    /// <summary>Until when the first admin's re-authentication covers removing standbys and deleting groups.</summary>
+    /// <summary>When the session was last used, to the minute (null: not since it began); it ends after a while unused.</summary>
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    /// <summary>Until when the first admin's re-authentication covers actions that stop a failover or discard footage.</summary>
     public DateTimeOffset? ReauthenticatedUntil { get; set; }
 }
 

@@ -21,7 +21,7 @@ internal static class ConsoleEndpoints
     public const string AssetPath = "/console";
 
     /// <summary>The console's own pages; each is the same document, which draws the page its address names.</summary>
-    public static IReadOnlyList<string> Pages { get; } = ["/", "/events", "/settings"];
+    public static IReadOnlyList<string> Pages { get; } = ["/", "/events", "/settings", "/users"];
 
     // Scripts and styles come only from the CMS itself; nothing inline, nothing from elsewhere, no framing.
     private const string ContentSecurityPolicy =
@@ -63,7 +63,7 @@ internal static class ConsoleEndpoints
 
             var login = await sessions.LoginAsync(request, ct).ConfigureAwait(false);
             SessionCookie.Write(context, login.Token, login.ExpiresAt);
-            return new ConsoleSessionView(login.User, login.IsFirstAdmin, login.ExpiresAt);
+            return new ConsoleSessionView(login.User, login.IsFirstAdmin, login.ExpiresAt, login.Role);
         }).RequireRateLimiting(AuthEndpoints.LoginLimit).WithSummary("Signs the web console in: the session token goes into an HttpOnly cookie.");
         secured.MapGet(CmsRoutes.ConsoleSession, (ClaimsPrincipal user, Sessions sessions, CancellationToken ct) =>
             sessions.DescribeAsync(Caller.From(user), ct)).WithSummary("Who the console is signed in as.");
@@ -72,7 +72,7 @@ internal static class ConsoleEndpoints
             await sessions.LogoutAsync(Caller.From(user), ct).ConfigureAwait(false);
             SessionCookie.Clear(context);
             return Results.NoContent();
-        }).WithSummary("Signs the web console out.");
+        }).WithSummary("Signs the web console out (any role).");
 
         secured.MapGet(CmsRoutes.Updates, (ClaimsPrincipal user, LiveUpdates updates, CancellationToken ct) =>
                 TypedResults.ServerSentEvents(updates.StreamAsync(Caller.From(user), ct), LiveUpdates.EventName))

@@ -26,6 +26,12 @@ public static class CmsRoutes
     /// <summary>POST <see cref="ReauthenticationRequest"/>: the first admin confirms a destructive action.</summary>
     public const string Reauthenticate = Prefix + "/auth/reauthentication";
 
+    /// <summary>PUT <see cref="PasswordChangeRequest"/> → <see cref="LoginResponse"/>: the caller changes their own password; all their sessions end.</summary>
+    public const string Password = Prefix + "/auth/password";
+
+    /// <summary>GET <see cref="UserList"/>, POST <see cref="AddUserRequest"/>; DELETE <c>/users/{id}</c>; PUT <c>/users/{id}/role</c> and <c>/users/{id}/password</c>. Administrators only.</summary>
+    public const string Users = Prefix + "/users";
+
     /// <summary>GET the OpenAPI document of this API.</summary>
     public const string OpenApi = Prefix + "/openapi.json";
 
@@ -55,6 +61,14 @@ public static class CmsRoutes
 
     /// <summary>The query flag that confirms an action the CMS warned about (stopping a failover, removing its recordings).</summary>
     public const string ConfirmFlag = "confirm";
+
+    public static string User(int id) => $"{Users}/{id}";
+
+    /// <summary>PUT <see cref="UserRoleRequest"/>.</summary>
+    public static string UserRole(int id) => $"{User(id)}/role";
+
+    /// <summary>PUT <see cref="PasswordResetRequest"/>: ends the user's sessions.</summary>
+    public static string UserPassword(int id) => $"{User(id)}/password";
 
     public static string Group(int id) => $"{Groups}/{id}";
 

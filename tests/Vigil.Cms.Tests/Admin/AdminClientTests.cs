@@ -95,11 +95,40 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         events.ShouldMatch(@"cleaning\s+completed");
     }
 
+    [Fact]
+    public async Task An_administrator_adds_users_with_roles_and_a_user_changes_their_own_password()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        var url = cms.Process.BaseUrl.ToString();
+        (await RunAsync("login", "--cms", url, "--password", CmsUnderTest.Password)).ShouldSucceed();
+
+        (await RunWithInputAsync("otto-password\n", "user", "add", "otto", "--role", "operator", "--password-stdin")).ShouldSucceed().ShouldContain("'otto' (operator)");
+        (await RunWithInputAsync("short\n", "user", "add", "vera", "--role", "viewer", "--password-stdin")).ShouldFail(1).ShouldContain("[auth.password-too-short]");
+        (await RunWithInputAsync("vera-password\n", "user", "add", "vera", "--role", "viewer", "--password-stdin")).ShouldSucceed();
+        (await RunAsync("user", "role", "vera", "operator")).ShouldSucceed().ShouldContain("'vera' (operator)");
+        (await RunAsync("user", "delete", "admin")).ShouldFail(1).ShouldContain("[user.first-admin-protected]");
+        (await RunAsync("user", "delete", "vera")).ShouldSucceed();
+        var users = JsonSerializer.Deserialize<UserList>((await RunAsync("user", "list", "--json")).ShouldSucceed(), ContractJson.Options)!;
+        users.Users.Select(u => (u.Name, u.Role)).ShouldBe([("admin", UserRoles.Administrator), ("otto", UserRoles.Operator)]);
+
+        (await RunAsync("login", "--cms", url, "--user", "otto", "--password", "otto-password")).ShouldSucceed();
+        (await RunAsync("settings", "set", "misses-before-failure", "5")).ShouldFail(1).ShouldContain("[auth.role-forbidden]");
+        (await RunWithInputAsync("otto-password\notto-new-password\n", "password", "--password-stdin")).ShouldSucceed();
+        (await RunAsync("status")).ShouldSucceed("the new session was saved");
+        (await RunAsync("login", "--cms", url, "--user", "otto", "--password", "otto-password")).ShouldFail(1).ShouldContain("[auth.wrong-credentials]");
+        (await RunAsync("login", "--cms", url, "--user", "otto", "--password", "otto-new-password")).ShouldSucceed();
+    }
+
     public void Dispose() => File.Delete(_session);
 
     private static string Port(VigilProcess agent) => agent.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<CliRun> RunAsync(params string[] arguments)
+    private Task<CliRun> RunAsync(params string[] arguments) => RunCoreAsync(input: string.Empty, arguments);
+
+    private Task<CliRun> RunWithInputAsync(string input, params string[] arguments) => RunCoreAsync(input, arguments);
+
+    private async Task<CliRun> RunCoreAsync(string input, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -116,6 +145,7 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
 
         start.Environment["VIGIL_CLI_SESSION"] = _session;
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -137,9 +167,9 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
 
 internal sealed record CliRun(string Command, int ExitCode, string Output, string Error)
 {
-    public string ShouldSucceed()
+    public string ShouldSucceed(string? why = null)
     {
-        ExitCode.ShouldBe(0, $"vigil {Command}\n{Output}\n{Error}");
+        ExitCode.ShouldBe(0, $"vigil {Command}{(why is null ? string.Empty : $" ({why})")}\n{Output}\n{Error}");
         return Output;
     }
 

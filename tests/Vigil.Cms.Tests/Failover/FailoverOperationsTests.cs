@@ -135,6 +135,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         (await Cms.PostAsync(CmsRoutes.ServerFailback(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
         await (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.confirmation-required");
+        await Cms.ReauthenticateAsync();
         (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id) + "?confirm=true")).EnsureSuccessStatusCode();
         var stopped = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
         stopped.Restore.FilesCopied.ShouldBeLessThan(stopped.Restore.FilesTotal);

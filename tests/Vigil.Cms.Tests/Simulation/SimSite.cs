@@ -72,7 +72,7 @@ internal sealed class SimSite : IAsyncDisposable
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             await GroupService.EnsureDefaultAsync(db, time, CancellationToken.None);
             site.DefaultGroup = (await db.Groups.SingleAsync()).Id;
-            var user = new UserRow { Name = "admin", PasswordHash = "-", IsFirstAdmin = true, CreatedAt = time.GetUtcNow() };
+            var user = new UserRow { Name = "admin", PasswordHash = "-", IsFirstAdmin = true, Role = UserRoles.Administrator, CreatedAt = time.GetUtcNow() };
             db.Users.Add(user);
             await db.SaveChangesAsync();
             var session = new SessionRow
@@ -82,13 +82,13 @@ internal sealed class SimSite : IAsyncDisposable
             };
             db.Sessions.Add(session);
             await db.SaveChangesAsync();
-            site.Operator = new Caller(user.Id, user.Name, session.Id);
+            site.Operator = new Caller(user.Id, user.Name, session.Id, user.Role);
         }
 
         var settings = provider.GetRequiredService<SettingsStore>();
         await settings.LoadAsync(CancellationToken.None);
         var view = settings.View with { StabilisationSeconds = 3, StandbyMinimumFreeBytes = 0 };
-        await settings.SaveAsync(tune is null ? view : tune(view), "sim", CancellationToken.None);
+        await settings.SaveAsync(tune is null ? view : tune(view), site.Operator, CancellationToken.None);
         provider.GetRequiredService<HealthBoard>().Apply(settings.Failover);
         await provider.GetRequiredService<FailoverEngine>().ResumeAsync(CancellationToken.None);
         return site;

@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
+using Vigil.Hosting;
 using Vigil.Testing;
 
 namespace Vigil.Cms.Tests.Support;
@@ -29,11 +31,12 @@ public sealed class CmsUnderTest : IAsyncDisposable
     /// <summary>No credentials.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
 
-    public static async Task<CmsUnderTest> StartAsync(TestDatabase database)
+    /// <param name="https">Serve https with the CMS's self-signed certificate, which the clients pin.</param>
+    public static async Task<CmsUnderTest> StartAsync(TestDatabase database, bool https = false)
     {
         ArgumentNullException.ThrowIfNull(database);
         var data = Directory.CreateTempSubdirectory("vigil-cms-test-").FullName;
-        var arguments = new List<string> { "cms", "--data", data, "--urls", "http://127.0.0.1:0", "--name", "cms-under-test" };
+        var arguments = new List<string> { "cms", "--data", data, "--urls", https ? "https://127.0.0.1:0" : "http://127.0.0.1:0", "--name", "cms-under-test" };
         if (database.ConnectionString is { } connection)
         {
             arguments.AddRange(["--database", connection]);
@@ -50,12 +53,41 @@ public sealed class CmsUnderTest : IAsyncDisposable
         Http?.Dispose();
         Anonymous?.Dispose();
         Process = await VigilProcess.StartAsync(_arguments, new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = Password });
-        Anonymous = new HttpClient { BaseAddress = Process.BaseUrl };
-        Http = new HttpClient { BaseAddress = Process.BaseUrl };
-        var login = await Anonymous.PostAsJsonAsync("api/v1/auth/session", new LoginRequest("admin", Password), ContractJson.Options);
-        login.EnsureSuccessStatusCode();
+        Anonymous = NewClient();
+        Http = await SignInAsync("admin", Password);
+    }
+
+    /// <summary>A client of this CMS without credentials; over https it trusts only the certificate whose fingerprint the CMS printed.</summary>
+    public HttpClient NewClient(CookieContainer? cookies = null)
+    {
+        var handler = new HttpClientHandler { AllowAutoRedirect = cookies is null, UseCookies = cookies is not null, CookieContainer = cookies ?? new CookieContainer() };
+        if (Process.BaseUrl.Scheme == Uri.UriSchemeHttps)
+        {
+            var printed = Process.Find(@"fingerprint: (\S+)");
+            handler.ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && string.Equals(SelfSignedCertificate.Fingerprint(certificate), printed, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = Process.BaseUrl };
+    }
+
+    /// <summary>A client signed in with a bearer token as <paramref name="user"/>.</summary>
+    public async Task<HttpClient> SignInAsync(string user, string password)
+    {
+        var client = NewClient();
+        var login = await client.PostAsJsonAsync("api/v1/auth/session", new LoginRequest(user, password), ContractJson.Options);
+        await login.ShouldHaveStatusAsync(HttpStatusCode.OK);
         var token = (await login.Content.ReadFromJsonAsync<LoginResponse>(ContractJson.Options))!.Token;
-        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Adds a user with <paramref name="role"/> as the first admin and returns a client signed in as them.</summary>
+    public async Task<HttpClient> AddUserAsync(string name, string role, string password = "user-password")
+    {
+        var added = await PostAsync(CmsRoutes.Users, new AddUserRequest(name, role, password));
+        await added.ShouldHaveStatusAsync(HttpStatusCode.Created);
+        return await SignInAsync(name, password);
     }
 
     public async Task RestartAsync()

@@ -94,17 +94,21 @@ public sealed class ConsoleFailoverTests() : FailoverSiteTests(cameras: 2, setti
             await Eventually.UntilAsync(() => Site.FailoverSegments("standby", $"episode-{first.Id}", "cam-1").Count >= 5,
                 TimeSpan.FromSeconds(30), "the standby to record");
 
-            // Fail back: the restore starts; stopping it removes what is left on the standby, after a warning.
+            // Fail back: the restore starts; stopping it removes what is left on the standby, after a warning and the first admin's verification.
             await AdvancedAsync(page, "rec", "Fail back");
             await ConfirmAsync(page, "Fail back");
             await Expect(page.Locator("tr[data-server='rec'] progress")).ToBeVisibleAsync(new() { Timeout = 30_000 });
             await AdvancedAsync(page, "rec", "Stop restoration");
             await Expect(page.Locator("dialog")).ToContainTextAsync("will be removed from the standby server");
             await ConfirmAsync(page, "Stop restoration");
+            await Expect(page.Locator("dialog h2")).ToHaveTextAsync("Verify as the first admin user");
+            (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("restoring", "nothing stops before the first admin confirms");
+            await page.Locator("dialog").GetByLabel("Password").FillAsync(CmsUnderTest.Password);
+            await page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
             await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
             await Expect(StatusOf(page, "standby")).ToHaveTextAsync("Normal, protection ready");
 
-            // Deleting a standby that protects a server: the seeds' warning, then the first admin's verification.
+            // Deleting a standby that protects a server: the seeds' warning; the first admin verified minutes ago, so it is not asked again.
             await AdvancedAsync(page, "rec", "Fail over now");
             await ConfirmAsync(page, "Fail over now");
             await Expect(StatusOf(page, "standby")).ToHaveTextAsync("Normal, protecting");
@@ -114,8 +118,6 @@ public sealed class ConsoleFailoverTests() : FailoverSiteTests(cameras: 2, setti
             await ConfirmAsync(page, "Delete");
             await Expect(page.Locator("dialog h2")).ToHaveTextAsync("Recordings on the failover server will be removed");
             await ConfirmAsync(page, "Confirm");
-            await page.Locator("dialog").GetByLabel("Password").FillAsync(CmsUnderTest.Password);
-            await page.Locator("dialog").GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
             await Expect(page.Locator("tr[data-server='standby']")).ToHaveCountAsync(0);
             await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
             (await Cms.ServersAsync()).ShouldNotContain(s => s.Id == sb.Id);

@@ -218,6 +218,17 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             saved.RestoreBandwidthBytesPerSecond.ShouldBe(2_000_000);
             saved.AutomaticFailback.ShouldBeFalse();
 
+            // Turning the restore of recordings off discards failover footage: only after the first admin's verification.
+            await _page.GetByLabel("Restore recordings").UncheckAsync();
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            var verify = _page.Locator("dialog");
+            await Expect(verify.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Verify as the first admin user");
+            (await _cms.GetAsync<SettingsView>(CmsRoutes.Settings)).RestoreRecordings.ShouldBeTrue();
+            await verify.GetByLabel("Password").FillAsync(CmsUnderTest.Password);
+            await verify.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await Eventually.UntilAsync(async () => !(await _cms.GetAsync<SettingsView>(CmsRoutes.Settings)).RestoreRecordings,
+                TimeSpan.FromSeconds(10), "restore recordings to be off");
+
             // A reload shows what the CMS keeps.
             await _page.ReloadAsync();
             await Expect(_page.GetByLabel("Probe interval (ms)")).ToHaveValueAsync("500");

@@ -7,6 +7,8 @@ import { Problem, confirmDialog, dialog, field, h } from './ui.js';
 export const routes = {
   session: '/api/v1/auth/console-session',
   reauthenticate: '/api/v1/auth/reauthentication',
+  password: '/api/v1/auth/password',
+  users: '/api/v1/users',
   updates: '/api/v1/updates',
   groups: '/api/v1/groups',
   servers: '/api/v1/servers',
@@ -70,7 +72,7 @@ function reauthenticate() {
   return dialog({
     title: 'Verify as the first admin user',
     body: [
-      h('p', {}, 'Removing a standby server and deleting a failover group need the first admin user to confirm.'),
+      h('p', {}, 'This stops a failover or discards failover recordings, so the first admin user must confirm it.'),
       field('User name', user),
       field('Password', password),
     ],

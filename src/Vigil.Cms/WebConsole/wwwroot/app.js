@@ -1,16 +1,19 @@
 // The console's shell: who is signed in, the navigation, the live stream of the CMS's state, and which
-// page is drawn. Pages are addresses of their own (/, /events, /settings), so a reload or a bookmark
+// page is drawn. Pages are addresses of their own (/, /events, /settings, /users), so a reload or a bookmark
 // keeps the page.
 import { call, routes } from './api.js';
 import { h, toast } from './ui.js';
 import * as dashboard from './dashboard.js';
 import * as events from './events.js';
 import * as settings from './settings.js';
+import * as users from './users.js';
+import { changePassword } from './account.js';
 
 const PAGES = {
   '/': { title: 'Failover servers', draw: (root, snapshot) => snapshot && dashboard.render(root, snapshot), live: true },
   '/events': { title: 'Event log', draw: (root, snapshot) => events.render(root, snapshot), live: true },
   '/settings': { title: 'Failover settings', draw: (root) => settings.render(root), live: false },
+  '/users': { title: 'Users', draw: (root) => users.render(root), live: false },
 };
 
 let snapshot = null;
@@ -19,6 +22,9 @@ const main = document.getElementById('main');
 async function start() {
   const session = await call('GET', routes.session);
   document.getElementById('user').textContent = session.user;
+  // Only administrators may manage users; the CMS refuses anyone else, the link only spares them the refusal.
+  document.getElementById('users-link').hidden = session.role !== 'administrator';
+  document.getElementById('change-password').addEventListener('click', () => changePassword().catch((error) => toast(error.message, 'error')));
   document.getElementById('sign-out').addEventListener('click', signOut);
   for (const link of document.querySelectorAll('nav a')) {
     link.addEventListener('click', (event) => {

@@ -1,5 +1,5 @@
 // The seeds' Failover Setting tab: failover and failback behaviour, detection, restore and limits.
-import { call, routes } from './api.js';
+import { Declined, act, call, routes } from './api.js';
 import { checkbox, clearErrors, field, h, showProblem, toast } from './ui.js';
 
 const NUMBERS = [
@@ -43,7 +43,7 @@ export async function render(root) {
     h('fieldset', {}, h('legend', {}, 'Failback and restore'),
       flag('automaticFailback', 'Automatic failback', 'Hand the cameras back once the server has been healthy for the stabilisation period.'),
       number(NUMBERS[3]),
-      flag('restoreRecordings', 'Restore recordings', 'Copy the recordings and snapshots made during the failover to the returned server.'),
+      flag('restoreRecordings', 'Restore recordings', 'Copy the recordings and snapshots made during the failover to the returned server. Turning it off discards them instead, so the first admin user must verify it.'),
       number(NUMBERS[4])),
     h('fieldset', {}, h('legend', {}, 'Standbys and limits'), NUMBERS.slice(5).map(number)),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
@@ -57,10 +57,10 @@ export async function render(root) {
     body.failureConditions = [...form.querySelectorAll('input[name=failureConditions]:checked')].map((i) => i.value);
     saveButton.disabled = true;
     try {
-      Object.assign(settings, await call('PUT', routes.settings, body));
+      Object.assign(settings, await act('PUT', routes.settings, body));
       toast('Settings saved.');
     } catch (error) {
-      showProblem(form, error);
+      if (!(error instanceof Declined)) showProblem(form, error);
     } finally {
       saveButton.disabled = false;
     }

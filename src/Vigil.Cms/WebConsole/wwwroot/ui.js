@@ -121,6 +121,9 @@ export class Problem extends Error {
 const FIELD_BY_RULE = [
   [/^server-name\./, 'name'],
   [/^group\.name-/, 'name'],
+  [/^user\.(invalid-name|name-duplicate)$/, 'name'],
+  [/^user\.unknown-role$/, 'role'],
+  [/^auth\.password-too-(short|long)$/, 'newPassword'],
   [/^batch-naming\./, 'prefix'],
   [/^(server\.invalid-address|agent\.unreachable|agent\.not-an-agent|server\.already-added)$/, 'host'],
   [/^(agent\.wrong-password|server\.password-required|auth\.wrong-credentials|auth\.not-first-admin)$/, 'password'],
