@@ -269,6 +269,41 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
         });
     }
 
+    [Fact]
+    public async Task An_agents_admin_password_is_changed_from_the_console_and_the_cms_pairs_again()
+    {
+        var data = Directory.CreateTempSubdirectory("vigil-console-agent-password-").FullName;
+        try
+        {
+            await using var agent = await VigilProcess.StartAsync(["agent", "--data", data, "--urls", "http://127.0.0.1:0", "--name", "gatehouse"],
+                new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password });
+            await _cms.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Standby));
+            await ScreenshotAfterAsync(nameof(An_agents_admin_password_is_changed_from_the_console_and_the_cms_pairs_again), async () =>
+            {
+                await ConsoleBrowser.SignInAsync(_page, _cms.Process.BaseUrl, CmsUnderTest.Password);
+                await Select("gatehouse").CheckAsync();
+                await _page.GetByRole(AriaRole.Button, new() { Name = "Advanced ▾" }).ClickAsync();
+                await _page.GetByRole(AriaRole.Menuitem, new() { Name = "Change agent password" }).ClickAsync();
+                var dialog = _page.Locator("dialog");
+                await dialog.GetByLabel("Current admin password of the server").FillAsync(AgentsFixture.Password);
+                await dialog.GetByLabel("New admin password").FillAsync("gatehouse-n3w");
+                await dialog.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+                await Expect(dialog).ToHaveCountAsync(0);
+            });
+
+            using var basic = new HttpClient { BaseAddress = agent.BaseUrl };
+            basic.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin:gatehouse-n3w"u8.ToArray()));
+            (await basic.GetAsync("api/v1/health")).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, "the agent has the new password");
+            var since = TimeProvider.System.GetUtcNow();
+            await Eventually.UntilAsync(async () => (await _cms.ServersAsync()).Single().Health.LastProbe > since, TimeSpan.FromSeconds(15), "a probe with the new credential");
+            (await _cms.ServersAsync()).Single().Health.Access.ShouldBeNull();
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private ILocator Select(string server) => _page.GetByRole(AriaRole.Checkbox, new() { Name = $"Select {server}", Exact = true });
 
     private async Task<ILocator> OpenAddServerAsync(VigilProcess agent, bool standby = false)

@@ -387,11 +387,13 @@ export async function remove(servers) {
 export function advancedActions(server, failover, snapshot) {
   const no = (label, why) => [label, null, why];
   if (!server) return [no('Fail over now', 'Select one server.')];
+  const password = ['Change agent password', () => agentPassword(server)];
   if (server.role === 'standby') {
     return [
       server.status.code === 'abnormal_protection_failed'
         ? ['Clear protection failure', () => clearFailure(server)]
         : no('Clear protection failure', 'Only for a standby whose takeover failed.'),
+      password,
     ];
   }
   const open = failover && !['completed', 'stopped', 'failed', 'interrupted'].includes(failover.phase);
@@ -404,7 +406,26 @@ export function advancedActions(server, failover, snapshot) {
       ? ['Stop restoration', () => stopRestoration(server)] : no('Stop restoration', 'Only while recordings are being restored.'),
     open && failover.standbyId !== null && ['active', 'takingover'].includes(failover.phase)
       ? ['Replace protected server', () => replace(server, failover, snapshot)] : no('Replace protected server', 'Only while a standby protects this server.'),
+    password,
   ];
+}
+
+/** The agent's own admin password: the agent ends every credential it gave, and the CMS pairs again with the new one. */
+function agentPassword(server) {
+  const current = h('input', { name: 'currentPassword', type: 'password', autocomplete: 'current-password', required: true });
+  const next = h('input', { name: 'newPassword', type: 'password', autocomplete: 'new-password', required: true, minlength: 8 });
+  return dialog({
+    title: `Change the agent password of ${server.name}`,
+    body: [
+      field('Current admin password of the server', current),
+      field('New admin password', next, 'At least 8 characters. The server\'s older credentials end; the CMS pairs again with the new password.'),
+    ],
+    submitLabel: 'Change password',
+    submit: async () => {
+      await act('PUT', `${routes.servers}/${server.id}/agent-password`, { currentPassword: current.value, newPassword: next.value });
+      return `Changed the agent password of ${server.name}.`;
+    },
+  });
 }
 
 async function failOverNow(server) {
