@@ -214,6 +214,11 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         {
             throw Untrusted(e);
         }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new AgentCallException(AgentCallException.Rules.NotAnAgent,
+                $"{Endpoint.Address} answered with more than {MaxResponseBytes / (1024 * 1024)} MiB, which no Vigil agent does; not reading it.", e);
+        }
         catch (HttpRequestException e)
         {
             throw new AgentCallException(AgentCallException.Rules.Unreachable, $"The agent at {Endpoint.Address} cannot be reached: {e.Message}", e);

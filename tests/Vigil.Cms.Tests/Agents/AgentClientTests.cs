@@ -1,6 +1,11 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Tests.Support;
 using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Tests.Agents;
 
@@ -20,6 +25,35 @@ public sealed class AgentClientTests(AgentsFixture agents)
         await client.DiscardFootageAsync("never-taken-over", Epoch, CancellationToken.None);
         (await client.RemoveFootageAsync("never-taken-over", new FootageRemoval(Epoch, [new string('0', 64)]), CancellationToken.None))
             .ShouldBe(new FootageRemovalResult(0, 0));
+    }
+
+    [Fact]
+    public async Task An_answer_larger_than_the_cap_is_refused_instead_of_held_in_memory()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var hostile = builder.Build();
+        hostile.MapGet(AgentRoutes.Identity, async (HttpContext context) =>
+        {
+            // A JSON string that never ends: the client must stop reading at its cap.
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{\"name\":\"");
+            var chunk = new string('x', 1024 * 1024);
+            for (var sent = 0L; sent <= AgentClient.MaxResponseBytes && !context.RequestAborted.IsCancellationRequested; sent += chunk.Length)
+            {
+                await context.Response.WriteAsync(chunk, context.RequestAborted);
+            }
+        });
+        await hostile.StartAsync();
+        var url = new Uri(hostile.Urls.First());
+        using var client = AgentClients.Anonymous(new ServerAddress(url.Host, url.Port, Https: false));
+
+        var refused = await Should.ThrowAsync<AgentCallException>(() => client.IdentityAsync(CancellationToken.None));
+
+        refused.Rule.ShouldBe(AgentCallException.Rules.NotAnAgent);
+        refused.Message.ShouldContain("more than 64 MiB");
+        await hostile.StopAsync();
     }
 
     [Fact]

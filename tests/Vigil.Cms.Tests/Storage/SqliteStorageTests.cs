@@ -57,11 +57,14 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
             ALTER TABLE servers DROP COLUMN ProtectionFailedFor;
             ALTER TABLE servers DROP COLUMN ProtectionFailureReason;
             ALTER TABLE servers DROP COLUMN ProtectionFailedAt;
+            ALTER TABLE users DROP COLUMN Role;
+            ALTER TABLE sessions DROP COLUMN LastSeenAt;
             DELETE FROM __EFMigrationsHistory WHERE MigrationId <> '0001_Initial';
             """);
         await cms.StartAsync();
 
-        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0003_EpisodeVersion");
+        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0004_UserRolesAndIdleSessions");
+        (await ScalarAsync(cms, "SELECT Role FROM users WHERE Name = 'admin'")).ShouldBe("administrator");
         (await cms.GetAsync<ServerView>(CmsRoutes.Server(added.Id))).Name.ShouldBe("kept");
         (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
     }
