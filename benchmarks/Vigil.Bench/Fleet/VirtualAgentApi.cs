@@ -29,7 +29,7 @@ internal static class VirtualAgentApi
 
             context.Items[ServerKey] = server;
             var path = context.Request.Path;
-            if (path != AgentRoutes.Live && path != AgentRoutes.Pairing && !Authenticated(context.Request, server, adminPassword))
+            if (path != AgentRoutes.Live && path != AgentRoutes.Identity && path != AgentRoutes.Pairing && !Authenticated(context.Request, server, adminPassword))
             {
                 context.Response.Headers.WWWAuthenticate = "Bearer, Basic realm=\"vigil agent\"";
                 await Problems.Refuse("auth.required", "The credential or password is not valid.", StatusCodes.Status401Unauthorized)
@@ -42,6 +42,7 @@ internal static class VirtualAgentApi
 
         app.MapGet(AgentRoutes.Live, () => Results.Ok(new { status = "live" }));
         app.MapPost(AgentRoutes.Pairing, (PairingRequest? request, HttpContext context) => Pair(request, Server(context), adminPassword));
+        app.MapGet(AgentRoutes.Identity, (HttpContext context) => Server(context).Identity());
         app.MapGet(AgentRoutes.Info, (HttpContext context) => Server(context).Info());
         app.MapGet(AgentRoutes.Health, (HttpContext context) => Server(context).Health(DateTimeOffset.UtcNow));
         app.MapPut(AgentRoutes.License, (LicenseRequest? request, HttpContext context) => MoveLicenses(request, Server(context)));

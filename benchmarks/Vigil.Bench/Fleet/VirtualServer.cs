@@ -109,6 +109,9 @@ public sealed class VirtualServer
         }
     }
 
+    /// <summary>What anyone may read before pairing; the fleet speaks plain HTTP on loopback, so there is no certificate.</summary>
+    internal AgentIdentityView Identity() => new(Name, Model, Serial, VigilVersion.Current.ToString(), CertificateFingerprint: null);
+
     internal AgentInfo Info()
     {
         lock (_lock)

@@ -54,6 +54,12 @@ internal static class TakeoverEndpoints
 
         return await gate.RunAsync(request.Epoch, () =>
         {
+            if (takeovers.FencedEpoch(server) is { } fenced && request.Epoch <= fenced)
+            {
+                return Problems.Conflict("takeover.stale-epoch",
+                    $"'{server}' was released here under epoch {fenced} before its takeover under epoch {request.Epoch} arrived.");
+            }
+
             // A standby covers only servers with no more channels than its license (docs/product-rules.md), so one
             // takeover never needs more recorders than that; a request for more is refused rather than run ffmpeg unbounded.
             if (request.Cameras.Count > identity.LicenseChannels)
@@ -92,6 +98,11 @@ internal static class TakeoverEndpoints
         {
             if (!IsKnown(server, takeovers, catalog))
             {
+                if (AgentValidation.IsIdentifier(server))
+                {
+                    takeovers.Fence(server, epoch!.Value);
+                }
+
                 return UnknownTakeover(server);
             }
 

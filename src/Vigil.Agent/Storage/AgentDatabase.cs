@@ -35,6 +35,9 @@ public sealed class AgentDatabase
         CREATE TABLE audit(
             id INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
         """,
+        """
+        CREATE TABLE fenced_keys(server TEXT PRIMARY KEY, epoch INTEGER NOT NULL, fenced_ms INTEGER NOT NULL);
+        """,
     ];
 
     private readonly string _connectionString;

@@ -50,6 +50,39 @@ public sealed class TakeoverStore(AgentDatabase database, TimeProvider time)
             ("$server", server), ("$epoch", epoch), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
+    /// <summary>How many fenced keys are kept: a caller inventing keys cannot grow the table without bound.</summary>
+    public const int MaxFencedKeys = 10_000;
+
+    /// <summary>
+    /// A release of a key this agent never took over. Its takeover command may still be on the way (sent before a
+    /// timeout, held in a socket while the agent was paused), so that key alone is fenced: a takeover of it under this
+    /// epoch or an older one is refused. The agent's highest epoch stays as it is, so made-up keys cannot fence the
+    /// CMS out, and a fenced key stays unknown to every other command.
+    /// </summary>
+    public void Fence(string server, long epoch)
+    {
+        using var connection = database.Open();
+        connection.InTransaction(() =>
+        {
+            connection.Execute(
+                """
+                INSERT INTO fenced_keys(server, epoch, fenced_ms) VALUES($server, $epoch, $now)
+                ON CONFLICT(server) DO UPDATE SET epoch = MAX(epoch, excluded.epoch), fenced_ms = excluded.fenced_ms
+                """,
+                ("$server", server), ("$epoch", epoch), ("$now", time.GetUtcNow().ToUnixTimeMilliseconds()));
+            connection.Execute(
+                "DELETE FROM fenced_keys WHERE server NOT IN (SELECT server FROM fenced_keys ORDER BY fenced_ms DESC LIMIT $keep)",
+                ("$keep", MaxFencedKeys));
+        });
+    }
+
+    /// <summary>The epoch up to which takeovers of <paramref name="server"/> are refused, if its key was fenced.</summary>
+    public long? FencedEpoch(string server)
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT epoch FROM fenced_keys WHERE server = $server", r => (long?)r.GetInt64(0), ("$server", server)).FirstOrDefault();
+    }
+
     /// <summary>Ends a takeover; its key is remembered as released.</summary>
     public void Remove(string server)
     {

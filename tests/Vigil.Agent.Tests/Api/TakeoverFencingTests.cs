@@ -36,6 +36,27 @@ public sealed class TakeoverFencingTests
     }
 
     [Fact]
+    public async Task A_takeover_that_arrives_after_the_release_of_its_key_is_refused_for_that_key_alone()
+    {
+        await using var standby = await AgentUnderTest.StartAsync([]);
+        var late = AgentRoutes.Takeover("episode-7").TrimStart('/');
+
+        // The CMS gave up on a takeover that never answered (the standby was paused) and released it under a newer epoch.
+        (await standby.Http.DeleteAsync(late + "?epoch=8")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        var arrived = await standby.Http.PutAsJsonAsync(late, Request(7, 1), ContractJson.Options);
+        arrived.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await Rule(arrived)).ShouldBe("takeover.stale-epoch");
+        (await standby.Http.PutAsJsonAsync(late, Request(8, 1), ContractJson.Options)).StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await standby.Http.DeleteAsync(late + "?epoch=8")).StatusCode.ShouldBe(HttpStatusCode.NotFound, "a fenced key stays unknown");
+        var elsewhere = await standby.Http.DeleteAsync(AgentRoutes.Takeover("made-up").TrimStart('/') + "?epoch=2");
+        (await Rule(elsewhere)).ShouldBe("takeover.not-found", "the fence did not raise the agent's highest epoch to 8");
+        (await standby.GetAsync<List<TakeoverStatus>>(AgentRoutes.Takeovers))!.ShouldBeEmpty();
+
+        (await standby.Http.PutAsJsonAsync(late, Request(9, 1), ContractJson.Options)).StatusCode
+            .ShouldBe(HttpStatusCode.OK, "a newer takeover of the fenced key is obeyed");
+    }
+
+    [Fact]
     public async Task Releasing_a_released_takeover_again_succeeds_and_a_stale_epoch_is_a_conflict()
     {
         await using var standby = await AgentUnderTest.StartAsync([]);
