@@ -36,8 +36,15 @@ public static class PlainHttpGuard
             return false;
         }
 
-        var host = uri.Host.Trim('[', ']');
-        return string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+        return IsLoopbackHost(uri.Host);
+    }
+
+    /// <summary>Whether a host name or address stays on this machine: 127.0.0.0/8, <c>::1</c> (bracketed or not), <c>localhost</c>.</summary>
+    public static bool IsLoopbackHost(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var bare = host.Trim('[', ']');
+        return string.Equals(bare, "localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(bare, out var address) && IPAddress.IsLoopback(address));
     }
 }

@@ -21,7 +21,7 @@ internal static class CertificateTrust
         }
         catch (CliFailure e) when (e.Rule == UnconfirmedRule && given is null && Presented(e) is { } presented)
         {
-            if (!Ask(e.Message))
+            if (!Ask(e.Message, "agent"))
             {
                 throw new CliFailure($"{e.Message}\nNot trusted, so nothing was sent to the agent. To trust it, repeat with --fingerprint {presented}", e.Rule);
             }
@@ -33,7 +33,8 @@ internal static class CertificateTrust
     }
 
     /// <summary>Asks at the terminal; a script (input redirected) is never trusted implicitly and must pass --fingerprint.</summary>
-    private static bool Ask(string question)
+    /// <param name="who">The server that printed the fingerprint at start: "agent" or "CMS".</param>
+    public static bool Ask(string question, string who)
     {
         if (Console.IsInputRedirected)
         {
@@ -41,7 +42,7 @@ internal static class CertificateTrust
         }
 
         Console.Error.WriteLine(question);
-        Console.Error.Write("Is this the fingerprint the agent printed at start? Type 'yes' to trust it: ");
+        Console.Error.Write($"Is this the fingerprint the {who} printed at start? Type 'yes' to trust it: ");
         return string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.OrdinalIgnoreCase);
     }
 

@@ -54,17 +54,10 @@ internal static class LoginCommand
         await probe.SendAsync(HttpMethod.Get, CmsRoutes.Live).ConfigureAwait(false);
         var seen = probe.SeenFingerprint ?? throw new CliFailure($"{address} presented no certificate.");
         var question = $"The CMS at {address} presents certificate {seen}.";
-        if (Console.IsInputRedirected)
-        {
-            throw new CliFailure($"{question} Compare it with the fingerprint the CMS printed at start; if it is the same, repeat with --fingerprint {seen}",
-                "login.fingerprint-unconfirmed");
-        }
-
-        Console.Error.WriteLine(question);
-        Console.Error.Write("Is this the fingerprint the CMS printed at start? Type 'yes' to trust it: ");
-        return string.Equals(Console.ReadLine()?.Trim(), "yes", StringComparison.OrdinalIgnoreCase)
+        return CertificateTrust.Ask(question, "CMS")
             ? seen
-            : throw new CliFailure("Not trusted: the password was not sent.", "login.fingerprint-unconfirmed");
+            : throw new CliFailure($"{question} Not trusted, so the password was not sent. Compare it with the fingerprint the CMS printed at start; if it is the same, repeat with --fingerprint {seen}",
+                "login.fingerprint-unconfirmed");
     }
 
     public static Command CreateLogout()

@@ -1,6 +1,6 @@
-using System.Net;
 using Vigil.Contracts.Cms;
 using Vigil.Domain;
+using Vigil.Hosting;
 
 namespace Vigil.Cms.Inventory;
 
@@ -16,13 +16,9 @@ internal static class AgentTransport
     public static Refusal? Check(ServerAddress address, bool insecureHttpAllowed)
     {
         ArgumentNullException.ThrowIfNull(address);
-        return address.Https || insecureHttpAllowed || IsLoopback(address.Host)
+        return address.Https || insecureHttpAllowed || PlainHttpGuard.IsLoopbackHost(address.Host)
             ? null
             : new Refusal(PlainHttpRefused,
                 $"{address} is plain HTTP: anyone on the network could read the agent's credential. Connect over HTTPS, or start the CMS with --insecure-http to allow it.");
     }
-
-    public static bool IsLoopback(string host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -29,7 +29,7 @@ internal sealed class ServerService(
     public static class Rules
     {
         public const string NotFound = "server.not-found";
-        public const string DifferentAgent = "server.different-agent";
+        public const string DifferentAgent = AgentContact.Rules.DifferentAgent;
     }
 
     public async Task EditAsync(int id, EditServerRequest request, bool confirmed, Caller caller, CancellationToken cancellationToken)
