@@ -19,17 +19,22 @@ public static class FfmpegArguments
     public const string CameraProtocols = "rtsp,rtp,srtp,udp,tcp,tls,http,https,httpproxy";
 
     /// <summary>
-    /// Records <paramref name="url"/> without re-encoding into MPEG-TS segments cut at the first keyframe
-    /// after each multiple of <paramref name="segmentSeconds"/> of the clock, named <c>{prefix}-000000.ts</c>, …
-    /// in <paramref name="directory"/>, listing each finished segment in the CSV <paramref name="segmentList"/>
-    /// as it closes. The camera's own timestamps are kept (<c>-copyts</c>), so recordings of one camera by two
-    /// servers share one timeline. Every packet is flushed to disk as it arrives: MPEG-TS needs no trailer,
-    /// so a segment cut by SIGKILL stays playable up to its last packet.
+    /// Records the camera at <paramref name="url"/> into MPEG-TS segments cut at the first keyframe after each
+    /// multiple of <paramref name="segmentSeconds"/> of the clock, named <c>{prefix}-000000.ts</c>, … in
+    /// <paramref name="directory"/>, listing each finished segment in the CSV <paramref name="segmentList"/> as it
+    /// closes. Video is copied as the camera sent it (H.264 or H.265), never re-encoded. Audio, with
+    /// <paramref name="audio"/>, is stored as AAC: MPEG-TS cannot carry the G.711 most cameras send (ffmpeg would
+    /// write it as opaque data no player plays), and one rule for every camera needs no probe of the stream
+    /// before recording starts. The camera's own timestamps are kept (<c>-copyts</c>), so recordings of one
+    /// camera by two servers share one timeline. Every packet is flushed to disk as it arrives: MPEG-TS needs no
+    /// trailer, so a segment cut by SIGKILL stays playable up to its last packet.
     /// </summary>
-    public static IReadOnlyList<string> Record(string url, int segmentSeconds, string directory, string prefix, string segmentList) =>
+    /// <param name="rtspTransport">"tcp" or "udp" for an rtsp:// camera; ignored for http(s).</param>
+    public static IReadOnlyList<string> Record(
+        string url, int segmentSeconds, string directory, string prefix, string segmentList, string rtspTransport = "tcp", bool audio = true) =>
     [
-        .. Quiet, .. Input(url),
-        "-map", "0:v", "-map", "0:a?", "-c", "copy", "-copyts", "-muxdelay", "0", "-muxpreload", "0",
+        .. Quiet, .. Input(url, rtspTransport),
+        "-map", "0:v", .. (audio ? AacAudio : []), "-c:v", "copy", "-copyts", "-muxdelay", "0", "-muxpreload", "0",
         "-f", "segment",
         "-segment_time", segmentSeconds.ToString(CultureInfo.InvariantCulture),
         "-segment_atclocktime", "1",
@@ -41,21 +46,24 @@ public static class FfmpegArguments
         Path.Combine(directory, $"{prefix}-%06d.ts"),
     ];
 
+    /// <summary>The camera's audio streams, if it sends any, as AAC at up to 64 kb/s (ffmpeg's own encoder).</summary>
+    private static readonly string[] AacAudio = ["-map", "0:a?", "-c:a", "aac", "-b:a", "64k"];
+
     /// <summary>Grabs one frame of <paramref name="url"/> as a JPEG.</summary>
-    public static IReadOnlyList<string> Snapshot(string url, string output) =>
-        [.. Quiet, .. Input(url), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", "-y", output];
+    public static IReadOnlyList<string> Snapshot(string url, string output, string rtspTransport = "tcp") =>
+        [.. Quiet, .. Input(url, rtspTransport), "-frames:v", "1", "-q:v", "3", "-f", "image2", "-update", "1", "-y", output];
 
     /// <summary>
     /// Reading a camera: only over <see cref="CameraProtocols"/>; give up after <see cref="ReadTimeout"/> of
     /// silence (the recorder restarts ffmpeg itself; ffmpeg's own reconnect options wait far longer on a dark
     /// camera), and probe only a little of the stream so recording starts within a fraction of a second.
     /// </summary>
-    private static string[] Input(string url)
+    private static string[] Input(string url, string rtspTransport)
     {
         ArgumentNullException.ThrowIfNull(url);
         var timeout = ((long)ReadTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
         string[] transport = url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
-            ? ["-rtsp_transport", "tcp", "-timeout", timeout]
+            ? ["-rtsp_transport", rtspTransport is "udp" ? "udp" : "tcp", "-timeout", timeout]
             : ["-rw_timeout", timeout];
         return ["-protocol_whitelist", CameraProtocols, .. transport, "-analyzeduration", "500000", "-probesize", "32768", "-i", url];
     }

@@ -39,6 +39,11 @@ public static partial class AgentValidation
                 $"'{StreamUrlMask.Mask(camera.StreamUrl)}' is not a stream URL; use rtsp://, http:// or https:// with a host, at most {MaxStreamUrlLength} characters without spaces.");
         }
 
+        if (CameraSource.Parse(camera.StreamUrl, out var problem) is null)
+        {
+            return ("camera.invalid-url", $"'{StreamUrlMask.Mask(camera.StreamUrl)}': {problem}.");
+        }
+
         return camera.RetentionHours is < 0 or > MaxRetentionHours
             ? ("camera.invalid-retention", $"Retention is 0 (keep) to {MaxRetentionHours} hours.")
             : null;

@@ -72,8 +72,9 @@ internal static class RecordingEndpoints
         var folder = Path.Combine(space, RecordingTarget.Folder(owner, camera), "snapshots");
         Directory.CreateDirectory(folder);
         var file = Path.Combine(folder, $"{time.GetUtcNow():yyyyMMdd'T'HHmmssfff'Z'}.jpg");
-        var result = await ProcessRunner.RunAsync(tools.Ffmpeg, FfmpegArguments.Snapshot(config.StreamUrl, file), SnapshotTimeout, cancellationToken)
-            .ConfigureAwait(false);
+        var stream = CameraSource.Parse(config.StreamUrl, out _);
+        var arguments = FfmpegArguments.Snapshot(stream?.Address ?? config.StreamUrl, file, stream?.Transport ?? "tcp");
+        var result = await ProcessRunner.RunAsync(tools.Ffmpeg, arguments, SnapshotTimeout, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded || !File.Exists(file))
         {
             return Problems.Refuse("snapshot.camera-unreachable", $"Could not take a snapshot of '{camera}': {StreamUrlMask.Mask(result.StandardError.Trim())}",

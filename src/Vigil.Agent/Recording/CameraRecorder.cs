@@ -9,17 +9,27 @@ using Vigil.Media;
 namespace Vigil.Agent.Recording;
 
 /// <summary>
-/// Records one camera: runs ffmpeg, catalogs each segment as it closes, and restarts ffmpeg with
-/// back-off whenever it exits (a lost stream, a killed process). Each run writes files with a prefix of
-/// its own, so a restart never overwrites a segment. A run whose segments cannot be catalogued (disk,
-/// database, ffprobe) is stopped, reported in <see cref="Problem"/> and restarted the same way, and the
-/// files it left are catalogued by the next run: a recorder never goes on unwatched or dies silently.
+/// Records one camera: runs ffmpeg, catalogs each segment as it closes, and starts ffmpeg again whenever it
+/// exits (a lost stream, a killed process). A camera that goes silent is noticed by the recorder itself within
+/// <see cref="SilenceLimit"/>, whatever ffmpeg's own timeouts do, and reported unreachable. While the camera does
+/// not answer, its port is tried every <see cref="ReachabilityPoll"/> (a TCP connect, no ffmpeg), so recording
+/// starts again as soon as it is back; a camera that answers but refuses (a wrong password, a full session
+/// limit) is tried again with back-off. Each run writes files with a prefix of its own, so a restart never
+/// overwrites a segment. A run whose segments cannot be catalogued (disk, database, ffprobe) is stopped,
+/// reported in <see cref="Problem"/> and restarted with back-off, and the files it left are catalogued by the
+/// next run: a recorder never goes on unwatched or dies silently.
 /// </summary>
 public sealed partial class CameraRecorder : IAsyncDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the port of a camera that does not answer is tried.</summary>
+    public static readonly TimeSpan ReachabilityPoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a running ffmpeg may write nothing before the recorder stops it and calls the camera unreachable.</summary>
+    public static readonly TimeSpan SilenceLimit = FfmpegArguments.ReadTimeout;
 
     private readonly string _listFolder;
     private readonly int _segmentSeconds;
@@ -29,9 +39,11 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(string Folder, string Prefix, string ListPath)> _uncatalogued = [];
+    private readonly CameraSource? _stream;
     private Task? _loop;
     private bool _cannotStart;
     private bool _runFailed;
+    private bool _audio = true;
 
     public CameraRecorder(
         RecordingTarget target, string listFolder, int segmentSeconds, MediaTools tools, SegmentCataloguer cataloguer,
@@ -45,6 +57,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         _time = time;
         _logger = logger;
         LastSegmentEnd = lastSegmentEnd;
+        // Every URL is checked when stored; one that is not (an older store) is read as it is, over TCP.
+        _stream = CameraSource.Parse(target.Camera.StreamUrl, out _);
     }
 
     public RecordingTarget Target { get; }
@@ -57,10 +71,13 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
     public string? Problem { get; private set; }
 
+    /// <summary>What the operator should know that does not stop the recording: the camera's audio had to be dropped.</summary>
+    public string? Note { get; private set; }
+
     /// <summary>ffmpeg cannot be run or its segments cannot be catalogued: the recorder, not the camera, is broken.</summary>
     public bool CannotRun => _cannotStart || _runFailed;
 
-    public CameraHealth Health => new(Target.Owner, Target.Camera.Id, State, LastSegmentEnd, Restarts, Problem);
+    public CameraHealth Health => new(Target.Owner, Target.Camera.Id, State, LastSegmentEnd, Restarts, Problem, Note);
 
     public void Start() => _loop = Task.Run(() => SuperviseAsync(_stop.Token));
 
@@ -81,16 +98,16 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             var started = _time.GetUtcNow();
-            int segments;
+            RunEnd run;
             try
             {
-                segments = await RunOnceAsync(stopping).ConfigureAwait(false);
+                run = await RunOnceAsync(stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
                 // Past the cataloguing guard nothing should throw; if something does, the loop still goes on.
                 ReportFailure("recording failed", e);
-                segments = 0;
+                run = new RunEnd(0, CameraAnswered: true);
             }
 
             if (stopping.IsCancellationRequested)
@@ -98,34 +115,56 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 return;
             }
 
-            if (segments > 0)
+            // Whatever ended the run, the camera is not being recorded now. A run that failed is not the camera's
+            // fault: it is not recording, but not unreachable either.
+            State = _runFailed ? CameraState.Starting : CameraState.Unreachable;
+            Restarts++;
+            if (run.Segments > 0)
             {
                 backoff = FirstBackoff;
             }
-            else
-            {
-                // A run that failed is not the camera's fault: it is not recording, but not unreachable.
-                State = _runFailed ? CameraState.Starting : CameraState.Unreachable;
-            }
 
-            Restarts++;
             var ran = _time.GetUtcNow() - started;
-            LogRestart(_logger, Target.Key, ran.TotalSeconds, Problem ?? "stream ended", backoff.TotalSeconds);
+            LogRestart(_logger, Target.Key, ran.TotalSeconds, Problem ?? "stream ended");
             try
             {
-                await Task.Delay(backoff, _time, stopping).ConfigureAwait(false);
+                await WaitUntilReachableAsync(stopping).ConfigureAwait(false);
+                if (run.Segments == 0 && run.CameraAnswered)
+                {
+                    // The camera answered and still gave nothing (a wrong password, no free session): asking again
+                    // at once would only be refused again.
+                    await Task.Delay(backoff, _time, stopping).ConfigureAwait(false);
+                    backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                }
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         }
     }
 
-    /// <summary>One ffmpeg run; returns how many segments it finished.</summary>
-    private async Task<int> RunOnceAsync(CancellationToken stopping)
+    /// <summary>How a run ended: the segments it finished, and whether the camera answered (else it was gone or silent).</summary>
+    private readonly record struct RunEnd(int Segments, bool CameraAnswered);
+
+    /// <summary>Tries the camera's port until it accepts a connection, reporting it unreachable meanwhile.</summary>
+    private async Task WaitUntilReachableAsync(CancellationToken stopping)
+    {
+        if (_stream is null || _runFailed)
+        {
+            return;
+        }
+
+        while (await CameraReachability.ProblemAsync(_stream, stopping).ConfigureAwait(false) is { } unreachable)
+        {
+            State = CameraState.Unreachable;
+            Problem = $"the camera does not answer: {unreachable}";
+            await Task.Delay(ReachabilityPoll, _time, stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One ffmpeg run.</summary>
+    private async Task<RunEnd> RunOnceAsync(CancellationToken stopping)
     {
         var now = _time.GetUtcNow();
         var prefix = now.ToString("HHmmssfff", CultureInfo.InvariantCulture);
@@ -137,24 +176,26 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         {
             Directory.CreateDirectory(folder);
             Directory.CreateDirectory(_listFolder);
-            ffmpeg = ChildProcess.Start(_tools.Ffmpeg, FfmpegArguments.Record(Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path));
+            ffmpeg = ChildProcess.Start(_tools.Ffmpeg, FfmpegArguments.Record(
+                _stream?.Address ?? Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path, _stream?.Transport ?? "tcp", _audio));
             _cannotStart = false;
         }
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             _cannotStart = e is Win32Exception or InvalidOperationException;
             Problem = $"cannot start recording: {StreamUrlMask.Mask(e.Message)}";
-            return 0;
+            return new RunEnd(0, CameraAnswered: true);
         }
 
         var errors = ffmpeg.StandardError.ReadToEndAsync(CancellationToken.None);
         var output = ffmpeg.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        bool silenced;
         using (ffmpeg)
         {
             try
             {
                 await CatalogUncataloguedRunsAsync().ConfigureAwait(false);
-                await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
+                silenced = await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
                 _runFailed = false;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
@@ -164,16 +205,24 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 _uncatalogued.Add((folder, prefix, list.Path));
                 ReportFailure("cataloguing failed", e);
                 await Task.WhenAll(output, errors).ConfigureAwait(false);
-                return 0;
+                return new RunEnd(0, CameraAnswered: true);
             }
 
             await output.ConfigureAwait(false);
             var stderr = (await errors.ConfigureAwait(false)).Trim();
             // ffmpeg names the URL it read, password and all: mask it before it reaches a log or the health answer.
-            Problem = stderr.Length == 0 ? "the stream ended" : StreamUrlMask.Mask(LastLine(stderr));
-        }
+            var lastLine = stderr.Length == 0 ? null : StreamUrlMask.Mask(LastLine(stderr));
+            Problem = silenced ? $"the camera sent nothing for {SilenceLimit.TotalSeconds:0} s" : lastLine ?? "the stream ended";
+            if (catalogued.Count == 0 && _audio && RecorderExit.AudioFailed(stderr))
+            {
+                // Audio is never worth losing the picture: record the video alone and say so.
+                _audio = false;
+                Note = $"the camera's audio is not recorded: {lastLine}";
+                return new RunEnd(0, CameraAnswered: false);
+            }
 
-        return catalogued.Count;
+            return new RunEnd(catalogued.Count, CameraAnswered: !silenced && !RecorderExit.Unreachable(stderr));
+        }
     }
 
     private void ReportFailure(string what, Exception exception)
@@ -184,17 +233,30 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         LogRunFailed(_logger, Target.Key, what, exception);
     }
 
-    /// <summary>Follows ffmpeg until it exits or the recorder stops, cataloguing each segment it finishes.</summary>
-    private async Task RecordAsync(Process ffmpeg, SegmentList list, string folder, string prefix, HashSet<string> catalogued, CancellationToken stopping)
+    /// <summary>
+    /// Follows ffmpeg until it exits, the recorder stops, or the camera has sent nothing for <see cref="SilenceLimit"/>
+    /// (ffmpeg's own timeouts are per socket read and may take three times as long), cataloguing each segment it
+    /// finishes; answers whether the camera went silent.
+    /// </summary>
+    private async Task<bool> RecordAsync(Process ffmpeg, SegmentList list, string folder, string prefix, HashSet<string> catalogued, CancellationToken stopping)
     {
         var exited = ffmpeg.WaitForExitAsync(stopping);
+        var silence = new SilenceWatch(_time.GetUtcNow());
+        var silenced = false;
         while (!exited.IsCompleted)
         {
             await Task.WhenAny(exited, Task.Delay(PollInterval, _time, stopping)).ConfigureAwait(false);
             await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
+            // The segment being written is the one after those listed: its length grows with every packet flushed.
+            var current = new FileInfo(Path.Combine(folder, $"{prefix}-{catalogued.Count:D6}.ts"));
+            if (!exited.IsCompleted && silence.Silent(catalogued.Count, current.Exists ? current.Length : -1, _time.GetUtcNow(), SilenceLimit))
+            {
+                silenced = true;
+                break;
+            }
         }
 
-        if (stopping.IsCancellationRequested)
+        if (stopping.IsCancellationRequested || silenced)
         {
             await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
         }
@@ -202,6 +264,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
         await CatalogUnlistedAsync(folder, prefix, catalogued).ConfigureAwait(false);
         File.Delete(list.Path);
+        return silenced;
     }
 
     /// <summary>The files of runs that failed to catalog them, so none stays invisible until the agent restarts.</summary>
@@ -227,7 +290,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             // ffmpeg lists a run's first segment as starting at 0 whatever its real start: ask ffprobe instead.
             double? duration = catalogued.Count == 0 ? null : segment.Duration.TotalSeconds;
             var entry = await _cataloguer.AddVideoAsync(Target.Owner, Target.Camera.Id, Target.Space, Path.Combine(folder, segment.FileName),
-                duration, cancellationToken).ConfigureAwait(false);
+                duration, cancellationToken, follows: LastSegmentEnd).ConfigureAwait(false);
             catalogued.Add(segment.FileName);
             if (entry is not null)
             {
@@ -247,8 +310,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             var name = Path.GetFileName(file);
             if (catalogued.Add(name))
             {
-                var entry = await _cataloguer.AddVideoAsync(Target.Owner, Target.Camera.Id, Target.Space, file, null, CancellationToken.None)
-                    .ConfigureAwait(false);
+                var entry = await _cataloguer.AddVideoAsync(Target.Owner, Target.Camera.Id, Target.Space, file, null, CancellationToken.None,
+                    follows: LastSegmentEnd).ConfigureAwait(false);
                 LastSegmentEnd = entry?.End ?? LastSegmentEnd;
             }
         }
@@ -260,6 +323,6 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
-        Message = "Recorder {Camera}: ffmpeg ended after {Seconds:0.0} s ({Reason}); restarting in {Backoff} s")]
-    private static partial void LogRestart(ILogger logger, string camera, double seconds, string reason, double backoff);
+        Message = "Recorder {Camera}: ffmpeg ended after {Seconds:0.0} s ({Reason}); starting it again once the camera answers")]
+    private static partial void LogRestart(ILogger logger, string camera, double seconds, string reason);
 }

@@ -8,13 +8,18 @@ namespace Vigil.Agent.Recording;
 /// <summary>
 /// Puts a finished segment or snapshot into the catalog: size, SHA-256, and its wall-clock span. A
 /// segment ends when its last packet was written (flushed packet by packet, so its modification time)
-/// and starts its duration earlier.
+/// and starts its duration earlier, but never before the end of the segment it follows: the duration counts
+/// the last frame's display time and network jitter moves arrival times, so without that bound two consecutive
+/// segments could overlap by a fraction of a frame. Spans are the agent's clock, whatever the camera's
+/// timestamps say: an RTSP camera's RTP clock starts anywhere and may run fast or slow.
 /// </summary>
 public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools)
 {
     /// <summary>Catalogs <paramref name="fullPath"/>; null (and an empty file deleted) when it holds no video.</summary>
+    /// <param name="follows">The end of the segment this one follows in the same recording, if any.</param>
     public async Task<CatalogEntry?> AddVideoAsync(
-        string owner, string camera, string space, string fullPath, double? durationSeconds, CancellationToken cancellationToken)
+        string owner, string camera, string space, string fullPath, double? durationSeconds, CancellationToken cancellationToken,
+        DateTimeOffset? follows = null)
     {
         var file = new FileInfo(fullPath);
         if (!file.Exists)
@@ -35,8 +40,13 @@ public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools
         }
 
         var end = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
-        return await AddAsync(owner, camera, RecordingKind.Video, space, file, end - TimeSpan.FromSeconds(duration.Value), end, cancellationToken)
-            .ConfigureAwait(false);
+        var start = end - TimeSpan.FromSeconds(duration.Value);
+        if (follows is { } previous && previous > start && previous < end)
+        {
+            start = previous;
+        }
+
+        return await AddAsync(owner, camera, RecordingKind.Video, space, file, start, end, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<CatalogEntry> AddSnapshotAsync(string owner, string camera, string space, string fullPath, CancellationToken cancellationToken)

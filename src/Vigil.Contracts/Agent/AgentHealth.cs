@@ -21,7 +21,10 @@ public enum CameraState
     /// <summary>Segments are being written.</summary>
     Recording,
 
-    /// <summary>The stream could not be read; ffmpeg is restarted with back-off.</summary>
+    /// <summary>
+    /// The stream cannot be read now: the camera does not answer, went silent, or refused (a full session
+    /// limit, a wrong password; <see cref="CameraHealth.Problem"/> says which). Tried again as soon as it answers.
+    /// </summary>
     Unreachable,
 
     /// <summary>Recording is switched off for this camera.</summary>
@@ -32,8 +35,9 @@ public sealed record SpaceHealth(string Path, bool Present, bool Writable, long 
 
 /// <param name="Owner"><see cref="AgentRoutes.OwnRecordings"/>, or the protected server whose camera this is.</param>
 /// <param name="Restarts">How often ffmpeg was restarted for this camera since the agent started.</param>
+/// <param name="Note">What the operator should know that does not stop the recording (the camera's audio dropped).</param>
 public sealed record CameraHealth(
-    string Owner, string CameraId, CameraState State, DateTimeOffset? LastSegmentEnd, int Restarts, string? Problem);
+    string Owner, string CameraId, CameraState State, DateTimeOffset? LastSegmentEnd, int Restarts, string? Problem, string? Note = null);
 
 public sealed record AgentHealth(
     HealthOutcome Outcome, string? Problem, DateTimeOffset At, IReadOnlyList<SpaceHealth> Spaces, IReadOnlyList<CameraHealth> Cameras);
