@@ -211,13 +211,13 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             await output.ConfigureAwait(false);
             var stderr = (await errors.ConfigureAwait(false)).Trim();
             // ffmpeg names the URL it read, password and all: mask it before it reaches a log or the health answer.
-            var lastLine = stderr.Length == 0 ? null : StreamUrlMask.Mask(LastLine(stderr));
-            Problem = silenced ? $"the camera sent nothing for {SilenceLimit.TotalSeconds:0} s" : lastLine ?? "the stream ended";
+            var said = RecorderExit.Reason(stderr) is { } reason ? StreamUrlMask.Mask(reason) : null;
+            Problem = silenced ? $"the camera sent nothing for {SilenceLimit.TotalSeconds:0} s" : said ?? "the stream ended";
             if (catalogued.Count == 0 && _audio && RecorderExit.AudioFailed(stderr))
             {
                 // Audio is never worth losing the picture: record the video alone and say so.
                 _audio = false;
-                Note = $"the camera's audio is not recorded: {lastLine}";
+                Note = $"the camera's audio is not recorded: {said}";
                 return new RunEnd(0, CameraAnswered: false);
             }
 
@@ -319,8 +319,6 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Recorder {Camera}: {What}; ffmpeg stopped, restarting with back-off")]
     private static partial void LogRunFailed(ILogger logger, string camera, string what, Exception exception);
-
-    private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
         Message = "Recorder {Camera}: ffmpeg ended after {Seconds:0.0} s ({Reason}); starting it again once the camera answers")]

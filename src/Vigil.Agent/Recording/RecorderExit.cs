@@ -5,6 +5,23 @@ namespace Vigil.Agent.Recording;
 /// <summary>What ffmpeg's last words say about why a recording run ended.</summary>
 public static partial class RecorderExit
 {
+    /// <summary>
+    /// The line that says best why the run ended: the camera's own RTSP answer when it refused (ffmpeg's last line
+    /// then only says "4XX Client Error"), else ffmpeg's last line; null when ffmpeg said nothing.
+    /// </summary>
+    public static string? Reason(string stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stderr);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (lines.Length == 0)
+        {
+            return null;
+        }
+
+        var refusal = lines.Select(line => RtspRefusal().Match(line)).LastOrDefault(m => m.Success);
+        return refusal is null ? lines[^1] : $"the camera refused: {refusal.Value}";
+    }
+
     /// <summary>The camera could not be reached at all (nothing answered), rather than answering with a refusal.</summary>
     public static bool Unreachable(string stderr) => UnreachableLine().IsMatch(stderr);
 
@@ -13,6 +30,9 @@ public static partial class RecorderExit
     /// audio output that would not open. Video is copied, never decoded, so a decoder problem is always the audio's.
     /// </summary>
     public static bool AudioFailed(string stderr) => AudioLine().IsMatch(stderr);
+
+    [GeneratedRegex(@"method [A-Z_]+ failed: \d{3}.*$", RegexOptions.CultureInvariant)]
+    private static partial Regex RtspRefusal();
 
     [GeneratedRegex(@"Connection refused|timed out|No route to host|Network is unreachable|Host is unreachable|Connection reset by peer|Name or service not known|Temporary failure in name resolution",
         RegexOptions.CultureInvariant)]

@@ -83,7 +83,10 @@ internal sealed class FailoverSteps(
         var recordsAgain = own.Where(c => c.State == CameraState.Off || (c.State == CameraState.Recording && c.LastSegmentEnd >= began))
             .Select(c => c.CameraId).ToHashSet(StringComparer.Ordinal);
         var waitingFor = own.Where(c => !recordsAgain.Contains(c.CameraId)).ToList();
-        var stillOnlyOnStandby = waitingFor.Where(c => c.State == CameraState.Unreachable && recordedByStandby.Contains(c.CameraId)).Select(c => c.CameraId).ToList();
+        // Why each camera cannot be recorded by the original yet, in the camera's own words: a camera that allows one
+        // session refuses the original's while the standby holds it, and failback waits for it rather than break first.
+        var stillOnlyOnStandby = waitingFor.Where(c => c.State == CameraState.Unreachable && recordedByStandby.Contains(c.CameraId))
+            .Select(c => c.Problem is { Length: > 0 } problem ? $"{c.CameraId} ({problem})" : c.CameraId).ToList();
         if (waitingFor.All(c => c.State == CameraState.Unreachable && !recordedByStandby.Contains(c.CameraId)))
         {
             return new OriginalRecordingConfirmed();

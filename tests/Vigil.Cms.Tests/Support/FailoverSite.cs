@@ -57,11 +57,15 @@ public sealed class FailoverSite : IAsyncDisposable
     public string DataOf(string name) => _agents[name].Data;
 
     /// <summary>Starts agent <paramref name="name"/>: on a free port the first time, on the same port and data again after a kill.</summary>
-    public async Task<VigilProcess> StartAgentAsync(string name, params int[] cameras)
+    public Task<VigilProcess> StartAgentAsync(string name, params int[] cameras) =>
+        StartAgentWithCamerasAsync(name, cameras.Select(c => ($"cam-{c}", Camera(c))).ToArray());
+
+    /// <summary>Starts agent <paramref name="name"/> recording <paramref name="cameras"/> (id, stream URL) of its own, such as real RTSP cameras.</summary>
+    public async Task<VigilProcess> StartAgentWithCamerasAsync(string name, params (string Id, string Url)[] cameras)
     {
         if (!_agents.TryGetValue(name, out var agent))
         {
-            agent = (Path.Combine(Root, name), 0, cameras.SelectMany(c => new[] { "--camera", $"cam-{c}={Camera(c)}" }).ToArray());
+            agent = (Path.Combine(Root, name), 0, cameras.SelectMany(c => new[] { "--camera", $"{c.Id}={c.Url}" }).ToArray());
         }
 
         var process = Track(await VigilProcess.StartAsync(

@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using Vigil.Cms.Tests.Support;
+using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+using Vigil.Testing.Rtsp;
+using Xunit.Abstractions;
+
+namespace Vigil.Cms.Tests.Failover;
+
+/// <summary>
+/// Failover of a recording server whose cameras are real RTSP cameras (GStreamer's RTSP server): one H.264 over
+/// TCP, one H.265 with AAC audio and a password over UDP. The gap and the overlap are read from the catalogs,
+/// whose spans are the agents' clock (an RTSP camera's own timestamps start anywhere), and every failover file
+/// is hashed on the original's disk.
+/// </summary>
+[Collection(CmsTestGroup.Name)]
+public sealed class RtspFailoverTests(ITestOutputHelper output) : FailoverSiteTests(cameras: 1)
+{
+    [Fact]
+    public async Task A_recording_server_with_rtsp_cameras_fails_over_and_back_with_gap_and_overlap_measured_from_the_catalog()
+    {
+        await using var entrance = await RtspCamera.StartAsync();
+        await using var office = await RtspCamera.StartAsync(new RtspCameraSettings(Codec: "h265", Audio: "aac", User: "viewer", Password: "pa:ss"));
+        var recording = await Site.StartAgentWithCamerasAsync("rec", ("entrance", entrance.Url), ("office", office.Url + "#transport=udp"));
+        var standby = await Site.StartAgentAsync("standby");
+        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
+        await Site.AddAsync(standby, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
+        foreach (var camera in new[] { "entrance", "office" })
+        {
+            await Eventually.UntilAsync(() => Site.OwnSegments("rec", camera).Count >= 3, TimeSpan.FromSeconds(30), $"rec to record {camera}");
+        }
+
+        await recording.KillTreeAsync();
+        var killedAt = TimeProvider.System.GetUtcNow();
+        await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
+        var failover = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
+        var key = $"episode-{failover.Id}";
+        foreach (var camera in new[] { "entrance", "office" })
+        {
+            await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, camera).Count >= 3, TimeSpan.FromSeconds(30), $"the standby to record {camera}");
+        }
+
+        var onStandby = await FailoverSite.RecordingsAsync(standby, key);
+        var back = await Site.StartAgentAsync("rec");
+        var done = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore to complete");
+        done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
+
+        var home = await FailoverSite.RecordingsAsync(back, AgentRoutes.OwnRecordings);
+        var bound = (FailoverSite.ProbeSeconds * FailoverSite.Misses) + FailoverSite.SegmentSeconds + 1;
+        foreach (var camera in new[] { "entrance", "office" })
+        {
+            // Every failover file is on the original's disk, byte for byte.
+            var onDisk = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in Site.OwnSegments("rec", camera))
+            {
+                await using var stream = File.OpenRead(file);
+                onDisk.Add(Convert.ToHexStringLower(await SHA256.HashDataAsync(stream)));
+            }
+
+            onStandby.Where(r => r.CameraId == camera).ShouldNotBeEmpty();
+            onStandby.Where(r => r.CameraId == camera && !onDisk.Contains(r.Sha256)).ShouldBeEmpty($"every {camera} failover file is home, byte for byte");
+
+            var video = home.Where(r => r.CameraId == camera && r.Kind == RecordingKind.Video).ToList();
+            var restored = video.Where(r => r.FileName.StartsWith("restored-", StringComparison.Ordinal)).ToList();
+            var own = video.Except(restored).ToList();
+            var lastBeforeKill = own.Where(r => r.Start < killedAt).Max(r => r.End);
+            var gap = restored.Min(r => r.Start) - lastBeforeKill;
+            var overlap = restored.Max(r => r.End) - own.Where(r => r.Start > killedAt).Min(r => r.Start);
+            output.WriteLine($"{camera}: failover gap {gap.TotalSeconds:0.00} s (bound {bound} s), failback overlap {overlap.TotalSeconds:0.00} s, from the catalog");
+            gap.TotalSeconds.ShouldBeLessThanOrEqualTo(bound, $"{camera}: the gap from the original's last segment to the standby's first");
+            overlap.ShouldBeGreaterThan(TimeSpan.Zero, $"{camera}: make before break, the original records before the standby stops");
+        }
+
+        var audio = Site.OwnSegments("rec", "office").Where(f => Path.GetFileName(f).StartsWith("restored-", StringComparison.Ordinal)).First();
+        var streams = await Vigil.Media.ProcessRunner.RunAsync(CameraTimeline.Tools.Ffprobe,
+            ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", audio], TimeSpan.FromSeconds(15), CancellationToken.None);
+        streams.StandardOutput.ShouldContain("hevc");
+        streams.StandardOutput.ShouldContain("aac", Case.Sensitive, "the standby kept the camera's audio");
+    }
+
+    [Fact]
+    public async Task Failback_waits_and_says_why_while_a_camera_that_allows_one_session_is_held_by_the_standby()
+    {
+        await using var door = await RtspCamera.StartAsync(new RtspCameraSettings(MaxSessions: 1));
+        var recording = await Site.StartAgentWithCamerasAsync("rec", ("door", door.Url));
+        var standby = await Site.StartAgentAsync("standby");
+        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
+        await Site.AddAsync(standby, ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
+        await Eventually.UntilAsync(() => Site.OwnSegments("rec", "door").Count >= 2, TimeSpan.FromSeconds(30), "rec to record the door");
+
+        await recording.KillTreeAsync();
+        await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
+        var key = $"episode-{(await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.Single().Id}";
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "door").Count >= 2, TimeSpan.FromSeconds(30), "the standby to record the door");
+
+        await Site.StartAgentAsync("rec");
+        var waiting = await Site.WaitFailoverAsync(rec.Id, f => f.Note.Contains("453", StringComparison.Ordinal), "failback to wait for the camera's session");
+        output.WriteLine(waiting.Note);
+        waiting.Phase.ShouldBe("failingback");
+        waiting.Note.ShouldContain("door");
+        waiting.Note.ShouldContain("the standby keeps recording it");
+
+        // Still waiting, and the standby still records: the only session is never given up before the original holds one.
+        var held = Site.FailoverSegments("standby", key, "door").Count;
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "door").Count >= held + 2, TimeSpan.FromSeconds(20), "the standby to go on recording");
+        (await FailoverSite.TakeoversAsync(standby)).ShouldHaveSingleItem();
+        (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("failingback");
+    }
+}
