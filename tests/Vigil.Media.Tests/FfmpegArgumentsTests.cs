@@ -7,7 +7,7 @@ public class FfmpegArgumentsTests
     {
         var arguments = string.Join(' ', FfmpegArguments.Record("http://127.0.0.1:1/cam/1", 2, "/s/own/c1", "0101", "/d/list.csv"));
 
-        arguments.ShouldContain("-c copy -copyts");
+        arguments.ShouldContain("-map 0:v -map 0:a? -c:a aac -b:a 64k -c:v copy -copyts");
         arguments.ShouldContain("-segment_time 2 -segment_atclocktime 1");
         arguments.ShouldContain("-segment_format_options flush_packets=1");
         arguments.ShouldContain("-segment_list /d/list.csv");
@@ -22,6 +22,16 @@ public class FfmpegArgumentsTests
 
         arguments.ShouldContain("-rtsp_transport tcp -timeout 5000000");
         arguments.ShouldNotContain("-rw_timeout");
+    }
+
+    [Fact]
+    public void Reads_rtsp_over_udp_when_asked_and_records_video_alone_when_the_audio_cannot_be_kept()
+    {
+        var arguments = string.Join(' ', FfmpegArguments.Record("rtsp://10.1.1.1/stream", 2, "/s", "p", "/l.csv", rtspTransport: "udp", audio: false));
+
+        arguments.ShouldContain("-rtsp_transport udp -timeout 5000000");
+        arguments.ShouldContain("-map 0:v -c:v copy");
+        arguments.ShouldNotContain("0:a");
     }
 
     [Fact]

@@ -18,6 +18,9 @@ public sealed class AgentValidationTests
     [InlineData(" rtsp://10.0.0.1/s")]
     [InlineData("rtsp:/10.0.0.1/s")]
     [InlineData("rtsps://10.0.0.1/s")]
+    [InlineData("rtsp://10.0.0.1/s#transport=http")]
+    [InlineData("rtsp://10.0.0.1/s#udp")]
+    [InlineData("http://10.0.0.1/s#transport=udp")]
     public void A_camera_url_that_is_not_a_network_stream_is_refused(string url)
     {
         var broken = AgentValidation.Check(new CameraConfig("cam1", "Camera", url));
@@ -31,6 +34,8 @@ public sealed class AgentValidationTests
     [InlineData("rtsp://admin:secret@10.0.0.1/s")]
     [InlineData("http://cam.local/video.ts")]
     [InlineData("https://cam.local:8443/live?channel=1")]
+    [InlineData("rtsp://admin:secret@10.0.0.1/s#transport=udp")]
+    [InlineData("rtsp://10.0.0.1/s#transport=tcp")]
     public void A_network_stream_url_is_accepted(string url) =>
         AgentValidation.Check(new CameraConfig("cam1", "Camera", url)).ShouldBeNull();
 
