@@ -116,6 +116,7 @@ public static class CmsHost
         GroupEndpoints.Map(secured);
         ServerEndpoints.Map(secured);
         AgentPasswordEndpoints.Map(secured).RequireAuthorization(CmsPolicies.Administer);
+        ServerCameraEndpoints.Map(secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
         SettingsEndpoints.Map(secured);
         UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);

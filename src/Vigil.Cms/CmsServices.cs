@@ -33,6 +33,7 @@ internal static class CmsServices
         services.AddScoped<ServerAdmission>();
         services.AddScoped<ServerService>();
         services.AddScoped<AgentPasswords>();
+        services.AddScoped<ServerCameras>();
         services.AddScoped<ServerViews>();
         services.AddScoped<FailoverCommands>();
         services.AddScoped<FailoverViews>();

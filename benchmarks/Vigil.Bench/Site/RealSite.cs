@@ -1,4 +1,9 @@
 using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Vigil.Contracts;
+using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
 
@@ -49,11 +54,15 @@ public sealed class RealSite : IAsyncDisposable
     public string DataOf(string agent) => Path.Combine(Root, agent);
 
     /// <summary>Starts agent <paramref name="name"/>, recording the given simulator cameras as cam-N; again on the same port after a kill.</summary>
-    public async Task<VigilProcess> StartAgentAsync(string name, params int[] cameras)
+    public Task<VigilProcess> StartAgentAsync(string name, params int[] cameras) =>
+        StartAgentWithCamerasAsync(name, cameras.Select(c => ($"cam-{c}", new Uri(CamSim.BaseUrl, $"cam/{c}").ToString())).ToArray());
+
+    /// <summary>Starts agent <paramref name="name"/> recording <paramref name="cameras"/> (id, stream URL), such as real RTSP cameras.</summary>
+    public async Task<VigilProcess> StartAgentWithCamerasAsync(string name, params (string Id, string Url)[] cameras)
     {
         if (!_agents.TryGetValue(name, out var agent))
         {
-            agent = (0, cameras.SelectMany(c => new[] { "--camera", $"cam-{c}={new Uri(CamSim.BaseUrl, $"cam/{c}")}" }).ToArray());
+            agent = (0, cameras.SelectMany(c => new[] { "--camera", $"{c.Id}={c.Url}" }).ToArray());
         }
 
         var process = Track(await VigilProcess.StartAsync(
@@ -83,6 +92,17 @@ public sealed class RealSite : IAsyncDisposable
 
     public Task WaitStatusAsync(int server, string status, CancellationToken cancellationToken) =>
         Eventually.UntilAsync(async () => await StatusOfAsync(server, cancellationToken) == status, TimeSpan.FromSeconds(120), $"server {server} to be {status}");
+
+    /// <summary>The agent's catalog of <paramref name="owner"/>'s recordings, read with its admin password.</summary>
+    public static async Task<IReadOnlyList<Recording>> RecordingsAsync(VigilProcess agent, string owner, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        using var http = new HttpClient { BaseAddress = agent.BaseUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{AgentPassword}")));
+        var list = await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={Uri.EscapeDataString(owner)}", ContractJson.Options, cancellationToken);
+        return list!.Recordings;
+    }
 
     /// <summary>The non-empty segment files under a folder of an agent's first recording space.</summary>
     public List<FileInfo> Segments(string agent, params string[] folder)

@@ -17,6 +17,7 @@ internal static class ServerCommand
         command.Subcommands.Add(Test());
         command.Subcommands.Add(Edit());
         command.Subcommands.Add(AgentPassword());
+        command.Subcommands.Add(ServerCameraCommand.Create());
         command.Subcommands.Add(Enable(true));
         command.Subcommands.Add(Enable(false));
         command.Subcommands.Add(Delete());

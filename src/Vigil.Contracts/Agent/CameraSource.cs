@@ -15,9 +15,10 @@ public sealed record CameraSource(string Address, string? Transport, string Host
     public static CameraSource? Parse(string? url, out string? problem)
     {
         problem = null;
-        if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+        if (string.IsNullOrEmpty(url) || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0
+            || uri.Scheme is not ("rtsp" or "http" or "https"))
         {
-            problem = "not an absolute URL with a host";
+            problem = "not an rtsp://, http:// or https:// URL with a host";
             return null;
         }
 

@@ -78,6 +78,14 @@ public static class CmsRoutes
 
     public static string ServerEnabled(int id) => $"{Server(id)}/enabled";
 
+    /// <summary>POST a camera (id, name, stream URL): a recording server's own camera, added on its agent.</summary>
+    public static string ServerCameras(string id) => $"{Servers}/{id}/cameras";
+
+    public static string ServerCameras(int id) => ServerCameras(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>DELETE: the camera is removed from the recording server's agent; its recordings stay.</summary>
+    public static string ServerCamera(int id, string camera) => $"{ServerCameras(id)}/{Uri.EscapeDataString(camera)}";
+
     /// <summary>PUT <see cref="AgentPasswordChange"/>: the server's agent admin password; the CMS pairs again with the new one.</summary>
     public static string AgentPassword(int id) => AgentPassword(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
