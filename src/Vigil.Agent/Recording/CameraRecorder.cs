@@ -107,7 +107,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             {
                 // Past the cataloguing guard nothing should throw; if something does, the loop still goes on.
                 ReportFailure("recording failed", e);
-                run = new RunEnd(0, CameraAnswered: true);
+                run = new RunEnd(0, TryAgainAtOnce: false);
             }
 
             if (stopping.IsCancellationRequested)
@@ -128,11 +128,12 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             LogRestart(_logger, Target.Key, ran.TotalSeconds, Problem ?? "stream ended");
             try
             {
-                await WaitUntilReachableAsync(stopping).ConfigureAwait(false);
-                if (run.Segments == 0 && run.CameraAnswered)
+                var cameWhenAnswered = await WaitUntilReachableAsync(stopping).ConfigureAwait(false);
+                if (run.Segments == 0 && !run.TryAgainAtOnce && !cameWhenAnswered)
                 {
-                    // The camera answered and still gave nothing (a wrong password, no free session): asking again
-                    // at once would only be refused again.
+                    // The camera answers and still gave nothing (a wrong password, no free session, a broken stream):
+                    // asking again at once would only be refused again. A silent run was paced by the silence limit,
+                    // and a camera that just came back is tried at once.
                     await Task.Delay(backoff, _time, stopping).ConfigureAwait(false);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 }
@@ -144,23 +145,33 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>How a run ended: the segments it finished, and whether the camera answered (else it was gone or silent).</summary>
-    private readonly record struct RunEnd(int Segments, bool CameraAnswered);
+    /// <summary>
+    /// How a run ended: the segments it finished, and whether the next may start without back-off (a silent run was
+    /// already paced by the silence limit; a run whose audio failed is followed by one with video alone).
+    /// </summary>
+    private readonly record struct RunEnd(int Segments, bool TryAgainAtOnce);
 
-    /// <summary>Tries the camera's port until it accepts a connection, reporting it unreachable meanwhile.</summary>
-    private async Task WaitUntilReachableAsync(CancellationToken stopping)
+    /// <summary>
+    /// Tries the camera's port until it accepts a connection, reporting it unreachable meanwhile; answers whether it
+    /// had to wait (the camera was gone and is back).
+    /// </summary>
+    private async Task<bool> WaitUntilReachableAsync(CancellationToken stopping)
     {
         if (_stream is null || _runFailed)
         {
-            return;
+            return false;
         }
 
+        var waited = false;
         while (await CameraReachability.ProblemAsync(_stream, stopping).ConfigureAwait(false) is { } unreachable)
         {
+            waited = true;
             State = CameraState.Unreachable;
             Problem = $"the camera does not answer: {unreachable}";
             await Task.Delay(ReachabilityPoll, _time, stopping).ConfigureAwait(false);
         }
+
+        return waited;
     }
 
     /// <summary>One ffmpeg run.</summary>
@@ -184,7 +195,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         {
             _cannotStart = e is Win32Exception or InvalidOperationException;
             Problem = $"cannot start recording: {StreamUrlMask.Mask(e.Message)}";
-            return new RunEnd(0, CameraAnswered: true);
+            return new RunEnd(0, TryAgainAtOnce: false);
         }
 
         var errors = ffmpeg.StandardError.ReadToEndAsync(CancellationToken.None);
@@ -205,7 +216,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 _uncatalogued.Add((folder, prefix, list.Path));
                 ReportFailure("cataloguing failed", e);
                 await Task.WhenAll(output, errors).ConfigureAwait(false);
-                return new RunEnd(0, CameraAnswered: true);
+                return new RunEnd(0, TryAgainAtOnce: false);
             }
 
             await output.ConfigureAwait(false);
@@ -218,10 +229,10 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 // Audio is never worth losing the picture: record the video alone and say so.
                 _audio = false;
                 Note = $"the camera's audio is not recorded: {said}";
-                return new RunEnd(0, CameraAnswered: false);
+                return new RunEnd(0, TryAgainAtOnce: true);
             }
 
-            return new RunEnd(catalogued.Count, CameraAnswered: !silenced && !RecorderExit.Unreachable(stderr));
+            return new RunEnd(catalogued.Count, silenced);
         }
     }
 

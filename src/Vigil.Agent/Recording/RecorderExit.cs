@@ -22,9 +22,6 @@ public static partial class RecorderExit
         return refusal is null ? lines[^1] : $"the camera refused: {refusal.Value}";
     }
 
-    /// <summary>The camera could not be reached at all (nothing answered), rather than answering with a refusal.</summary>
-    public static bool Unreachable(string stderr) => UnreachableLine().IsMatch(stderr);
-
     /// <summary>
     /// The camera's audio could not be turned into AAC: a decoder ffmpeg lacks or that fails on the stream, or the
     /// audio output that would not open. Video is copied, never decoded, so a decoder problem is always the audio's.
@@ -33,10 +30,6 @@ public static partial class RecorderExit
 
     [GeneratedRegex(@"method [A-Z_]+ failed: \d{3}.*$", RegexOptions.CultureInvariant)]
     private static partial Regex RtspRefusal();
-
-    [GeneratedRegex(@"Connection refused|timed out|No route to host|Network is unreachable|Host is unreachable|Connection reset by peer|Name or service not known|Temporary failure in name resolution",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex UnreachableLine();
 
     [GeneratedRegex(@"Decoder \(codec [^)]*\) not found for input stream|Error while opening decoder for input stream|Error initializing output stream 0:[1-9]|Error while opening encoder for output stream #0:[1-9]|Audio encoding failed",
         RegexOptions.CultureInvariant)]

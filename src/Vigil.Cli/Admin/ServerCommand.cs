@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
@@ -88,7 +89,9 @@ internal static class ServerCommand
 
             foreach (var camera in view.Cameras)
             {
-                Console.Out.WriteLine($"  camera:  {camera.Id} '{camera.Name}' {camera.StreamUrl}{(camera.Recording ? string.Empty : " (not recording)")}");
+                var now = view.CameraStates.FirstOrDefault(c => c.Owner == AgentRoutes.OwnRecordings && c.Id == camera.Id);
+                var state = now is null ? string.Empty : $" — {now.State}{(now.Problem is null ? string.Empty : $": {now.Problem}")}{(now.Note is null ? string.Empty : $" ({now.Note})")}";
+                Console.Out.WriteLine($"  camera:  {camera.Id} '{camera.Name}' {camera.StreamUrl}{(camera.Recording ? string.Empty : " (not recording)")}{state}");
             }
         });
         return command;

@@ -123,6 +123,8 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             row.LicenseChannels,
             AgentInventory.Spaces(row),
             cameraSecrets.Open(row).Select(c => c with { StreamUrl = StreamUrlMask.Mask(c.StreamUrl) }).ToList(),
-            row.LastSyncedAt);
+            row.LastSyncedAt,
+            board.CamerasOf(row.Id).Select(c => new CameraStateView(
+                c.Owner, c.CameraId, c.State.ToString().ToLowerInvariant(), c.Problem is null ? null : StreamUrlMask.Mask(c.Problem), c.Note, c.LastSegmentEnd)).ToList());
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Vigil.Contracts.Agent;
 using Vigil.Domain;
 using Vigil.Domain.Health;
 using Vigil.Domain.Status;
@@ -10,6 +11,7 @@ public sealed class HealthBoard(TimeProvider time)
 {
     private readonly ConcurrentDictionary<int, Entry> _entries = new();
     private readonly ConcurrentDictionary<int, string> _access = new();
+    private readonly ConcurrentDictionary<int, IReadOnlyList<CameraHealth>> _cameras = new();
     private HealthPolicy _policy = HealthPolicy.Default;
 
     /// <summary>
@@ -64,7 +66,26 @@ public sealed class HealthBoard(TimeProvider time)
     {
         _entries.TryRemove(serverId, out _);
         _access.TryRemove(serverId, out _);
+        _cameras.TryRemove(serverId, out _);
     }
+
+    /// <summary>
+    /// Keeps the cameras' states the server reported in its last answered probe (each camera's own state, problem and
+    /// note: a dead camera is not the server's failure, but the operator must see it). True when a state, problem or
+    /// note changed; the last segment's time moves every segment and is not a change worth telling the consoles.
+    /// </summary>
+    public bool SetCameras(int serverId, IReadOnlyList<CameraHealth> cameras)
+    {
+        ArgumentNullException.ThrowIfNull(cameras);
+        var before = _cameras.TryGetValue(serverId, out var old) ? old : [];
+        _cameras[serverId] = cameras;
+        return !before.Select(Visible).SequenceEqual(cameras.Select(Visible));
+
+        static (string, string, CameraState, string?, string?) Visible(CameraHealth c) => (c.Owner, c.CameraId, c.State, c.Problem, c.Note);
+    }
+
+    /// <summary>The cameras' states in the server's last answered probe; empty before the first.</summary>
+    public IReadOnlyList<CameraHealth> CamerasOf(int serverId) => _cameras.TryGetValue(serverId, out var cameras) ? cameras : [];
 
     /// <summary>
     /// Records that the CMS cannot speak to a server although it may be up (its credential is rejected or

@@ -82,11 +82,14 @@ internal sealed partial class ProbeRound(
     private async Task<bool> ProbeAsync(ServerRow server, CancellationToken stoppingToken)
     {
         ProbeResult result;
+        var camerasChanged = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.Failover.ProbeTimeout);
         try
         {
-            result = ProbeClassifier.Classify(await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false));
+            var health = await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false);
+            result = ProbeClassifier.Classify(health);
+            camerasChanged = board.SetCameras(server.Id, health.Cameras);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
@@ -110,7 +113,7 @@ internal sealed partial class ProbeRound(
         var accessRestored = await NoteAccessAsync(server, null, stoppingToken).ConfigureAwait(false);
         if (board.Observe(server.Id, result) is not { } change)
         {
-            return accessRestored;
+            return accessRestored || camerasChanged;
         }
 
         LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);

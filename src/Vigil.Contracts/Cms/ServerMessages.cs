@@ -89,7 +89,14 @@ public sealed record StatusView(string Code, string Label, string Detail);
 /// <param name="Access">Why the CMS cannot speak to the server although it may be up (its credential rejected or unreadable): pair it again.</param>
 public sealed record HealthView(string State, string? Problem, DateTimeOffset? Since, DateTimeOffset? LastProbe, string? Access = null);
 
+/// <summary>A camera's state as its server reported it in the last probe: "recording", "starting", "unreachable" or "off".</summary>
+/// <param name="Owner">"own" for the server's own camera; for a standby, the key of the server whose camera it records.</param>
+/// <param name="Problem">Why it is not recording, in the camera's or ffmpeg's words, passwords masked.</param>
+/// <param name="Note">What does not stop the recording but should be known (its audio dropped).</param>
+public sealed record CameraStateView(string Owner, string Id, string State, string? Problem, string? Note, DateTimeOffset? LastSegmentEnd);
+
 /// <summary>A server as the CMS knows it, with its derived status.</summary>
+/// <param name="CameraStates">Each camera's state in the server's last answered probe (empty before the first).</param>
 public sealed record ServerView(
     int Id,
     string Name,
@@ -108,7 +115,8 @@ public sealed record ServerView(
     int LicenseChannels,
     IReadOnlyList<SpaceInfo> Spaces,
     IReadOnlyList<CameraConfig> Cameras,
-    DateTimeOffset? LastSyncedAt);
+    DateTimeOffset? LastSyncedAt,
+    IReadOnlyList<CameraStateView> CameraStates);
 
 public sealed record ServerList(IReadOnlyList<ServerView> Servers);
 

@@ -18,7 +18,7 @@ public sealed class RtspRecordingTests
     private static readonly MediaTools Tools = CameraTimeline.Tools;
 
     [Fact]
-    public async Task H264_over_tcp_and_over_udp_is_recorded_in_playable_segments_cut_on_the_clock_marks()
+    public async Task H264_over_tcp_and_over_udp_is_recorded_in_playable_segments_cut_near_the_clock_marks()
     {
         await using var camera = await RtspCamera.StartAsync();
         await using var agent = await AgentUnderTest.StartAsync(
@@ -30,8 +30,8 @@ public sealed class RtspRecordingTests
             var streams = await StreamsAsync(agent.SegmentFiles(id).First());
             streams.ShouldBe(["video:h264"], $"{id}: the camera sends H.264 without audio");
             await CatalogIsTrueToTheFilesAsync(agent, id);
-            // Cut on the clock's 2-second marks: only a run's first segment and the one being written are shorter.
-            segments.Skip(1).ShouldAllBe(s => (s.End - s.Start).TotalSeconds > 1.5 && (s.End - s.Start).TotalSeconds < 2.5);
+            // Cut at the camera's first keyframe (one a second) after each 2-second mark of the clock: 2 s give or take one GOP.
+            segments.Skip(1).ShouldAllBe(s => (s.End - s.Start).TotalSeconds > 0.9 && (s.End - s.Start).TotalSeconds < 3.1);
             await PlaysWithoutErrorsAsync(agent.SegmentFiles(id).Skip(1).First());
         }
 

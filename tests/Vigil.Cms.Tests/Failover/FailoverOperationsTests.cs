@@ -38,7 +38,9 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         await Task.WhenAll(agent1.KillTreeAsync(), agent2.KillTreeAsync());
         await Site.WaitStatusAsync(rec1.Id, "abnormal_protected");
         await Site.WaitStatusAsync(rec2.Id, "abnormal_unprotected");
-        (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec2.Id))).Status.Detail.ShouldContain("no ready standby");
+        // The detail says the probe failure first and why nobody protects it once the engine has looked for a standby.
+        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec2.Id))).Status.Detail.Contains("no ready standby", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the status detail to say no ready standby is left");
 
         // A standby added later picks up the other.
         var standby2 = await Site.StartAgentAsync("standby-2");

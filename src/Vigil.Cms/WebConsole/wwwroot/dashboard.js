@@ -204,9 +204,18 @@ function serverRow(server, snapshot, rerender) {
     h('td', { class: 'nowrap optional' }, server.model || '–'),
     h('td', { class: 'optional' }, server.agentVersion || '–'),
     h('td', { class: 'num' }, server.licenseChannels),
-    h('td', { class: 'num' }, server.cameras.length),
+    camerasCell(server),
     h('td', { class: 'num', title: capacity ? `${formatBytes(free)} free of ${formatBytes(capacity)}` : undefined }, server.spaces.length ? formatBytes(free) : '–'),
     h('td', { class: 'status-cell' }, statusBadge(server), h('div', { class: 'detail' }, server.status.detail), failoverLine(server, snapshot)));
+}
+
+// A dead camera is not the server's failure (its status stays normal), so each one that cannot be recorded, or
+// whose audio was dropped, is named under the count with why, in the camera's own words.
+function camerasCell(server) {
+  const notable = (server.cameraStates ?? []).filter((c) => c.state === 'unreachable' || c.note);
+  return h('td', { class: 'num' }, server.cameras.length,
+    notable.length ? h('div', { class: 'detail camera-states' }, notable.map((c) => h('div', { dataset: { camera: c.id, cameraState: c.state } },
+      c.state === 'unreachable' ? `${c.id} unreachable: ${c.problem ?? 'no answer'}` : `${c.id}: ${c.note}`))) : null);
 }
 
 export function statusBadge(server) {
