@@ -7,6 +7,7 @@ namespace Vigil.CamSim.Tests;
 /// <summary>A real <c>vigil camsim</c> process over HTTP.</summary>
 public sealed class CamSimHostTests : IAsyncLifetime
 {
+    private const int ServiceDescriptionPid = 0x11;
     private static readonly HttpClient Http = new();
     private VigilProcess _camsim = null!;
 
@@ -31,7 +32,22 @@ public sealed class CamSimHostTests : IAsyncLifetime
 
             TsPacket.Pid(stream).ShouldBe(TsPacket.PatPid, "a client starts with the PAT");
         }
+
+        // One encoding fanned out: a run of B's packets is, byte for byte, a run of A's. The run starts at a video packet
+        // (a PAT or PMT repeats itself exactly every 16 sends; a video packet carries its own picture data).
+        var first = Packets(streams[0]);
+        var second = Packets(streams[1]);
+        const int Run = 200;
+        var tables = new[] { TsPacket.PatPid, ServiceDescriptionPid, TsPacket.ProgramMapPid(streams[1]) ?? -1 };
+        var start = Enumerable.Range(50, second.Count - 50).First(i => !tables.Contains(TsPacket.Pid(streams[1].AsSpan(i * TsPacket.Size))));
+        var at = first.FindIndex(p => p == second[start]);
+        at.ShouldBeGreaterThanOrEqualTo(0, $"client B's packet {start} is among client A's");
+        first.Skip(at).Take(Run).ShouldBe(second.Skip(start).Take(Run), "the same packets in the same order");
     }
+
+    /// <summary>Each 188-byte packet as text, to compare two clients' streams packet by packet.</summary>
+    private static List<string> Packets(byte[] stream) =>
+        Enumerable.Range(0, stream.Length / TsPacket.Size).Select(i => Convert.ToHexString(stream, i * TsPacket.Size, TsPacket.Size)).ToList();
 
     [Fact]
     public async Task A_dark_camera_refuses_clients_until_it_is_lit_again_and_others_are_unaffected()

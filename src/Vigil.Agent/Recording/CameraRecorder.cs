@@ -28,8 +28,15 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     /// <summary>How often the port of a camera that does not answer is tried.</summary>
     public static readonly TimeSpan ReachabilityPoll = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How long a running ffmpeg may write nothing before the recorder stops it and calls the camera unreachable.</summary>
-    public static readonly TimeSpan SilenceLimit = FfmpegArguments.ReadTimeout;
+    /// <summary>
+    /// How long a running ffmpeg may write nothing before the recorder stops it and calls the camera unreachable: a
+    /// second under ffmpeg's own read timeout, at which ffmpeg writes out the packets it held back (measured), which
+    /// would look like the camera sending again.
+    /// </summary>
+    public static readonly TimeSpan SilenceLimit = FfmpegArguments.ReadTimeout - TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a run may take to write its first byte: a camera far away may take seconds to set up its session.</summary>
+    public static readonly TimeSpan StartLimit = FfmpegArguments.ReadTimeout * 2;
 
     private readonly string _listFolder;
     private readonly int _segmentSeconds;
@@ -39,7 +46,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<(string Folder, string Prefix, string ListPath)> _uncatalogued = [];
-    private readonly CameraSource? _stream;
+    private readonly CameraSource? _source;
     private Task? _loop;
     private bool _cannotStart;
     private bool _runFailed;
@@ -58,7 +65,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         _logger = logger;
         LastSegmentEnd = lastSegmentEnd;
         // Every URL is checked when stored; one that is not (an older store) is read as it is, over TCP.
-        _stream = CameraSource.Parse(target.Camera.StreamUrl, out _);
+        _source = CameraSource.Parse(target.Camera.StreamUrl, out _);
     }
 
     public RecordingTarget Target { get; }
@@ -128,12 +135,12 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             LogRestart(_logger, Target.Key, ran.TotalSeconds, Problem ?? "stream ended");
             try
             {
-                var cameWhenAnswered = await WaitUntilReachableAsync(stopping).ConfigureAwait(false);
-                if (run.Segments == 0 && !run.TryAgainAtOnce && !cameWhenAnswered)
+                var wasGone = await WaitUntilReachableAsync(stopping).ConfigureAwait(false);
+                if (run.Segments == 0 && !run.TryAgainAtOnce && !wasGone && ran < SilenceLimit)
                 {
-                    // The camera answers and still gave nothing (a wrong password, no free session, a broken stream):
-                    // asking again at once would only be refused again. A silent run was paced by the silence limit,
-                    // and a camera that just came back is tried at once.
+                    // The camera answers at once and still gives nothing (a wrong password, no free session, a broken
+                    // stream): asking again at once would only be refused again. A run that waited seconds on a silent
+                    // camera was paced by that wait, and a camera that just came back is tried at once.
                     await Task.Delay(backoff, _time, stopping).ConfigureAwait(false);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
                 }
@@ -157,13 +164,13 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     /// </summary>
     private async Task<bool> WaitUntilReachableAsync(CancellationToken stopping)
     {
-        if (_stream is null || _runFailed)
+        if (_source is null || _runFailed)
         {
             return false;
         }
 
         var waited = false;
-        while (await CameraReachability.ProblemAsync(_stream, stopping).ConfigureAwait(false) is { } unreachable)
+        while (await CameraReachability.ProblemAsync(_source, stopping).ConfigureAwait(false) is { } unreachable)
         {
             waited = true;
             State = CameraState.Unreachable;
@@ -188,7 +195,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             Directory.CreateDirectory(folder);
             Directory.CreateDirectory(_listFolder);
             ffmpeg = ChildProcess.Start(_tools.Ffmpeg, FfmpegArguments.Record(
-                _stream?.Address ?? Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path, _stream?.Transport ?? "tcp", _audio));
+                _source?.Address ?? Target.Camera.StreamUrl, _segmentSeconds, folder, prefix, list.Path, _source?.Transport ?? "tcp", _audio));
             _cannotStart = false;
         }
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -200,13 +207,13 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
         var errors = ffmpeg.StandardError.ReadToEndAsync(CancellationToken.None);
         var output = ffmpeg.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        bool silenced;
+        TimeSpan? silentFor;
         using (ffmpeg)
         {
             try
             {
                 await CatalogUncataloguedRunsAsync().ConfigureAwait(false);
-                silenced = await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
+                silentFor = await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
                 _runFailed = false;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
@@ -223,7 +230,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             var stderr = (await errors.ConfigureAwait(false)).Trim();
             // ffmpeg names the URL it read, password and all: mask it before it reaches a log or the health answer.
             var said = RecorderExit.Reason(stderr) is { } reason ? StreamUrlMask.Mask(reason) : null;
-            Problem = silenced ? $"the camera sent nothing for {SilenceLimit.TotalSeconds:0} s" : said ?? "the stream ended";
+            Problem = silentFor is { } quiet ? $"the camera sent nothing for {quiet.TotalSeconds:0} s" : said ?? "the stream ended";
             if (catalogued.Count == 0 && _audio && RecorderExit.AudioFailed(stderr))
             {
                 // Audio is never worth losing the picture: record the video alone and say so.
@@ -232,7 +239,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 return new RunEnd(0, TryAgainAtOnce: true);
             }
 
-            return new RunEnd(catalogued.Count, silenced);
+            return new RunEnd(catalogued.Count, TryAgainAtOnce: silentFor is not null);
         }
     }
 
@@ -247,27 +254,31 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     /// <summary>
     /// Follows ffmpeg until it exits, the recorder stops, or the camera has sent nothing for <see cref="SilenceLimit"/>
     /// (ffmpeg's own timeouts are per socket read and may take three times as long), cataloguing each segment it
-    /// finishes; answers whether the camera went silent.
+    /// finishes; answers how long the camera had been silent when the recorder stopped it (null when ffmpeg ended otherwise).
     /// </summary>
-    private async Task<bool> RecordAsync(Process ffmpeg, SegmentList list, string folder, string prefix, HashSet<string> catalogued, CancellationToken stopping)
+    private async Task<TimeSpan?> RecordAsync(Process ffmpeg, SegmentList list, string folder, string prefix, HashSet<string> catalogued, CancellationToken stopping)
     {
         var exited = ffmpeg.WaitForExitAsync(stopping);
         var silence = new SilenceWatch(_time.GetUtcNow());
-        var silenced = false;
+        TimeSpan? silentFor = null;
         while (!exited.IsCompleted)
         {
             await Task.WhenAny(exited, Task.Delay(PollInterval, _time, stopping)).ConfigureAwait(false);
             await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
             // The segment being written is the one after those listed: its length grows with every packet flushed.
             var current = new FileInfo(Path.Combine(folder, $"{prefix}-{catalogued.Count:D6}.ts"));
-            if (!exited.IsCompleted && silence.Silent(catalogued.Count, current.Exists ? current.Length : -1, _time.GetUtcNow(), SilenceLimit))
+            var limit = catalogued.Count > 0 || current.Exists ? SilenceLimit : StartLimit;
+            if (!exited.IsCompleted && silence.Silent(catalogued.Count, current.Exists ? current.Length : -1, _time.GetUtcNow(), limit))
             {
-                silenced = true;
+                // Said at once: ffmpeg blocked on a silent socket may take its whole stop grace to exit.
+                silentFor = limit;
+                State = CameraState.Unreachable;
+                Problem = $"the camera sent nothing for {limit.TotalSeconds:0} s";
                 break;
             }
         }
 
-        if (stopping.IsCancellationRequested || silenced)
+        if (stopping.IsCancellationRequested || silentFor is not null)
         {
             await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
         }
@@ -275,7 +286,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
         await CatalogUnlistedAsync(folder, prefix, catalogued).ConfigureAwait(false);
         File.Delete(list.Path);
-        return silenced;
+        return silentFor;
     }
 
     /// <summary>The files of runs that failed to catalog them, so none stays invisible until the agent restarts.</summary>

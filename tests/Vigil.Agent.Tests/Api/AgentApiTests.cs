@@ -10,7 +10,8 @@ using Vigil.Contracts.Agent;
 namespace Vigil.Agent.Tests.Api;
 
 /// <summary>The agent API over real HTTP: pairing, authentication, refusals, downloads, takeovers.</summary>
-public sealed class AgentApiTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class AgentApiTests(CameraSimulatorFixture cameras)
 {
     [Fact]
     public async Task Liveness_needs_no_credential_but_everything_else_does()

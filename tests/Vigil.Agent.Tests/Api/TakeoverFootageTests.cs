@@ -9,7 +9,8 @@ using Vigil.Contracts.Agent;
 namespace Vigil.Agent.Tests.Api;
 
 /// <summary>A released takeover's footage leaves the standby only once the recording server has confirmed it home.</summary>
-public sealed class TakeoverFootageTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class TakeoverFootageTests(CameraSimulatorFixture cameras)
 {
     private TakeoverRequest Request(long epoch) => new(epoch, "rec-1", [new CameraConfig("cam7", "Camera 7", cameras.CameraUrl(7))]);
 

@@ -9,7 +9,8 @@ using Vigil.Testing;
 namespace Vigil.Agent.Tests.Api;
 
 /// <summary>A standby recording a protected server's cameras, fenced by epochs.</summary>
-public sealed class TakeoverTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class TakeoverTests(CameraSimulatorFixture cameras)
 {
     private TakeoverRequest Request(long epoch, params int[] cams) =>
         new(epoch, "rec-1", cams.Select(n => new CameraConfig($"cam{n}", $"Camera {n}", cameras.CameraUrl(n))).ToList());

@@ -6,7 +6,8 @@ using Vigil.Testing;
 namespace Vigil.Agent.Tests.Recording;
 
 /// <summary>A recorder whose segments cannot be catalogued says so, keeps the agent up and recovers by itself.</summary>
-public sealed class CameraRecorderTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class CameraRecorderTests(CameraSimulatorFixture cameras)
 {
     [Fact]
     public async Task Cataloguing_that_fails_is_reported_and_recording_resumes_with_nothing_left_uncatalogued_once_the_cause_is_gone()

@@ -6,7 +6,8 @@ using Vigil.Testing;
 namespace Vigil.Agent.Tests.Recording;
 
 /// <summary>SIGKILL, then start again on the same data: nothing recorded is lost or recorded twice.</summary>
-public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras)
 {
     [Fact]
     public async Task After_a_power_cut_the_segment_being_written_is_playable_catalogued_and_recording_resumes()
@@ -39,6 +40,7 @@ public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras) : IClassF
         await using var agent = await AgentUnderTest.StartAsync(["--camera", $"cam2={cameras.CameraUrl(2)}"]);
         await agent.SegmentsAsync("cam2", 1);
         var orphan = ProcessSweep.Matching("ffmpeg", agent.DataDirectory).Single();
+        var orphanRun = Path.GetFileName(agent.SegmentFiles("cam2").First()).Split('-')[0] + "-";
 
         await agent.Process.KillAsync();
         ProcessSweep.Matching("ffmpeg", agent.DataDirectory).ShouldContain(orphan, "ffmpeg outlives a SIGKILLed parent");
@@ -50,6 +52,11 @@ public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras) : IClassF
         await Eventually.UntilAsync(async () => (await agent.HealthAsync()).Cameras.Single().State == CameraState.Recording,
             TimeSpan.FromSeconds(30), "the new recorder to finish a segment");
         ProcessSweep.Matching("ffmpeg", agent.DataDirectory).Count.ShouldBe(1);
+        var orphanFiles = agent.SegmentFiles("cam2").Select(f => Path.GetFileName(f)).Where(n => n.StartsWith(orphanRun, StringComparison.Ordinal)).ToList();
+        orphanFiles.Count.ShouldBeGreaterThanOrEqualTo(2, "the orphan's finished segment and the one it was writing when it was killed");
+        var catalogued = (await agent.RecordingsAsync(camera: "cam2")).Select(r => r.FileName).ToHashSet(StringComparer.Ordinal);
+        orphanFiles.ShouldAllBe(name => catalogued.Contains(name), "every file the orphan wrote is catalogued");
+        catalogued.ShouldContain(name => !name.StartsWith(orphanRun, StringComparison.Ordinal), "the new recorder's own segments follow");
     }
 
     /// <summary>The newest segment file, once it is not one of the catalogued ones.</summary>

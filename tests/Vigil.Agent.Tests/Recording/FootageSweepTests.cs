@@ -9,7 +9,8 @@ using Vigil.Testing;
 namespace Vigil.Agent.Tests.Recording;
 
 /// <summary>Releasing a takeover catalogs every file left under its folders, so a restore never misses footage.</summary>
-public sealed class FootageSweepTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class FootageSweepTests(CameraSimulatorFixture cameras)
 {
     private static readonly DateTime Written = new(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
 

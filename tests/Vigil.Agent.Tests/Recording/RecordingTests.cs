@@ -5,7 +5,8 @@ using Vigil.Testing;
 namespace Vigil.Agent.Tests.Recording;
 
 /// <summary>Real ffmpeg recording real encoded video from the camera simulator.</summary>
-public sealed class RecordingTests(CameraSimulatorFixture cameras) : IClassFixture<CameraSimulatorFixture>
+[Collection(CameraSimulatorGroup.Name)]
+public sealed class RecordingTests(CameraSimulatorFixture cameras)
 {
     [Fact]
     public async Task Three_cameras_are_recorded_in_segments_that_cover_the_time_without_gaps()

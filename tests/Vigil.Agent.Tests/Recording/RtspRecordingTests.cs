@@ -103,6 +103,46 @@ public sealed class RtspRecordingTests
     }
 
     [Fact]
+    public async Task A_camera_that_freezes_is_found_silent_by_the_recorder_and_recorded_again_when_it_goes_on()
+    {
+        await using var camera = await RtspCamera.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(["--camera", $"dock={camera.Url}"]);
+        await agent.SegmentsAsync("dock", 2);
+
+        // Frozen, its connections stay open and its port still accepts: only the recorder's own watch can tell.
+        camera.Freeze();
+        var silent = await Eventually.GetAsync(async () => (await agent.HealthAsync()).Cameras.Single() is { State: CameraState.Unreachable } c ? c : null,
+            CameraRecorder.SilenceLimit + TimeSpan.FromSeconds(3), "the frozen camera to be reported unreachable");
+        silent.Problem.ShouldBe($"the camera sent nothing for {CameraRecorder.SilenceLimit.TotalSeconds:0} s");
+        var before = (await agent.RecordingsAsync(camera: "dock")).Count;
+
+        camera.Thaw();
+
+        await agent.SegmentsAsync("dock", before + 2);
+        (await agent.HealthAsync()).Cameras.Single().State.ShouldBe(CameraState.Recording);
+        await CatalogIsTrueToTheFilesAsync(agent, "dock");
+    }
+
+    [Fact]
+    public async Task A_camera_that_comes_back_with_another_codec_is_recorded_in_new_segments()
+    {
+        await using var camera = await RtspCamera.StartAsync();
+        await using var agent = await AgentUnderTest.StartAsync(["--camera", $"shop={camera.Url}"]);
+        await agent.SegmentsAsync("shop", 2);
+
+        await camera.KillAsync();
+        await camera.StartAgainAsync(new RtspCameraSettings(Codec: "h265", Audio: "aac"));
+        var before = agent.SegmentFiles("shop").ToList();
+
+        await Eventually.UntilAsync(() => agent.SegmentFiles("shop").Count(f => !before.Contains(f)) >= 2, TimeSpan.FromSeconds(30), "segments of the new codec");
+        var after = agent.SegmentFiles("shop").Where(f => !before.Contains(f)).Order().ToList();
+        (await StreamsAsync(before[0])).ShouldBe(["video:h264"]);
+        (await StreamsAsync(after[0])).ShouldBe(["video:hevc", "audio:aac"]);
+        await PlaysWithoutErrorsAsync(after[0]);
+        await CatalogIsTrueToTheFilesAsync(agent, "shop");
+    }
+
+    [Fact]
     public async Task A_picture_that_changes_size_mid_stream_goes_on_being_recorded()
     {
         await using var camera = await RtspCamera.StartAsync(new RtspCameraSettings(SwitchAfterSeconds: 3));

@@ -4,7 +4,7 @@ using Vigil.Testing;
 
 namespace Vigil.Agent.Tests.Support;
 
-/// <summary>A real <c>vigil camsim</c> with eight cameras, one per test class.</summary>
+/// <summary>A real <c>vigil camsim</c> with eight cameras, shared by the <see cref="CameraSimulatorGroup"/>.</summary>
 public sealed class CameraSimulatorFixture : IAsyncLifetime
 {
     private VigilProcess? _camsim;
@@ -44,4 +44,14 @@ public sealed class CameraSimulatorFixture : IAsyncLifetime
             await _camsim.DisposeAsync();
         }
     }
+}
+
+/// <summary>
+/// The test classes that record the simulator's cameras share one simulator (eight live ffmpeg encoders) and run one
+/// after another: two such classes at once on two cores would disturb the segment timing they measure.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CameraSimulatorGroup : ICollectionFixture<CameraSimulatorFixture>
+{
+    public const string Name = "the camera simulator";
 }

@@ -28,9 +28,11 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSi
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await Eventually.UntilAsync(() => Site.OwnSegments("rec", "cam-1").Count >= 3, TimeSpan.FromSeconds(30), "the recording server to record");
 
-        // A pause shorter than the detection window is a flap, not a failure. The pause's length is the stimulus.
+        // A pause shorter than the detection window is a flap, not a failure: paused until the CMS has seen a probe
+        // missed (the server turns suspect), then resumed, long before the misses that would fail it.
         FailoverSite.Signal(recording, "STOP");
-        await Task.Delay(TimeSpan.FromSeconds(FailoverSite.ProbeSeconds * (FailoverSite.Misses - 1.5)));
+        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec.Id))).Health.State == "suspect",
+            TimeSpan.FromSeconds(FailoverSite.ProbeSeconds * (FailoverSite.Misses + 5)), "the CMS to miss a probe of the paused server");
         FailoverSite.Signal(recording, "CONT");
         var resumedAt = DateTimeOffset.UtcNow;
         await Eventually.UntilAsync(async () =>

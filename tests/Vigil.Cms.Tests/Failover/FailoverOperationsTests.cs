@@ -21,7 +21,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
     public async Task Two_failures_one_standby_then_replace_both_ways()
     {
         var agent1 = await Site.StartAgentAsync("rec-1", 1);
-        var agent2 = await Site.StartAgentAsync("rec-2", 2);
+        var agent2 = await Site.StartLicensedAgentAsync("rec-2", 8, 2);
         var agent3 = await Site.StartAgentAsync("rec-3", 3);
         var standby1 = await Site.StartAgentAsync("standby-1");
         var rec1 = await Site.AddAsync(agent1, ServerRoleName.Recording);
@@ -63,11 +63,26 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         (await FailoverSite.InfoAsync(standby1)).Cameras.Select(c => c.Id).ShouldBe(["cam-1"]);
 
         // Replace with another recording server in normal status: rec-3 takes rec-2's name, cameras and licenses.
+        var second = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec2.Id));
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-2", $"episode-{second.Id}", "cam-2").Count >= 2,
+            TimeSpan.FromSeconds(30), "standby-2 to record rec-2's camera");
+        (await FailoverSite.InfoAsync(agent3)).LicenseChannels.ShouldBe(16);
         (await Cms.PostAsync(CmsRoutes.ServerReplace(rec2.Id), new ReplaceRequest(rec3.Id))).EnsureSuccessStatusCode();
         (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec3.Id))).Name.ShouldBe("rec-2");
         var handedOver = await Site.WaitFailoverAsync(rec3.Id, f => f.Phase == "completed", "rec-3 to record rec-2's camera and get its footage");
         handedOver.RecordingServerId.ShouldBe(rec3.Id);
-        (await FailoverSite.InfoAsync(agent3)).Cameras.Select(c => c.Id).ShouldBe(["cam-2"]);
+        var replacement = await FailoverSite.InfoAsync(agent3);
+        replacement.Cameras.Select(c => c.Id).ShouldBe(["cam-2"]);
+        replacement.LicenseChannels.ShouldBe(8, "rec-2's licenses moved to rec-3");
+        var homeOfRec3 = (await FailoverSite.RecordingsAsync(agent3, AgentRoutes.OwnRecordings)).Select(r => r.Sha256).ToHashSet(StringComparer.Ordinal);
+        var outage = Site.OwnSegments("rec-3", "cam-2").Where(f => Path.GetFileName(f).StartsWith("restored-", StringComparison.Ordinal)).ToList();
+        outage.Count.ShouldBeGreaterThanOrEqualTo(2, "rec-2's outage footage is on rec-3's disk");
+        foreach (var file in outage)
+        {
+            await using var content = File.OpenRead(file);
+            homeOfRec3.ShouldContain(Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(content)), $"{file} is catalogued as it is on disk");
+        }
+
         await Site.WaitStatusAsync(sb2.Id, "normal_ready");
         (await FailoverSite.RecordingsAsync(standby2, $"episode-{handedOver.Id}")).ShouldBeEmpty();
     }

@@ -27,6 +27,15 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
         (await agent.GetAsync(AgentRoutes.Info.TrimStart('/'))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized, "the stored value must not be the credential itself");
         await Eventually.UntilAsync(async () => (await cms.ServersAsync()).Single().Health.LastProbe is not null, TimeSpan.FromSeconds(15), "a probe with the decrypted credential");
         (await cms.ServersAsync()).Single().Health.State.ShouldBe("healthy");
+
+        // The same database without the keys folder (a backup of the database alone): the stored value is useless. An
+        // encoding (base64, hex) would still open; only a key kept outside the database makes this fail.
+        await cms.Process.DisposeAsync();
+        Directory.Move(Path.Combine(cms.DataDirectory, "keys"), Path.Combine(cms.DataDirectory, "keys-elsewhere"));
+        await cms.StartAsync();
+        var access = await Eventually.GetAsync(async () => (await cms.ServersAsync()).Single().Health.Access, TimeSpan.FromSeconds(15),
+            "the CMS to say it cannot read the stored credential");
+        access.ShouldContain("cannot read its stored credential");
     }
 
     [Fact]

@@ -60,6 +60,14 @@ public sealed class FailoverSite : IAsyncDisposable
     public Task<VigilProcess> StartAgentAsync(string name, params int[] cameras) =>
         StartAgentWithCamerasAsync(name, cameras.Select(c => ($"cam-{c}", Camera(c))).ToArray());
 
+    /// <summary>Starts agent <paramref name="name"/> licensed for <paramref name="channels"/> channels, recording the given simulator cameras.</summary>
+    public Task<VigilProcess> StartLicensedAgentAsync(string name, int channels, params int[] cameras)
+    {
+        _agents.TryAdd(name, (Path.Combine(Root, name), 0,
+            [.. cameras.SelectMany(c => new[] { "--camera", $"cam-{c}={Camera(c)}" }), "--license-channels", channels.ToString(CultureInfo.InvariantCulture)]));
+        return StartAgentWithCamerasAsync(name);
+    }
+
     /// <summary>Starts agent <paramref name="name"/> recording <paramref name="cameras"/> (id, stream URL) of its own, such as real RTSP cameras.</summary>
     public async Task<VigilProcess> StartAgentWithCamerasAsync(string name, params (string Id, string Url)[] cameras)
     {

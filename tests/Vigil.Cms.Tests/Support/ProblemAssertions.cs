@@ -19,7 +19,7 @@ public static class ProblemAssertions
     {
         ArgumentNullException.ThrowIfNull(response);
         await response.ShouldHaveStatusAsync(status);
-        response.Content.Headers.ContentType?.MediaType.ShouldBe("application/problem+json");
+        response.Content.Headers.ContentType.ShouldNotBeNull("a problem response names its content type").MediaType.ShouldBe("application/problem+json");
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         problem.RootElement.GetProperty("rule").GetString().ShouldBe(rule);
         problem.RootElement.GetProperty("type").GetString().ShouldBe($"urn:vigil:problem:{rule}");

@@ -182,17 +182,63 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             var width = await _page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             width.ShouldBeLessThanOrEqualTo(820);
 
-            // Select the server and open Edit with the keyboard alone.
-            await _page.GetByRole(AriaRole.Checkbox, new() { Name = "Select rec-a" }).FocusAsync();
+            // Tab alone walks through every action of the page; those for selected servers once one is selected.
+            var reached = await TabRoundAsync();
+            foreach (var action in new[] { "Failover servers", "Event log", "Settings", "Users", "Change password", "Sign out", "All groups", "+ Add group",
+                         "Add", "Select all servers shown", "Select rec-a" })
+            {
+                reached.ShouldContain(name => name.StartsWith(action, StringComparison.Ordinal), $"Tab reaches '{action}'");
+            }
+
+            // Select the server and open Edit with the keyboard alone: Tab to its box, Space, then back to Edit.
+            await TabToAsync("Select rec-a", "Tab");
             await _page.Keyboard.PressAsync("Space");
             await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true })).ToBeEnabledAsync();
-            await _page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).FocusAsync();
+            var withSelection = await TabRoundAsync();
+            foreach (var action in new[] { "Edit", "Enable", "Disable", "Delete", "Advanced" })
+            {
+                withSelection.ShouldContain(name => name.StartsWith(action, StringComparison.Ordinal), $"Tab reaches '{action}' once a server is selected");
+            }
+
+            await TabToAsync("Edit", "Tab");
             await _page.Keyboard.PressAsync("Enter");
             await Expect(_page.Locator("dialog").GetByRole(AriaRole.Heading)).ToHaveTextAsync("Edit rec-a");
             await _page.Keyboard.PressAsync("Escape");
             await Expect(_page.Locator("dialog")).ToHaveCountAsync(0);
         });
     }
+
+    /// <summary>Presses <paramref name="key"/> (Tab or Shift+Tab) until the element named <paramref name="name"/> has the focus.</summary>
+    private async Task TabToAsync(string name, string key)
+    {
+        for (var i = 0; i < 80; i++)
+        {
+            await _page.Keyboard.PressAsync(key);
+            if (await FocusedNameAsync() == name)
+            {
+                return;
+            }
+        }
+
+        throw new ShouldAssertException($"80 presses of {key} never reached '{name}'");
+    }
+
+    /// <summary>The names of what 80 presses of Tab focus, one after another.</summary>
+    private async Task<List<string>> TabRoundAsync()
+    {
+        var reached = new List<string>();
+        for (var i = 0; i < 80; i++)
+        {
+            await _page.Keyboard.PressAsync("Tab");
+            reached.Add(await FocusedNameAsync());
+        }
+
+        return reached;
+    }
+
+    /// <summary>What a screen reader would call the focused element: its label, else its text.</summary>
+    private Task<string> FocusedNameAsync() => _page.EvaluateAsync<string>(
+        "(() => { const e = document.activeElement; return e ? (e.getAttribute('aria-label') || e.textContent || '').trim() : ''; })()");
 
     [Fact]
     public async Task Settings_are_saved_from_their_page_and_a_refused_value_is_shown_beside_its_field()

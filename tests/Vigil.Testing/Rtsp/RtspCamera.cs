@@ -25,7 +25,7 @@ public sealed class RtspCamera : IAsyncDisposable
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
     private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "Rtsp", "rtsp-camera.py");
 
-    private readonly RtspCameraSettings _settings;
+    private RtspCameraSettings _settings;
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
@@ -54,13 +54,15 @@ public sealed class RtspCamera : IAsyncDisposable
         return camera;
     }
 
-    /// <summary>Starts the camera (again) on its port, as after a power cut.</summary>
-    public async Task StartAgainAsync()
+    /// <summary>Starts the camera (again) on its port, as after a power cut; with <paramref name="changed"/>, as a camera whose settings were changed meanwhile.</summary>
+    public async Task StartAgainAsync(RtspCameraSettings? changed = null)
     {
         if (Running)
         {
             throw new InvalidOperationException("the camera is already running");
         }
+
+        _settings = changed ?? _settings;
 
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in Arguments())
@@ -87,6 +89,12 @@ public sealed class RtspCamera : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the camera freezes; its connections stay open and its port still accepts, but nothing is sent.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT: a frozen camera goes on.</summary>
+    public void Thaw() => Signal("CONT");
+
     /// <summary>SIGKILL: the camera is gone at once, its port closed.</summary>
     public async Task KillAsync()
     {
@@ -104,6 +112,13 @@ public sealed class RtspCamera : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await KillAsync().ConfigureAwait(false);
+
+    private void Signal(string signal)
+    {
+        var process = _process ?? throw new InvalidOperationException("the camera is not running");
+        using var kill = Process.Start("kill", [$"-{signal}", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
 
     private List<string> Arguments()
     {
