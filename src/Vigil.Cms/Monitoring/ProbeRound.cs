@@ -78,7 +78,7 @@ internal sealed partial class ProbeRound(
         return started;
     }
 
-    /// <summary>Probes one agent; true when the probe changed its health.</summary>
+    /// <summary>Probes one agent; true when the probe changed its health, its access or its cameras' states (the consoles are told).</summary>
     private async Task<bool> ProbeAsync(ServerRow server, CancellationToken stoppingToken)
     {
         ProbeResult result;
