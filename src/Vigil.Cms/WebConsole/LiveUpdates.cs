@@ -55,9 +55,16 @@ internal sealed class LiveUpdates(IServiceScopeFactory scopes, TimeProvider time
         var (servers, summary) = await services.GetRequiredService<ServerViews>().EverythingAsync(cancellationToken).ConfigureAwait(false);
         var failovers = await services.GetRequiredService<FailoverViews>().OpenAsync(null, cancellationToken).ConfigureAwait(false);
         var lastEvent = await services.GetRequiredService<CmsDbContext>().Events.MaxAsync(e => (long?)e.Id, cancellationToken).ConfigureAwait(false);
-        // The time of the last probe changes every second for every server; left in, every snapshot would differ from
-        // the one before and every console would redraw each second for nothing. GET /servers still has it.
-        var steady = servers.Select(s => s with { Health = s.Health with { LastProbe = null } }).ToList();
+        // The times of the last probe (every second), of the last inventory copy (every 10 s) and of each camera's last
+        // segment (every segment) change for every server all the time; left in, every snapshot would differ from the one
+        // before and every console would redraw for nothing, under the operator's clicks. The console shows none of them;
+        // GET /servers still has them.
+        var steady = servers.Select(s => s with
+        {
+            Health = s.Health with { LastProbe = null },
+            LastSyncedAt = null,
+            CameraStates = [.. s.CameraStates.Select(c => c with { LastSegmentEnd = null })],
+        }).ToList();
         return new LiveSnapshot(groups.Groups, steady, summary, failovers.Failovers, lastEvent ?? 0);
     }
 
