@@ -5,7 +5,7 @@ namespace Vigil.Media;
 /// <summary>The ffmpeg command lines Vigil runs, built in one place so they can be read and tested.</summary>
 public static class FfmpegArguments
 {
-    /// <summary>How long a stream may stay silent before ffmpeg gives up on it (and the recorder restarts it).</summary>
+    /// <summary>ffmpeg's own limit on one silent socket read; the recorder's silence watch stops a silent camera's ffmpeg sooner.</summary>
     public static TimeSpan ReadTimeout { get; } = TimeSpan.FromSeconds(5);
 
     private static readonly string[] Quiet = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
