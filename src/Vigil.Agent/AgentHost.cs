@@ -11,7 +11,9 @@ using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
+using Vigil.Agent.Metrics;
 using Vigil.Hosting;
+using Vigil.Hosting.Metrics;
 using Vigil.Media;
 
 namespace Vigil.Agent;
@@ -74,6 +76,9 @@ public static class AgentHost
         builder.Services.AddSingleton<CredentialStore>();
         builder.Services.AddSingleton<RecordingCatalog>();
         builder.Services.AddSingleton(s => new RecordingSpaces(options.EffectiveSpaces, s.GetRequiredService<RecordingCatalog>(), s.GetRequiredService<TakeoverStore>()));
+        builder.Services.AddVigilMetrics(ScrapeToken.FromFile(options.MetricsTokenFile), AgentAuthentication.SchemeName);
+        builder.Services.AddSingleton<RecordingMetrics>();
+        builder.Services.AddSingleton<AgentStateMetrics>();
         builder.Services.AddSingleton<SegmentCataloguer>();
         builder.Services.AddSingleton<CatalogRecovery>();
         builder.Services.AddSingleton<FootageSweep>();
@@ -90,6 +95,7 @@ public static class AgentHost
         builder.Services.AddAuthorization();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<AgentStateMetrics>();
         AddCamerasFromCommandLine(options, app.Services.GetRequiredService<CameraStore>());
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -106,6 +112,7 @@ public static class AgentHost
         TakeoverFootageEndpoints.Map(secured);
         RecordingEndpoints.Map(secured);
         RestoreEndpoints.Map(secured);
+        app.MapVigilMetrics();
         return app;
     }
 

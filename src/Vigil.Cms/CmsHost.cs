@@ -12,12 +12,14 @@ using Vigil.Cms.Agents;
 using Vigil.Cms.Api;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Metrics;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Cms.WebConsole;
 using Vigil.Contracts;
 using Vigil.Hosting;
+using Vigil.Hosting.Metrics;
 
 namespace Vigil.Cms;
 
@@ -67,7 +69,9 @@ public static class CmsHost
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = RefusalHandler.NameTheRule);
         builder.Services.AddExceptionHandler<RefusalHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddVigilMetrics(ScrapeToken.FromFile(options.MetricsTokenFile), CmsAuthentication.SchemeName);
         builder.Services.AddCmsCore(options, time);
+        builder.Services.AddSingleton<CmsStateMetrics>();
         builder.Services.AddSingleton<AgentClients>();
         builder.Services.AddSingleton<IAgentConnections>(s => s.GetRequiredService<AgentClients>());
         builder.Services.AddSingleton<LiveUpdates>();
@@ -98,6 +102,7 @@ public static class CmsHost
         });
 
         var app = builder.Build();
+        app.Services.GetRequiredService<CmsStateMetrics>();
         await InitialiseAsync(app.Services, time, console, cancellationToken).ConfigureAwait(false);
 
         // The key ring's first key and the database files were just created with the process's default mode; the 0700
@@ -121,6 +126,7 @@ public static class CmsHost
         UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
         ConsoleEndpoints.Map(app, secured);
+        app.MapVigilMetrics();
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(CmsPolicies.Read);
         return app;
     }

@@ -4,8 +4,15 @@ namespace Vigil.Cms;
 /// <param name="Name">How the CMS introduces itself to agents when pairing.</param>
 /// <param name="InsecureHttp">Allows plain HTTP off loopback: serving it, and speaking it to agents (<c>--insecure-http</c>).</param>
 /// <param name="CertificateFile">A PKCS#12 file to serve TLS with instead of the self-signed certificate in the data directory.</param>
+/// <param name="MetricsTokenFile">A file holding the token Prometheus presents to read <c>/metrics</c>; without it only a signed-in user can.</param>
 public sealed record CmsOptions(
-    string DataDirectory, IReadOnlyList<string> Urls, string? Postgres, string Name, bool InsecureHttp = false, string? CertificateFile = null)
+    string DataDirectory,
+    IReadOnlyList<string> Urls,
+    string? Postgres,
+    string Name,
+    bool InsecureHttp = false,
+    string? CertificateFile = null,
+    string? MetricsTokenFile = null)
 {
     public const string DefaultUrl = "https://0.0.0.0:7180";
 

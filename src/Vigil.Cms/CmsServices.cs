@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Metrics;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
@@ -22,6 +24,9 @@ internal static class CmsServices
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<CameraSecrets>();
         services.AddSingleton<SettingsStore>();
+        // The web host registers its registry first (it serves it on /metrics); the simulation gets one of its own.
+        services.TryAddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
+        services.AddSingleton<CmsMetrics>();
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<InventoryLock>();
         services.AddSingleton<FailoverLedger>();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Vigil.Agent.Metrics;
 using Vigil.Agent.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Media;
@@ -13,7 +14,7 @@ namespace Vigil.Agent.Recording;
 /// segments could overlap by a fraction of a frame. Spans are the agent's clock, whatever the camera's
 /// timestamps say: an RTSP camera's RTP clock starts anywhere and may run fast or slow.
 /// </summary>
-public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools)
+public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools, RecordingMetrics metrics)
 {
     /// <summary>Catalogs <paramref name="fullPath"/>; null (and an empty file deleted) when it holds no video.</summary>
     /// <param name="follows">The end of the segment this one follows in the same recording, if any.</param>
@@ -76,6 +77,12 @@ public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools
         }
 
         var relative = Path.GetRelativePath(space, file.FullName);
-        return catalog.Add(new CatalogEntry(0, owner, camera, kind, start, end, file.Length, sha, space, relative));
+        var entry = catalog.Add(new CatalogEntry(0, owner, camera, kind, start, end, file.Length, sha, space, relative));
+        if (kind == RecordingKind.Video)
+        {
+            metrics.SegmentCatalogued(owner, camera, file.Length);
+        }
+
+        return entry;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Agent;
 using Vigil.Hosting;
+using Vigil.Hosting.Metrics;
 using Vigil.Media;
 
 namespace Vigil.Cli.Commands;
@@ -29,10 +30,14 @@ internal static class AgentCommand
         var name = new Option<string?>("--name") { Description = "The server name the agent reports (default: the host name)" };
         var model = new Option<string?>("--model") { Description = $"The model the agent reports (default: {AgentOptions.DefaultModel})" };
         var channels = new Option<int?>("--license-channels") { Description = $"License channels (default: {AgentOptions.DefaultLicenseChannels})" };
+        var metricsToken = new Option<string?>(ScrapeToken.OptionName)
+        {
+            Description = "A file whose first line is the token Prometheus sends (Authorization: Bearer) to read /metrics; at least 16 characters",
+        };
         var segment = new Option<int>("--segment-seconds") { Description = "Length of recorded segments in seconds", DefaultValueFactory = _ => 2 };
         var command = new Command("agent", "Run a recording or standby server: record cameras with ffmpeg and obey the CMS")
         {
-            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment,
+            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment, metricsToken,
         };
         cameras.Validators.Add(result =>
         {
@@ -70,7 +75,8 @@ internal static class AgentCommand
                 result.GetValue(channels),
                 result.GetValue(segment),
                 result.GetValue(insecure),
-                result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null);
+                result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
+                result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null);
             WebApplication app;
             try
             {

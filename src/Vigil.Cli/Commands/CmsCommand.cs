@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Cms;
 using Vigil.Hosting;
+using Vigil.Hosting.Metrics;
 
 namespace Vigil.Cli.Commands;
 
@@ -26,9 +27,13 @@ internal static class CmsCommand
         };
         var database = new Option<string?>("--database") { Description = "A PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…); default: SQLite in the data directory" };
         var name = new Option<string?>("--name") { Description = "How this CMS introduces itself to agents (default: the host name)" };
+        var metricsToken = new Option<string?>(ScrapeToken.OptionName)
+        {
+            Description = "A file whose first line is the token Prometheus sends (Authorization: Bearer) to read /metrics; at least 16 characters",
+        };
         var command = new Command("cms", "Run the central management server: inventory, settings, users, health monitor, REST API")
         {
-            data, urls, insecure, certificate, database, name,
+            data, urls, insecure, certificate, database, name, metricsToken,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -38,7 +43,8 @@ internal static class CmsCommand
                 string.IsNullOrWhiteSpace(result.GetValue(database)) ? null : result.GetValue(database),
                 result.GetValue(name) ?? Environment.MachineName,
                 result.GetValue(insecure),
-                result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null);
+                result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
+                result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null);
             WebApplication app;
             try
             {

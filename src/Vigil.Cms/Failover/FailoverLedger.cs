@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Cms.Metrics;
 using Vigil.Cms.Storage;
 using Vigil.Domain;
 using Vigil.Domain.Failover;
@@ -14,7 +15,7 @@ namespace Vigil.Cms.Failover;
 /// change. A step started for one version of an episode applies its outcome only to that version
 /// (optimistic concurrency), and a new version cancels the step still running for the old one.
 /// </summary>
-internal sealed class FailoverLedger(TimeProvider time)
+internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics)
 {
     public const string EngineActor = "vigil";
 
@@ -71,6 +72,7 @@ internal sealed class FailoverLedger(TimeProvider time)
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(work);
         T result;
+        var began = time.GetTimestamp();
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -78,6 +80,8 @@ internal sealed class FailoverLedger(TimeProvider time)
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        metrics.DatabaseWork("commit_transition", time.GetElapsedTime(began));
 
         await LoadAsync(db, cancellationToken).ConfigureAwait(false);
         return result;
@@ -116,6 +120,7 @@ internal sealed class FailoverLedger(TimeProvider time)
                     continue;
                 }
 
+                metrics.EpisodeChanged(old?.Episode, episode);
                 old?.Cancel();
                 _open[id] = new Entry(episode, row.Version, new CancellationTokenSource());
                 changed = true;

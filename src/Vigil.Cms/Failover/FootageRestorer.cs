@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Metrics;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Domain.Failover;
@@ -16,7 +17,7 @@ namespace Vigil.Cms.Failover;
 /// already home is read from the recording server's own catalog each time, so a copy interrupted by any
 /// crash resumes where it stopped and never copies a file twice.
 /// </summary>
-internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents, SettingsStore settings, TimeProvider time)
+internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents, SettingsStore settings, CmsMetrics metrics, TimeProvider time)
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
@@ -140,6 +141,7 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
         foreach (var (client, recording) in pending)
         {
             await CopyAsync(client, home, recording, cancellationToken).ConfigureAwait(false);
+            metrics.FileRestored(recording.Bytes);
             copiedNow += recording.Bytes;
             await KeepToBandwidthAsync(began, copiedNow, cancellationToken).ConfigureAwait(false);
             progress = progress with { BytesCopied = progress.BytesCopied + recording.Bytes, FilesCopied = progress.FilesCopied + 1 };

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Metrics;
 
 namespace Vigil.Cms.Monitoring;
 
@@ -7,14 +8,23 @@ namespace Vigil.Cms.Monitoring;
 /// Runs a <see cref="ProbeRound"/> once per probe interval for as long as the CMS runs; the inventory
 /// copies it starts go on beside the next rounds.
 /// </summary>
-internal sealed class AgentMonitor(ProbeRound rounds, HealthBoard board, SettingsStore settings, TimeProvider time) : BackgroundService
+internal sealed class AgentMonitor(ProbeRound rounds, HealthBoard board, SettingsStore settings, CmsMetrics metrics, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         settings.Changed += board.Apply;
         board.Apply(settings.Failover);
+        long? previous = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            // A round starts one interval after the one before, unless that one was slow or the CMS itself was late.
+            var now = time.GetTimestamp();
+            if (previous is { } last)
+            {
+                metrics.RoundStarted(time.GetElapsedTime(last, now) - settings.Failover.ProbeInterval);
+            }
+
+            previous = now;
             var round = rounds.RunAsync(stoppingToken);
             try
             {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Metrics;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Domain.Health;
@@ -22,6 +23,7 @@ internal sealed partial class ProbeRound(
     HealthBoard board,
     SettingsStore settings,
     CameraSecrets cameraSecrets,
+    CmsMetrics metrics,
     TimeProvider time,
     ILogger<ProbeRound> logger)
 {
@@ -34,11 +36,13 @@ internal sealed partial class ProbeRound(
     public async Task<IReadOnlyList<Task>> RunAsync(CancellationToken stoppingToken)
     {
         List<ServerRow> servers;
+        var began = time.GetTimestamp();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             servers = await db.Servers.AsNoTracking().ToListAsync(stoppingToken).ConfigureAwait(false);
+            metrics.DatabaseWork("read_servers", time.GetElapsedTime(began));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -49,6 +53,7 @@ internal sealed partial class ProbeRound(
         var syncs = StartDueSyncs(servers, stoppingToken);
         var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
         board.EndRound(changes.Contains(true));
+        metrics.RoundEnded(time.GetElapsedTime(began));
         return syncs;
     }
 
@@ -85,22 +90,32 @@ internal sealed partial class ProbeRound(
         var camerasChanged = false;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.Failover.ProbeTimeout);
+        var sent = time.GetTimestamp();
         try
         {
             var health = await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false);
+            metrics.ProbeAnswered(time.GetElapsedTime(sent));
             result = ProbeClassifier.Classify(health);
+            if (result.Outcome != ProbeOutcome.Ok)
+            {
+                metrics.ProbeFailed(result.Outcome == ProbeOutcome.SpaceFailure ? CmsMetrics.ProbeFailures.SpaceFailure : CmsMetrics.ProbeFailures.RecordingServiceFailure);
+            }
+
             camerasChanged = board.SetCameras(server.Id, health.Cameras);
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
+            metrics.ProbeFailed(CmsMetrics.ProbeFailures.Timeout);
             result = ProbeResult.Unreachable;
         }
         catch (AgentCallException e) when (e.Rule is AgentCallException.Rules.CredentialRejected or AgentCallException.Rules.CredentialUnreadable)
         {
+            metrics.ProbeFailed(CmsMetrics.ProbeFailures.CredentialRejected);
             return await NoteAccessAsync(server, e.Message, stoppingToken).ConfigureAwait(false);
         }
         catch (AgentCallException e)
         {
+            metrics.ProbeFailed(CmsMetrics.ProbeFailures.Unreachable);
             result = new ProbeResult(ProbeOutcome.Unreachable, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)

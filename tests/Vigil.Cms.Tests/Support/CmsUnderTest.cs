@@ -32,7 +32,8 @@ public sealed class CmsUnderTest : IAsyncDisposable
     public HttpClient Anonymous { get; private set; } = null!;
 
     /// <param name="https">Serve https with the CMS's self-signed certificate, which the clients pin.</param>
-    public static async Task<CmsUnderTest> StartAsync(TestDatabase database, bool https = false)
+    /// <param name="extra">More arguments for <c>vigil cms</c>.</param>
+    public static async Task<CmsUnderTest> StartAsync(TestDatabase database, bool https = false, IReadOnlyList<string>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var data = Directory.CreateTempSubdirectory("vigil-cms-test-").FullName;
@@ -41,6 +42,8 @@ public sealed class CmsUnderTest : IAsyncDisposable
         {
             arguments.AddRange(["--database", connection]);
         }
+
+        arguments.AddRange(extra ?? []);
 
         var cms = new CmsUnderTest(data, arguments);
         await cms.StartAsync();

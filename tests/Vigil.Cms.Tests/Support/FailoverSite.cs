@@ -33,12 +33,13 @@ public sealed class FailoverSite : IAsyncDisposable
 
     public CmsUnderTest Cms { get; private set; } = null!;
 
-    public static async Task<FailoverSite> StartAsync(int cameras, Func<SettingsView, SettingsView>? tune = null)
+    /// <param name="cmsArguments">More arguments for <c>vigil cms</c>.</param>
+    public static async Task<FailoverSite> StartAsync(int cameras, Func<SettingsView, SettingsView>? tune = null, IReadOnlyList<string>? cmsArguments = null)
     {
         var site = new FailoverSite(Directory.CreateTempSubdirectory("vigil-failover-").FullName);
         site.CamSim = site.Track(await VigilProcess.StartAsync(["camsim", "--urls", "http://127.0.0.1:0", "--cameras", cameras.ToString(CultureInfo.InvariantCulture)]));
         site._database = await TestDatabase.SqliteAsync();
-        site.Cms = await CmsUnderTest.StartAsync(site._database);
+        site.Cms = await CmsUnderTest.StartAsync(site._database, extra: cmsArguments);
         var settings = await site.Cms.GetAsync<SettingsView>(CmsRoutes.Settings);
         settings = settings with
         {
@@ -59,6 +60,13 @@ public sealed class FailoverSite : IAsyncDisposable
     /// <summary>Starts agent <paramref name="name"/>: on a free port the first time, on the same port and data again after a kill.</summary>
     public Task<VigilProcess> StartAgentAsync(string name, params int[] cameras) =>
         StartAgentWithCamerasAsync(name, cameras.Select(c => ($"cam-{c}", Camera(c))).ToArray());
+
+    /// <summary>Starts agent <paramref name="name"/> with more arguments for <c>vigil agent</c>, recording the given simulator cameras.</summary>
+    public Task<VigilProcess> StartAgentWithArgumentsAsync(string name, IReadOnlyList<string> extra, params int[] cameras)
+    {
+        _agents.TryAdd(name, (Path.Combine(Root, name), 0, [.. cameras.SelectMany(c => new[] { "--camera", $"cam-{c}={Camera(c)}" }), .. extra]));
+        return StartAgentWithCamerasAsync(name);
+    }
 
     /// <summary>Starts agent <paramref name="name"/> licensed for <paramref name="channels"/> channels, recording the given simulator cameras.</summary>
     public Task<VigilProcess> StartLicensedAgentAsync(string name, int channels, params int[] cameras)

@@ -2,8 +2,11 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Tests.Support;
 
-/// <summary>A test class with a fresh <see cref="FailoverSite"/> per test: <paramref name="cameras"/> simulated cameras, settings tuned by <paramref name="tune"/>.</summary>
-public abstract class FailoverSiteTests(int cameras, Func<SettingsView, SettingsView>? tune = null) : IAsyncLifetime
+/// <summary>
+/// A test class with a fresh <see cref="FailoverSite"/> per test: <paramref name="cameras"/> simulated cameras, settings tuned by
+/// <paramref name="tune"/>, the CMS started with <paramref name="cmsArguments"/> added.
+/// </summary>
+public abstract class FailoverSiteTests(int cameras, Func<SettingsView, SettingsView>? tune = null, IReadOnlyList<string>? cmsArguments = null) : IAsyncLifetime
 {
     private FailoverSite? _site;
 
@@ -11,7 +14,7 @@ public abstract class FailoverSiteTests(int cameras, Func<SettingsView, Settings
 
     protected CmsUnderTest Cms => Site.Cms;
 
-    public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras, tune);
+    public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras, tune, cmsArguments);
 
     public async Task DisposeAsync()
     {
