@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
+using Vigil.Cms.Alerts;
 using Vigil.Cms.Api;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
@@ -77,6 +78,11 @@ public static class CmsHost
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService<AgentMonitor>();
         builder.Services.AddHostedService<FailoverLoop>();
+        builder.Services.AddHostedService<ProtectionWatch>();
+        builder.Services.AddSingleton<AlertSettingsStore>();
+        builder.Services.AddSingleton<AlertOutbox>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService<AlertDispatcher>();
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
@@ -125,6 +131,7 @@ public static class CmsHost
         SettingsEndpoints.Map(secured);
         UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
+        AlertEndpoints.Map(secured, secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
         ConsoleEndpoints.Map(app, secured);
         app.MapVigilMetrics();
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(CmsPolicies.Read);
@@ -150,5 +157,6 @@ public static class CmsHost
         }
 
         await services.GetRequiredService<SettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<AlertSettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
     }
 }

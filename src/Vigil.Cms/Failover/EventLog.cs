@@ -10,6 +10,16 @@ internal static class EventLog
     public const string HealthKind = "health";
     public const string OperatorKind = "operator";
 
+    /// <summary>A recording server lost or regained a ready standby (see <c>ProtectionWatch</c>).</summary>
+    public const string ProtectionKind = "protection";
+
+    public const string Protected = "protected";
+
+    public const string Unprotected = "unprotected";
+
+    /// <summary>The "from" of the event that opens an episode.</summary>
+    public const string NotInFailover = "normal";
+
     public static EventRow Failover(FailoverEpisode episode, string serverName, string from, FailoverPhase to, string reason, string actor, DateTimeOffset at) => new()
     {
         At = at,
@@ -20,6 +30,7 @@ internal static class EventLog
         From = from,
         To = FailoverLedger.PhaseName(to),
         Reason = reason,
+        Code = episode.Note.Code,
         Actor = actor,
     };
 
@@ -31,6 +42,18 @@ internal static class EventLog
         Kind = HealthKind,
         From = from,
         To = to,
+        Reason = reason,
+        Actor = FailoverLedger.EngineActor,
+    };
+
+    public static EventRow Protection(int serverId, string serverName, bool isProtected, string reason, DateTimeOffset at) => new()
+    {
+        At = at,
+        ServerId = serverId,
+        ServerName = serverName,
+        Kind = ProtectionKind,
+        From = isProtected ? Unprotected : Protected,
+        To = isProtected ? Protected : Unprotected,
         Reason = reason,
         Actor = FailoverLedger.EngineActor,
     };

@@ -152,7 +152,7 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics)
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var episode = transition.Episode with { Id = new EpisodeId(row.Id) };
         var names = await NamesAsync(db, cancellationToken).ConfigureAwait(false);
-        db.Events.Add(EventLog.Failover(episode, server.Name, "normal", episode.Phase, Render(episode, names), actor, time.GetUtcNow()));
+        db.Events.Add(EventLog.Failover(episode, server.Name, EventLog.NotInFailover, episode.Phase, Render(episode, names), actor, time.GetUtcNow()));
         return transition with { Episode = episode };
     }
 

@@ -19,6 +19,8 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
 
     public DbSet<EventRow> Events => Set<EventRow>();
 
+    public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserRow>(user =>
@@ -60,6 +62,11 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
             row.ToTable("events");
             row.HasIndex(e => e.At);
             row.HasIndex(e => e.ServerId);
+        });
+        modelBuilder.Entity<AlertDeliveryRow>(row =>
+        {
+            row.ToTable("alert_deliveries");
+            row.HasIndex(d => d.State);
         });
     }
 }

@@ -202,6 +202,48 @@ internal sealed class EventRow
 
     public required string Reason { get; set; }
 
+    /// <summary>The reason's code (a failover note's, e.g. <c>restore-stopped</c>), for what reads events by meaning: the alerts.</summary>
+    public string? Code { get; set; }
+
+
     /// <summary>Who asked for it: a user name, or "vigil" for the engine itself.</summary>
     public required string Actor { get; set; }
+}
+
+/// <summary>One alert to one webhook or to the e-mail recipients: sent, being retried, or given up.</summary>
+internal sealed class AlertDeliveryRow
+{
+    public long Id { get; set; }
+
+    /// <summary>The event the alert is about; null for an operator's test alert.</summary>
+    public long? EventId { get; set; }
+
+    public required string Kind { get; set; }
+
+    /// <summary>"webhook" or "email".</summary>
+    public required string Channel { get; set; }
+
+    /// <summary>The webhook's id (its URL and secret are read when sending, so an edit applies to retries).</summary>
+    public int? WebhookId { get; set; }
+
+    /// <summary>The webhook's URL or the recipients, as they were when the alert was queued (for the log).</summary>
+    public required string Target { get; set; }
+
+    public required string Summary { get; set; }
+
+    /// <summary>The alert as its webhook body, JSON; the e-mail is written from it too.</summary>
+    public required string PayloadJson { get; set; }
+
+    /// <summary>"pending", "delivered" or "failed".</summary>
+    public required string State { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? LastAttemptAt { get; set; }
+
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    public string? LastResult { get; set; }
 }

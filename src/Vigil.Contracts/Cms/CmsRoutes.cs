@@ -59,6 +59,23 @@ public static class CmsRoutes
     /// <summary>GET <see cref="EventList"/>: transitions, health changes and operator actions, newest first (filters: server, limit).</summary>
     public const string Events = Prefix + "/events";
 
+    /// <summary>GET <see cref="AlertSettingsView"/>: the webhooks and the e-mail settings (passwords masked). Administrators only.</summary>
+    public const string Alerts = Prefix + "/alerts";
+
+    /// <summary>POST <see cref="AddWebhookRequest"/> → <see cref="WebhookCreated"/>; DELETE <c>/alerts/webhooks/{id}</c>.</summary>
+    public const string AlertWebhooks = Alerts + "/webhooks";
+
+    /// <summary>PUT <see cref="EmailSettingsView"/>; DELETE turns alert e-mails off and forgets the settings.</summary>
+    public const string AlertEmail = Alerts + "/email";
+
+    /// <summary>POST <see cref="AlertTestRequest"/>: queues an <c>alert.test</c> to one webhook or to the e-mail recipients.</summary>
+    public const string AlertTest = Alerts + "/test";
+
+    /// <summary>GET <see cref="AlertDeliveryList"/>: every alert sent or being retried, newest first (filter: limit).</summary>
+    public const string AlertDeliveries = Alerts + "/deliveries";
+
+    public static string AlertWebhook(int id) => $"{AlertWebhooks}/{id}";
+
     /// <summary>The query flag that confirms an action the CMS warned about (stopping a failover, removing its recordings).</summary>
     public const string ConfirmFlag = "confirm";
 

@@ -1,0 +1,58 @@
+using Vigil.Cms.Failover;
+using Vigil.Contracts.Cms;
+using Vigil.Domain.Failover;
+
+namespace Vigil.Cms.Alerts;
+
+/// <summary>
+/// Which events of the event log are alerts, and what each alert tells the operator: what happened, to which
+/// server, and what to do. Pure: the event's kind, its from and to, and its reason's code decide.
+/// </summary>
+internal static class AlertRules
+{
+    public static string? KindOf(string eventKind, string from, string to, string? code) => eventKind switch
+    {
+        EventLog.FailoverKind when code == EpisodeNote.Codes.RestoreStopped && to == "cleaning" => AlertKinds.RestoreStopped,
+        EventLog.FailoverKind when from == EventLog.NotInFailover => AlertKinds.FailoverStarted,
+        EventLog.FailoverKind when to == "completed" => AlertKinds.FailoverCompleted,
+        EventLog.FailoverKind when to is "failed" or "interrupted" or "stopped" => AlertKinds.FailoverFailed,
+        EventLog.ProtectionKind when to == EventLog.Unprotected => AlertKinds.ProtectionLost,
+        EventLog.ProtectionKind when to == EventLog.Protected => AlertKinds.ProtectionRestored,
+        EventLog.HealthKind when to == "abnormal_protection_failed" => AlertKinds.StandbyProtectionFailed,
+        _ => null,
+    };
+
+    /// <summary>One line: what happened and to which server.</summary>
+    public static string Summary(string kind, string server, string to, string reason) => kind switch
+    {
+        AlertKinds.FailoverStarted => $"Failover of {server} started: {reason}",
+        AlertKinds.FailoverCompleted => $"Failover of {server} completed: {reason}",
+        AlertKinds.FailoverFailed => $"Failover of {server} ended as {to}: {reason}",
+        AlertKinds.RestoreStopped => $"Restore of {server}'s outage footage was stopped: {reason}",
+        AlertKinds.ProtectionLost => $"{server} is unprotected: {reason}",
+        AlertKinds.ProtectionRestored => $"{server} is protected again: {reason}",
+        AlertKinds.StandbyProtectionFailed => $"Standby {server} failed to protect a server: {reason}",
+        AlertKinds.Test => $"Test alert from the CMS {server}",
+        _ => $"{kind}: {server}: {reason}",
+    };
+
+    /// <summary>What the operator should do about it.</summary>
+    public static string Action(string kind, string server) => kind switch
+    {
+        AlertKinds.FailoverStarted =>
+            $"A standby records {server}'s cameras. Find out why {server} failed (its event log, its host). Failback is automatic once it is healthy again, unless the failover was asked for by hand or automatic failback is off: then fail back from the console or with `vigil failback SERVER`.",
+        AlertKinds.FailoverCompleted =>
+            $"Nothing to do: {server} records its cameras again and the footage of the outage is home, unless restore is off or was stopped (see `vigil restore status {server}`).",
+        AlertKinds.FailoverFailed =>
+            $"Check {server} and its group in the console now: its cameras may not be recorded. The event log says which step ended the failover and whether footage was left on a standby.",
+        AlertKinds.RestoreStopped =>
+            $"The footage of {server}'s outage that was not home yet is removed from the standby. If that was not meant, find out who stopped it in the event log.",
+        AlertKinds.ProtectionLost =>
+            $"If {server} fails now its cameras stop recording. Bring a standby of its group back to \"Normal, protection ready\", or add one to the group.",
+        AlertKinds.ProtectionRestored => "Nothing to do.",
+        AlertKinds.StandbyProtectionFailed =>
+            $"Check {server} (recording space, license channels, whether it reaches the cameras), then clear its protection failure in the console so it protects again.",
+        AlertKinds.Test => "Nothing to do: alerts reach this destination.",
+        _ => "See the CMS's event log.",
+    };
+}
