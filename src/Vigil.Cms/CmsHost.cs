@@ -87,6 +87,7 @@ public static class CmsHost
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
+        builder.Services.AddSystemd(); // Under systemd: READY=1 once started (Type=notify), stops on SIGTERM, journal log levels; elsewhere nothing.
         builder.Services.AddAuthentication(CmsAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, CmsAuthentication>(CmsAuthentication.SchemeName, null);
         builder.Services.AddAuthorization(CmsPolicies.Add);

@@ -51,9 +51,39 @@ public sealed partial class VigilProcess : IAsyncDisposable
         : Path.Combine(AppContext.BaseDirectory, "vigil.dll");
 
     /// <summary>Starts <c>vigil ARGS</c> and waits until it listens.</summary>
-    public static async Task<VigilProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static Task<VigilProcess> StartAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        WaitUntilListeningAsync(Launch(arguments, environment));
+
+    /// <summary>
+    /// Starts <paramref name="program"/> (an installed vigil executable rather than the build's, or a parent
+    /// process that runs one) with <paramref name="arguments"/> and waits until it listens. A variable whose
+    /// value is null in <paramref name="environment"/> is removed from what the process inherits.
+    /// </summary>
+    public static Task<VigilProcess> StartProgramAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var vigil = Launch(arguments, environment);
+        ArgumentNullException.ThrowIfNull(arguments);
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var list = arguments.ToList();
+        list.ForEach(start.ArgumentList.Add);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(key);
+            }
+            else
+            {
+                start.Environment[key] = value;
+            }
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.Start();
+        return WaitUntilListeningAsync(new VigilProcess(process, $"{Path.GetFileName(program)} {string.Join(' ', list.Take(1))}"));
+    }
+
+    private static async Task<VigilProcess> WaitUntilListeningAsync(VigilProcess vigil)
+    {
         try
         {
             vigil.BaseUrl = await vigil._listening.Task.WaitAsync(StartDeadline).ConfigureAwait(false);
