@@ -51,7 +51,7 @@ public static class AgentHost
         var keys = Path.Combine(options.DataDirectory, "keys");
         PrivateFiles.EnsureTree(keys);
 
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        LogFormat.Configure(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         // Authentication brings data protection along; the agent issues no cookies, so its keys protect nothing.

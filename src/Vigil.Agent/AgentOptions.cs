@@ -7,6 +7,7 @@ namespace Vigil.Agent;
 /// <param name="InsecureHttp">Plain http:// is served beyond loopback only when this is set (<c>--insecure-http</c>).</param>
 /// <param name="CertificateFile">A PKCS#12 file to serve TLS with instead of the self-signed certificate in the data directory;
 /// its password is read from the environment, never kept here.</param>
+/// <param name="LogFormat"><c>text</c> (one line per entry) or <c>json</c> (one object per entry), scopes included.</param>
 /// <param name="MetricsTokenFile">A file holding the token Prometheus presents to read <c>/metrics</c>.</param>
 public sealed record AgentOptions(
     string DataDirectory,
@@ -19,7 +20,8 @@ public sealed record AgentOptions(
     int SegmentSeconds = 2,
     bool InsecureHttp = false,
     string? CertificateFile = null,
-    string? MetricsTokenFile = null)
+    string? MetricsTokenFile = null,
+    string LogFormat = "text")
 {
     public const string DefaultUrl = "https://0.0.0.0:7101";
 

@@ -55,7 +55,7 @@ public static class CmsHost
             await console.WriteLineAsync($"TLS certificate SHA-256 fingerprint: {SelfSignedCertificate.Fingerprint(certificate)}").ConfigureAwait(false);
         }
 
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        LogFormat.Configure(builder.Logging, options.LogFormat);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
         // A failed query surfaces as an exception the CMS reports itself; EF's own log of it would say it twice.

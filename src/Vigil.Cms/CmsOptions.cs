@@ -4,6 +4,7 @@ namespace Vigil.Cms;
 /// <param name="Name">How the CMS introduces itself to agents when pairing.</param>
 /// <param name="InsecureHttp">Allows plain HTTP off loopback: serving it, and speaking it to agents (<c>--insecure-http</c>).</param>
 /// <param name="CertificateFile">A PKCS#12 file to serve TLS with instead of the self-signed certificate in the data directory.</param>
+/// <param name="LogFormat"><c>text</c> (one line per entry) or <c>json</c> (one object per entry), scopes included.</param>
 /// <param name="MetricsTokenFile">A file holding the token Prometheus presents to read <c>/metrics</c>; without it only a signed-in user can.</param>
 public sealed record CmsOptions(
     string DataDirectory,
@@ -12,7 +13,8 @@ public sealed record CmsOptions(
     string Name,
     bool InsecureHttp = false,
     string? CertificateFile = null,
-    string? MetricsTokenFile = null)
+    string? MetricsTokenFile = null,
+    string LogFormat = "text")
 {
     public const string DefaultUrl = "https://0.0.0.0:7180";
 

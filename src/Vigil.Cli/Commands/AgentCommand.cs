@@ -35,9 +35,11 @@ internal static class AgentCommand
             Description = "A file whose first line is the token Prometheus sends (Authorization: Bearer) to read /metrics; at least 16 characters",
         };
         var segment = new Option<int>("--segment-seconds") { Description = "Length of recorded segments in seconds", DefaultValueFactory = _ => 2 };
+        var logFormat = new Option<string>(LogFormat.OptionName) { Description = "text (default) or json: one JSON object per log entry", DefaultValueFactory = _ => LogFormat.Text };
+        logFormat.AcceptOnlyFromAmong([.. LogFormat.All]);
         var command = new Command("agent", "Run a recording or standby server: record cameras with ffmpeg and obey the CMS")
         {
-            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment, metricsToken,
+            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment, metricsToken, logFormat,
         };
         cameras.Validators.Add(result =>
         {
@@ -76,7 +78,8 @@ internal static class AgentCommand
                 result.GetValue(segment),
                 result.GetValue(insecure),
                 result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
-                result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null);
+                result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null,
+                result.GetValue(logFormat)!);
             WebApplication app;
             try
             {

@@ -31,9 +31,11 @@ internal static class CmsCommand
         {
             Description = "A file whose first line is the token Prometheus sends (Authorization: Bearer) to read /metrics; at least 16 characters",
         };
+        var logFormat = new Option<string>(LogFormat.OptionName) { Description = "text (default) or json: one JSON object per log entry", DefaultValueFactory = _ => LogFormat.Text };
+        logFormat.AcceptOnlyFromAmong([.. LogFormat.All]);
         var command = new Command("cms", "Run the central management server: inventory, settings, users, health monitor, REST API")
         {
-            data, urls, insecure, certificate, database, name, metricsToken,
+            data, urls, insecure, certificate, database, name, metricsToken, logFormat,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -44,7 +46,8 @@ internal static class CmsCommand
                 result.GetValue(name) ?? Environment.MachineName,
                 result.GetValue(insecure),
                 result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
-                result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null);
+                result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null,
+                result.GetValue(logFormat)!);
             WebApplication app;
             try
             {

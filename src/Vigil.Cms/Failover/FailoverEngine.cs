@@ -117,6 +117,7 @@ internal sealed partial class FailoverEngine(
         }
 
         var episode = found.Episode;
+        using var logScope = EngineLogScope.For(logger, episode);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(found.Changed, stoppingToken);
         try
         {
@@ -216,6 +217,7 @@ internal sealed partial class FailoverEngine(
             return;
         }
 
+        using var logScope = EngineLogScope.For(logger, found.Episode);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -247,17 +249,24 @@ internal sealed partial class FailoverEngine(
         switch (decision)
         {
             case BeginEpisode begin when inventory.Find(begin.Server) is { } server && inventory.GroupOf(server) is { } group:
-                var begun = await ledger.CommitAsync(db, () => ledger.BeginAsync(db, server, group, FailoverOrigin.Automatic,
-                    settings.Failover.AutomaticFailover, FailoverLedger.EngineActor, stoppingToken), stoppingToken).ConfigureAwait(false);
-                if (begun.IsAccepted)
+                using (EngineLogScope.For(logger, server.Id, server.Name))
                 {
-                    LogFailureDetected(logger, server.Name, begun.Episode.Id.Value);
+                    var begun = await ledger.CommitAsync(db, () => ledger.BeginAsync(db, server, group, FailoverOrigin.Automatic,
+                        settings.Failover.AutomaticFailover, FailoverLedger.EngineActor, stoppingToken), stoppingToken).ConfigureAwait(false);
+                    if (begun.IsAccepted)
+                    {
+                        LogFailureDetected(logger, server.Name, begun.Episode.Id.Value);
+                    }
                 }
 
                 break;
             case ApplyInput apply:
-                await ledger.CommitAsync(db, () => ledger.ApplyAsync(db, apply.Episode, apply.Input, FailoverLedger.EngineActor, stoppingToken), stoppingToken)
-                    .ConfigureAwait(false);
+                using (ledger.Find(apply.Episode) is { } open ? EngineLogScope.For(logger, open.Episode, inventory.Find(open.Episode.RecordingServer)?.Name) : null)
+                {
+                    await ledger.CommitAsync(db, () => ledger.ApplyAsync(db, apply.Episode, apply.Input, FailoverLedger.EngineActor, stoppingToken), stoppingToken)
+                        .ConfigureAwait(false);
+                }
+
                 break;
         }
     }
@@ -283,6 +292,10 @@ internal sealed partial class FailoverEngine(
             if (transition.Refusal is { } refusal)
             {
                 LogStepRefused(logger, started.Episode.Id.Value, refusal.Message);
+            }
+            else if (transition.Episode.Phase != started.Episode.Phase)
+            {
+                LogStepMovedOn(logger, started.Episode.NextStep, started.Episode.Phase, transition.Episode.Phase);
             }
         }
     }
@@ -330,6 +343,9 @@ internal sealed partial class FailoverEngine(
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Failover episode {Episode} refused a step's outcome: {Reason}")]
     private static partial void LogStepRefused(ILogger logger, long episode, string reason);
+
+    [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "Step {Step} done: {From} -> {To}")]
+    private static partial void LogStepMovedOn(ILogger logger, FailoverStep step, FailoverPhase from, FailoverPhase to);
 
     [LoggerMessage(EventId = 3207, Level = LogLevel.Warning, Message = "Telling server {Standby} to release failover episode {Episode} failed; it is tried again")]
     private static partial void LogReleaseFailed(ILogger logger, long episode, int standby, Exception exception);
