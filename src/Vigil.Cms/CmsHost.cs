@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Api;
+using Vigil.Cms.Drills;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Metrics;
@@ -77,6 +78,7 @@ public static class CmsHost
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService<AgentMonitor>();
         builder.Services.AddHostedService<FailoverLoop>();
+        builder.Services.AddDrills();
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
@@ -125,6 +127,7 @@ public static class CmsHost
         SettingsEndpoints.Map(secured);
         UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
+        DrillEndpoints.Map(secured);
         ConsoleEndpoints.Map(app, secured);
         app.MapVigilMetrics();
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(CmsPolicies.Read);
@@ -150,5 +153,6 @@ public static class CmsHost
         }
 
         await services.GetRequiredService<SettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<DrillSettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -19,6 +19,8 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
 
     public DbSet<EventRow> Events => Set<EventRow>();
 
+    public DbSet<DrillRow> Drills => Set<DrillRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserRow>(user =>
@@ -60,6 +62,12 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
             row.ToTable("events");
             row.HasIndex(e => e.At);
             row.HasIndex(e => e.ServerId);
+        });
+        modelBuilder.Entity<DrillRow>(drill =>
+        {
+            drill.ToTable("drills");
+            drill.HasIndex(d => d.ServerId);
+            drill.HasIndex(d => d.State);
         });
     }
 }
