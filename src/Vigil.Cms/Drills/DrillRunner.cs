@@ -265,15 +265,18 @@ internal sealed partial class DrillRunner(
                     FailoverPhase.Cleaning => "cleaning up",
                     _ => "failing back",
                 };
-                if (step != drill.Step)
+                var moved = step != drill.Step;
+                if (moved)
                 {
                     drill.Step = step;
                     await db.SaveChangesAsync(stopping).ConfigureAwait(false);
                 }
 
+                // The standby's last files are catalogued when it is released, just before the restore begins, and deleted once
+                // home: the restore's start is the moment to list them all.
                 if (open.Episode.Phase is FailoverPhase.FailingBack or FailoverPhase.Restoring)
                 {
-                    await CollectAsync(force: false).ConfigureAwait(false);
+                    await CollectAsync(force: moved).ConfigureAwait(false);
                 }
 
                 await wakeup.WaitAsync(Look, Time, stopping).ConfigureAwait(false);

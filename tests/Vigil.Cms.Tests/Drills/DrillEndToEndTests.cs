@@ -78,12 +78,15 @@ public sealed class DrillEndToEndTests(ITestOutputHelper output) : FailoverSiteT
         byDrill.ShouldContain("drill passed");
         events.ShouldContain(e => e.To == "completed");
 
-        // Gap: the standby's first segment of each camera, now home as a restored file, read with ffprobe (camera time is UTC time of day).
+        // Gap: the standby's first segment of each camera, now home (restored, or the original's own byte-identical file), read with
+        // ffprobe: camera time is the UTC time of day the simulator made the frame.
         foreach (var camera in done.Cameras)
         {
-            var restored = await CameraTimeline.ReadAsync(Site.OwnSegments("rec", camera.Camera).Where(IsRestored));
-            var first = restored.Segments[0].Start;
+            var standbyFirst = onStandby.Values.Where(r => r.CameraId == camera.Camera && r.Kind == RecordingKind.Video).MinBy(r => r.Start)!;
             var reported = camera.StandbyFirstSegmentStart!.Value;
+            reported.ShouldBe(standbyFirst.Start, "the report names the standby's first segment");
+            var file = Site.OwnSegments("rec", camera.Camera).First(f => Sha256Of(f) == standbyFirst.Sha256);
+            var first = (await CameraTimeline.ReadAsync([file])).Segments[0].Start;
             var reportedSeconds = (reported.UtcDateTime - reported.UtcDateTime.Date).TotalSeconds;
             output.WriteLine($"{camera.Camera}: gap {camera.GapSeconds:0.00} s; standby's first segment at camera time {first:0.00}, catalog {reportedSeconds:0.00}; own longest gap {camera.OwnLongestGapSeconds:0.00} s");
             (first - reportedSeconds).ShouldBeInRange(-1.0, 1.0, "the catalog and the segment file agree on where the standby's footage begins");
@@ -170,7 +173,7 @@ public sealed class DrillEndToEndTests(ITestOutputHelper output) : FailoverSiteT
         await refused.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "settings.drill-schedule");
     }
 
-    private static bool IsRestored(string file) => Path.GetFileName(file).StartsWith("restored-", StringComparison.Ordinal);
+    private static string Sha256Of(string file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
 
     /// <summary>The <c>vigil</c> admin client as a real process, with a session file of its own.</summary>
     private sealed class DrillCli : IDisposable
