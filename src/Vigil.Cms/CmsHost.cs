@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Alerts;
 using Vigil.Cms.Api;
+using Vigil.Cms.Drills;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Metrics;
@@ -83,6 +84,7 @@ public static class CmsHost
         builder.Services.AddSingleton<AlertOutbox>();
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService<AlertDispatcher>();
+        builder.Services.AddDrills();
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
@@ -133,6 +135,7 @@ public static class CmsHost
         UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
         AlertEndpoints.Map(secured, secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
+        DrillEndpoints.Map(secured);
         ConsoleEndpoints.Map(app, secured);
         app.MapVigilMetrics();
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(CmsPolicies.Read);
@@ -159,5 +162,6 @@ public static class CmsHost
 
         await services.GetRequiredService<SettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<AlertSettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<DrillSettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -17,10 +17,10 @@ internal static class SettingsCommand
         AdminAction.Set(show, async (result, client) =>
         {
             var view = await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false);
-            Print(result, view);
+            Print(result, view, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false));
         });
 
-        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group" };
+        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group, drill-hold-seconds, drill-max-takeover-seconds, drill-max-gap-seconds, drill-schedule (off, \"weekly sun 03:00\", \"every 7 days 03:00\"; UTC), drill-servers (names or ids, or all)" };
         var value = new Argument<string>("VALUE") { Description = "true/false, a number, or for failure-conditions a comma-separated list" };
         var set = new Command("set", "Change one setting (turning restore-recordings off needs the first admin to confirm)")
         {
@@ -28,6 +28,13 @@ internal static class SettingsCommand
         };
         AdminAction.Set(set, async (result, client) =>
         {
+            if (DrillSettingsKeys.Handles(result.GetValue(key)!))
+            {
+                var drills = await DrillSettingsKeys.SetAsync(client, result.GetValue(key)!, result.GetValue(value)!).ConfigureAwait(false);
+                Print(result, await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false), drills);
+                return;
+            }
+
             var current = JsonSerializer.SerializeToNode(await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false), ContractJson.Options)!.AsObject();
             var property = Camel(result.GetValue(key)!);
             if (!current.TryGetPropertyValue(property, out var existing) || existing is null)
@@ -37,7 +44,7 @@ internal static class SettingsCommand
 
             current[property] = Parse(existing, result.GetValue(value)!, result.GetValue(key)!);
             var changed = await Reauthentication.WithAsync(client, result, () => client.SendAsync<SettingsView>(HttpMethod.Put, CmsRoutes.Settings, current)).ConfigureAwait(false);
-            Print(result, changed);
+            Print(result, changed, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false));
         });
         command.Subcommands.Add(show);
         command.Subcommands.Add(set);
@@ -67,16 +74,17 @@ internal static class SettingsCommand
 
     private static string Kebab(string camel) => string.Concat(camel.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : c.ToString()));
 
-    private static void Print(ParseResult result, SettingsView view)
+    private static void Print(ParseResult result, SettingsView view, DrillSettingsView drills)
     {
         if (result.GetValue(AdminAction.JsonOption))
         {
+            // The failover settings' own shape, as scripts read it; the drill settings are GET /api/v1/settings/drills.
             Output.Json(view);
             return;
         }
 
         var node = JsonSerializer.SerializeToNode(view, ContractJson.Options)!.AsObject();
         Output.Table(["SETTING", "VALUE"], node.Select(p => (IReadOnlyList<string>)
-            [Kebab(p.Key), p.Value is JsonArray array ? string.Join(',', array.Select(a => a!.GetValue<string>())) : p.Value!.ToJsonString()]));
+            [Kebab(p.Key), p.Value is JsonArray array ? string.Join(',', array.Select(a => a!.GetValue<string>())) : p.Value!.ToJsonString()]).Concat(DrillSettingsKeys.Rows(drills)));
     }
 }

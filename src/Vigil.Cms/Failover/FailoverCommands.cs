@@ -55,16 +55,20 @@ internal sealed class FailoverCommands(
         }
     }
 
-    public async Task FailBackAsync(int serverId, Caller caller, CancellationToken cancellationToken)
+    public Task FailBackAsync(int serverId, Caller caller, CancellationToken cancellationToken) =>
+        FailBackAsync(serverId, caller?.UserName ?? throw new ArgumentNullException(nameof(caller)), cancellationToken);
+
+    /// <summary>Fails back on behalf of <paramref name="actor"/>: a user, or the drill runner ending its drill.</summary>
+    public async Task FailBackAsync(int serverId, string actor, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             await ledger.CommitAsync(db, async () =>
             {
                 var (row, episode) = await OpenEpisodeAsync(serverId, cancellationToken).ConfigureAwait(false);
-                Log(row, "failback", "manual failback requested", caller);
+                db.Events.Add(EventLog.Operator(row.Id, row.Name, "failback", "manual failback requested", actor, time.GetUtcNow()));
                 var functional = board.HealthOf(serverId).State != HealthState.Failed;
-                Refuse(await ledger.ApplyAsync(db, episode.Id, new ManualFailback(functional), caller.UserName, cancellationToken).ConfigureAwait(false));
+                Refuse(await ledger.ApplyAsync(db, episode.Id, new ManualFailback(functional), actor, cancellationToken).ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         }
     }

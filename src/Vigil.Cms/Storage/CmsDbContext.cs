@@ -20,6 +20,7 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
     public DbSet<EventRow> Events => Set<EventRow>();
 
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
+    public DbSet<DrillRow> Drills => Set<DrillRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -67,6 +68,12 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
         {
             row.ToTable("alert_deliveries");
             row.HasIndex(d => d.State);
+        });
+        modelBuilder.Entity<DrillRow>(drill =>
+        {
+            drill.ToTable("drills");
+            drill.HasIndex(d => d.ServerId);
+            drill.HasIndex(d => d.State);
         });
     }
 }

@@ -59,7 +59,7 @@ public static class CmsRoutes
     /// <summary>GET <see cref="EventList"/>: transitions, health changes and operator actions, newest first (filters: server, limit).</summary>
     public const string Events = Prefix + "/events";
 
-    /// <summary>GET <see cref="AlertSettingsView"/>: the webhooks and the e-mail settings (passwords masked). Administrators only.</summary>
+    /// <summary>GET <see cref="AlertSettingsView"/>: the webhooks and the e-mail settings (passwords masked). Administrators change them.</summary>
     public const string Alerts = Prefix + "/alerts";
 
     /// <summary>POST <see cref="AddWebhookRequest"/> → <see cref="WebhookCreated"/>; DELETE <c>/alerts/webhooks/{id}</c>.</summary>
@@ -75,9 +75,17 @@ public static class CmsRoutes
     public const string AlertDeliveries = Alerts + "/deliveries";
 
     public static string AlertWebhook(int id) => $"{AlertWebhooks}/{id}";
+    /// <summary>POST <see cref="RunDrillRequest"/> → 202 <see cref="DrillView"/> (operators); GET <see cref="DrillList"/>, newest first (filters: server, limit).</summary>
+    public const string Drills = Prefix + "/drills";
+
+    /// <summary>GET, PUT <see cref="DrillSettingsView"/>: drill thresholds and schedule.</summary>
+    public const string DrillSettings = Settings + "/drills";
 
     /// <summary>The query flag that confirms an action the CMS warned about (stopping a failover, removing its recordings).</summary>
     public const string ConfirmFlag = "confirm";
+
+    /// <summary>GET <see cref="DrillView"/>: one drill and its report.</summary>
+    public static string Drill(long id) => $"{Drills}/{id}";
 
     public static string User(int id) => $"{Users}/{id}";
 

@@ -21,11 +21,12 @@ public sealed class RoleEnforcementTests : IAsyncLifetime
         $"PUT {CmsRoutes.Password}",
     ];
 
-    /// <summary>What an operator may change: the failover actions, and the first admin's re-authentication some of them need.</summary>
+    /// <summary>What an operator may change: the failover actions (a drill is one), and the first admin's re-authentication some of them need.</summary>
     private static readonly HashSet<string> FailoverActions =
     [
         $"POST {CmsRoutes.Servers}/{{id}}/failover", $"POST {CmsRoutes.Servers}/{{id}}/failback", $"DELETE {CmsRoutes.Servers}/{{id}}/restore",
         $"POST {CmsRoutes.Servers}/{{id}}/replace", $"DELETE {CmsRoutes.Servers}/{{id}}/protection-failure", $"POST {CmsRoutes.Reauthenticate}",
+        $"POST {CmsRoutes.Drills}",
     ];
 
     private TestDatabase _database = null!;

@@ -14,6 +14,8 @@ export const routes = {
   servers: '/api/v1/servers',
   settings: '/api/v1/settings',
   events: '/api/v1/events',
+  drills: '/api/v1/drills',
+  drillSettings: '/api/v1/settings/drills',
 };
 
 export async function call(method, path, body) {

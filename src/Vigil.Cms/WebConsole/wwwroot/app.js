@@ -1,10 +1,11 @@
 // The console's shell: who is signed in, the navigation, the live stream of the CMS's state, and which
-// page is drawn. Pages are addresses of their own (/, /events, /settings, /users), so a reload or a bookmark
+// page is drawn. Pages are addresses of their own (/, /events, /drills, /settings, /users), so a reload or a bookmark
 // keeps the page.
 import { call, routes } from './api.js';
 import { h, toast } from './ui.js';
 import * as dashboard from './dashboard.js';
 import * as events from './events.js';
+import * as drills from './drills.js';
 import * as settings from './settings.js';
 import * as users from './users.js';
 import { changePassword } from './account.js';
@@ -12,6 +13,7 @@ import { changePassword } from './account.js';
 const PAGES = {
   '/': { title: 'Failover servers', draw: (root, snapshot) => snapshot && dashboard.render(root, snapshot), live: true },
   '/events': { title: 'Event log', draw: (root, snapshot) => events.render(root, snapshot), live: true },
+  '/drills': { title: 'Failover drills', draw: (root) => drills.render(root), live: false },
   '/settings': { title: 'Failover settings', draw: (root) => settings.render(root), live: false },
   '/users': { title: 'Users', draw: (root) => users.render(root), live: false },
 };

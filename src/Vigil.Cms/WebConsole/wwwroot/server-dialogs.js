@@ -406,6 +406,8 @@ export function advancedActions(server, failover, snapshot) {
       ? ['Stop restoration', () => stopRestoration(server)] : no('Stop restoration', 'Only while recordings are being restored.'),
     open && failover.standbyId !== null && ['active', 'takingover'].includes(failover.phase)
       ? ['Replace protected server', () => replace(server, failover, snapshot)] : no('Replace protected server', 'Only while a standby protects this server.'),
+    server.status.code === 'normal_protected' && !open
+      ? ['Run drill', () => runDrill(server)] : no('Run drill', 'Only for a recording server that is normal and protected.'),
     password,
   ];
 }
@@ -437,6 +439,21 @@ async function failOverNow(server) {
   if (!confirmed) return null;
   await act('POST', `${routes.servers}/${server.id}/failover`);
   return `${server.name} is failing over.`;
+}
+
+/** A failover drill: the CMS fails the server over, holds, fails back and restores, then the Drills page shows its report. */
+async function runDrill(server) {
+  const confirmed = await confirmDialog({
+    title: `Run a failover drill of ${server.name}?`,
+    message: 'A ready standby takes over its cameras while the server keeps recording; after the hold time the drill fails back, restores the standby\'s footage and reports the takeover time and each camera\'s gap.',
+    confirmLabel: 'Run drill',
+    danger: false,
+  });
+  if (!confirmed) return null;
+  const drill = await act('POST', routes.drills, { server: server.id });
+  history.pushState(null, '', `/drills?id=${drill.id}`);
+  window.dispatchEvent(new PopStateEvent('popstate'));
+  return `Drill ${drill.id} of ${server.name} started.`;
 }
 
 async function failBack(server) {

@@ -65,5 +65,47 @@ export async function render(root) {
       saveButton.disabled = false;
     }
   });
-  root.replaceChildren(h('section', { class: 'page' }, h('h1', {}, 'Failover settings'), form));
+  root.replaceChildren(h('section', { class: 'page' }, h('h1', {}, 'Failover settings'), form, await drillForm()));
+}
+
+const DRILL_NUMBERS = [
+  ['holdSeconds', 'Hold time (s)', 'How long the standby records before the drill fails back.'],
+  ['maxTakeoverSeconds', 'Takeover threshold (s)', 'A drill fails when the takeover takes longer.'],
+  ['maxGapSeconds', 'Gap threshold (s)', 'A drill fails when a camera\'s gap is longer.'],
+];
+
+/** The drill settings: their own document on the CMS, saved on their own. */
+async function drillForm() {
+  const drills = await call('GET', routes.drillSettings);
+  const inputs = {};
+  for (const [name] of DRILL_NUMBERS) inputs[name] = h('input', { name, type: 'number', min: 0, step: 'any', value: String(drills[name]) });
+  inputs.schedule = h('input', { name: 'schedule', value: drills.schedule, spellcheck: false });
+  inputs.scheduledServers = h('input', { name: 'scheduledServers', value: drills.scheduledServers.join(', '), inputmode: 'numeric' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save drill settings');
+  const form = h('form', { class: 'settings drill-settings', novalidate: true },
+    h('fieldset', {}, h('legend', {}, 'Failover drills'),
+      DRILL_NUMBERS.map(([name, label, hint]) => field(label, inputs[name], hint)),
+      field('Schedule (UTC)', inputs.schedule, 'off, weekly sun 03:00, or every 7 days 03:00. Scheduled drills run one at a time.'),
+      field('Scheduled servers', inputs.scheduledServers, 'Recording server ids, comma-separated; empty drills every recording server in turn.')),
+    h('p', { class: 'form-error', role: 'alert', hidden: true }),
+    h('div', { class: 'form-buttons' }, save));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = {
+      ...Object.fromEntries(DRILL_NUMBERS.map(([name]) => [name, inputs[name].value === '' ? -1 : Number(inputs[name].value)])),
+      schedule: inputs.schedule.value,
+      scheduledServers: inputs.scheduledServers.value.split(',').map((v) => v.trim()).filter(Boolean).map(Number),
+    };
+    save.disabled = true;
+    try {
+      await act('PUT', routes.drillSettings, body);
+      toast('Drill settings saved.');
+    } catch (error) {
+      if (!(error instanceof Declined)) showProblem(form, error);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return form;
 }

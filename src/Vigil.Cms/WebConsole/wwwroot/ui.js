@@ -137,6 +137,10 @@ const FIELD_BY_RULE = [
   [/^settings\.max-groups$/, 'maxGroups'],
   [/^settings\.max-servers-per-group$/, 'maxServersPerGroup'],
   [/^settings\.restore-bandwidth$/, 'restoreBandwidthBytesPerSecond'],
+  [/^settings\.drill-hold$/, 'holdSeconds'],
+  [/^settings\.drill-max-takeover$/, 'maxTakeoverSeconds'],
+  [/^settings\.drill-max-gap$/, 'maxGapSeconds'],
+  [/^settings\.drill-schedule$/, 'schedule'],
 ];
 
 export function fieldOf(rule) {
