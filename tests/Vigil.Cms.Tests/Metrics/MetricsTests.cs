@@ -64,6 +64,7 @@ public sealed class MetricsTests() : FailoverSiteTests(cameras: 1, cmsArguments:
         Value(agent, """vigil_camera_last_segment_age_seconds{owner="own",camera="cam-1"}""").ShouldBeLessThan(10);
         Regex.IsMatch(agent, @"^vigil_space_free_bytes\{space=""[^""]+""\} [1-9]", RegexOptions.Multiline).ShouldBeTrue(agent);
         await PromtoolAcceptsAsync(agent);
+        DashboardQueriesOnlyExported(cms + agent);
 
         await recording.KillTreeAsync();
         await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the standby to take the killed server over");
@@ -75,6 +76,25 @@ public sealed class MetricsTests() : FailoverSiteTests(cameras: 1, cmsArguments:
         (Value(after, """vigil_probe_failures_total{kind="timeout"}""") + Value(after, """vigil_probe_failures_total{kind="unreachable"}""")).ShouldBeGreaterThanOrEqualTo(FailoverSite.Misses);
         Value(after, """vigil_servers{role="recording",status="abnormal_protected"}""").ShouldBe(1);
         Value(after, """vigil_servers{role="standby",status="normal_protecting"}""").ShouldBe(1);
+    }
+
+    /// <summary>The Grafana dashboard in docs/ asks only for series the CMS and the agents export (a renamed metric would leave a panel empty).</summary>
+    private static void DashboardQueriesOnlyExported(string exported)
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Vigil.slnx")))
+        {
+            folder = folder.Parent;
+        }
+
+        var dashboard = File.ReadAllText(Path.Combine(folder!.FullName, "docs", "grafana", "vigil-dashboard.json"));
+        var asked = Regex.Matches(dashboard, @"\b(vigil_[a-z_]+|process_[a-z_]+)").Select(m => Regex.Replace(m.Value, "_(bucket|count|sum)$", string.Empty))
+            .ToHashSet(StringComparer.Ordinal);
+        asked.Count.ShouldBeGreaterThan(10);
+        foreach (var metric in asked)
+        {
+            exported.ShouldContain($"# TYPE {metric} ", Case.Sensitive, $"the dashboard asks for {metric}");
+        }
     }
 
     private static HttpClient WithBearer(HttpClient client, string token)
