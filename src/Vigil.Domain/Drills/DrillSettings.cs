@@ -1,6 +1,6 @@
 namespace Vigil.Domain.Drills;
 
-/// <summary>How a failover drill runs and what it must prove, with their defaults (docs/operations-drills.md).</summary>
+/// <summary>How a failover drill runs and what it must prove, with their defaults (docs/operations.md).</summary>
 public sealed record DrillSettings
 {
     public static DrillSettings Default { get; } = new();
