@@ -19,6 +19,7 @@ internal static class AlertRules
         EventLog.ProtectionKind when to == EventLog.Unprotected => AlertKinds.ProtectionLost,
         EventLog.ProtectionKind when to == EventLog.Protected => AlertKinds.ProtectionRestored,
         EventLog.HealthKind when to == "abnormal_protection_failed" => AlertKinds.StandbyProtectionFailed,
+        EventLog.OperatorKind when to is "drill failed" or "drill aborted" or "drill interrupted" => AlertKinds.DrillFailed,
         _ => null,
     };
 
@@ -32,6 +33,7 @@ internal static class AlertRules
         AlertKinds.ProtectionLost => $"{server} is unprotected: {reason}",
         AlertKinds.ProtectionRestored => $"{server} is protected again: {reason}",
         AlertKinds.StandbyProtectionFailed => $"Standby {server} failed to protect a server: {reason}",
+        AlertKinds.DrillFailed => $"Failover drill of {server}: {to}: {reason}",
         AlertKinds.Test => $"Test alert from the CMS {server}",
         _ => $"{kind}: {server}: {reason}",
     };
@@ -52,6 +54,8 @@ internal static class AlertRules
         AlertKinds.ProtectionRestored => "Nothing to do.",
         AlertKinds.StandbyProtectionFailed =>
             $"Check {server} (recording space, license channels, whether it reaches the cameras), then clear its protection failure in the console so it protects again.",
+        AlertKinds.DrillFailed =>
+            $"Read the drill's report (the console's Drills page, or `vigil drill list --server {server}`): it says which threshold failed or why the drill stopped. An aborted drill leaves a manual failover to fail back.",
         AlertKinds.Test => "Nothing to do: alerts reach this destination.",
         _ => "See the CMS's event log.",
     };

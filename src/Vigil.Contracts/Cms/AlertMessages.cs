@@ -24,11 +24,14 @@ public static class AlertKinds
     /// <summary>A standby could not take a server over and is marked as having failed its protection.</summary>
     public const string StandbyProtectionFailed = "standby.protection-failed";
 
+    /// <summary>A failover drill did not pass: it failed its thresholds, was aborted or was interrupted.</summary>
+    public const string DrillFailed = "drill.failed";
+
     /// <summary>Sent only on an operator's request, to check that a webhook or the e-mail settings work.</summary>
     public const string Test = "alert.test";
 
     public static IReadOnlyList<string> All { get; } =
-        [ProtectionLost, ProtectionRestored, FailoverStarted, FailoverCompleted, FailoverFailed, RestoreStopped, StandbyProtectionFailed];
+        [ProtectionLost, ProtectionRestored, FailoverStarted, FailoverCompleted, FailoverFailed, RestoreStopped, StandbyProtectionFailed, DrillFailed];
 }
 
 /// <summary>The body of every webhook call (<see cref="Version"/> changes only when a field changes meaning or goes away).</summary>

@@ -19,6 +19,9 @@ public sealed class AlertRulesTests
     [InlineData(EventLog.ProtectionKind, EventLog.Protected, EventLog.Unprotected, null, AlertKinds.ProtectionLost)]
     [InlineData(EventLog.ProtectionKind, EventLog.Unprotected, EventLog.Protected, null, AlertKinds.ProtectionRestored)]
     [InlineData(EventLog.HealthKind, "normal_ready", "abnormal_protection_failed", null, AlertKinds.StandbyProtectionFailed)]
+    [InlineData(EventLog.OperatorKind, "", "drill failed", null, AlertKinds.DrillFailed)]
+    [InlineData(EventLog.OperatorKind, "", "drill aborted", null, AlertKinds.DrillFailed)]
+    [InlineData(EventLog.OperatorKind, "", "drill interrupted", null, AlertKinds.DrillFailed)]
     public void The_events_that_are_alerts(string kind, string from, string to, string? code, string expected) =>
         AlertRules.KindOf(kind, from, to, code).ShouldBe(expected);
 
@@ -27,6 +30,7 @@ public sealed class AlertRulesTests
     [InlineData(EventLog.FailoverKind, "restoring", "cleaning", EpisodeNote.Codes.RestoreComplete)]
     [InlineData(EventLog.HealthKind, "healthy", "failed", null)]
     [InlineData(EventLog.OperatorKind, "", "failover now", null)]
+    [InlineData(EventLog.OperatorKind, "", "drill passed", null)]
     public void Steps_health_changes_and_operator_actions_are_not(string kind, string from, string to, string? code) =>
         AlertRules.KindOf(kind, from, to, code).ShouldBeNull();
 
