@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
@@ -40,8 +39,8 @@ internal sealed class AlertSettingsStore(IServiceScopeFactory scopes, SecretProt
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-        _current = row is null ? AlertConfiguration.Empty : JsonSerializer.Deserialize<AlertConfiguration>(row.Json, ContractJson.Options)!;
+        var stored = await SettingsDocuments.ReadAsync(db, Key, cancellationToken).ConfigureAwait(false);
+        _current = stored is null ? AlertConfiguration.Empty : JsonSerializer.Deserialize<AlertConfiguration>(stored, ContractJson.Options)!;
     }
 
     public async Task<WebhookCreated> AddWebhookAsync(AddWebhookRequest request, Caller caller, CancellationToken cancellationToken)
@@ -101,15 +100,7 @@ internal sealed class AlertSettingsStore(IServiceScopeFactory scopes, SecretProt
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             var json = JsonSerializer.Serialize(next, ContractJson.Options);
-            var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-            if (row is null)
-            {
-                db.Settings.Add(new SettingRow { Key = Key, Json = json });
-            }
-            else
-            {
-                row.Json = json;
-            }
+            await SettingsDocuments.PutAsync(db, Key, json, cancellationToken).ConfigureAwait(false);
 
             db.Events.Add(EventLog.Operator(null, string.Empty, action, detail, caller.UserName, time.GetUtcNow()));
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Storage;
@@ -30,13 +29,13 @@ internal sealed class DrillSettingsStore(IServiceScopeFactory scopes, TimeProvid
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        var stored = await SettingsDocuments.ReadAsync(db, Key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
         {
             return;
         }
 
-        var (settings, refusals) = FromView(JsonSerializer.Deserialize<DrillSettingsView>(row.Json, ContractJson.Options)!);
+        var (settings, refusals) = FromView(JsonSerializer.Deserialize<DrillSettingsView>(stored, ContractJson.Options)!);
         _current = refusals.Count == 0
             ? settings
             : throw new InvalidOperationException($"The stored drill settings are not valid: {string.Join(" ", refusals.Select(r => r.Message))}");
@@ -56,15 +55,7 @@ internal sealed class DrillSettingsStore(IServiceScopeFactory scopes, TimeProvid
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         var json = JsonSerializer.Serialize(ToView(settings), ContractJson.Options);
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-        if (row is null)
-        {
-            db.Settings.Add(new SettingRow { Key = Key, Json = json });
-        }
-        else
-        {
-            row.Json = json;
-        }
+        await SettingsDocuments.PutAsync(db, Key, json, cancellationToken).ConfigureAwait(false);
 
         db.Events.Add(EventLog.Operator(null, string.Empty, "change drill settings", json, actor, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

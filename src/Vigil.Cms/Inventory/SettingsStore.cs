@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
@@ -32,13 +31,13 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-        if (row is null)
+        var stored = await SettingsDocuments.ReadAsync(db, Key, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
         {
             return;
         }
 
-        var view = JsonSerializer.Deserialize<SettingsView>(row.Json, ContractJson.Options)!;
+        var view = JsonSerializer.Deserialize<SettingsView>(stored, ContractJson.Options)!;
         var (settings, limits, refusals) = SettingsMapping.FromView(view);
         if (refusals.Count > 0)
         {
@@ -73,15 +72,7 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
 
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         var json = JsonSerializer.Serialize(SettingsMapping.ToView(settings, limits), ContractJson.Options);
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken).ConfigureAwait(false);
-        if (row is null)
-        {
-            db.Settings.Add(new SettingRow { Key = Key, Json = json });
-        }
-        else
-        {
-            row.Json = json;
-        }
+        await SettingsDocuments.PutAsync(db, Key, json, cancellationToken).ConfigureAwait(false);
 
         db.Events.Add(EventLog.Operator(null, string.Empty, "change settings", json, caller.UserName, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Vigil.Cms.Tests.Support;
 using Vigil.Contracts;
@@ -11,7 +10,7 @@ namespace Vigil.Cms.Tests.Admin;
 [Collection(CmsTestGroup.Name)]
 public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
 {
-    private readonly string _session = Path.Combine(Path.GetTempPath(), $"vigil-cli-session-{Guid.NewGuid():N}.json");
+    private readonly AdminCli _cli = new();
 
     [Fact]
     public async Task An_operator_adds_a_recording_server_and_a_standby_and_sees_them_protected_and_ready()
@@ -120,62 +119,11 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         (await RunAsync("login", "--cms", url, "--user", "otto", "--password", "otto-new-password")).ShouldSucceed();
     }
 
-    public void Dispose() => File.Delete(_session);
+    public void Dispose() => _cli.Dispose();
 
     private static string Port(VigilProcess agent) => agent.BaseUrl.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private Task<CliRun> RunAsync(params string[] arguments) => RunCoreAsync(input: string.Empty, arguments);
+    private Task<CliRun> RunAsync(params string[] arguments) => _cli.RunAsync(arguments);
 
-    private Task<CliRun> RunWithInputAsync(string input, params string[] arguments) => RunCoreAsync(input, arguments);
-
-    private async Task<CliRun> RunCoreAsync(string input, string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(VigilProcess.EntryAssembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["VIGIL_CLI_SESSION"] = _session;
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-
-        return new CliRun(string.Join(' ', arguments), process.ExitCode, await output, await error);
-    }
-}
-
-internal sealed record CliRun(string Command, int ExitCode, string Output, string Error)
-{
-    public string ShouldSucceed(string? why = null)
-    {
-        ExitCode.ShouldBe(0, $"vigil {Command}{(why is null ? string.Empty : $" ({why})")}\n{Output}\n{Error}");
-        return Output;
-    }
-
-    public string ShouldFail(int exitCode)
-    {
-        ExitCode.ShouldBe(exitCode, $"vigil {Command}\n{Output}\n{Error}");
-        return Error;
-    }
+    private Task<CliRun> RunWithInputAsync(string input, params string[] arguments) => _cli.RunWithInputAsync(input, arguments);
 }

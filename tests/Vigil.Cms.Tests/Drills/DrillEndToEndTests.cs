@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -107,7 +106,7 @@ public sealed class DrillEndToEndTests(ITestOutputHelper output) : FailoverSiteT
         history.Drills.ShouldHaveSingleItem().Id.ShouldBe(drill.Id);
 
         // The admin client reads the same report.
-        using var cli = new DrillCli();
+        using var cli = new AdminCli();
         (await cli.RunAsync("login", "--cms", Cms.Process.BaseUrl.ToString(), "--password", CmsUnderTest.Password)).ShouldSucceed();
         (await cli.RunAsync("drill", "show", drill.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldSucceed().ShouldContain("result:    passed");
         JsonSerializer.Deserialize<DrillList>((await cli.RunAsync("drill", "list", "--json")).ShouldSucceed(), ContractJson.Options)!.Drills.ShouldHaveSingleItem();
@@ -174,49 +173,4 @@ public sealed class DrillEndToEndTests(ITestOutputHelper output) : FailoverSiteT
     }
 
     private static string Sha256Of(string file) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
-
-    /// <summary>The <c>vigil</c> admin client as a real process, with a session file of its own.</summary>
-    private sealed class DrillCli : IDisposable
-    {
-        private readonly string _session = Path.Combine(Path.GetTempPath(), $"vigil-cli-session-{Guid.NewGuid():N}.json");
-
-        public void Dispose() => File.Delete(_session);
-
-        public async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(VigilProcess.EntryAssembly);
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["VIGIL_CLI_SESSION"] = _session;
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            try
-            {
-                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            }
-            finally
-            {
-                if (!process.HasExited)
-                {
-                    process.Kill(entireProcessTree: true);
-                }
-            }
-
-            return (process.ExitCode, await output, await error);
-        }
-    }
-}
-
-internal static class DrillCliResults
-{
-    public static string ShouldSucceed(this (int ExitCode, string Output, string Error) run)
-    {
-        run.ExitCode.ShouldBe(0, $"{run.Output}\n{run.Error}");
-        return run.Output;
-    }
 }
