@@ -50,6 +50,7 @@ async function drawLog(log) {
   } catch (error) {
     // Kept on screen (not a toast every few seconds) until a refresh succeeds.
     log.querySelector('.refresh-error')?.remove();
+    if (!log.firstChild) log.append(title);
     log.append(h('p', { class: 'form-error refresh-error', role: 'alert' }, `The delivery log could not be refreshed: ${error.message}`));
   }
 }
