@@ -21,7 +21,7 @@ internal static class ConsoleEndpoints
     public const string AssetPath = "/console";
 
     /// <summary>The console's own pages; each is the same document, which draws the page its address names.</summary>
-    public static IReadOnlyList<string> Pages { get; } = ["/", "/events", "/drills", "/settings", "/users"];
+    public static IReadOnlyList<string> Pages { get; } = ["/", "/events", "/drills", "/alerts", "/settings", "/users"];
 
     // Scripts and styles come only from the CMS itself; nothing inline, nothing from elsewhere, no framing.
     private const string ContentSecurityPolicy =

@@ -16,6 +16,11 @@ export const routes = {
   events: '/api/v1/events',
   drills: '/api/v1/drills',
   drillSettings: '/api/v1/settings/drills',
+  alerts: '/api/v1/alerts',
+  alertWebhooks: '/api/v1/alerts/webhooks',
+  alertEmail: '/api/v1/alerts/email',
+  alertTest: '/api/v1/alerts/test',
+  alertDeliveries: '/api/v1/alerts/deliveries',
 };
 
 export async function call(method, path, body) {
@@ -34,7 +39,9 @@ export async function call(method, path, body) {
     }
     throw problem;
   }
-  return response.status === 204 ? null : response.json();
+  // A 204, or a 202 that only says the work is queued, has no body.
+  const text = await response.text();
+  return text ? JSON.parse(text) : null;
 }
 
 /** Raised when the operator declines a confirmation the CMS asked for. */

@@ -1,11 +1,12 @@
 // The console's shell: who is signed in, the navigation, the live stream of the CMS's state, and which
-// page is drawn. Pages are addresses of their own (/, /events, /drills, /settings, /users), so a reload or a bookmark
-// keeps the page.
+// page is drawn. Pages are addresses of their own (/, /events, /drills, /alerts, /settings, /users), so a reload or a
+// bookmark keeps the page.
 import { call, routes } from './api.js';
 import { h, toast } from './ui.js';
 import * as dashboard from './dashboard.js';
 import * as events from './events.js';
 import * as drills from './drills.js';
+import * as alerts from './alerts.js';
 import * as settings from './settings.js';
 import * as users from './users.js';
 import { changePassword } from './account.js';
@@ -14,15 +15,17 @@ const PAGES = {
   '/': { title: 'Failover servers', draw: (root, snapshot) => snapshot && dashboard.render(root, snapshot), live: true },
   '/events': { title: 'Event log', draw: (root, snapshot) => events.render(root, snapshot), live: true },
   '/drills': { title: 'Failover drills', draw: (root) => drills.render(root), live: false },
+  '/alerts': { title: 'Alerts', draw: (root) => alerts.render(root, session.role === 'administrator'), live: false },
   '/settings': { title: 'Failover settings', draw: (root) => settings.render(root), live: false },
   '/users': { title: 'Users', draw: (root) => users.render(root), live: false },
 };
 
 let snapshot = null;
+let session = null;
 const main = document.getElementById('main');
 
 async function start() {
-  const session = await call('GET', routes.session);
+  session = await call('GET', routes.session);
   document.getElementById('user').textContent = session.user;
   // Only administrators may manage users; the CMS refuses anyone else, the link only spares them the refusal.
   document.getElementById('users-link').hidden = session.role !== 'administrator';
