@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
@@ -57,8 +58,10 @@ internal sealed class AlertOutbox(IServiceScopeFactory scopes, AlertSettingsStor
             cursor = row.Id;
             if (AlertRules.KindOf(row.Kind, row.From, row.To, row.Code) is { } kind)
             {
-                var payload = new AlertPayload(PayloadVersion, 0, kind, row.At, options.Name, row.ServerId, row.ServerName, row.EpisodeId,
-                    AlertRules.Summary(kind, row.ServerName, row.To, row.Reason), row.Reason, AlertRules.Action(kind, row.ServerName));
+                // An event about the CMS itself names no server: the alert names the CMS.
+                var about = row.Kind == EventLog.CmsKind ? options.Name : row.ServerName;
+                var payload = new AlertPayload(PayloadVersion, 0, kind, row.At, options.Name, row.ServerId, row.ServerId is null ? null : row.ServerName,
+                    row.EpisodeId, AlertRules.Summary(kind, about, row.To, row.Reason), row.Reason, AlertRules.Action(kind, about));
                 queued += Queue(db, row.Id, payload, settings.Current, webhookOnly: null);
             }
         }

@@ -19,6 +19,8 @@ internal static class AlertRules
         EventLog.ProtectionKind when to == EventLog.Unprotected => AlertKinds.ProtectionLost,
         EventLog.ProtectionKind when to == EventLog.Protected => AlertKinds.ProtectionRestored,
         EventLog.HealthKind when to == "abnormal_protection_failed" => AlertKinds.StandbyProtectionFailed,
+        EventLog.CmsKind when to == EventLog.Overloaded => AlertKinds.CmsOverloaded,
+        EventLog.CmsKind when to == EventLog.Recovered => AlertKinds.CmsRecovered,
         EventLog.OperatorKind when to is "drill failed" or "drill aborted" or "drill interrupted" => AlertKinds.DrillFailed,
         _ => null,
     };
@@ -34,6 +36,8 @@ internal static class AlertRules
         AlertKinds.ProtectionRestored => $"{server} is protected again: {reason}",
         AlertKinds.StandbyProtectionFailed => $"Standby {server} failed to protect a server: {reason}",
         AlertKinds.DrillFailed => $"Failover drill of {server}: {to}: {reason}",
+        AlertKinds.CmsOverloaded => $"The CMS {server} is overloaded: {reason}",
+        AlertKinds.CmsRecovered => $"The CMS {server} is back to normal: {reason}",
         AlertKinds.Test => $"Test alert from the CMS {server}",
         _ => $"{kind}: {server}: {reason}",
     };
@@ -56,6 +60,9 @@ internal static class AlertRules
             $"Check {server} (recording space, license channels, whether it reaches the cameras), then clear its protection failure in the console so it protects again.",
         AlertKinds.DrillFailed =>
             $"Read the drill's report (the console's Drills page, or `vigil drill list --server {server}`): it says which threshold failed or why the drill stopped. An aborted drill leaves a manual failover to fail back.",
+        AlertKinds.CmsOverloaded =>
+            $"Check the CMS machine {server} now: its CPU, memory and disk, and the vigil_cms_* metrics (probe-round lag, database time). While it lasts, a failure may be noticed late.",
+        AlertKinds.CmsRecovered => "Nothing to do; if it happens again, look for what starves the CMS machine.",
         AlertKinds.Test => "Nothing to do: alerts reach this destination.",
         _ => "See the CMS's event log.",
     };

@@ -58,10 +58,14 @@ internal sealed partial class DrillRunner(
     /// <summary>Runs drill <paramref name="id"/>; events after <paramref name="requestEventId"/> by anyone else are someone acting on it.</summary>
     public void Start(long id, long requestEventId)
     {
+        var run = Task.Run(() => RunAsync(id, requestEventId, lifetime.ApplicationStopping), CancellationToken.None);
         lock (_running)
         {
-            _running[id] = Task.Run(() => RunAsync(id, requestEventId, lifetime.ApplicationStopping), CancellationToken.None);
+            _running[id] = run;
         }
+
+        // A drill that has ended is forgotten: CompletionOf answers at once for a drill not running here.
+        _ = run.ContinueWith(_ => Forget(id, run), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>Completes when drill <paramref name="id"/> has ended (at once if it does not run here).</summary>
@@ -70,6 +74,17 @@ internal sealed partial class DrillRunner(
         lock (_running)
         {
             return _running.TryGetValue(id, out var task) ? task : Task.CompletedTask;
+        }
+    }
+
+    private void Forget(long id, Task run)
+    {
+        lock (_running)
+        {
+            if (_running.TryGetValue(id, out var known) && known == run)
+            {
+                _running.Remove(id);
+            }
         }
     }
 

@@ -17,6 +17,13 @@ internal static class EventLog
 
     public const string Unprotected = "unprotected";
 
+    /// <summary>The CMS itself became overloaded or recovered (see <c>CmsSelfHealth</c>).</summary>
+    public const string CmsKind = "cms";
+
+    public const string Overloaded = "overloaded";
+
+    public const string Recovered = "normal";
+
     /// <summary>The "from" of the event that opens an episode.</summary>
     public const string NotInFailover = "normal";
 
@@ -54,6 +61,17 @@ internal static class EventLog
         Kind = ProtectionKind,
         From = isProtected ? Unprotected : Protected,
         To = isProtected ? Protected : Unprotected,
+        Reason = reason,
+        Actor = FailoverLedger.EngineActor,
+    };
+
+    public static EventRow Cms(bool isOverloaded, string reason, DateTimeOffset at) => new()
+    {
+        At = at,
+        ServerName = string.Empty,
+        Kind = CmsKind,
+        From = isOverloaded ? Recovered : Overloaded,
+        To = isOverloaded ? Overloaded : Recovered,
         Reason = reason,
         Actor = FailoverLedger.EngineActor,
     };

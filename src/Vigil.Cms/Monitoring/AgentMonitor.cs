@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Vigil.Cms.Inventory;
-using Vigil.Cms.Metrics;
 
 namespace Vigil.Cms.Monitoring;
 
 /// <summary>
 /// Runs a <see cref="ProbeRound"/> once per probe interval for as long as the CMS runs; the inventory
-/// copies it starts go on beside the next rounds.
+/// copies it starts go on beside the next rounds. How late each round starts is the CMS's own health
+/// (<see cref="CmsSelfHealth"/>).
 /// </summary>
-internal sealed class AgentMonitor(ProbeRound rounds, HealthBoard board, SettingsStore settings, CmsMetrics metrics, TimeProvider time) : BackgroundService
+internal sealed class AgentMonitor(ProbeRound rounds, HealthBoard board, SettingsStore settings, CmsSelfHealth self, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +21,8 @@ internal sealed class AgentMonitor(ProbeRound rounds, HealthBoard board, Setting
             var now = time.GetTimestamp();
             if (previous is { } last)
             {
-                metrics.RoundStarted(time.GetElapsedTime(last, now) - settings.Failover.ProbeInterval);
+                var interval = settings.Failover.ProbeInterval;
+                await self.RoundStartedAsync(time.GetElapsedTime(last, now) - interval, interval, stoppingToken).ConfigureAwait(false);
             }
 
             previous = now;

@@ -27,11 +27,17 @@ public static class AlertKinds
     /// <summary>A failover drill did not pass: it failed its thresholds, was aborted or was interrupted.</summary>
     public const string DrillFailed = "drill.failed";
 
+    /// <summary>The CMS itself is impaired (its probe rounds start late): failures may be detected late.</summary>
+    public const string CmsOverloaded = "cms.overloaded";
+
+    /// <summary>The CMS's probe rounds start on time again.</summary>
+    public const string CmsRecovered = "cms.recovered";
+
     /// <summary>Sent only on an operator's request, to check that a webhook or the e-mail settings work.</summary>
     public const string Test = "alert.test";
 
     public static IReadOnlyList<string> All { get; } =
-        [ProtectionLost, ProtectionRestored, FailoverStarted, FailoverCompleted, FailoverFailed, RestoreStopped, StandbyProtectionFailed, DrillFailed];
+        [ProtectionLost, ProtectionRestored, FailoverStarted, FailoverCompleted, FailoverFailed, RestoreStopped, StandbyProtectionFailed, DrillFailed, CmsOverloaded, CmsRecovered];
 }
 
 /// <summary>The body of every webhook call (<see cref="Version"/> changes only when a field changes meaning or goes away).</summary>

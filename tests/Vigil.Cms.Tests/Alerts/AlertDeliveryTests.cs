@@ -13,7 +13,8 @@ namespace Vigil.Cms.Tests.Alerts;
 /// Alerts from a real CMS about a real site, to a webhook receiver and a real SMTP server (aiosmtpd) on loopback: a
 /// recording server without a standby raises "protection lost" once it has held, a standby added raises "protection
 /// restored", a killed server "failover started"; every webhook call is signed with the webhook's secret, a 500 is
-/// retried with the same delivery id and body, and the delivery log says what happened to each.
+/// retried with the same delivery id and body, and the delivery log says what happened to each. A CMS paused for three
+/// probe intervals says it was overloaded, and then that it recovered.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
@@ -108,6 +109,35 @@ public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
         (await viewer.GetFromJsonAsync<AlertSettingsView>(CmsRoutes.Alerts.TrimStart('/'), ContractJson.Options))!.Webhooks.Single().Url.ShouldNotContain("hooks");
         (await viewer.PostAsJsonAsync(CmsRoutes.AlertWebhooks.TrimStart('/'), new AddWebhookRequest(receiver.Url.ToString()), ContractJson.Options))
             .StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_paused_cms_says_it_was_overloaded_and_then_that_it_recovered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await ReadAsync<WebhookCreated>(await Cms.PostAsync(CmsRoutes.AlertWebhooks,
+            new AddWebhookRequest(receiver.Url.ToString(), [AlertKinds.CmsOverloaded, AlertKinds.CmsRecovered])), HttpStatusCode.Created);
+
+        // The fault: the CMS process stopped for three probe intervals, as a paused VM or a starved machine would be.
+        FailoverSite.Signal(Cms.Process, "STOP");
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3 * FailoverSite.ProbeSeconds));
+        }
+        finally
+        {
+            FailoverSite.Signal(Cms.Process, "CONT");
+        }
+
+        var overloaded = await Eventually.GetAsync(() => Task.FromResult(receiver.Calls.FirstOrDefault(c => c.Kind == AlertKinds.CmsOverloaded)),
+            TimeSpan.FromSeconds(15), "the cms.overloaded alert");
+        var payload = JsonSerializer.Deserialize<AlertPayload>(overloaded.Body, ContractJson.Options)!;
+        payload.ServerName.ShouldBeNull();
+        payload.Summary.ShouldStartWith("The CMS cms-under-test is overloaded: a probe round started");
+        payload.Action.ShouldContain("vigil_cms_");
+        await Eventually.UntilAsync(() => receiver.Calls.Any(c => c.Kind == AlertKinds.CmsRecovered), TimeSpan.FromSeconds(30), "the cms.recovered alert");
+        var events = await Cms.GetAsync<EventList>(CmsRoutes.Events);
+        events.Events.Where(e => e.Kind == "cms").Select(e => e.To).ShouldBe(["normal", "overloaded"]);
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)

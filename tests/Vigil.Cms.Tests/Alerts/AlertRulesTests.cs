@@ -20,6 +20,8 @@ public sealed class AlertRulesTests
     [InlineData(EventLog.ProtectionKind, EventLog.Unprotected, EventLog.Protected, null, AlertKinds.ProtectionRestored)]
     [InlineData(EventLog.HealthKind, "normal_ready", "abnormal_protection_failed", null, AlertKinds.StandbyProtectionFailed)]
     [InlineData(EventLog.OperatorKind, "", "drill failed", null, AlertKinds.DrillFailed)]
+    [InlineData(EventLog.CmsKind, EventLog.Recovered, EventLog.Overloaded, null, AlertKinds.CmsOverloaded)]
+    [InlineData(EventLog.CmsKind, EventLog.Overloaded, EventLog.Recovered, null, AlertKinds.CmsRecovered)]
     [InlineData(EventLog.OperatorKind, "", "drill aborted", null, AlertKinds.DrillFailed)]
     [InlineData(EventLog.OperatorKind, "", "drill interrupted", null, AlertKinds.DrillFailed)]
     public void The_events_that_are_alerts(string kind, string from, string to, string? code, string expected) =>
