@@ -45,6 +45,15 @@ public sealed class RefusedException : Exception
     /// <summary>Extra members for the problem body (per-member results of a batch, say).</summary>
     public IDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>();
 
+    /// <summary>The first refusal as the problem, every one of them (their rules and messages) under <c>errors</c>.</summary>
+    public static RefusedException WithAll(IReadOnlyList<Refusal> refusals, int status = StatusCodes.Status400BadRequest)
+    {
+        ArgumentNullException.ThrowIfNull(refusals);
+        var refused = new RefusedException(refusals[0], status);
+        refused.Extensions["errors"] = refusals.Select(r => new Contracts.Cms.RuleMessage(r.Rule, r.Message)).ToList();
+        return refused;
+    }
+
     public static void ThrowIf(Decision decision, int status = StatusCodes.Status400BadRequest)
     {
         if (decision.Refusal is { } refusal)

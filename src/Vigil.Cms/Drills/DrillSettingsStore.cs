@@ -47,9 +47,7 @@ internal sealed class DrillSettingsStore(IServiceScopeFactory scopes, TimeProvid
         var (settings, refusals) = FromView(view);
         if (refusals.Count > 0)
         {
-            var refused = new RefusedException(refusals[0]);
-            refused.Extensions["errors"] = refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList();
-            throw refused;
+            throw RefusedException.WithAll(refusals);
         }
 
         await using var scope = scopes.CreateAsyncScope();

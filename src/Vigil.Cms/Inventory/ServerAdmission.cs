@@ -309,10 +309,6 @@ internal sealed class ServerAdmission(
         await db.Groups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken).ConfigureAwait(false)
         ?? throw new RefusedException(GroupService.NotFoundRule, $"There is no failover group with id {id}.", StatusCodes.Status404NotFound);
 
-    private static RefusedException WithAll(List<Refusal> refusals)
-    {
-        var refused = new RefusedException(refusals[0], refusals[0].Rule == Rules.AlreadyAdded ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
-        refused.Extensions["errors"] = refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList();
-        return refused;
-    }
+    private static RefusedException WithAll(List<Refusal> refusals) =>
+        RefusedException.WithAll(refusals, refusals[0].Rule == Rules.AlreadyAdded ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest);
 }

@@ -58,9 +58,7 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
         var (settings, limits, refusals) = SettingsMapping.FromView(view);
         if (refusals.Count > 0)
         {
-            var refused = new RefusedException(refusals[0]);
-            refused.Extensions["errors"] = refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList();
-            throw refused;
+            throw RefusedException.WithAll(refusals);
         }
 
         await using var scope = scopes.CreateAsyncScope();
