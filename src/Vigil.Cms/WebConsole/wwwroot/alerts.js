@@ -16,7 +16,7 @@ export async function render(root, isAdmin) {
   const settings = h('div', { class: 'alert-settings' });
   root.replaceChildren(h('section', { class: 'page alerts-page' },
     h('h1', {}, 'Alerts'),
-    h('p', { class: 'hint' }, 'The CMS sends an alert by webhook and e-mail when a server loses or regains its protection, a failover starts or ends, a restore is stopped or a standby fails its protection; a failed delivery is tried again.',
+    h('p', { class: 'hint' }, 'The CMS sends an alert by webhook and e-mail when a server loses or regains its protection, a failover starts or ends, a restore is stopped, a standby fails its protection, a drill fails, or the CMS itself is overloaded; a failed delivery is tried again.',
       isAdmin ? null : ' Only administrators change where alerts go.'),
     log, settings));
   const refreshLog = () => drawLog(log);
