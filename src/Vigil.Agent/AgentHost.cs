@@ -6,13 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Agent.Api;
+using Vigil.Agent.Metrics;
 using Vigil.Agent.Recording;
 using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
-using Vigil.Agent.Metrics;
 using Vigil.Hosting;
 using Vigil.Hosting.Metrics;
 using Vigil.Media;
@@ -97,6 +97,8 @@ public static class AgentHost
         builder.Services.AddAuthorization();
 
         var app = builder.Build();
+
+        // Made once here, so its gauges are computed at every scrape from the first one on.
         app.Services.GetRequiredService<AgentStateMetrics>();
         AddCamerasFromCommandLine(options, app.Services.GetRequiredService<CameraStore>());
         app.UseExceptionHandler();

@@ -112,6 +112,8 @@ public static class CmsHost
         });
 
         var app = builder.Build();
+
+        // Made once here, so its gauges are computed at every scrape from the first one on.
         app.Services.GetRequiredService<CmsStateMetrics>();
         await InitialiseAsync(app.Services, time, console, cancellationToken).ConfigureAwait(false);
 
