@@ -53,6 +53,17 @@ public static class AgentRoutes
     /// <summary>POST <c>/snapshots/{owner}/{camera}</c>: takes a still image now.</summary>
     public const string Snapshots = Prefix + "/snapshots";
 
+    /// <summary>
+    /// GET <see cref="AgentUpdateStatus"/>; POST an update package as the body (<c>application/octet-stream</c>, with its
+    /// length) and the publisher keys the CMS trusts in <see cref="UpdateKeysHeader"/>: the agent verifies it, installs it
+    /// beside the running version, answers 202 with the status and restarts into it. Refused with a problem (422, its rule
+    /// code) when unsigned, signed by an unknown key, altered, not newer, or when this agent cannot update itself.
+    /// </summary>
+    public const string Update = Prefix + "/update";
+
+    /// <summary>The trusted publisher keys for <see cref="Update"/>: base64 SubjectPublicKeyInfo (DER) of ECDSA P-256 keys, comma-separated.</summary>
+    public const string UpdateKeysHeader = "Vigil-Update-Keys";
+
     /// <summary>The owner of a recording of the agent's own cameras; failover recordings are owned by the protected server's key.</summary>
     public const string OwnRecordings = "own";
 

@@ -102,9 +102,11 @@ public sealed class FailoverDecider(TimeProvider time)
         }
 
         var begun = false;
+        var derivation = new StatusDerivation(situation.CmsVersion, situation.Settings);
         foreach (var server in situation.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled && s.Group is not null))
         {
             if (situation.HealthOf(server.Id) == HealthState.Failed
+                && derivation.CanBeProtected(server)
                 && round.Open.All(e => e.RecordingServer != server.Id)
                 && situation.Groups.Any(g => g.Id == server.Group && g.ProtectionEnabled))
             {

@@ -1,9 +1,11 @@
+using Vigil.Domain.Versions;
+
 namespace Vigil.Domain.Inventory;
 
 /// <summary>
 /// Whether a server may be a standby of a group (docs/product-rules.md): at least one empty recording space,
 /// an empty camera list, not in another group, license channels at least those of every recording
-/// server of the group, agent version not lower than the CMS's. Checked when a standby is added and
+/// server of the group, an agent version the CMS manages (<see cref="VersionCompatibility"/>). Checked when a standby is added and
 /// continuously after; every unmet condition is reported, not only the first.
 /// </summary>
 public static class StandbyEligibility
@@ -14,7 +16,6 @@ public static class StandbyEligibility
         public const string HasCameras = "standby.has-cameras";
         public const string InOtherGroup = "standby.in-other-group";
         public const string TooFewLicenseChannels = "standby.too-few-license-channels";
-        public const string AgentTooOld = "standby.agent-too-old";
     }
 
     /// <param name="report">What the candidate's agent reports.</param>
@@ -58,10 +59,9 @@ public static class StandbyEligibility
                 $"A standby of '{target.Name}' needs at least {needed} license channels (its largest recording server); this server has {report.LicenseChannels}."));
         }
 
-        if (report.AgentVersion < cmsVersion)
+        if (VersionCompatibility.Problem(report.AgentVersion, cmsVersion) is { } version)
         {
-            refusals.Add(new Refusal(Rules.AgentTooOld,
-                $"Agent version {report.AgentVersion} is lower than the CMS's {cmsVersion}; update the agent first."));
+            refusals.Add(version);
         }
 
         return refusals;

@@ -3,6 +3,7 @@ using Vigil.Domain.Failover;
 using Vigil.Domain.Health;
 using Vigil.Domain.Inventory;
 using Vigil.Domain.Planning;
+using Vigil.Domain.Versions;
 
 namespace Vigil.Domain.Status;
 
@@ -11,7 +12,8 @@ namespace Vigil.Domain.Status;
 /// Standby: disabled, then an unresolved failed takeover, then failed health, then busy with an
 /// episode, then unmet eligibility (no empty space, cameras, old agent, wrong group), else ready.
 /// Recording server: disabled, then recorded by a standby instead, then failed, else normal; normal and
-/// failed servers are "protected" when a ready standby of the group could take them over now.
+/// failed servers are "protected" when a ready standby of the group could take them over now and their agent's
+/// version is one the CMS manages (an agent that must be updated first is neither protected nor a standby).
 /// </summary>
 public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settings)
 {
@@ -151,8 +153,15 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
     {
         null => "not in a failover group",
         { ProtectionEnabled: false } => "failover protection is off in this group",
-        _ => Coverage.WhyUncovered(ToFailed(server), ready),
+        _ => VersionCompatibility.Problem(server.Report.AgentVersion, cmsVersion)?.Message ?? Coverage.WhyUncovered(ToFailed(server), ready),
     };
+
+    /// <summary>Whether the CMS may fail <paramref name="server"/> over: its agent's version is one the CMS manages.</summary>
+    public bool CanBeProtected(ManagedServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return VersionCompatibility.Of(server.Report.AgentVersion, cmsVersion) == AgentCompatibility.Compatible;
+    }
 
     private int Count(List<StandbyCandidate> ready, ManagedServer server)
     {

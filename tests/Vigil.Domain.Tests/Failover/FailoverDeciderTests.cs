@@ -50,6 +50,15 @@ public class FailoverDeciderTests
     }
 
     [Fact]
+    public void No_episode_begins_for_a_server_whose_agent_must_be_updated_first()
+    {
+        _health[Rec1] = HealthState.Failed;
+        var old = Servers.Recording(1) with { Report = Servers.Report(cameras: 4, emptySpace: false, version: new Version(1, 1, 5)) };
+
+        Decide(Fleet(old, Servers.Standby(10)), []).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void A_detected_episode_gets_the_ready_standby_with_the_next_epoch()
     {
         _health[Rec1] = HealthState.Failed;

@@ -1,5 +1,6 @@
 using Vigil.Domain.Inventory;
 using Vigil.Domain.Tests.Support;
+using Vigil.Domain.Versions;
 
 namespace Vigil.Domain.Tests.Inventory;
 
@@ -63,10 +64,11 @@ public class StandbyEligibilityTests
         Check(Servers.Report(licenseChannels: 0), recording: []).ShouldBeEmpty();
 
     [Fact]
-    public void Agent_version_must_not_be_lower_than_the_cms()
+    public void Agent_version_must_be_one_the_cms_manages()
     {
-        Check(Servers.Report(version: new Version(1, 1, 9))).Single().Rule.ShouldBe(StandbyEligibility.Rules.AgentTooOld);
-        Check(Servers.Report(version: new Version(1, 3, 0))).ShouldBeEmpty();
+        Check(Servers.Report(version: new Version(1, 1, 9))).Single().Rule.ShouldBe(VersionCompatibility.Rules.UpdateRequired);
+        Check(Servers.Report(version: new Version(1, 3, 0))).Single().Rule.ShouldBe(VersionCompatibility.Rules.Incompatible);
+        Check(Servers.Report(version: new Version(1, 2, 0))).ShouldBeEmpty();
     }
 
     [Fact]
@@ -80,7 +82,7 @@ public class StandbyEligibilityTests
             StandbyEligibility.Rules.HasCameras,
             StandbyEligibility.Rules.InOtherGroup,
             StandbyEligibility.Rules.TooFewLicenseChannels,
-            StandbyEligibility.Rules.AgentTooOld,
+            VersionCompatibility.Rules.UpdateRequired,
         ]);
     }
 }

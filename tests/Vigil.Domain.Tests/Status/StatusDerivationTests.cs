@@ -212,6 +212,17 @@ public class StatusDerivationTests
     }
 
     [Fact]
+    public void A_recording_server_whose_agent_must_be_updated_is_unprotected_and_says_so()
+    {
+        var old = Servers.Recording(1) with { Report = Servers.Report(cameras: 4, emptySpace: false, version: new Version(1, 1, 5)) };
+
+        var status = Derive([old, Servers.Standby(10)])[Rec];
+
+        status.Code.ShouldBe("normal_unprotected");
+        status.Detail.ShouldContain("update the agent to 1.2.x");
+    }
+
+    [Fact]
     public void A_standby_with_too_little_free_space_is_warning()
     {
         var status = Derive([Servers.Standby(10, report: Servers.Report(freeBytes: 500_000_000))])[Sb];
