@@ -23,6 +23,7 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
     FailoverCommand.CreateEvents(),
     AlertCommand.Create(),
     DrillCommand.Create(),
+    UpdateCommand.Create(),
     DemoCommand.Create(),
 };
 // Ctrl-C and SIGTERM cancel the running command; servers and the demo then need more than the default 2 s to stop cleanly.

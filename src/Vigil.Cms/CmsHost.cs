@@ -18,6 +18,7 @@ using Vigil.Cms.Metrics;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Cms.Updates;
 using Vigil.Cms.WebConsole;
 using Vigil.Contracts;
 using Vigil.Hosting;
@@ -86,6 +87,7 @@ public static class CmsHost
         builder.Services.AddSingleton<WebhookSender>();
         builder.Services.AddHostedService<AlertDispatcher>();
         builder.Services.AddDrills();
+        builder.Services.AddAgentUpdates(options);
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
@@ -139,6 +141,7 @@ public static class CmsHost
         FailoverEndpoints.Map(secured);
         AlertEndpoints.Map(secured, secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
         DrillEndpoints.Map(secured);
+        UpdateEndpoints.Map(secured);
         ConsoleEndpoints.Map(app, secured);
         app.MapVigilMetrics();
         app.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(CmsPolicies.Read);

@@ -6,6 +6,7 @@ namespace Vigil.Cms;
 /// <param name="CertificateFile">A PKCS#12 file to serve TLS with instead of the self-signed certificate in the data directory.</param>
 /// <param name="LogFormat"><c>text</c> (one line per entry) or <c>json</c> (one object per entry), scopes included.</param>
 /// <param name="MetricsTokenFile">A file holding the token Prometheus presents to read <c>/metrics</c>; without it only a signed-in user can.</param>
+/// <param name="UpdateKeysFile">A PEM file of the publisher public keys whose agent update packages this CMS accepts; without it none.</param>
 public sealed record CmsOptions(
     string DataDirectory,
     IReadOnlyList<string> Urls,
@@ -14,7 +15,8 @@ public sealed record CmsOptions(
     bool InsecureHttp = false,
     string? CertificateFile = null,
     string? MetricsTokenFile = null,
-    string LogFormat = "text")
+    string LogFormat = "text",
+    string? UpdateKeysFile = null)
 {
     public const string DefaultUrl = "https://0.0.0.0:7180";
 

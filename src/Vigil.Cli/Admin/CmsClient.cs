@@ -15,6 +15,9 @@ internal sealed class CmsClient : IDisposable
 {
     private readonly HttpClient _http;
 
+    /// <summary>For uploads (update packages: tens of megabytes), which may take longer than any other call; same connections.</summary>
+    private readonly HttpClient _transfer;
+
     public CmsClient(Uri cms, string? token, string? pinnedFingerprint)
     {
         Cms = cms;
@@ -35,9 +38,11 @@ internal sealed class CmsClient : IDisposable
             },
         };
         _http = new HttpClient(handler) { BaseAddress = cms, Timeout = TimeSpan.FromSeconds(100) };
+        _transfer = new HttpClient(handler, disposeHandler: false) { BaseAddress = cms, Timeout = TimeSpan.FromMinutes(30) };
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            _transfer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
     }
 
@@ -64,20 +69,36 @@ internal sealed class CmsClient : IDisposable
         using var response = await RawAsync(method, path, body).ConfigureAwait(false);
     }
 
-    public void Dispose() => _http.Dispose();
-
-    private async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body)
+    /// <summary>POSTs <paramref name="file"/> as the body, telling <paramref name="progress"/> how many bytes went so far.</summary>
+    public async Task<T> UploadAsync<T>(string path, string file, IProgress<long> progress)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null)
+        var stream = new ProgressStream(File.OpenRead(file), progress);
+        await using (stream.ConfigureAwait(false))
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: ContractJson.Options);
+            var content = new StreamContent(stream, 128 * 1024);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            content.Headers.ContentLength = new FileInfo(file).Length;
+            using var response = await RawAsync(HttpMethod.Post, path, content, _transfer).ConfigureAwait(false);
+            return (await response.Content.ReadFromJsonAsync<T>(ContractJson.Options).ConfigureAwait(false))!;
         }
+    }
 
+    public void Dispose()
+    {
+        _transfer.Dispose();
+        _http.Dispose();
+    }
+
+    private Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body) =>
+        RawAsync(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ContractJson.Options), _http);
+
+    private async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, HttpContent? content, HttpClient client)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request).ConfigureAwait(false);
+            response = await client.SendAsync(request).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {

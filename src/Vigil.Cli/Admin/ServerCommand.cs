@@ -5,7 +5,7 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
 
-/// <summary><c>vigil server list|show|add|batch-add|test|edit|password|enable|disable|delete</c>.</summary>
+/// <summary><c>vigil server list|show|add|batch-add|test|edit|password|enable|disable|delete|update</c>.</summary>
 internal static class ServerCommand
 {
     public static Command Create()
@@ -22,6 +22,7 @@ internal static class ServerCommand
         command.Subcommands.Add(Enable(true));
         command.Subcommands.Add(Enable(false));
         command.Subcommands.Add(Delete());
+        command.Subcommands.Add(ServerUpdateCommand.Create());
         return command;
     }
 
@@ -56,12 +57,19 @@ internal static class ServerCommand
                 return;
             }
 
-            Output.Table(["ID", "NAME", "ROLE", "GROUP", "STATUS", "ADDRESS", "DETAIL"], list.Servers.Select(v => (IReadOnlyList<string>)
+            Output.Table(["ID", "NAME", "ROLE", "GROUP", "STATUS", "ADDRESS", "VERSION", "DETAIL"], list.Servers.Select(v => (IReadOnlyList<string>)
             [
-                v.Id.ToString(CultureInfo.InvariantCulture), v.Name, Role(v.Role), v.GroupName ?? "-", v.Status.Code, v.Address.ToString(), v.Status.Detail,
+                v.Id.ToString(CultureInfo.InvariantCulture), v.Name, Role(v.Role), v.GroupName ?? "-", v.Status.Code, v.Address.ToString(), Version(v), v.Status.Detail,
             ]));
         });
         return command;
+    }
+
+    /// <summary>The agent's version, what it says about this CMS when it is not compatible, and its update while one is shown.</summary>
+    private static string Version(ServerView view)
+    {
+        var version = view.Compatibility == "compatible" ? view.AgentVersion : $"{view.AgentVersion} ({view.Compatibility.Replace('_', ' ')})";
+        return view.Update is { } update ? $"{version}; update to {update.ToVersion}: {update.Step.Replace('_', ' ')}" : version;
     }
 
     private static Command Show()

@@ -17,10 +17,10 @@ internal static class SettingsCommand
         AdminAction.Set(show, async (result, client) =>
         {
             var view = await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false);
-            Print(result, view, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false));
+            Print(result, view, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false), await UpdatesAsync(client).ConfigureAwait(false));
         });
 
-        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group, drill-hold-seconds, drill-max-takeover-seconds, drill-max-gap-seconds, drill-schedule (off, \"weekly sun 03:00\", \"every 7 days 03:00\"; UTC), drill-servers (names or ids, or all)" };
+        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group, drill-hold-seconds, drill-max-takeover-seconds, drill-max-gap-seconds, drill-schedule (off, \"weekly sun 03:00\", \"every 7 days 03:00\"; UTC), drill-servers (names or ids, or all), update-feed (an absolute folder on the CMS machine or an https URL holding catalog.json; \"\" for none)" };
         var value = new Argument<string>("VALUE") { Description = "true/false, a number, or for failure-conditions a comma-separated list" };
         var set = new Command("set", "Change one setting (turning restore-recordings off needs the first admin to confirm)")
         {
@@ -31,7 +31,15 @@ internal static class SettingsCommand
             if (DrillSettingsKeys.Handles(result.GetValue(key)!))
             {
                 var drills = await DrillSettingsKeys.SetAsync(client, result.GetValue(key)!, result.GetValue(value)!).ConfigureAwait(false);
-                Print(result, await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false), drills);
+                Print(result, await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false), drills, await UpdatesAsync(client).ConfigureAwait(false));
+                return;
+            }
+
+            if (string.Equals(result.GetValue(key), UpdateFeedKey, StringComparison.OrdinalIgnoreCase))
+            {
+                var updates = await client.SendAsync<UpdateSettingsView>(HttpMethod.Put, CmsRoutes.UpdateSettings, new UpdateSettingsView(result.GetValue(value))).ConfigureAwait(false);
+                Print(result, await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false),
+                    await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false), updates);
                 return;
             }
 
@@ -44,7 +52,7 @@ internal static class SettingsCommand
 
             current[property] = Parse(existing, result.GetValue(value)!, result.GetValue(key)!);
             var changed = await Reauthentication.WithAsync(client, result, () => client.SendAsync<SettingsView>(HttpMethod.Put, CmsRoutes.Settings, current)).ConfigureAwait(false);
-            Print(result, changed, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false));
+            Print(result, changed, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false), await UpdatesAsync(client).ConfigureAwait(false));
         });
         command.Subcommands.Add(show);
         command.Subcommands.Add(set);
@@ -74,7 +82,12 @@ internal static class SettingsCommand
 
     private static string Kebab(string camel) => string.Concat(camel.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : c.ToString()));
 
-    private static void Print(ParseResult result, SettingsView view, DrillSettingsView drills)
+    /// <summary>The online update feed: its own document on the CMS (<see cref="CmsRoutes.UpdateSettings"/>).</summary>
+    private const string UpdateFeedKey = "update-feed";
+
+    private static Task<UpdateSettingsView> UpdatesAsync(CmsClient client) => client.GetAsync<UpdateSettingsView>(CmsRoutes.UpdateSettings);
+
+    private static void Print(ParseResult result, SettingsView view, DrillSettingsView drills, UpdateSettingsView updates)
     {
         if (result.GetValue(AdminAction.JsonOption))
         {
@@ -85,6 +98,7 @@ internal static class SettingsCommand
 
         var node = JsonSerializer.SerializeToNode(view, ContractJson.Options)!.AsObject();
         Output.Table(["SETTING", "VALUE"], node.Select(p => (IReadOnlyList<string>)
-            [Kebab(p.Key), p.Value is JsonArray array ? string.Join(',', array.Select(a => a!.GetValue<string>())) : p.Value!.ToJsonString()]).Concat(DrillSettingsKeys.Rows(drills)));
+            [Kebab(p.Key), p.Value is JsonArray array ? string.Join(',', array.Select(a => a!.GetValue<string>())) : p.Value!.ToJsonString()]).Concat(DrillSettingsKeys.Rows(drills))
+            .Append([UpdateFeedKey, updates.Feed ?? "none"]));
     }
 }

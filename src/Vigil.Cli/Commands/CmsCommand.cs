@@ -31,11 +31,15 @@ internal static class CmsCommand
         {
             Description = "A file whose first line is the token Prometheus sends (Authorization: Bearer) to read /metrics; at least 16 characters",
         };
+        var updateKeys = new Option<string?>("--update-keys")
+        {
+            Description = "A PEM file of the publisher public keys whose agent update packages this CMS accepts (vigil update-package keygen makes a pair); without it updates are refused",
+        };
         var logFormat = new Option<string>(LogFormat.OptionName) { Description = "text (default) or json: one JSON object per log entry", DefaultValueFactory = _ => LogFormat.Text };
         logFormat.AcceptOnlyFromAmong([.. LogFormat.All]);
         var command = new Command("cms", "Run the central management server: inventory, settings, users, health monitor, REST API")
         {
-            data, urls, insecure, certificate, database, name, metricsToken, logFormat,
+            data, urls, insecure, certificate, database, name, metricsToken, logFormat, updateKeys,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -47,7 +51,8 @@ internal static class CmsCommand
                 result.GetValue(insecure),
                 result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
                 result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null,
-                result.GetValue(logFormat)!);
+                result.GetValue(logFormat)!,
+                result.GetValue(updateKeys) is { } keysFile ? Path.GetFullPath(keysFile) : null);
             WebApplication app;
             try
             {

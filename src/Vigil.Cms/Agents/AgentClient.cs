@@ -21,7 +21,14 @@ namespace Vigil.Cms.Agents;
 internal sealed class AgentClient : IAgentApi, IDisposable
 {
     private readonly HttpClient _http;
+    private readonly HttpClient _transfer;
     private readonly string? _pinned;
+
+    /// <summary>
+    /// How long an update package may take to reach the agent and be verified and installed there: tens of megabytes, far
+    /// beyond the few seconds every other call gets, so it has a client of its own on the same connections.
+    /// </summary>
+    public static readonly TimeSpan UpdateTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The most a buffered agent response may hold: a misbehaving or hostile agent cannot make the CMS hold an unbounded
@@ -48,12 +55,15 @@ internal sealed class AgentClient : IAgentApi, IDisposable
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
         };
         _http = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout, MaxResponseContentBufferSize = MaxResponseBytes };
-        _http.DefaultRequestHeaders.Authorization = (endpoint.Credential, endpoint.AdminPassword) switch
+        _transfer = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.BaseUri, Timeout = UpdateTimeout, MaxResponseContentBufferSize = MaxResponseBytes };
+        var authorization = (endpoint.Credential, endpoint.AdminPassword) switch
         {
             ({ } credential, _) => new AuthenticationHeaderValue("Bearer", credential),
             (_, { } password) => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}"))),
             _ => null,
         };
+        _http.DefaultRequestHeaders.Authorization = authorization;
+        _transfer.DefaultRequestHeaders.Authorization = authorization;
     }
 
     public AgentEndpoint Endpoint { get; }
@@ -81,7 +91,11 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     public Task RevokeCredentialAsync(CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, AgentRoutes.Pairing, null, cancellationToken);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _transfer.Dispose();
+        _http.Dispose();
+    }
 
     public Task<TakeoverStatus> TakeOverAsync(string key, TakeoverRequest request, CancellationToken cancellationToken) =>
         SendAsync<TakeoverStatus>(HttpMethod.Put, AgentRoutes.Takeover(key), request, cancellationToken);
@@ -165,6 +179,20 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         return await ReadAsync<Recording>(response, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<AgentUpdateStatus> SendUpdateAsync(Stream package, long bytes, IReadOnlyList<string> trustedKeys, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trustedKeys);
+        using var request = new HttpRequestMessage(HttpMethod.Post, AgentRoutes.Update.TrimStart('/')) { Content = new StreamContent(package) };
+        request.Content.Headers.ContentLength = bytes;
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.Add(AgentRoutes.UpdateKeysHeader, string.Join(',', trustedKeys));
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken, _transfer).ConfigureAwait(false);
+        return await ReadAsync<AgentUpdateStatus>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken) =>
+        SendAsync<AgentUpdateStatus>(HttpMethod.Get, AgentRoutes.Update, null, cancellationToken);
+
     private async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = Request(method, path, body);
@@ -203,12 +231,14 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     }
 
     /// <summary>Sends a request; returns the response if it succeeded, else throws the matching <see cref="AgentCallException"/>.</summary>
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(
+        HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken, HttpClient? client = null)
     {
         HttpResponseMessage response;
+        client ??= _http;
         try
         {
-            response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            response = await client.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException || e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {
@@ -225,7 +255,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new AgentCallException(AgentCallException.Rules.Unreachable, $"The agent at {Endpoint.Address} did not answer within {_http.Timeout.TotalSeconds:0.#} s.", e);
+            throw new AgentCallException(AgentCallException.Rules.Unreachable, $"The agent at {Endpoint.Address} did not answer within {client.Timeout.TotalSeconds:0.#} s.", e);
         }
 
         if (response.IsSuccessStatusCode)

@@ -44,4 +44,10 @@ internal interface IAgentApi
 
     /// <summary>Hands a failover recording home; the agent keeps it only if its SHA-256 matches.</summary>
     Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Sends an update package of <paramref name="bytes"/> bytes: the agent verifies it against <paramref name="trustedKeys"/>, installs it and restarts into it.</summary>
+    Task<AgentUpdateStatus> SendUpdateAsync(Stream package, long bytes, IReadOnlyList<string> trustedKeys, CancellationToken cancellationToken);
+
+    /// <summary>Where the agent's update stands, and the version it runs.</summary>
+    Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken);
 }

@@ -41,4 +41,9 @@ internal sealed class UnusableAgent(AgentCallException reason) : IAgentApi
 
     public Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken) =>
         Task.FromException<Recording>(reason);
+
+    public Task<AgentUpdateStatus> SendUpdateAsync(Stream package, long bytes, IReadOnlyList<string> trustedKeys, CancellationToken cancellationToken) =>
+        Task.FromException<AgentUpdateStatus>(reason);
+
+    public Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken) => Task.FromException<AgentUpdateStatus>(reason);
 }

@@ -35,7 +35,11 @@ internal sealed class FailoverCommands(
     public const string NotInFailoverRule = "failover.not-in-failover";
     public const string MovedOnRule = "failover.moved-on";
 
-    public async Task FailOverNowAsync(int serverId, Caller caller, CancellationToken cancellationToken)
+    public Task FailOverNowAsync(int serverId, Caller caller, CancellationToken cancellationToken) =>
+        FailOverNowAsync(serverId, caller?.UserName ?? throw new ArgumentNullException(nameof(caller)), cancellationToken);
+
+    /// <summary>Fails over on behalf of <paramref name="actor"/>: a user, or the update runner handing cameras to a standby before an update.</summary>
+    public async Task FailOverNowAsync(int serverId, string actor, CancellationToken cancellationToken)
     {
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -48,9 +52,9 @@ internal sealed class FailoverCommands(
                     throw new RefusedException(FailoverStateMachine.Rules.NotInGroup, $"'{row.Name}' is not in a failover group.", StatusCodes.Status409Conflict);
                 }
 
-                Log(row, "failover now", "manual failover requested", caller);
+                db.Events.Add(EventLog.Operator(row.Id, row.Name, "failover now", "manual failover requested", actor, time.GetUtcNow()));
                 Refuse(await ledger.BeginAsync(db, AgentInventory.ToDomain(row), AgentInventory.ToDomain(group), FailoverOrigin.Manual,
-                    settings.Failover.AutomaticFailover, caller.UserName, cancellationToken).ConfigureAwait(false));
+                    settings.Failover.AutomaticFailover, actor, cancellationToken).ConfigureAwait(false));
             }, cancellationToken).ConfigureAwait(false);
         }
     }

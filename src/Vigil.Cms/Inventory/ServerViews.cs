@@ -3,15 +3,18 @@ using Vigil.Cms.Failover;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Cms.Updates;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
 using Vigil.Domain;
 using Vigil.Domain.Status;
+using Vigil.Domain.Versions;
 
 namespace Vigil.Cms.Inventory;
 
 /// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
-internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets)
+internal sealed class ServerViews(
+    CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets, UpdateViews updates)
 {
     public const string UnknownStatusRule = "server.unknown-status";
 
@@ -93,10 +96,11 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             }
         }
 
-        return rows.Select(r => ToView(r, groups.FirstOrDefault(g => g.Id == r.GroupId), statuses[new ServerId(r.Id)])).ToList();
+        var latest = await updates.LatestAsync(cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => ToView(r, groups.FirstOrDefault(g => g.Id == r.GroupId), statuses[new ServerId(r.Id)], latest.GetValueOrDefault(r.Id))).ToList();
     }
 
-    private ServerView ToView(ServerRow row, GroupRow? group, ServerStatus status)
+    private ServerView ToView(ServerRow row, GroupRow? group, ServerStatus status, ServerUpdateView? update)
     {
         var (state, problem, since, lastProbe) = board.Describe(row.Id);
         var access = board.AccessProblemOf(row.Id);
@@ -125,6 +129,12 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             cameraSecrets.Open(row).Select(c => c with { StreamUrl = StreamUrlMask.Mask(c.StreamUrl) }).ToList(),
             row.LastSyncedAt,
             board.CamerasOf(row.Id).Select(c => new CameraStateView(
-                c.Owner, c.CameraId, c.State.ToString().ToLowerInvariant(), c.Problem is null ? null : StreamUrlMask.Mask(c.Problem), c.Note, c.LastSegmentEnd)).ToList());
+                c.Owner, c.CameraId, c.State.ToString().ToLowerInvariant(), c.Problem is null ? null : StreamUrlMask.Mask(c.Problem), c.Note, c.LastSegmentEnd)).ToList(),
+            Compatibility(row.AgentVersion),
+            update);
     }
+
+    private static string Compatibility(string agentVersion) => Version.TryParse(agentVersion, out var version)
+        ? VersionCompatibility.Code(VersionCompatibility.Of(version, VigilVersion.Current))
+        : VersionCompatibility.Code(AgentCompatibility.Incompatible);
 }

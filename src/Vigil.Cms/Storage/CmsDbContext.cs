@@ -22,6 +22,10 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
     public DbSet<DrillRow> Drills => Set<DrillRow>();
 
+    public DbSet<UpdatePackageRow> UpdatePackages => Set<UpdatePackageRow>();
+
+    public DbSet<ServerUpdateRow> ServerUpdates => Set<ServerUpdateRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserRow>(user =>
@@ -74,6 +78,17 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
             drill.ToTable("drills");
             drill.HasIndex(d => d.ServerId);
             drill.HasIndex(d => d.State);
+        });
+        modelBuilder.Entity<UpdatePackageRow>(package =>
+        {
+            package.ToTable("update_packages");
+            package.HasIndex(p => p.Sha256).IsUnique();
+        });
+        modelBuilder.Entity<ServerUpdateRow>(update =>
+        {
+            update.ToTable("server_updates");
+            update.HasIndex(u => u.ServerId);
+            update.HasIndex(u => u.IsOpen);
         });
     }
 }

@@ -84,6 +84,21 @@ public static class CmsRoutes
     /// <summary>The query flag that confirms an action the CMS warned about (stopping a failover, removing its recordings).</summary>
     public const string ConfirmFlag = "confirm";
 
+    /// <summary>
+    /// GET <see cref="ServerUpdateList"/>: agent updates, newest first (filters: server, limit); POST <see cref="StartUpdateRequest"/>
+    /// → 202 <see cref="ServerUpdateList"/> (administrators): queues one update per server.
+    /// </summary>
+    public const string Updates = Prefix + "/updates";
+
+    /// <summary>GET <see cref="UpdatePackageList"/>; POST an update package as the body (administrators) → 201 <see cref="UpdatePackageView"/> once verified.</summary>
+    public const string UpdatePackages = Updates + "/packages";
+
+    /// <summary>GET <see cref="AvailableUpdates"/>: the online feed's versions and what each server may move to.</summary>
+    public const string AvailableUpdates = Updates + "/available";
+
+    /// <summary>GET, PUT <see cref="UpdateSettingsView"/>: the online update feed.</summary>
+    public const string UpdateSettings = Settings + "/updates";
+
     /// <summary>GET <see cref="DrillView"/>: one drill and its report.</summary>
     public static string Drill(long id) => $"{Drills}/{id}";
 

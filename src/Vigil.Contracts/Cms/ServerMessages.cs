@@ -97,6 +97,8 @@ public sealed record CameraStateView(string Owner, string Id, string State, stri
 
 /// <summary>A server as the CMS knows it, with its derived status.</summary>
 /// <param name="CameraStates">Each camera's state in the server's last answered probe (empty before the first).</param>
+/// <param name="Compatibility">How its agent's version stands against the CMS's: <c>compatible</c>, <c>update_required</c> or <c>incompatible</c>.</param>
+/// <param name="Update">Its latest agent update while under way, or ended in the last hour.</param>
 public sealed record ServerView(
     int Id,
     string Name,
@@ -116,7 +118,9 @@ public sealed record ServerView(
     IReadOnlyList<SpaceInfo> Spaces,
     IReadOnlyList<CameraConfig> Cameras,
     DateTimeOffset? LastSyncedAt,
-    IReadOnlyList<CameraStateView> CameraStates);
+    IReadOnlyList<CameraStateView> CameraStates,
+    string Compatibility = "compatible",
+    ServerUpdateView? Update = null);
 
 public sealed record ServerList(IReadOnlyList<ServerView> Servers);
 

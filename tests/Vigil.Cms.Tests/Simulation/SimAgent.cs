@@ -197,6 +197,13 @@ internal sealed class SimAgent(
         }, mutates: true).ConfigureAwait(false);
     }
 
+    // The simulation explores the failover engine; agent updates are tested on real agents.
+    public Task<AgentUpdateStatus> SendUpdateAsync(Stream package, long bytes, IReadOnlyList<string> trustedKeys, CancellationToken cancellationToken) =>
+        Task.FromException<AgentUpdateStatus>(Refused("update.not-simulated"));
+
+    public Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken) =>
+        Task.FromException<AgentUpdateStatus>(Refused("update.not-simulated"));
+
     /// <summary>Loses every takeover record (the agent's database restored from an old copy); the files stay.</summary>
     public void ForgetTakeovers() => _takeovers.Clear();
 
