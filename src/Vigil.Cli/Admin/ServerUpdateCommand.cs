@@ -49,7 +49,7 @@ internal static class ServerUpdateCommand
                     ?? throw new CliFailure("Give --file PKG (a manual update) or --version X.Y.Z (an online update; see 'vigil update available')."));
             }
 
-            var queued = await client.SendAsync<ServerUpdateList>(HttpMethod.Post, CmsRoutes.Updates, request).ConfigureAwait(false);
+            var queued = await client.SendAsync<ServerUpdateList>(HttpMethod.Post, CmsRoutes.AgentUpdates, request).ConfigureAwait(false);
             if (result.GetValue(wait))
             {
                 queued = await FollowAsync(client, queued, quiet: json).ConfigureAwait(false);
@@ -91,7 +91,7 @@ internal static class ServerUpdateCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"uploading {Path.GetFileName(file)}: {tenth * 10}% of {total / (1024.0 * 1024):0.0} MiB"));
             }
         });
-        var uploaded = await client.UploadAsync<UpdatePackageView>(CmsRoutes.UpdatePackages, file, progress).ConfigureAwait(false);
+        var uploaded = await client.UploadAsync<UpdatePackageView>(CmsRoutes.AgentUpdatePackages, file, progress).ConfigureAwait(false);
         if (!quiet)
         {
             await Console.Out.WriteLineAsync($"package {uploaded.Version} verified and kept by the CMS (id {uploaded.Id}, SHA-256 {uploaded.Sha256})").ConfigureAwait(false);
@@ -124,7 +124,7 @@ internal static class ServerUpdateCommand
             }
 
             await Task.Delay(Poll).ConfigureAwait(false);
-            var latest = await client.GetAsync<ServerUpdateList>(CmsRoutes.Updates + "?limit=1000").ConfigureAwait(false);
+            var latest = await client.GetAsync<ServerUpdateList>(CmsRoutes.AgentUpdates + "?limit=1000").ConfigureAwait(false);
             current = latest.Updates.Where(u => ids.Contains(u.Id)).OrderBy(u => u.Id).ToList();
         }
     }

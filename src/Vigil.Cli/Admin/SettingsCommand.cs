@@ -37,7 +37,7 @@ internal static class SettingsCommand
 
             if (string.Equals(result.GetValue(key), UpdateFeedKey, StringComparison.OrdinalIgnoreCase))
             {
-                var updates = await client.SendAsync<UpdateSettingsView>(HttpMethod.Put, CmsRoutes.UpdateSettings, new UpdateSettingsView(result.GetValue(value))).ConfigureAwait(false);
+                var updates = await client.SendAsync<UpdateSettingsView>(HttpMethod.Put, CmsRoutes.AgentUpdateSettings, new UpdateSettingsView(result.GetValue(value))).ConfigureAwait(false);
                 Print(result, await client.GetAsync<SettingsView>(CmsRoutes.Settings).ConfigureAwait(false),
                     await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false), updates);
                 return;
@@ -82,10 +82,10 @@ internal static class SettingsCommand
 
     private static string Kebab(string camel) => string.Concat(camel.Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : c.ToString()));
 
-    /// <summary>The online update feed: its own document on the CMS (<see cref="CmsRoutes.UpdateSettings"/>).</summary>
+    /// <summary>The online update feed: its own document on the CMS (<see cref="CmsRoutes.AgentUpdateSettings"/>).</summary>
     private const string UpdateFeedKey = "update-feed";
 
-    private static Task<UpdateSettingsView> UpdatesAsync(CmsClient client) => client.GetAsync<UpdateSettingsView>(CmsRoutes.UpdateSettings);
+    private static Task<UpdateSettingsView> UpdatesAsync(CmsClient client) => client.GetAsync<UpdateSettingsView>(CmsRoutes.AgentUpdateSettings);
 
     private static void Print(ParseResult result, SettingsView view, DrillSettingsView drills, UpdateSettingsView updates)
     {

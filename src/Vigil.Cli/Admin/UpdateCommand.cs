@@ -20,7 +20,7 @@ internal static class UpdateCommand
                 query += $"&server={(await Lookup.ServerAsync(client, name).ConfigureAwait(false)).Id}";
             }
 
-            var updates = await client.GetAsync<ServerUpdateList>(CmsRoutes.Updates + query).ConfigureAwait(false);
+            var updates = await client.GetAsync<ServerUpdateList>(CmsRoutes.AgentUpdates + query).ConfigureAwait(false);
             if (result.GetValue(AdminAction.JsonOption))
             {
                 Output.Json(updates);
@@ -33,7 +33,7 @@ internal static class UpdateCommand
         var available = new Command("available", "The online feed's versions, and what each server may be updated to") { AdminAction.JsonOption };
         AdminAction.Set(available, async (result, client) =>
         {
-            var offers = await client.GetAsync<AvailableUpdates>(CmsRoutes.AvailableUpdates).ConfigureAwait(false);
+            var offers = await client.GetAsync<AvailableUpdates>(CmsRoutes.AvailableAgentUpdates).ConfigureAwait(false);
             if (result.GetValue(AdminAction.JsonOption))
             {
                 Output.Json(offers);
@@ -55,7 +55,7 @@ internal static class UpdateCommand
         var packages = new Command("packages", "The verified update packages the CMS holds") { AdminAction.JsonOption };
         AdminAction.Set(packages, async (result, client) =>
         {
-            var held = await client.GetAsync<UpdatePackageList>(CmsRoutes.UpdatePackages).ConfigureAwait(false);
+            var held = await client.GetAsync<UpdatePackageList>(CmsRoutes.AgentUpdatePackages).ConfigureAwait(false);
             if (result.GetValue(AdminAction.JsonOption))
             {
                 Output.Json(held);

@@ -24,16 +24,16 @@ internal static class UpdateEndpoints
     public static void Map(RouteGroupBuilder secured)
     {
         var administer = secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer);
-        secured.MapGet(CmsRoutes.Updates, ([FromQuery] int? server, [FromQuery] int? limit, UpdateViews views, CancellationToken ct) => views.ListAsync(server, limit, ct))
+        secured.MapGet(CmsRoutes.AgentUpdates, ([FromQuery] int? server, [FromQuery] int? limit, UpdateViews views, CancellationToken ct) => views.ListAsync(server, limit, ct))
             .WithSummary("Agent updates, newest first, with their step and progress.");
-        administer.MapPost(CmsRoutes.Updates, async (StartUpdateRequest request, ClaimsPrincipal user, UpdateCommands commands, CancellationToken ct) =>
+        administer.MapPost(CmsRoutes.AgentUpdates, async (StartUpdateRequest request, ClaimsPrincipal user, UpdateCommands commands, CancellationToken ct) =>
         {
             var queued = await commands.StartAsync(request, Caller.From(user).UserName, ct).ConfigureAwait(false);
-            return Results.Accepted(CmsRoutes.Updates, queued);
+            return Results.Accepted(CmsRoutes.AgentUpdates, queued);
         }).WithSummary("Queues an update of each server to an uploaded package or a version of the online feed; protected recording servers roll (no gap).");
-        secured.MapGet(CmsRoutes.UpdatePackages, (UpdatePackageStore packages, CancellationToken ct) => packages.ListAsync(ct))
+        secured.MapGet(CmsRoutes.AgentUpdatePackages, (UpdatePackageStore packages, CancellationToken ct) => packages.ListAsync(ct))
             .WithSummary("The verified update packages the CMS holds.");
-        administer.MapPost(CmsRoutes.UpdatePackages, async (HttpContext context, ClaimsPrincipal user, UpdatePackageStore packages, CancellationToken ct) =>
+        administer.MapPost(CmsRoutes.AgentUpdatePackages, async (HttpContext context, ClaimsPrincipal user, UpdatePackageStore packages, CancellationToken ct) =>
         {
             // A package is tens of megabytes, beyond the server's default request limit; the store bounds it itself.
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -42,12 +42,12 @@ internal static class UpdateEndpoints
             }
 
             var added = await packages.AddAsync(context.Request.Body, "upload", Caller.From(user).UserName, ct).ConfigureAwait(false);
-            return Results.Created($"{CmsRoutes.UpdatePackages}/{added.Id}", added);
+            return Results.Created($"{CmsRoutes.AgentUpdatePackages}/{added.Id}", added);
         }).WithSummary("Uploads an agent update package (the body); kept once its signature and every file are verified.");
-        secured.MapGet(CmsRoutes.AvailableUpdates, AvailableAsync).WithSummary("The online feed's versions and what each server may be updated to.");
-        secured.MapGet(CmsRoutes.UpdateSettings, (UpdateSettingsStore settings, CancellationToken ct) => settings.ReadAsync(ct))
+        secured.MapGet(CmsRoutes.AvailableAgentUpdates, AvailableAsync).WithSummary("The online feed's versions and what each server may be updated to.");
+        secured.MapGet(CmsRoutes.AgentUpdateSettings, (UpdateSettingsStore settings, CancellationToken ct) => settings.ReadAsync(ct))
             .WithSummary("The online update feed.");
-        administer.MapPut(CmsRoutes.UpdateSettings, (UpdateSettingsView view, ClaimsPrincipal user, UpdateSettingsStore settings, CancellationToken ct) =>
+        administer.MapPut(CmsRoutes.AgentUpdateSettings, (UpdateSettingsView view, ClaimsPrincipal user, UpdateSettingsStore settings, CancellationToken ct) =>
             settings.SaveAsync(view, Caller.From(user).UserName, ct)).WithSummary("Sets the online update feed: an absolute folder on the CMS machine or an https URL.");
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Vigil.Cms.Failover;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
@@ -103,7 +102,7 @@ internal sealed class UpdateCommands(CmsDbContext db, UpdatePackageStore package
 
         var wanted = request.Version!.Trim();
         var entry = await feed.FindAsync(wanted, cancellationToken).ConfigureAwait(false)
-            ?? throw new RefusedException(Rules.NotInFeed, $"The online update feed offers no version {wanted}; see GET {CmsRoutes.AvailableUpdates}.", StatusCodes.Status404NotFound);
+            ?? throw new RefusedException(Rules.NotInFeed, $"The online update feed offers no version {wanted}; see GET {CmsRoutes.AvailableAgentUpdates}.", StatusCodes.Status404NotFound);
         var held = await packages.FindVersionAsync(entry.Version, cancellationToken).ConfigureAwait(false);
         return (held?.Id, Version.Parse(entry.Version), Version.Parse(entry.OldestFrom));
     }

@@ -107,10 +107,8 @@ internal sealed class UpdatePackageStore(IServiceScopeFactory scopes, CmsOptions
     private static async Task<(string Sha, long Bytes)> ReceiveAsync(Stream content, string file, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var stream = new FileStream(file, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = PrivateFiles.PrivateFileMode,
-        });
+        var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+        PrivateFiles.EnsureFile(file);
         long total = 0;
         await using (stream.ConfigureAwait(false))
         {

@@ -224,7 +224,8 @@ internal sealed class UpdateRun(
                 var status = await agent.SendUpdateAsync(content, package.Bytes, keys.SubjectPublicKeyInfos, stopping).ConfigureAwait(false);
                 _row.Detail = $"agent: {status.State.Replace('_', ' ')}";
                 await db.SaveChangesAsync(stopping).ConfigureAwait(false);
-                UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, "sent", _row.Detail);
+                var note = $"package sent; {_row.Detail}";
+                UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
                 return null;
             }
         }
@@ -234,7 +235,7 @@ internal sealed class UpdateRun(
         }
     }
 
-    private async Task<AgentUpdateStatus?> StatusAsync(IAgentApi agent, CancellationToken stopping)
+    private static async Task<AgentUpdateStatus?> StatusAsync(IAgentApi agent, CancellationToken stopping)
     {
         try
         {
@@ -307,7 +308,8 @@ internal sealed class UpdateRun(
         }
         catch (RefusedException e)
         {
-            UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, "failback refused", e.Message);
+            var note = $"the failback was refused: {e.Message}";
+            UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
         }
     }
 
@@ -318,7 +320,7 @@ internal sealed class UpdateRun(
         _row.Detail = detail;
         db.Events.Add(UpdateEvents.Step(_row, from, step, detail, time.GetUtcNow()));
         await db.SaveChangesAsync(stopping).ConfigureAwait(false);
-        UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, step.Code(), detail);
+        UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, step, detail);
     }
 
     private async Task EndAsync(UpdateStep step, string reason, CancellationToken stopping)
@@ -331,6 +333,6 @@ internal sealed class UpdateRun(
         _row.IsOpen = false;
         db.Events.Add(UpdateEvents.Step(_row, from, step, reason, time.GetUtcNow()));
         await db.SaveChangesAsync(stopping).ConfigureAwait(false);
-        UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, step.Code(), reason);
+        UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, step, reason);
     }
 }

@@ -3,11 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Storage;
 using Vigil.Contracts;
 using Vigil.Domain;
-using Vigil.Domain.Inventory;
 using Vigil.Domain.Status;
 using Vigil.Domain.Updates;
 
@@ -133,7 +133,7 @@ internal sealed partial class UpdateRunner(
         row.Step = step.Code();
         row.Detail = route == UpdateRoute.InPlace && step == UpdateStep.Updating ? InPlaceDetail : detail;
         db.Events.Add(UpdateEvents.Step(row, from, step, $"started ({row.Route}): {row.Detail}", now));
-        LogStep(logger, row.Id, row.ServerName, step.Code(), row.Detail);
+        LogStep(logger, row.Id, row.ServerName, step, row.Detail);
     }
 
     /// <summary>What an operator must know about an update in place: a recording server's cameras are not recorded while it restarts.</summary>
@@ -149,7 +149,7 @@ internal sealed partial class UpdateRunner(
         row.EndedAt = time.GetUtcNow();
         row.IsOpen = false;
         db.Events.Add(UpdateEvents.Step(row, from, step, reason, time.GetUtcNow()));
-        LogStep(logger, row.Id, row.ServerName, step.Code(), reason);
+        LogStep(logger, row.Id, row.ServerName, step, reason);
     }
 
     private void RunIfIdle(long id, CancellationToken stoppingToken)
@@ -216,7 +216,10 @@ internal sealed partial class UpdateRunner(
     }
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Update {Id} of {Server}: {Step}: {Detail}")]
-    internal static partial void LogStep(ILogger logger, long id, string server, string step, string detail);
+    internal static partial void LogStep(ILogger logger, long id, string server, UpdateStep step, string detail);
+
+    [LoggerMessage(EventId = 3504, Level = LogLevel.Information, Message = "Update {Id} of {Server}: {Note}")]
+    internal static partial void LogNote(ILogger logger, long id, string server, string note);
 
     [LoggerMessage(EventId = 3502, Level = LogLevel.Error, Message = "Update round failed; the next round tries again")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);

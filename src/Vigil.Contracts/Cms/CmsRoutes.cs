@@ -88,16 +88,16 @@ public static class CmsRoutes
     /// GET <see cref="ServerUpdateList"/>: agent updates, newest first (filters: server, limit); POST <see cref="StartUpdateRequest"/>
     /// → 202 <see cref="ServerUpdateList"/> (administrators): queues one update per server.
     /// </summary>
-    public const string Updates = Prefix + "/updates";
+    public const string AgentUpdates = Prefix + "/agent-updates";
 
     /// <summary>GET <see cref="UpdatePackageList"/>; POST an update package as the body (administrators) → 201 <see cref="UpdatePackageView"/> once verified.</summary>
-    public const string UpdatePackages = Updates + "/packages";
+    public const string AgentUpdatePackages = AgentUpdates + "/packages";
 
     /// <summary>GET <see cref="AvailableUpdates"/>: the online feed's versions and what each server may move to.</summary>
-    public const string AvailableUpdates = Updates + "/available";
+    public const string AvailableAgentUpdates = AgentUpdates + "/available";
 
     /// <summary>GET, PUT <see cref="UpdateSettingsView"/>: the online update feed.</summary>
-    public const string UpdateSettings = Settings + "/updates";
+    public const string AgentUpdateSettings = Settings + "/agent-updates";
 
     /// <summary>GET <see cref="DrillView"/>: one drill and its report.</summary>
     public static string Drill(long id) => $"{Drills}/{id}";
