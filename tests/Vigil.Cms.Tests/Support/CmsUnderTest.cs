@@ -14,11 +14,13 @@ public sealed class CmsUnderTest : IAsyncDisposable
     public const string Password = "cms-admin-password";
 
     private readonly List<string> _arguments;
+    private readonly string? _program;
 
-    private CmsUnderTest(string dataDirectory, List<string> arguments)
+    private CmsUnderTest(string dataDirectory, List<string> arguments, string? program)
     {
         DataDirectory = dataDirectory;
         _arguments = arguments;
+        _program = program;
     }
 
     public string DataDirectory { get; }
@@ -33,7 +35,8 @@ public sealed class CmsUnderTest : IAsyncDisposable
 
     /// <param name="https">Serve https with the CMS's self-signed certificate, which the clients pin.</param>
     /// <param name="extra">More arguments for <c>vigil cms</c>.</param>
-    public static async Task<CmsUnderTest> StartAsync(TestDatabase database, bool https = false, IReadOnlyList<string>? extra = null)
+    /// <param name="program">Another vigil executable to run (e.g. a newer version's build) instead of the tests' own build.</param>
+    public static async Task<CmsUnderTest> StartAsync(TestDatabase database, bool https = false, IReadOnlyList<string>? extra = null, string? program = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         var data = Directory.CreateTempSubdirectory("vigil-cms-test-").FullName;
@@ -45,7 +48,7 @@ public sealed class CmsUnderTest : IAsyncDisposable
 
         arguments.AddRange(extra ?? []);
 
-        var cms = new CmsUnderTest(data, arguments);
+        var cms = new CmsUnderTest(data, arguments, program);
         await cms.StartAsync();
         return cms;
     }
@@ -55,7 +58,9 @@ public sealed class CmsUnderTest : IAsyncDisposable
     {
         Http?.Dispose();
         Anonymous?.Dispose();
-        Process = await VigilProcess.StartAsync(_arguments, new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = Password });
+        Process = _program is null
+            ? await VigilProcess.StartAsync(_arguments, new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = Password })
+            : await VigilProcess.StartProgramAsync(_program, _arguments, new Dictionary<string, string?> { ["VIGIL_ADMIN_PASSWORD"] = Password });
         Anonymous = NewClient();
         Http = await SignInAsync("admin", Password);
     }
