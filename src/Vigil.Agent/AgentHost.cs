@@ -11,6 +11,7 @@ using Vigil.Agent.Recording;
 using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
+using Vigil.Agent.Updates;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Hosting;
@@ -91,6 +92,11 @@ public static class AgentHost
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));
+        builder.Services.AddSingleton(ProgramLayout.Detect(Environment.ProcessPath));
+        builder.Services.AddSingleton(new UpdateStateFile(options.DataDirectory));
+        builder.Services.AddSingleton<UpdateInstaller>();
+        builder.Services.AddSingleton<UpdateRestart>();
+        builder.Services.AddHostedService<UpdateConfirmation>();
         builder.Services.AddSystemd(); // Under systemd: READY=1 once started (Type=notify), stops on SIGTERM, journal log levels; elsewhere nothing.
         builder.Services.AddAuthentication(AgentAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
@@ -116,6 +122,7 @@ public static class AgentHost
         TakeoverFootageEndpoints.Map(secured);
         RecordingEndpoints.Map(secured);
         RestoreEndpoints.Map(secured);
+        UpdateEndpoints.Map(secured);
         app.MapVigilMetrics();
         return app;
     }

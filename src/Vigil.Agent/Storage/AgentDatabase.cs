@@ -57,6 +57,9 @@ public sealed class AgentDatabase
         KeepPrivate();
     }
 
+    /// <summary>The schema version this build migrates to: a new version checks it reached it before it confirms an update.</summary>
+    public static int LatestSchemaVersion => Migrations.Length;
+
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -71,6 +74,14 @@ public sealed class AgentDatabase
         {
             PrivateFiles.EnsureFile(_path + suffix);
         }
+    }
+
+    public int SchemaVersion()
+    {
+        using var connection = Open();
+        using var read = connection.CreateCommand();
+        read.CommandText = "PRAGMA user_version";
+        return Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private void Migrate()

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Agent;
+using Vigil.Agent.Updates;
 using Vigil.Hosting;
 using Vigil.Hosting.Metrics;
 using Vigil.Media;
@@ -80,10 +81,17 @@ internal static class AgentCommand
                 result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
                 result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null,
                 result.GetValue(logFormat)!);
+            // First of all: a new version after an update counts its start (and may roll back) before it opens anything.
+            if (await AgentUpdates.BeforeStartAsync(options, cancellationToken).ConfigureAwait(false) is { } restarted)
+            {
+                return restarted;
+            }
+
             WebApplication app;
             try
             {
                 app = AgentHost.Build(options, MediaTools.Locate(Environment.GetEnvironmentVariable), Console.Out);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (ArgumentException e)
             {
@@ -91,10 +99,13 @@ internal static class AgentCommand
                 await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 2;
             }
+            catch (Exception e) when (AgentUpdates.AfterFailedStart(options, e) is { } rolledBack)
+            {
+                return rolledBack;
+            }
 
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return AgentUpdates.AfterStop(app);
         });
         return command;
     }
