@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Failover;
@@ -25,7 +26,7 @@ internal sealed class UpdateRun(
     FailoverLedger ledger,
     HealthBoard board,
     IAgentConnections agents,
-    FailoverCommands failovers,
+    IServiceScopeFactory scopes,
     UpdatePackageStore packages,
     OnlineFeed feed,
     TrustedUpdateKeys keys,
@@ -99,7 +100,7 @@ internal sealed class UpdateRun(
             {
                 try
                 {
-                    await failovers.FailOverNowAsync(_row.ServerId, UpdateRunner.Actor, stopping).ConfigureAwait(false);
+                    await OnFailoversAsync(f => f.FailOverNowAsync(_row.ServerId, UpdateRunner.Actor, stopping)).ConfigureAwait(false);
                 }
                 catch (RefusedException e)
                 {
@@ -304,13 +305,23 @@ internal sealed class UpdateRun(
     {
         try
         {
-            await failovers.FailBackAsync(_row.ServerId, UpdateRunner.Actor, stopping).ConfigureAwait(false);
+            await OnFailoversAsync(f => f.FailBackAsync(_row.ServerId, UpdateRunner.Actor, stopping)).ConfigureAwait(false);
         }
         catch (RefusedException e)
         {
             var note = $"the failback was refused: {e.Message}";
             UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
         }
+    }
+
+    /// <summary>
+    /// Runs a failover command in a scope (and database context) of its own: the command commits its own transaction, which must
+    /// neither carry nor disturb this run's tracked update row.
+    /// </summary>
+    private async Task OnFailoversAsync(Func<FailoverCommands, Task> command)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await command(scope.ServiceProvider.GetRequiredService<FailoverCommands>()).ConfigureAwait(false);
     }
 
     private async Task MoveAsync(UpdateStep step, string detail, CancellationToken stopping)
