@@ -21,6 +21,10 @@ export const routes = {
   alertEmail: '/api/v1/alerts/email',
   alertTest: '/api/v1/alerts/test',
   alertDeliveries: '/api/v1/alerts/deliveries',
+  agentUpdates: '/api/v1/agent-updates',
+  agentUpdatePackages: '/api/v1/agent-updates/packages',
+  availableAgentUpdates: '/api/v1/agent-updates/available',
+  agentUpdateSettings: '/api/v1/settings/agent-updates',
 };
 
 export async function call(method, path, body) {

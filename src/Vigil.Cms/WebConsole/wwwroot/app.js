@@ -12,11 +12,11 @@ import * as users from './users.js';
 import { changePassword } from './account.js';
 
 const PAGES = {
-  '/': { title: 'Failover servers', draw: (root, snapshot) => snapshot && dashboard.render(root, snapshot), live: true },
+  '/': { title: 'Failover servers', draw: (root, snapshot) => snapshot && dashboard.render(root, snapshot, session.role === 'administrator'), live: true },
   '/events': { title: 'Event log', draw: (root, snapshot) => events.render(root, snapshot), live: true },
   '/drills': { title: 'Failover drills', draw: (root) => drills.render(root), live: false },
   '/alerts': { title: 'Alerts', draw: (root) => alerts.render(root, session.role === 'administrator'), live: false },
-  '/settings': { title: 'Failover settings', draw: (root) => settings.render(root), live: false },
+  '/settings': { title: 'Failover settings', draw: (root) => settings.render(root, session.role === 'administrator'), live: false },
   '/users': { title: 'Users', draw: (root) => users.render(root), live: false },
 };
 

@@ -6,6 +6,8 @@ import { h, formatBytes, formatDuration, toast } from './ui.js';
 import { PHASES, RECORDING_STATUSES, STANDBY_STATUSES, statusesOf, toneOf } from './statuses.js';
 import * as serverDialogs from './server-dialogs.js';
 import * as groupDialogs from './group-dialogs.js';
+import * as updateDialogs from './update-dialogs.js';
+import { updateLine, versionCell } from './updates.js';
 
 const state = {
   group: 'all', // 'all' or a group id
@@ -16,9 +18,9 @@ const state = {
 // A snapshot that arrives while a menu is open waits until it closes, so the menu stays under the pointer.
 let deferred = null;
 
-export function render(root, snapshot) {
+export function render(root, snapshot, isAdmin) {
   if (root.querySelector('.menu-list:not([hidden])')) {
-    deferred = () => render(root, snapshot);
+    deferred = () => render(root, snapshot, isAdmin);
     return;
   }
   deferred = null;
@@ -30,14 +32,14 @@ export function render(root, snapshot) {
 
   const inGroup = snapshot.servers.filter((s) => state.group === 'all' || s.groupId === state.group);
   const shown = inGroup.filter((s) => !state.filter || (s.role === state.filter.role && s.status.code === state.filter.code));
-  const rerender = () => render(root, snapshot);
+  const rerender = () => render(root, snapshot, isAdmin);
 
   root.replaceChildren(
     h('div', { class: 'dashboard' },
       h('section', { class: 'servers-pane', 'aria-label': 'Failover servers' },
         groupTabs(groups, snapshot, rerender),
         state.group === 'all' ? null : groupBar(groups.find((g) => g.id === state.group), snapshot),
-        toolbar(snapshot, rerender),
+        toolbar(snapshot, rerender, isAdmin),
         serverTable(shown, inGroup.length, snapshot, rerender)),
       statusPanel(inGroup, rerender)));
 
@@ -84,7 +86,7 @@ function groupBar(group, snapshot) {
       : h('button', { class: 'danger-outline', onclick: () => guarded(groupDialogs.remove(group, takeovers.length)) }, 'Delete group'));
 }
 
-function toolbar(snapshot, rerender) {
+function toolbar(snapshot, rerender, isAdmin) {
   const selected = snapshot.servers.filter((s) => state.selected.has(s.id));
   const one = selected.length === 1 ? selected[0] : null;
   const failover = one && snapshot.failovers.find((f) => f.recordingServerId === one.id);
@@ -100,6 +102,11 @@ function toolbar(snapshot, rerender) {
     h('button', { disabled: !selected.length, onclick: () => guarded(serverDialogs.setEnabled(selected, false)) }, 'Disable'),
     h('button', { class: 'danger-outline', disabled: !selected.length, onclick: () => guarded(serverDialogs.remove(selected)) }, 'Delete'),
     menu('Advanced', advanced, !advanced.some(([, run]) => run)),
+    // Updates change what runs on the servers: administrators only (the CMS refuses anyone else; hidden to spare the refusal).
+    isAdmin ? menu('Update', [
+      ['Manual update', () => updateDialogs.manual(snapshot, state.selected)],
+      ['Online update', () => updateDialogs.online(snapshot, state.selected)],
+    ]) : null,
     h('span', { class: 'spacer' }),
     state.filter
       ? h('button', {
@@ -154,9 +161,10 @@ function menu(label, items, disabled = false) {
   return wrapper;
 }
 
-// Model and version give way first when the screen is narrow (they stay in the name's tooltip).
+// The model gives way first when the screen is narrow (it stays in the name's tooltip); the version stays, since it may
+// need an update.
 const COLUMNS = [
-  { label: 'Name and role' }, { label: 'Group' }, { label: 'Address' }, { label: 'Model', class: 'optional' }, { label: 'Version', class: 'optional' },
+  { label: 'Name and role' }, { label: 'Group' }, { label: 'Address' }, { label: 'Model', class: 'optional' }, { label: 'Version' },
   { label: 'License channels', class: 'num' }, { label: 'Cameras', class: 'num' }, { label: 'Free space', class: 'num' }, { label: 'Status' },
 ];
 
@@ -202,11 +210,11 @@ function serverRow(server, snapshot, rerender) {
     state.group === 'all' ? h('td', { class: 'nowrap' }, server.groupName ?? h('em', {}, 'none')) : null,
     h('td', { class: 'mono nowrap' }, `${server.address.host}:${server.address.port}`, server.address.https ? h('span', { class: 'tag', title: `Certificate ${server.certificateFingerprint ?? ''}` }, 'https') : null),
     h('td', { class: 'nowrap optional' }, server.model || '–'),
-    h('td', { class: 'optional' }, server.agentVersion || '–'),
+    versionCell(server),
     h('td', { class: 'num' }, server.licenseChannels),
     camerasCell(server),
     h('td', { class: 'num', title: capacity ? `${formatBytes(free)} free of ${formatBytes(capacity)}` : undefined }, server.spaces.length ? formatBytes(free) : '–'),
-    h('td', { class: 'status-cell' }, statusBadge(server), h('div', { class: 'detail' }, server.status.detail), failoverLine(server, snapshot)));
+    h('td', { class: 'status-cell' }, statusBadge(server), h('div', { class: 'detail' }, server.status.detail), failoverLine(server, snapshot), updateLine(server)));
 }
 
 // A dead camera is not the server's failure (its status stays normal), so each one that cannot be recorded, or

@@ -1,6 +1,7 @@
 // The seeds' Failover Setting tab: failover and failback behaviour, detection, restore and limits.
 import { Declined, act, call, routes } from './api.js';
 import { checkbox, clearErrors, field, h, showProblem, toast } from './ui.js';
+import { feedForm } from './update-settings.js';
 
 const NUMBERS = [
   ['probeIntervalMs', 'Probe interval (ms)', 'How often the CMS checks each server.'],
@@ -19,7 +20,7 @@ const CONDITIONS = [
   ['recording_service_failure', 'The recording service fails (the server is up but cannot record)'],
 ];
 
-export async function render(root) {
+export async function render(root, isAdmin) {
   const settings = await call('GET', routes.settings);
   const inputs = {};
   const flag = (name, label, hint) => {
@@ -65,7 +66,7 @@ export async function render(root) {
       saveButton.disabled = false;
     }
   });
-  root.replaceChildren(h('section', { class: 'page' }, h('h1', {}, 'Failover settings'), form, await drillForm()));
+  root.replaceChildren(h('section', { class: 'page' }, h('h1', {}, 'Failover settings'), form, await drillForm(), await feedForm(isAdmin)));
 }
 
 const DRILL_NUMBERS = [

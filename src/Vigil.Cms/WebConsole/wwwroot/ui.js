@@ -141,6 +141,7 @@ const FIELD_BY_RULE = [
   [/^settings\.drill-max-takeover$/, 'maxTakeoverSeconds'],
   [/^settings\.drill-max-gap$/, 'maxGapSeconds'],
   [/^settings\.drill-schedule$/, 'schedule'],
+  [/^update\.feed-location$/, 'feed'],
 ];
 
 export function fieldOf(rule) {
