@@ -1,8 +1,8 @@
 // The administrators' Update dialogs: a manual update with a package file uploaded from this browser, and an online update
 // to a version of the CMS's update feed, each for the servers picked. The CMS verifies and refuses; these dialogs show
 // what it said, every refusal of a batch at once.
-import { Problem, call, routes } from './api.js';
-import { KeepOpen, dialog, field, formatBytes, h, showError, showProblem } from './ui.js';
+import { call, routes } from './api.js';
+import { KeepOpen, Problem, dialog, field, formatBytes, h, showError, showProblem } from './ui.js';
 
 const HOW = 'Protected recording servers are updated with no recording gap: their standby records their cameras meanwhile, '
   + 'then hands them back. Servers are updated one per failover group at a time; the list shows each one\'s progress.';
