@@ -1,4 +1,5 @@
 using Vigil.Cms.Failover;
+using Vigil.Cms.Updates;
 using Vigil.Contracts.Cms;
 using Vigil.Domain.Failover;
 
@@ -22,6 +23,7 @@ internal static class AlertRules
         EventLog.CmsKind when to == EventLog.Overloaded => AlertKinds.CmsOverloaded,
         EventLog.CmsKind when to == EventLog.Recovered => AlertKinds.CmsRecovered,
         EventLog.OperatorKind when to is "drill failed" or "drill aborted" or "drill interrupted" => AlertKinds.DrillFailed,
+        UpdateEvents.Kind when to is "failed" or "rolled_back" => AlertKinds.AgentUpdateFailed,
         _ => null,
     };
 
@@ -38,6 +40,7 @@ internal static class AlertRules
         AlertKinds.DrillFailed => $"Failover drill of {server}: {to}: {reason}",
         AlertKinds.CmsOverloaded => $"The CMS {server} is overloaded: {reason}",
         AlertKinds.CmsRecovered => $"The CMS {server} is back to normal: {reason}",
+        AlertKinds.AgentUpdateFailed => $"The agent update of {server} ended as {to.Replace('_', ' ')}: {reason}",
         AlertKinds.Test => $"Test alert from the CMS {server}",
         _ => $"{kind}: {server}: {reason}",
     };
@@ -63,6 +66,8 @@ internal static class AlertRules
         AlertKinds.CmsOverloaded =>
             $"Check the CMS machine {server} now: its CPU, memory and disk, and the vigil_cms_* metrics (probe-round lag, database time). While it lasts, a failure may be noticed late.",
         AlertKinds.CmsRecovered => "Nothing to do; if it happens again, look for what starves the CMS machine.",
+        AlertKinds.AgentUpdateFailed =>
+            $"{server} still runs its previous version and records as before. Read the reason (`vigil update list --server {server}`, the agent's journal), fix it, and update again.",
         AlertKinds.Test => "Nothing to do: alerts reach this destination.",
         _ => "See the CMS's event log.",
     };

@@ -33,11 +33,14 @@ public static class AlertKinds
     /// <summary>The CMS's probe rounds start on time again.</summary>
     public const string CmsRecovered = "cms.recovered";
 
+    /// <summary>An agent update did not end with the new version running: it failed, or the new version failed its health check and the agent rolled back.</summary>
+    public const string AgentUpdateFailed = "agent.update-failed";
+
     /// <summary>Sent only on an operator's request, to check that a webhook or the e-mail settings work.</summary>
     public const string Test = "alert.test";
 
     public static IReadOnlyList<string> All { get; } =
-        [ProtectionLost, ProtectionRestored, FailoverStarted, FailoverCompleted, FailoverFailed, RestoreStopped, StandbyProtectionFailed, DrillFailed, CmsOverloaded, CmsRecovered];
+        [ProtectionLost, ProtectionRestored, FailoverStarted, FailoverCompleted, FailoverFailed, RestoreStopped, StandbyProtectionFailed, DrillFailed, CmsOverloaded, CmsRecovered, AgentUpdateFailed];
 }
 
 /// <summary>The body of every webhook call (<see cref="Version"/> changes only when a field changes meaning or goes away).</summary>

@@ -1,5 +1,6 @@
 using Vigil.Cms.Alerts;
 using Vigil.Cms.Failover;
+using Vigil.Cms.Updates;
 using Vigil.Contracts.Cms;
 using Vigil.Domain.Failover;
 
@@ -24,6 +25,8 @@ public sealed class AlertRulesTests
     [InlineData(EventLog.CmsKind, EventLog.Overloaded, EventLog.Recovered, null, AlertKinds.CmsRecovered)]
     [InlineData(EventLog.OperatorKind, "", "drill aborted", null, AlertKinds.DrillFailed)]
     [InlineData(EventLog.OperatorKind, "", "drill interrupted", null, AlertKinds.DrillFailed)]
+    [InlineData(UpdateEvents.Kind, "updating", "failed", null, AlertKinds.AgentUpdateFailed)]
+    [InlineData(UpdateEvents.Kind, "handing_back", "rolled_back", null, AlertKinds.AgentUpdateFailed)]
     public void The_events_that_are_alerts(string kind, string from, string to, string? code, string expected) =>
         AlertRules.KindOf(kind, from, to, code).ShouldBe(expected);
 
@@ -33,6 +36,7 @@ public sealed class AlertRulesTests
     [InlineData(EventLog.HealthKind, "healthy", "failed", null)]
     [InlineData(EventLog.OperatorKind, "", "failover now", null)]
     [InlineData(EventLog.OperatorKind, "", "drill passed", null)]
+    [InlineData(UpdateEvents.Kind, "handing_back", "done", null)]
     public void Steps_health_changes_and_operator_actions_are_not(string kind, string from, string to, string? code) =>
         AlertRules.KindOf(kind, from, to, code).ShouldBeNull();
 
