@@ -106,13 +106,13 @@ public sealed class UpdateSite : IAsyncDisposable
             await Cms.DisposeAsync();
         }
 
+        // An agent that updated itself runs as a process of its own, and its recorders with it: all mention this site's folder.
+        // They go first: the successor holds the output of the process the site started, whose exit waits for that output's end.
+        ProcessSweep.KillEverythingMentioning(Root);
         foreach (var process in _processes)
         {
             await process.DisposeAsync();
         }
-
-        // An agent that updated itself runs as a process of its own, and its recorders with it: all mention this site's folder.
-        ProcessSweep.KillEverythingMentioning(Root);
         if (_database is not null)
         {
             await _database.DisposeAsync();
