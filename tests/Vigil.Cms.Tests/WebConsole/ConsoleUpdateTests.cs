@@ -63,6 +63,7 @@ public sealed class ConsoleUpdateTests(UpdateSiteFixture fixture) : IClassFixtur
             // The signed package: uploaded with a progress bar, then its version and digest as the CMS verified them.
             await dialog.GetByLabel("Update package").SetInputFilesAsync(Site.NewPackage);
             await Expect(dialog.Locator("[data-package=version]")).ToHaveTextAsync(UpdateSite.NewVersion);
+            await Expect(dialog.Locator("[data-field=package] .field-error")).ToBeHiddenAsync();
             await Expect(dialog.GetByRole(AriaRole.Progressbar, new() { Name = "Upload progress" })).ToHaveJSPropertyAsync("value", 100);
             await Expect(dialog.Locator(".upload-text")).ToContainTextAsync("Uploaded");
             // The digest of the whole file (the online test may have stored the same package from the feed already).

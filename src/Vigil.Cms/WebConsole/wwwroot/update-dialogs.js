@@ -2,7 +2,7 @@
 // to a version of the CMS's update feed, each for the servers picked. The CMS verifies and refuses; these dialogs show
 // what it said, every refusal of a batch at once.
 import { call, routes } from './api.js';
-import { KeepOpen, Problem, dialog, field, formatBytes, h, showError, showProblem } from './ui.js';
+import { KeepOpen, Problem, clearErrors, dialog, field, formatBytes, h, showError, showProblem } from './ui.js';
 
 const HOW = 'Protected recording servers are updated with no recording gap: their standby records their cameras meanwhile, '
   + 'then hands them back. Servers are updated one per failover group at a time; the list shows each one\'s progress.';
@@ -17,6 +17,8 @@ export function manual(snapshot, selectedIds) {
   const upload = h('div', { class: 'upload', hidden: true, role: 'status' }, bar, barText);
   const verified = h('div', { class: 'package-result', 'aria-live': 'polite' });
   file.addEventListener('change', () => {
+    // A new file answers any earlier complaint about the package.
+    clearErrors(file.form);
     uploaded = null;
     verified.replaceChildren();
     const chosen = file.files[0];
