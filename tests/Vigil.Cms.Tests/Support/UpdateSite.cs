@@ -101,6 +101,9 @@ public sealed class UpdateSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // An agent that updated itself runs as a process of its own, with its recorders: all mention this site's folder. They go
+        // first: the restarted agent holds the output pipe of the process the test started, which ends only when it does.
+        ProcessSweep.KillEverythingMentioning(Root);
         if (Cms is not null)
         {
             await Cms.DisposeAsync();
@@ -111,8 +114,6 @@ public sealed class UpdateSite : IAsyncDisposable
             await process.DisposeAsync();
         }
 
-        // An agent that updated itself runs as a process of its own, and its recorders with it: all mention this site's folder.
-        ProcessSweep.KillEverythingMentioning(Root);
         if (_database is not null)
         {
             await _database.DisposeAsync();
