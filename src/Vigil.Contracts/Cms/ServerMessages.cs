@@ -32,6 +32,7 @@ public sealed record TestConnectionRequest(
 /// What a reachable agent says about itself, and why it could not join as asked (empty when it could). Until its
 /// certificate is trusted (<paramref name="Trusted"/> false) only its public identity is known: the admin password was
 /// not sent, the license, spaces and cameras are not read, and the refusals say the fingerprint needs confirming.
+/// <paramref name="Compatibility"/> says how its version stands against the CMS's (<c>compatible</c>, <c>update_required</c>, <c>incompatible</c>).
 /// </summary>
 public sealed record TestConnectionResponse(
     string Name,
@@ -43,7 +44,8 @@ public sealed record TestConnectionResponse(
     IReadOnlyList<SpaceInfo> Spaces,
     int CameraCount,
     IReadOnlyList<RuleMessage> Refusals,
-    bool Trusted = true);
+    bool Trusted = true,
+    string Compatibility = "compatible");
 
 /// <summary>A broken rule: its code and what it means here.</summary>
 public sealed record RuleMessage(string Rule, string Message);
