@@ -93,15 +93,16 @@ internal static class AgentCommand
                 app = AgentHost.Build(options, MediaTools.Locate(Environment.GetEnvironmentVariable), Console.Out);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception e) when (AgentUpdates.AfterFailedStart(options, e) is { } rolledBack)
+            {
+                // A new version that cannot start where the old one could (even refusing the same arguments) goes back to it.
+                return rolledBack;
+            }
             catch (ArgumentException e)
             {
                 // A start refused for how it was asked (plain HTTP on the network, a bad camera or certificate): say why, no stack trace.
                 await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 2;
-            }
-            catch (Exception e) when (AgentUpdates.AfterFailedStart(options, e) is { } rolledBack)
-            {
-                return rolledBack;
             }
 
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
