@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Agent.Storage;
+using Vigil.Hosting;
 using Vigil.Contracts;
 using Vigil.Contracts.Discovery;
 

@@ -5,7 +5,7 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
 
-/// <summary><c>vigil server list|show|add|batch-add|test|edit|password|enable|disable|delete</c>.</summary>
+/// <summary><c>vigil server list|show|add|batch-add|test|search|edit|password|enable|disable|delete</c>.</summary>
 internal static class ServerCommand
 {
     public static Command Create()
@@ -16,6 +16,7 @@ internal static class ServerCommand
         command.Subcommands.Add(Add());
         command.Subcommands.Add(BatchAdd());
         command.Subcommands.Add(Test());
+        command.Subcommands.Add(ServerSearchCommand.Create());
         command.Subcommands.Add(Edit());
         command.Subcommands.Add(AgentPassword());
         command.Subcommands.Add(ServerCameraCommand.Create());

@@ -11,7 +11,7 @@ using Vigil.Domain.Status;
 namespace Vigil.Cms.Inventory;
 
 /// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
-internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets)
+internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets, ClockBoard clocks)
 {
     public const string UnknownStatusRule = "server.unknown-status";
 
@@ -125,6 +125,7 @@ internal sealed class ServerViews(CmsDbContext db, SettingsStore settings, Healt
             cameraSecrets.Open(row).Select(c => c with { StreamUrl = StreamUrlMask.Mask(c.StreamUrl) }).ToList(),
             row.LastSyncedAt,
             board.CamerasOf(row.Id).Select(c => new CameraStateView(
-                c.Owner, c.CameraId, c.State.ToString().ToLowerInvariant(), c.Problem is null ? null : StreamUrlMask.Mask(c.Problem), c.Note, c.LastSegmentEnd)).ToList());
+                c.Owner, c.CameraId, c.State.ToString().ToLowerInvariant(), c.Problem is null ? null : StreamUrlMask.Mask(c.Problem), c.Note, c.LastSegmentEnd)).ToList(),
+            clocks.ViewOf(row.Id));
     }
 }

@@ -97,6 +97,7 @@ public sealed record CameraStateView(string Owner, string Id, string State, stri
 
 /// <summary>A server as the CMS knows it, with its derived status.</summary>
 /// <param name="CameraStates">Each camera's state in the server's last answered probe (empty before the first).</param>
+/// <param name="Clock">How far the server's clock is from the CMS's, from its last answered probe (null before the first).</param>
 public sealed record ServerView(
     int Id,
     string Name,
@@ -116,7 +117,15 @@ public sealed record ServerView(
     IReadOnlyList<SpaceInfo> Spaces,
     IReadOnlyList<CameraConfig> Cameras,
     DateTimeOffset? LastSyncedAt,
-    IReadOnlyList<CameraStateView> CameraStates);
+    IReadOnlyList<CameraStateView> CameraStates,
+    ClockView? Clock = null);
+
+/// <summary>
+/// The server's clock against the CMS's: <paramref name="OffsetSeconds"/> is how far ahead (positive) or behind it is,
+/// give or take <paramref name="UncertaintySeconds"/> (half the probe's round trip). <paramref name="Drifting"/> when
+/// surely more than <paramref name="LimitSeconds"/> apart: footage times and failover measurements are then off.
+/// </summary>
+public sealed record ClockView(double OffsetSeconds, double UncertaintySeconds, bool Drifting, double LimitSeconds);
 
 public sealed record ServerList(IReadOnlyList<ServerView> Servers);
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
-namespace Vigil.Agent.Discovery;
+namespace Vigil.Hosting;
 
 /// <summary>An IPv4 address of this machine with its network's prefix length.</summary>
 public sealed record LocalAddress(IPAddress Address, int PrefixLength, int InterfaceIndex);
