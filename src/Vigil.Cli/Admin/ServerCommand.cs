@@ -83,6 +83,12 @@ internal static class ServerCommand
             Console.Out.WriteLine($"  health:  {view.Health.State}{(view.Health.Problem is null ? string.Empty : $" ({view.Health.Problem})")}");
             Console.Out.WriteLine($"  address: {view.Address}{(view.CertificateFingerprint is null ? string.Empty : $", certificate {view.CertificateFingerprint}")}");
             Console.Out.WriteLine($"  agent:   {view.Model}, serial {view.Serial}, version {view.AgentVersion}, {view.LicenseChannels} license channels");
+            if (view.Clock is { } clock)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  clock:   {clock.OffsetSeconds:+0.000;-0.000} s from the CMS's (± {clock.UncertaintySeconds:0.000} s){(clock.Drifting ? $", drifting: more than {clock.LimitSeconds} s off, footage times are off; check NTP" : string.Empty)}"));
+            }
+
             foreach (var space in view.Spaces)
             {
                 Console.Out.WriteLine($"  space:   {space.Path} ({space.FreeBytes / 1_000_000_000} of {space.CapacityBytes / 1_000_000_000} GB free{(space.IsEmpty ? ", empty" : string.Empty)})");

@@ -10,12 +10,16 @@ namespace Vigil.Cms.Monitoring;
 /// </summary>
 public sealed class ClockBoard
 {
-    private readonly ConcurrentDictionary<int, ClockDrift> _servers = new();
+    private readonly ConcurrentDictionary<int, (string Serial, ClockDrift Drift)> _servers = new();
 
-    /// <summary>Takes a probe's reading; answers the drift's new state when it started (true) or ended (false), else null.</summary>
-    public bool? Observe(int serverId, ClockReading reading)
+    /// <summary>
+    /// Takes a probe's reading; answers the drift's new state when it started (true) or ended (false), else null. Kept
+    /// per server id and serial: a deleted server's id given to another agent starts afresh.
+    /// </summary>
+    public bool? Observe(int serverId, string serial, ClockReading reading)
     {
-        var drift = _servers.GetOrAdd(serverId, _ => new ClockDrift());
+        var (_, drift) = _servers.AddOrUpdate(serverId, _ => (serial, new ClockDrift()),
+            (_, known) => string.Equals(known.Serial, serial, StringComparison.Ordinal) ? known : (serial, new ClockDrift()));
         lock (drift)
         {
             return drift.Observe(reading) ? drift.Drifting : null;
@@ -24,11 +28,12 @@ public sealed class ClockBoard
 
     public ClockView? ViewOf(int serverId)
     {
-        if (!_servers.TryGetValue(serverId, out var drift))
+        if (!_servers.TryGetValue(serverId, out var entry))
         {
             return null;
         }
 
+        var drift = entry.Drift;
         lock (drift)
         {
             return drift.Last is { } last
@@ -36,6 +41,4 @@ public sealed class ClockBoard
                 : null;
         }
     }
-
-    public void Forget(int serverId) => _servers.TryRemove(serverId, out _);
 }

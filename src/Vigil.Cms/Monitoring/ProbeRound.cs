@@ -144,7 +144,7 @@ internal sealed partial class ProbeRound(
     /// <summary>Writes an event when the server's clock starts or stops drifting from the CMS's; true when it did.</summary>
     private async Task<bool> NoteClockAsync(ServerRow server, ClockReading reading, CancellationToken stoppingToken)
     {
-        if (clocks.Observe(server.Id, reading) is not { } drifting)
+        if (clocks.Observe(server.Id, server.Serial, reading) is not { } drifting)
         {
             return false;
         }

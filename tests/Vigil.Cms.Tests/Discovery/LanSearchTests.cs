@@ -74,6 +74,7 @@ public sealed class LanSearchTests
         Math.Abs(view.Clock!.OffsetSeconds).ShouldBeLessThan(1);
         view.Clock.Drifting.ShouldBeFalse();
         view.Clock.LimitSeconds.ShouldBe(2);
+        (await cli.RunAsync("server", "show", "lan-free")).ShouldSucceed().ShouldMatch(@"clock:\s+[+-]\d\.\d{3} s from the CMS's");
     }
 
     private static async Task<ServerSearchResponse> SearchAsync(AdminCli cli) =>
