@@ -163,7 +163,7 @@ export function add(snapshot, groupId) {
     body: [
       field('Failover group', group),
       role,
-      h('div', { class: 'row' }, field('IP address or host name', host), field('Port', port), search.button),
+      h('div', { class: 'row with-search' }, field('IP address or host name', host), field('Port', port), search.button),
       search.slot,
       checkbox('Connect over HTTPS', https, 'Plain HTTP shows the server\'s credential to anyone on the network; the CMS allows it only to this machine or when started with --insecure-http.'),
       field('Admin password of the server', password, 'Sent once its certificate is trusted, traded for a credential for this CMS; the CMS never stores it.'),

@@ -36,6 +36,20 @@ function row(server, onEnable) {
     h('td', {}, enable));
 }
 
+/** A magnifier drawn as SVG: an emoji needs a font that a site's machines may not have. */
+function magnifierIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('aria-hidden', 'true');
+  const lens = document.createElementNS(ns, 'circle');
+  for (const [name, value] of Object.entries({ cx: 6.5, cy: 6.5, r: 4.5, fill: 'none', stroke: 'currentColor', 'stroke-width': 2 })) lens.setAttribute(name, value);
+  const handle = document.createElementNS(ns, 'line');
+  for (const [name, value] of Object.entries({ x1: 10, y1: 10, x2: 14.5, y2: 14.5, stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round' })) handle.setAttribute(name, value);
+  svg.append(lens, handle);
+  return svg;
+}
+
 /**
  * A magnifier button and the panel it fills. `onEnable(server)` is called with the found server the operator picked.
  */
@@ -63,6 +77,6 @@ export function searchPanel(onEnable) {
         button.disabled = false;
       }
     },
-  }, '\u{1F50D}');
+  }, magnifierIcon(), 'Search');
   return { button, slot };
 }
