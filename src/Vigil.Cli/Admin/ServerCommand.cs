@@ -94,7 +94,7 @@ internal static class ServerCommand
             if (view.Clock is { } clock)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  clock:   {clock.OffsetSeconds:+0.000;-0.000} s from the CMS's (± {clock.UncertaintySeconds:0.000} s){(clock.Drifting ? $", drifting: more than {clock.LimitSeconds} s off, footage times are off; check NTP" : string.Empty)}"));
+                    $"  clock:   {Math.Round(clock.OffsetSeconds, 3):+0.000;-0.000;+0.000} s from the CMS's (± {clock.UncertaintySeconds:0.000} s){(clock.Drifting ? $", drifting: more than {clock.LimitSeconds} s off, footage times are off; check NTP" : string.Empty)}"));
             }
 
             foreach (var space in view.Spaces)
