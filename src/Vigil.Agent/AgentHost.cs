@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Vigil.Agent.Api;
+using Vigil.Agent.Discovery;
 using Vigil.Agent.Metrics;
 using Vigil.Agent.Recording;
 using Vigil.Agent.Security;
@@ -97,6 +98,7 @@ public static class AgentHost
         builder.Services.AddSingleton<UpdateInstaller>();
         builder.Services.AddSingleton<UpdateRestart>();
         builder.Services.AddHostedService<UpdateConfirmation>();
+        builder.Services.AddHostedService<DiscoveryResponder>();
         builder.Services.AddSystemd(); // Under systemd: READY=1 once started (Type=notify), stops on SIGTERM, journal log levels; elsewhere nothing.
         builder.Services.AddAuthentication(AgentAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AgentAuthentication>(AgentAuthentication.SchemeName, null);
@@ -117,12 +119,13 @@ public static class AgentHost
         StatusEndpoints.Map(app, secured);
         PairingEndpoints.Map(app, secured);
         AuditEndpoints.Map(secured);
-        CameraEndpoints.Map(secured);
-        TakeoverEndpoints.Map(secured);
-        TakeoverFootageEndpoints.Map(secured);
+        var managed = secured.MapGroup(string.Empty).LockedWhileManaged();
+        CameraEndpoints.Map(managed);
+        TakeoverEndpoints.Map(managed);
+        TakeoverFootageEndpoints.Map(managed);
         RecordingEndpoints.Map(secured);
-        RestoreEndpoints.Map(secured);
-        UpdateEndpoints.Map(secured);
+        RestoreEndpoints.Map(managed);
+        UpdateEndpoints.Map(managed);
         app.MapVigilMetrics();
         return app;
     }

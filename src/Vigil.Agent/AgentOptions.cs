@@ -9,6 +9,7 @@ namespace Vigil.Agent;
 /// its password is read from the environment, never kept here.</param>
 /// <param name="LogFormat"><c>text</c> (one line per entry) or <c>json</c> (one object per entry), scopes included.</param>
 /// <param name="MetricsTokenFile">A file holding the token Prometheus presents to read <c>/metrics</c>.</param>
+/// <param name="Announce">Answer CMS searches on the LAN (<c>--no-announce</c> turns it off).</param>
 public sealed record AgentOptions(
     string DataDirectory,
     IReadOnlyList<string> Urls,
@@ -21,7 +22,8 @@ public sealed record AgentOptions(
     bool InsecureHttp = false,
     string? CertificateFile = null,
     string? MetricsTokenFile = null,
-    string LogFormat = "text")
+    string LogFormat = "text",
+    bool Announce = true)
 {
     public const string DefaultUrl = "https://0.0.0.0:7101";
 

@@ -25,6 +25,7 @@ var root = new RootCommand("Vigil keeps video recording alive when a recording s
     DrillCommand.Create(),
     UpdateCommand.Create(),
     DemoCommand.Create(),
+    UpdatePackageCommand.Create(),
 };
 // Ctrl-C and SIGTERM cancel the running command; servers and the demo then need more than the default 2 s to stop cleanly.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);

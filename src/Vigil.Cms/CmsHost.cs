@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Alerts;
 using Vigil.Cms.Api;
+using Vigil.Cms.Discovery;
 using Vigil.Cms.Drills;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
@@ -88,6 +89,8 @@ public static class CmsHost
         builder.Services.AddHostedService<AlertDispatcher>();
         builder.Services.AddDrills();
         builder.Services.AddAgentUpdates(options);
+        builder.Services.AddSingleton<LanSearch>();
+        builder.Services.AddScoped<ServerSearch>();
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
@@ -134,6 +137,7 @@ public static class CmsHost
         AuthEndpoints.Map(app, secured);
         GroupEndpoints.Map(secured);
         ServerEndpoints.Map(secured);
+        ServerSearchEndpoints.Map(secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
         AgentPasswordEndpoints.Map(secured).RequireAuthorization(CmsPolicies.Administer);
         ServerCameraEndpoints.Map(secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
         SettingsEndpoints.Map(secured);

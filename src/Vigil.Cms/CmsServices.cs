@@ -28,6 +28,7 @@ internal static class CmsServices
         services.TryAddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         services.AddSingleton<CmsMetrics>();
         services.AddSingleton<HealthBoard>();
+        services.AddSingleton<ClockBoard>();
         services.AddSingleton<InventoryLock>();
         services.AddSingleton<FailoverLedger>();
         services.AddSingleton<ProbeRound>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Agent.Recording;
+using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts;
@@ -19,7 +20,7 @@ internal static class StatusEndpoints
         app.MapGet(AgentRoutes.Identity, Identity);
         secured.MapGet(AgentRoutes.Info, Info);
         secured.MapGet(AgentRoutes.Health, Health);
-        secured.MapPut(AgentRoutes.License, MoveLicenses);
+        secured.MapPut(AgentRoutes.License, MoveLicenses).LockedWhileManaged();
     }
 
     private static IResult MoveLicenses(LicenseRequest? request, HttpContext context, AgentIdentity identity, AgentSettings settings, AuditLog audit)

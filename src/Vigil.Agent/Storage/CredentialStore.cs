@@ -38,6 +38,14 @@ public sealed class CredentialStore(AgentDatabase database, TimeProvider time)
             .FirstOrDefault();
     }
 
+    /// <summary>The CMS that paired last (name and installation id), or null while none holds a credential: the agent is then standalone.</summary>
+    public Contracts.Discovery.CmsReference? Manager()
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT cms_name, cms_id FROM credentials ORDER BY id DESC LIMIT 1",
+            r => new Contracts.Discovery.CmsReference(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1))).FirstOrDefault();
+    }
+
     /// <summary>Ends one credential; false if it was not known.</summary>
     public bool Revoke(string credential)
     {

@@ -36,6 +36,7 @@ public static class AgentUpdates
         if (state.InProgress)
         {
             logger.Interrupted(state.ToVersion);
+            RemoveLeftovers(ProgramLayout.Detect(Environment.ProcessPath), file);
             state = state with { State = AgentUpdateStates.Failed, Reason = "The agent stopped during the update, before it switched versions; nothing changed.", At = time.GetUtcNow() };
             file.Write(state);
         }
@@ -87,6 +88,23 @@ public static class AgentUpdates
         var layout = ProgramLayout.Detect(Environment.ProcessPath);
         UpdateRollback.Run(layout, file, options.DataDirectory, $"vigil {UpdateVersions.Format(VigilVersion.Current)} could not start: {exception.Message}", TimeProvider.System, logger);
         return ProcessRestart.Run(layout, logger);
+    }
+
+    /// <summary>What an update cut short by a crash or a power cut left: a received package, a half-unpacked version.</summary>
+    private static void RemoveLeftovers(ProgramLayout layout, UpdateStateFile file)
+    {
+        foreach (var incoming in Directory.EnumerateFiles(file.Folder, "incoming-*"))
+        {
+            File.Delete(incoming);
+        }
+
+        if (layout.Updatable)
+        {
+            foreach (var partial in Directory.EnumerateDirectories(layout.Versions, ".*.partial-*"))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+        }
     }
 
     /// <summary>After the host stopped: restarts into another version if an update (or its rollback) asked for it. Answers the exit code.</summary>

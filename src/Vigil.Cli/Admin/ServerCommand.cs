@@ -5,7 +5,7 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
 
-/// <summary><c>vigil server list|show|add|batch-add|test|edit|password|enable|disable|delete|update</c>.</summary>
+/// <summary><c>vigil server list|show|add|batch-add|test|search|edit|password|enable|disable|delete|update</c>.</summary>
 internal static class ServerCommand
 {
     public static Command Create()
@@ -16,6 +16,7 @@ internal static class ServerCommand
         command.Subcommands.Add(Add());
         command.Subcommands.Add(BatchAdd());
         command.Subcommands.Add(Test());
+        command.Subcommands.Add(ServerSearchCommand.Create());
         command.Subcommands.Add(Edit());
         command.Subcommands.Add(AgentPassword());
         command.Subcommands.Add(ServerCameraCommand.Create());
@@ -90,6 +91,12 @@ internal static class ServerCommand
             Console.Out.WriteLine($"  health:  {view.Health.State}{(view.Health.Problem is null ? string.Empty : $" ({view.Health.Problem})")}");
             Console.Out.WriteLine($"  address: {view.Address}{(view.CertificateFingerprint is null ? string.Empty : $", certificate {view.CertificateFingerprint}")}");
             Console.Out.WriteLine($"  agent:   {view.Model}, serial {view.Serial}, version {view.AgentVersion}, {view.LicenseChannels} license channels");
+            if (view.Clock is { } clock)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  clock:   {Math.Round(clock.OffsetSeconds, 3):+0.000;-0.000;+0.000} s from the CMS's (± {clock.UncertaintySeconds:0.000} s){(clock.Drifting ? $", drifting: more than {clock.LimitSeconds} s off, footage times are off; check NTP" : string.Empty)}"));
+            }
+
             foreach (var space in view.Spaces)
             {
                 Console.Out.WriteLine($"  space:   {space.Path} ({space.FreeBytes / 1_000_000_000} of {space.CapacityBytes / 1_000_000_000} GB free{(space.IsEmpty ? ", empty" : string.Empty)})");

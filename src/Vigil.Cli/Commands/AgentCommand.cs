@@ -35,12 +35,16 @@ internal static class AgentCommand
         {
             Description = "A file whose first line is the token Prometheus sends (Authorization: Bearer) to read /metrics; at least 16 characters",
         };
+        var noAnnounce = new Option<bool>("--no-announce")
+        {
+            Description = "Do not answer CMS searches on the LAN (UDP multicast 239.255.71.1, port 7101); the server is then added by its address only",
+        };
         var segment = new Option<int>("--segment-seconds") { Description = "Length of recorded segments in seconds", DefaultValueFactory = _ => 2 };
         var logFormat = new Option<string>(LogFormat.OptionName) { Description = "text (default) or json: one JSON object per log entry", DefaultValueFactory = _ => LogFormat.Text };
         logFormat.AcceptOnlyFromAmong([.. LogFormat.All]);
         var command = new Command("agent", "Run a recording or standby server: record cameras with ffmpeg and obey the CMS")
         {
-            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment, metricsToken, logFormat,
+            data, urls, insecure, certificate, spaces, cameras, name, model, channels, segment, metricsToken, logFormat, noAnnounce,
         };
         cameras.Validators.Add(result =>
         {
@@ -80,7 +84,8 @@ internal static class AgentCommand
                 result.GetValue(insecure),
                 result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
                 result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null,
-                result.GetValue(logFormat)!);
+                result.GetValue(logFormat)!,
+                !result.GetValue(noAnnounce));
             // First of all: a new version after an update counts its start (and may roll back) before it opens anything.
             if (await AgentUpdates.BeforeStartAsync(options, cancellationToken).ConfigureAwait(false) is { } restarted)
             {
@@ -93,15 +98,16 @@ internal static class AgentCommand
                 app = AgentHost.Build(options, MediaTools.Locate(Environment.GetEnvironmentVariable), Console.Out);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception e) when (AgentUpdates.AfterFailedStart(options, e) is { } rolledBack)
+            {
+                // A new version that cannot start where the old one could (even refusing the same arguments) goes back to it.
+                return rolledBack;
+            }
             catch (ArgumentException e)
             {
                 // A start refused for how it was asked (plain HTTP on the network, a bad camera or certificate): say why, no stack trace.
                 await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 2;
-            }
-            catch (Exception e) when (AgentUpdates.AfterFailedStart(options, e) is { } rolledBack)
-            {
-                return rolledBack;
             }
 
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);

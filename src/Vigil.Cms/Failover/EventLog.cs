@@ -24,6 +24,13 @@ internal static class EventLog
 
     public const string Recovered = "normal";
 
+    /// <summary>A server's clock started or stopped drifting from the CMS's (see <c>ClockBoard</c>).</summary>
+    public const string ClockKind = "clock";
+
+    public const string InStep = "in_step";
+
+    public const string Drifting = "drifting";
+
     /// <summary>The "from" of the event that opens an episode.</summary>
     public const string NotInFailover = "normal";
 
@@ -61,6 +68,18 @@ internal static class EventLog
         Kind = ProtectionKind,
         From = isProtected ? Unprotected : Protected,
         To = isProtected ? Protected : Unprotected,
+        Reason = reason,
+        Actor = FailoverLedger.EngineActor,
+    };
+
+    public static EventRow Clock(int serverId, string serverName, bool drifting, string reason, DateTimeOffset at) => new()
+    {
+        At = at,
+        ServerId = serverId,
+        ServerName = serverName,
+        Kind = ClockKind,
+        From = drifting ? InStep : Drifting,
+        To = drifting ? Drifting : InStep,
         Reason = reason,
         Actor = FailoverLedger.EngineActor,
     };

@@ -3,10 +3,12 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Contracts;
 using Vigil.Contracts.Cms;
 using Vigil.Domain;
 using Vigil.Domain.Inventory;
 using Vigil.Domain.Naming;
+using Vigil.Domain.Versions;
 
 namespace Vigil.Cms.Inventory;
 
@@ -37,7 +39,7 @@ internal sealed class ServerAdmission(
             // Only the public identity is known until the operator confirms the certificate.
             var identity = sighting.Identity;
             return new TestConnectionResponse(identity.Name, identity.Model, identity.Serial, identity.Version, 0, sighting.Fingerprint, [], 0,
-                [new RuleMessage(AgentContact.Rules.FingerprintUnconfirmed, sighting.UnconfirmedMessage)], Trusted: false);
+                [new RuleMessage(AgentContact.Rules.FingerprintUnconfirmed, sighting.UnconfirmedMessage)], Trusted: false, CompatibilityOf(identity.Version));
         }
 
         var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
@@ -50,8 +52,11 @@ internal sealed class ServerAdmission(
 
         var info = contact.Info;
         return new TestConnectionResponse(info.Name, info.Model, info.Serial, info.Version, info.LicenseChannels, contact.Fingerprint,
-            info.Spaces, info.Cameras.Count, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList());
+            info.Spaces, info.Cameras.Count, refusals.Select(r => new RuleMessage(r.Rule, r.Message)).ToList(), Compatibility: CompatibilityOf(info.Version));
     }
+
+    private static string CompatibilityOf(string agentVersion) =>
+        VersionCompatibility.Code(Version.TryParse(agentVersion, out var version) ? VersionCompatibility.Of(version, VigilVersion.Current) : AgentCompatibility.Incompatible);
 
     public async Task<int> AddAsync(AddServerRequest request, Caller caller, CancellationToken cancellationToken)
     {
@@ -235,6 +240,14 @@ internal sealed class ServerAdmission(
         if (managed.FirstOrDefault(s => s.Serial == contact.Info.Serial) is { } known)
         {
             refusals.Add(new Refusal(Rules.AlreadyAdded, $"The agent at {contact.Address} (serial {contact.Info.Serial}) is already managed as '{known.Name}'."));
+        }
+
+        // A newer agent than this CMS manages is refused in any role; an older one may be added as a recording server and updated
+        // (a standby's eligibility refuses both).
+        if (role == ServerRoleName.Recording && Version.TryParse(contact.Info.Version, out var version)
+            && VersionCompatibility.Of(version, VigilVersion.Current) == AgentCompatibility.Incompatible)
+        {
+            refusals.Add(VersionCompatibility.Problem(version, VigilVersion.Current)!);
         }
 
         var members = managed.Where(s => s.GroupId == group.Id).ToList();

@@ -14,7 +14,7 @@ namespace Vigil.Cms.Inventory;
 
 /// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
 internal sealed class ServerViews(
-    CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets, UpdateViews updates)
+    CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets, UpdateViews updates, ClockBoard clocks)
 {
     public const string UnknownStatusRule = "server.unknown-status";
 
@@ -130,6 +130,7 @@ internal sealed class ServerViews(
             row.LastSyncedAt,
             board.CamerasOf(row.Id).Select(c => new CameraStateView(
                 c.Owner, c.CameraId, c.State.ToString().ToLowerInvariant(), c.Problem is null ? null : StreamUrlMask.Mask(c.Problem), c.Note, c.LastSegmentEnd)).ToList(),
+            clocks.ViewOf(row.Id),
             Compatibility(row.AgentVersion),
             update);
     }

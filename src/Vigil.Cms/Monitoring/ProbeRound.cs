@@ -7,6 +7,7 @@ using Vigil.Cms.Inventory;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Domain.Clock;
 using Vigil.Domain.Health;
 
 namespace Vigil.Cms.Monitoring;
@@ -21,6 +22,7 @@ internal sealed partial class ProbeRound(
     IServiceScopeFactory scopes,
     IAgentConnections agents,
     HealthBoard board,
+    ClockBoard clocks,
     SettingsStore settings,
     CameraSecrets cameraSecrets,
     CmsMetrics metrics,
@@ -91,10 +93,13 @@ internal sealed partial class ProbeRound(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.Failover.ProbeTimeout);
         var sent = time.GetTimestamp();
+        var sentAt = time.GetUtcNow();
+        var clockChanged = false;
         try
         {
             var health = await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false);
             metrics.ProbeAnswered(time.GetElapsedTime(sent));
+            clockChanged = await NoteClockAsync(server, ClockReading.From(sentAt, time.GetUtcNow(), health.At), stoppingToken).ConfigureAwait(false);
             result = ProbeClassifier.Classify(health);
             if (result.Outcome != ProbeOutcome.Ok)
             {
@@ -128,11 +133,39 @@ internal sealed partial class ProbeRound(
         var accessRestored = await NoteAccessAsync(server, null, stoppingToken).ConfigureAwait(false);
         if (board.Observe(server.Id, result) is not { } change)
         {
-            return accessRestored || camerasChanged;
+            return accessRestored || camerasChanged || clockChanged;
         }
 
         LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
         await RecordAsync(server, Name(change.From), Name(change.To), change.Reason, change.At, stoppingToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Writes an event when the server's clock starts or stops drifting from the CMS's; true when it did.</summary>
+    private async Task<bool> NoteClockAsync(ServerRow server, ClockReading reading, CancellationToken stoppingToken)
+    {
+        if (clocks.Observe(server.Id, server.Serial, reading) is not { } drifting)
+        {
+            return false;
+        }
+
+        var offset = reading.Offset.TotalSeconds.ToString("+0.0;-0.0", System.Globalization.CultureInfo.InvariantCulture);
+        var reason = drifting
+            ? $"its clock is {offset} s from the CMS's (± {reading.Uncertainty.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s), more than {ClockDrift.Limit.TotalSeconds:0} s: footage times are off; check NTP on both"
+            : $"its clock is back within {ClockDrift.BackInStep.TotalSeconds:0} s of the CMS's ({offset} s)";
+        LogClock(logger, server.Name, reason);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            db.Events.Add(EventLog.Clock(server.Id, server.Name, drifting, reason, time.GetUtcNow()));
+            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatabaseUnavailable(logger, e);
+        }
+
         return true;
     }
 
@@ -220,6 +253,9 @@ internal sealed partial class ProbeRound(
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "The CMS cannot speak to {Server}: {Problem}; it is not failed over for that")]
     private static partial void LogAccessLost(ILogger logger, string server, string problem);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Clock of {Server}: {Reason}")]
+    private static partial void LogClock(ILogger logger, string server, string reason);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Probing {Server} failed unexpectedly; its health is unchanged")]
     private static partial void LogProbeFailed(ILogger logger, string server, Exception exception);

@@ -336,14 +336,7 @@ internal sealed class UpdateRun(
 
     private async Task EndAsync(UpdateStep step, string reason, CancellationToken stopping)
     {
-        var from = _row.Step;
-        _row.Step = step.Code();
-        _row.Detail = reason;
-        _row.Reason = step == UpdateStep.Done ? null : reason;
-        _row.EndedAt = time.GetUtcNow();
-        _row.IsOpen = false;
-        db.Events.Add(UpdateEvents.Step(_row, from, step, reason, time.GetUtcNow()));
+        UpdateRunner.End(db, _row, step, reason, time, logger);
         await db.SaveChangesAsync(stopping).ConfigureAwait(false);
-        UpdateRunner.LogStep(logger, _row.Id, _row.ServerName, step, reason);
     }
 }

@@ -90,7 +90,7 @@ internal sealed partial class UpdateRunner(
         {
             if (inventory.Find(new ServerId(row.ServerId)) is not { } server)
             {
-                End(db, row, UpdateStep.Failed, "the server was removed before its update began");
+                End(db, row, UpdateStep.Failed, "the server was removed before its update began", time, logger);
                 continue;
             }
 
@@ -140,7 +140,8 @@ internal sealed partial class UpdateRunner(
     internal const string InPlaceDetail =
         "sending the package to the agent (updated in place: no standby could record its cameras meanwhile, so a recording server pauses while it restarts)";
 
-    private void End(CmsDbContext db, ServerUpdateRow row, UpdateStep step, string reason)
+    /// <summary>Stages the end of <paramref name="row"/> as <paramref name="step"/> with its event; the caller saves it.</summary>
+    internal static void End(CmsDbContext db, ServerUpdateRow row, UpdateStep step, string reason, TimeProvider time, ILogger logger)
     {
         var from = row.Step;
         row.Step = step.Code();
@@ -205,7 +206,7 @@ internal sealed partial class UpdateRunner(
             var row = await db.ServerUpdates.FirstAsync(u => u.Id == id, stoppingToken).ConfigureAwait(false);
             if (row.IsOpen)
             {
-                End(db, row, UpdateStep.Failed, $"the update could not go on: {fault.Message}");
+                End(db, row, UpdateStep.Failed, $"the update could not go on: {fault.Message}", time, logger);
                 await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
             }
         }

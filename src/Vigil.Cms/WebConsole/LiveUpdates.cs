@@ -58,10 +58,12 @@ internal sealed class LiveUpdates(IServiceScopeFactory scopes, TimeProvider time
         // The times of the last probe (every second), of the last inventory copy (every 10 s) and of each camera's last
         // segment (every segment) change for every server all the time; left in, every snapshot would differ from the one
         // before and every console would redraw for nothing, under the operator's clicks. The console shows none of them;
-        // GET /servers still has them.
+        // GET /servers still has them. A clock's offset moves by milliseconds at every probe: the console shows only a
+        // drift, in whole seconds.
         var steady = servers.Select(s => s with
         {
             Health = s.Health with { LastProbe = null },
+            Clock = s.Clock is { Drifting: true } clock ? clock with { OffsetSeconds = Math.Round(clock.OffsetSeconds), UncertaintySeconds = 0 } : null,
             LastSyncedAt = null,
             CameraStates = [.. s.CameraStates.Select(c => c with { LastSegmentEnd = null })],
         }).ToList();

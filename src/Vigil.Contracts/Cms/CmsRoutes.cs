@@ -44,6 +44,9 @@ public static class CmsRoutes
     /// <summary>POST <see cref="TestConnectionRequest"/>: connects to an agent without adding it.</summary>
     public const string ServerTest = Servers + "/test";
 
+    /// <summary>POST <see cref="ServerSearchRequest"/> → <see cref="ServerSearchResponse"/>: searches the LAN for agents now (administrators).</summary>
+    public const string ServerSearch = Servers + "/search";
+
     /// <summary>POST <see cref="BatchAddRequest"/>: previews or adds several servers with a naming rule.</summary>
     public const string ServerBatch = Servers + "/batch";
 

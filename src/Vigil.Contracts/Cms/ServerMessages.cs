@@ -32,6 +32,7 @@ public sealed record TestConnectionRequest(
 /// What a reachable agent says about itself, and why it could not join as asked (empty when it could). Until its
 /// certificate is trusted (<paramref name="Trusted"/> false) only its public identity is known: the admin password was
 /// not sent, the license, spaces and cameras are not read, and the refusals say the fingerprint needs confirming.
+/// <paramref name="Compatibility"/> says how its version stands against the CMS's (<c>compatible</c>, <c>update_required</c>, <c>incompatible</c>).
 /// </summary>
 public sealed record TestConnectionResponse(
     string Name,
@@ -43,7 +44,8 @@ public sealed record TestConnectionResponse(
     IReadOnlyList<SpaceInfo> Spaces,
     int CameraCount,
     IReadOnlyList<RuleMessage> Refusals,
-    bool Trusted = true);
+    bool Trusted = true,
+    string Compatibility = "compatible");
 
 /// <summary>A broken rule: its code and what it means here.</summary>
 public sealed record RuleMessage(string Rule, string Message);
@@ -97,6 +99,7 @@ public sealed record CameraStateView(string Owner, string Id, string State, stri
 
 /// <summary>A server as the CMS knows it, with its derived status.</summary>
 /// <param name="CameraStates">Each camera's state in the server's last answered probe (empty before the first).</param>
+/// <param name="Clock">How far the server's clock is from the CMS's, from its last answered probe (null before the first).</param>
 /// <param name="Compatibility">How its agent's version stands against the CMS's: <c>compatible</c>, <c>update_required</c> or <c>incompatible</c>.</param>
 /// <param name="Update">Its latest agent update while under way, or ended in the last hour.</param>
 public sealed record ServerView(
@@ -119,8 +122,16 @@ public sealed record ServerView(
     IReadOnlyList<CameraConfig> Cameras,
     DateTimeOffset? LastSyncedAt,
     IReadOnlyList<CameraStateView> CameraStates,
+    ClockView? Clock = null,
     string Compatibility = "compatible",
     ServerUpdateView? Update = null);
+
+/// <summary>
+/// The server's clock against the CMS's: <paramref name="OffsetSeconds"/> is how far ahead (positive) or behind it is,
+/// give or take <paramref name="UncertaintySeconds"/> (half the probe's round trip). <paramref name="Drifting"/> when
+/// surely more than <paramref name="LimitSeconds"/> apart: footage times and failover measurements are then off.
+/// </summary>
+public sealed record ClockView(double OffsetSeconds, double UncertaintySeconds, bool Drifting, double LimitSeconds);
 
 public sealed record ServerList(IReadOnlyList<ServerView> Servers);
 

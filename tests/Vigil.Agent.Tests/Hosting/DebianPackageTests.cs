@@ -8,7 +8,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Vigil.Contracts;
 using Vigil.Contracts.Cms;
+using Vigil.Hosting.Updates;
 using Vigil.Testing;
+using Vigil.Testing.Updates;
 
 namespace Vigil.Agent.Tests.Hosting;
 
@@ -72,6 +74,19 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
     }
 
     [Fact]
+    public async Task With_a_key_the_same_program_is_also_a_signed_update_package()
+    {
+        var manifest = await UpdatePackageReader.ReadAsync(package.UpdatePackage, [package.SigningKey.PublicKey], new Version(0, 0, 1), null, CancellationToken.None);
+
+        var program = Path.Combine(package.Directory, "root", "usr/lib/vigil/versions", package.Version);
+        manifest.Version.ShouldBe(package.Version);
+        manifest.Files.Select(f => f.Path).Order(StringComparer.Ordinal).ShouldBe(
+            System.IO.Directory.EnumerateFiles(program, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(program, f)).Order(StringComparer.Ordinal));
+        manifest.Files.Single(f => f.Path == "vigil").Mode.ShouldBe(0x1ED);
+        manifest.Files.Single(f => f.Path == "vigil.dll").Sha256.ShouldBe(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(program, "vigil.dll")))));
+    }
+
+    [Fact]
     public async Task The_units_pass_systemd_analyze_verify_and_are_hardened()
     {
         var analyze = new[] { "/usr/bin/systemd-analyze", "/bin/systemd-analyze" }.FirstOrDefault(File.Exists)
@@ -109,6 +124,13 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
             text.ShouldContain($"\nStateDirectory=vigil/{role}\n");
             text.ShouldContain("\nStateDirectoryMode=0700\n");
             text.ShouldContain($"\nReadWritePaths=/var/lib/vigil/{role}\n");
+            if (role == "agent")
+            {
+                // It updates itself: a new version beside the others, then "current" switched; exit 75 restarts it.
+                text.ShouldContain("\nReadWritePaths=/usr/lib/vigil\n");
+                text.ShouldContain("\nRestartForceExitStatus=75\n");
+            }
+
             text.ShouldContain("\nProtectSystem=strict\n");
             text.ShouldContain("\nNoNewPrivileges=yes\n");
             text.ShouldNotContain("\nMemoryDenyWriteExecute=yes", Case.Sensitive, "the .NET JIT needs writable code pages");
@@ -198,6 +220,7 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
     public async Task A_first_install_makes_the_user_and_the_private_data_folders_and_starts_nothing()
     {
         var scripts = await package.ScriptRootAsync("first-install");
+        System.IO.Directory.CreateDirectory(scripts.Path("usr/lib/vigil/versions"));
 
         await scripts.RunAsync("postinst", "configure");
 
@@ -206,6 +229,8 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
         File.GetUnixFileMode(scripts.Path("var/lib/vigil/agent")).ShouldBe(Mode("700"));
         scripts.Calls.ShouldContain($"chown vigil:vigil {scripts.Path("var/lib/vigil/cms")}");
         scripts.Calls.ShouldContain($"chown root:vigil {scripts.Path("etc/vigil/cms.env")}");
+        scripts.Calls.ShouldContain($"chown vigil:vigil {scripts.Path("usr/lib/vigil/versions")}", "the agent installs its updates there");
+        scripts.Calls.ShouldContain($"chown vigil:vigil {scripts.Path("usr/lib/vigil")}", "the agent switches the current link there");
         File.GetUnixFileMode(scripts.Path("etc/vigil/agent.env")).ShouldBe(Mode("640"));
         scripts.Calls.ShouldContain("systemctl --system daemon-reload");
         scripts.Calls.ShouldNotContain(c => c.Contains("start", StringComparison.Ordinal) || c.Contains("enable", StringComparison.Ordinal), string.Join('\n', scripts.Calls));
@@ -356,6 +381,11 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
 
         public string Control => Path.Combine(Directory, "control");
 
+        /// <summary>The signed update package <c>./package --key</c> writes beside the .deb, and the key it was signed with.</summary>
+        public string UpdatePackage { get; private set; } = string.Empty;
+
+        public UpdateSigningKey SigningKey { get; private set; } = null!;
+
         public async Task InitializeAsync()
         {
             var repository = new DirectoryInfo(AppContext.BaseDirectory);
@@ -371,8 +401,10 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
 
             Version = Regex.Match(await File.ReadAllTextAsync(Path.Combine(repository.FullName, "Directory.Build.props")), "<Version>(.*)</Version>").Groups[1].Value;
             var output = Path.Combine(Directory, "out");
-            await RunAsync("bash", ["./package", "--fast", "--out", output], deadline: TimeSpan.FromMinutes(15), workingDirectory: repository.FullName);
+            SigningKey = UpdateSigningKey.Create(Path.Combine(Directory, "keys"));
+            await RunAsync("bash", ["./package", "--fast", "--out", output, "--key", SigningKey.PrivateKeyFile], deadline: TimeSpan.FromMinutes(15), workingDirectory: repository.FullName);
             Deb = Path.Combine(output, $"vigil_{Version}_amd64.deb");
+            UpdatePackage = Path.Combine(output, $"vigil-update_{Version}.vup");
             await RunAsync("dpkg-deb", ["-x", Deb, Path.Combine(Directory, "root")]);
             await RunAsync("dpkg-deb", ["-e", Deb, Control]);
         }
@@ -416,6 +448,7 @@ public sealed partial class DebianPackageTests(DebianPackageTests.Package packag
 
         public Task DisposeAsync()
         {
+            SigningKey?.Dispose();
             ProcessSweep.KillEverythingMentioning(Directory);
             System.IO.Directory.Delete(Directory, recursive: true);
             return Task.CompletedTask;

@@ -32,10 +32,15 @@ public sealed class InstalledAgent : IAsyncDisposable
     /// <summary>Signed in with the CMS credential from pairing.</summary>
     public HttpClient Http { get; }
 
-    public static async Task<InstalledAgent> StartAsync(params string[] extraArguments)
+    public static Task<InstalledAgent> StartAsync(params string[] extraArguments) => StartAsync(_ => Task.CompletedTask, extraArguments);
+
+    /// <param name="prepare">Changes the root (its program layout, its data folder) before the agent first starts.</param>
+    public static async Task<InstalledAgent> StartAsync(Func<string, Task> prepare, params string[] extraArguments)
     {
+        ArgumentNullException.ThrowIfNull(prepare);
         var root = Directory.CreateTempSubdirectory("vigil-installed-agent-").FullName;
         var executable = UpdateBuilds.InstallLayout(Path.Combine(root, "program"), UpdateBuilds.TestBuildVersion, UpdateBuilds.TestBuildProgram);
+        await prepare(root);
         var port = FreePort();
         var arguments = new List<string>
         {

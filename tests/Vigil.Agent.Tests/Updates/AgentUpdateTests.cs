@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vigil.Agent.Tests.Support;
+using Vigil.Agent.Updates;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Hosting.Updates;
@@ -65,6 +66,28 @@ public sealed class AgentUpdateTests(CameraSimulatorFixture cameras, AgentUpdate
         UpdateBuilds.CurrentTarget(agent.ProgramRoot).ShouldBe(Path.Combine("versions", "0.1.0"));
         var audit = (await agent.Http.GetFromJsonAsync<AuditList>($"{AgentRoutes.Audit.TrimStart('/')}?limit=20", ContractJson.Options))!.Entries;
         audit.ShouldContain(e => e.Action == "update" && e.Detail.Contains("rolled back from 0.1.2 to 0.1.0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_new_version_that_keeps_failing_to_start_is_rolled_back_by_its_next_start()
+    {
+        // As a crash loop under systemd leaves it: current switched to 0.1.1, which has started (and died) as often as allowed.
+        var program = await UpdateBuilds.ProgramAsync("0.1.1");
+        await using var agent = await InstalledAgent.StartAsync(root =>
+        {
+            var programRoot = Path.Combine(root, "program");
+            UpdateBuilds.AddVersion(programRoot, "0.1.1", program);
+            UpdateBuilds.PointCurrentAt(programRoot, "0.1.1");
+            new UpdateStateFile(Path.Combine(root, "data")).Write(new UpdateState(
+                AgentUpdateStates.Confirming, "0.1.0", "0.1.1", null, TimeProvider.System.GetUtcNow(), Starts: AgentUpdates.MaxStarts, PreviousTarget: Path.Combine("versions", "0.1.0")));
+            return Task.CompletedTask;
+        });
+
+        var status = await agent.WaitForAsync("0.1.0", AgentUpdateStates.RolledBack);
+
+        status.Reason.ShouldNotBeNull().ShouldContain($"started {AgentUpdates.MaxStarts} times without passing its health check");
+        UpdateBuilds.CurrentTarget(agent.ProgramRoot).ShouldBe(Path.Combine("versions", "0.1.0"));
+        agent.Process.Output.ShouldContain("Update to vigil 0.1.1 failed its check, rolling back");
     }
 
     [Fact]

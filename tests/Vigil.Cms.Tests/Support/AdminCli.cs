@@ -4,7 +4,8 @@ using Vigil.Testing;
 namespace Vigil.Cms.Tests.Support;
 
 /// <summary>The <c>vigil</c> admin client as a real process, with a session file of its own (deleted on dispose).</summary>
-public sealed class AdminCli : IDisposable
+/// <param name="launcher">What to run it through (<c>ip netns exec NS</c>, to reach a CMS inside a network namespace); nothing by default.</param>
+public sealed class AdminCli(params string[] launcher) : IDisposable
 {
     private readonly string _session = Path.Combine(Path.GetTempPath(), $"vigil-cli-session-{Guid.NewGuid():N}.json");
 
@@ -17,13 +18,18 @@ public sealed class AdminCli : IDisposable
 
     private async Task<CliRun> RunCoreAsync(string input, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var part in launcher.Skip(1).Concat(launcher.Length > 0 ? ["dotnet"] : []))
+        {
+            start.ArgumentList.Add(part);
+        }
+
         start.ArgumentList.Add(VigilProcess.EntryAssembly);
         foreach (var argument in arguments)
         {

@@ -15,19 +15,35 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
-    private ConsoleBrowser(IPlaywright playwright, IBrowser browser)
+    private readonly string? _launcher;
+
+    private ConsoleBrowser(IPlaywright playwright, IBrowser browser, string? launcher)
     {
         _playwright = playwright;
         _browser = browser;
+        _launcher = launcher;
     }
 
-    public static async Task<ConsoleBrowser> LaunchAsync()
+    /// <param name="networkNamespace">
+    /// Runs Chromium inside this network namespace (a CMS on an <c>IsolatedLan</c> is reachable only from there); Playwright
+    /// speaks to it over a pipe, which crosses namespaces.
+    /// </param>
+    public static async Task<ConsoleBrowser> LaunchAsync(string? networkNamespace = null)
     {
         var executable = Environment.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
         if (!File.Exists(executable))
         {
             throw new InvalidOperationException(
                 $"Chromium is not at {executable}: run the tests with ./test, which installs Debian's chromium, or set {ExecutableVariable}.");
+        }
+
+        string? launcher = null;
+        if (networkNamespace is not null && !OperatingSystem.IsWindows())
+        {
+            launcher = Path.Combine(Path.GetTempPath(), $"vigil-chromium-{networkNamespace}.sh");
+            await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec ip netns exec {networkNamespace} {executable} \"$@\"\n");
+            File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            executable = launcher;
         }
 
         var playwright = await Playwright.CreateAsync();
@@ -39,7 +55,7 @@ public sealed class ConsoleBrowser : IAsyncDisposable
             // Without these, Chromium tries to reach Google's services, which this machine's closed network refuses.
             Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-gpu"],
         });
-        return new ConsoleBrowser(playwright, browser);
+        return new ConsoleBrowser(playwright, browser, launcher);
     }
 
     /// <summary>A new page in a new profile, 1280×800 unless told otherwise.</summary>
@@ -79,5 +95,9 @@ public sealed class ConsoleBrowser : IAsyncDisposable
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
+        if (_launcher is not null)
+        {
+            File.Delete(_launcher);
+        }
     }
 }

@@ -101,18 +101,19 @@ public sealed class UpdateSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // An agent that updated itself runs as a process of its own, with its recorders: all mention this site's folder. They go
+        // first: the restarted agent holds the output pipe of the process the test started, which ends only when it does.
+        ProcessSweep.KillEverythingMentioning(Root);
         if (Cms is not null)
         {
             await Cms.DisposeAsync();
         }
 
-        // An agent that updated itself runs as a process of its own, and its recorders with it: all mention this site's folder.
-        // They go first: the successor holds the output of the process the site started, whose exit waits for that output's end.
-        ProcessSweep.KillEverythingMentioning(Root);
         foreach (var process in _processes)
         {
             await process.DisposeAsync();
         }
+
         if (_database is not null)
         {
             await _database.DisposeAsync();

@@ -66,7 +66,7 @@ public sealed class AgentUpdateEndToEndTests(ITestOutputHelper output) : IAsyncL
         UpdateBuilds.CurrentTarget(_site.InstallOf("rec")).ShouldBe(Path.Combine("versions", UpdateSite.NewVersion));
 
         var events = (await Cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={rec.Id}&limit=200")).Events;
-        events.Where(e => e.Kind == "update").Select(e => e.To).Reverse().ShouldBe(["queued", "handing_over", "updating", "handing_back", "done"]);
+        events.Where(e => e.Kind == "update").Select(e => e.To).Reverse().ShouldBe(["queued", "downloading", "handing_over", "updating", "handing_back", "done"]);
         events.ShouldContain(e => e.Kind == "failover" && e.To == "completed");
         var failover = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
         output.WriteLine($"rolling update: restored {failover.Restore?.FilesCopied} files of the failover {failover.Id}");

@@ -49,10 +49,20 @@ public static class UpdateBuilds
     /// </summary>
     public static string InstallLayout(string root, string version, string programFolder)
     {
-        var target = Path.Combine(root, "versions", version);
-        Copy(programFolder, target);
+        AddVersion(root, version, programFolder);
         File.CreateSymbolicLink(Path.Combine(root, "current"), Path.Combine("versions", version));
         return Path.Combine(root, "current", "vigil");
+    }
+
+    /// <summary>Copies <paramref name="programFolder"/> into <c>ROOT/versions/VERSION</c> without touching <c>current</c>.</summary>
+    public static void AddVersion(string root, string version, string programFolder) =>
+        Copy(programFolder, Path.Combine(root, "versions", version));
+
+    /// <summary>Points <c>ROOT/current</c> at <c>versions/VERSION</c>, as an update that switched but was not confirmed leaves it.</summary>
+    public static void PointCurrentAt(string root, string version)
+    {
+        File.Delete(Path.Combine(root, "current"));
+        File.CreateSymbolicLink(Path.Combine(root, "current"), Path.Combine("versions", version));
     }
 
     /// <summary>Where <c>ROOT/current</c> points now, e.g. <c>versions/0.1.1</c>.</summary>

@@ -12,6 +12,7 @@ export const routes = {
   updates: '/api/v1/updates',
   groups: '/api/v1/groups',
   servers: '/api/v1/servers',
+  serverSearch: '/api/v1/servers/search',
   settings: '/api/v1/settings',
   events: '/api/v1/events',
   drills: '/api/v1/drills',

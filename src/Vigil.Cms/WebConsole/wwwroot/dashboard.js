@@ -214,7 +214,7 @@ function serverRow(server, snapshot, rerender) {
     h('td', { class: 'num' }, server.licenseChannels),
     camerasCell(server),
     h('td', { class: 'num', title: capacity ? `${formatBytes(free)} free of ${formatBytes(capacity)}` : undefined }, server.spaces.length ? formatBytes(free) : '–'),
-    h('td', { class: 'status-cell' }, statusBadge(server), h('div', { class: 'detail' }, server.status.detail), failoverLine(server, snapshot), updateLine(server)));
+    h('td', { class: 'status-cell' }, statusBadge(server), h('div', { class: 'detail' }, server.status.detail), clockLine(server), failoverLine(server, snapshot), updateLine(server)));
 }
 
 // A dead camera is not the server's failure (its status stays normal), so each one that cannot be recorded, or
@@ -231,6 +231,14 @@ export function statusBadge(server) {
 }
 
 /** What the failover of a recording server (or the one a standby records for) is doing, with restore progress. */
+/** A server whose clock is more than the limit from the CMS's: its footage times (and a drill's gaps) are off. */
+function clockLine(server) {
+  if (!server.clock?.drifting) return null;
+  const offset = server.clock.offsetSeconds;
+  return h('div', { class: 'detail clock-drift', role: 'status' },
+    `Clock ${offset > 0 ? '+' : ''}${offset} s from the CMS's (more than ${server.clock.limitSeconds} s): footage times are off; check NTP on both.`);
+}
+
 function failoverLine(server, snapshot) {
   const failover = snapshot.failovers.find((f) => f.recordingServerId === server.id || f.standbyId === server.id);
   if (!failover) return null;

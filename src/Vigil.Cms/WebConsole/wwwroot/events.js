@@ -2,7 +2,7 @@
 import { call, routes } from './api.js';
 import { formatTime, h } from './ui.js';
 
-const KINDS = [['', 'All kinds'], ['failover', 'Failover'], ['health', 'Health'], ['protection', 'Protection'], ['cms', 'The CMS itself'], ['operator', 'Operator actions']];
+const KINDS = [['', 'All kinds'], ['failover', 'Failover'], ['health', 'Health'], ['protection', 'Protection'], ['clock', 'Clocks'], ['cms', 'The CMS itself'], ['operator', 'Operator actions']];
 const filters = { server: '', kind: '', limit: '100' };
 let shownFor = null;
 

@@ -3,6 +3,7 @@
 import { act, call, routes } from './api.js';
 import { KeepOpen, Problem, checkbox, clearErrors, confirmDialog, dialog, field, h, showError, showProblem } from './ui.js';
 import { restoreProgress } from './dashboard.js';
+import { searchPanel } from './server-search.js';
 
 function groupSelect(snapshot, selected) {
   return h('select', { name: 'groupId' }, snapshot.groups.map((g) => h('option', { value: g.id, selected: g.id === selected }, g.name)));
@@ -122,6 +123,16 @@ export function add(snapshot, groupId) {
   for (const input of [host, port, https]) input.addEventListener('input', () => trust.reset());
   https.addEventListener('change', () => trust.reset());
   const form = () => result.closest('form');
+  const search = searchPanel((found) => {
+    host.value = found.address;
+    port.value = found.port;
+    https.checked = found.https;
+    trust.reset();
+    trust.offer(found.certificateFingerprint);
+    result.replaceChildren(h('p', { class: 'muted', role: 'status' },
+      `${found.name} (${found.model}, version ${found.version}): enter its admin password, choose the role and group, confirm its certificate below, then Add.`));
+    password.focus();
+  });
   const request = () => ({
     groupId: Number(group.value),
     role: form().querySelector('input[name=role]:checked').value,
@@ -152,7 +163,8 @@ export function add(snapshot, groupId) {
     body: [
       field('Failover group', group),
       role,
-      h('div', { class: 'row' }, field('IP address or host name', host), field('Port', port)),
+      h('div', { class: 'row with-search' }, field('IP address or host name', host), field('Port', port), search.button),
+      search.slot,
       checkbox('Connect over HTTPS', https, 'Plain HTTP shows the server\'s credential to anyone on the network; the CMS allows it only to this machine or when started with --insecure-http.'),
       field('Admin password of the server', password, 'Sent once its certificate is trusted, traded for a credential for this CMS; the CMS never stores it.'),
       field('Name', name, 'Leave empty to use the server\'s own name. 1 to 32 characters; no ~ ` ! @ # $ % ^ & * ( ) _ = + [ { ] } \\ | ; : \' " < > / ?; not starting with - or a space.'),
