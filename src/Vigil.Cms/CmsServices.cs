@@ -6,6 +6,7 @@ using Vigil.Cms.Metrics;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Cms.Updates;
 
 namespace Vigil.Cms;
 
@@ -41,6 +42,7 @@ internal static class CmsServices
         services.AddScoped<AgentPasswords>();
         services.AddScoped<ServerCameras>();
         services.AddScoped<ServerViews>();
+        services.AddScoped<UpdateViews>();
         services.AddScoped<FailoverCommands>();
         services.AddScoped<FailoverViews>();
         services.AddScoped<FootageRestorer>();

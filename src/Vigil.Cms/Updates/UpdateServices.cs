@@ -15,7 +15,6 @@ internal static class UpdateServices
         services.AddSingleton<UpdateRunner>();
         services.AddHostedService(s => s.GetRequiredService<UpdateRunner>());
         services.AddScoped<UpdateCommands>();
-        services.AddScoped<UpdateViews>();
         return services;
     }
 }
