@@ -80,17 +80,7 @@ internal static class ServerUpdateCommand
             throw new CliFailure($"There is no file {file}.");
         }
 
-        var total = new FileInfo(file).Length;
-        var shown = -1L;
-        var progress = new Progress<long>(sent =>
-        {
-            var tenth = total == 0 ? 10 : sent * 10 / total;
-            if (!quiet && tenth > Interlocked.Read(ref shown))
-            {
-                Interlocked.Exchange(ref shown, tenth);
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"uploading {Path.GetFileName(file)}: {tenth * 10}% of {total / (1024.0 * 1024):0.0} MiB"));
-            }
-        });
+        var progress = new UploadProgress(Path.GetFileName(file), new FileInfo(file).Length, quiet);
         var uploaded = await client.UploadAsync<UpdatePackageView>(CmsRoutes.AgentUpdatePackages, file, progress).ConfigureAwait(false);
         if (!quiet)
         {
@@ -98,6 +88,27 @@ internal static class ServerUpdateCommand
         }
 
         return uploaded;
+    }
+
+    /// <summary>
+    /// Prints an upload's progress every tenth of the way, at once on the uploading thread (<see cref="Progress{T}"/> would post
+    /// it to the thread pool, where the last lines could come after the result, or not at all before the command ends).
+    /// </summary>
+    private sealed class UploadProgress(string name, long total, bool quiet) : IProgress<long>
+    {
+        private long _shown = -1;
+
+        public void Report(long value)
+        {
+            var tenth = total == 0 ? 10 : value * 10 / total;
+            if (quiet || tenth <= _shown)
+            {
+                return;
+            }
+
+            _shown = tenth;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"uploading {name}: {tenth * 10}% of {total / (1024.0 * 1024):0.0} MiB"));
+        }
     }
 
     /// <summary>Polls the updates until each has ended, printing every new step.</summary>

@@ -19,7 +19,11 @@ public sealed class AgentClientTests(AgentsFixture agents)
     [Fact]
     public async Task Releasing_discarding_or_removing_the_footage_of_a_key_the_agent_never_heard_of_is_done_not_an_error()
     {
-        using var client = AgentClients.WithPassword(AgentsFixture.Address(agents.Standby1), AgentsFixture.Password, pinnedFingerprint: null);
+        // As the CMS speaks to it: with a credential of its own pairing (a managed agent refuses these calls with its admin password).
+        var address = AgentsFixture.Address(agents.Standby1);
+        using var pairing = AgentClients.WithPassword(address, AgentsFixture.Password, pinnedFingerprint: null);
+        var credential = (await pairing.PairAsync(AgentsFixture.Password, "agent-client-tests", "agent-client-tests", CancellationToken.None)).Credential;
+        using var client = new AgentClient(new AgentEndpoint(address, PinnedFingerprint: null, Credential: credential), AgentClients.CallTimeout);
 
         await client.ReleaseAsync("never-taken-over", Epoch, CancellationToken.None);
         await client.DiscardFootageAsync("never-taken-over", Epoch, CancellationToken.None);

@@ -129,11 +129,17 @@ public sealed class AgentUpdateEndToEndTests(ITestOutputHelper output) : IAsyncL
     }
 
     [Fact]
-    public async Task A_cms_killed_during_a_rolling_update_carries_it_on_after_its_restart_with_one_failover()
+    public async Task A_cms_killed_during_a_rolling_update_started_from_the_admin_client_carries_it_on_after_its_restart_with_one_failover()
     {
         var (recording, _, rec, _) = await ProtectedGroupAsync();
-        var package = await (await UploadAsync(_site.NewPackage)).Content.ReadFromJsonAsync<UpdatePackageView>(ContractJson.Options);
-        (await Cms.PostAsync(CmsRoutes.AgentUpdates, new StartUpdateRequest([rec.Id], PackageId: package!.Id))).EnsureSuccessStatusCode();
+
+        // Started as an operator would: the admin client uploads the package (printing its progress) and queues the update.
+        using var cli = new AdminCli();
+        (await cli.RunAsync("login", "--cms", Cms.Process.BaseUrl.ToString(), "--password", CmsUnderTest.Password)).ShouldSucceed();
+        var started = (await cli.RunAsync("server", "update", "rec", "--file", _site.NewPackage)).ShouldSucceed();
+        started.ShouldContain("100%");
+        started.ShouldContain($"package {UpdateSite.NewVersion} verified");
+        started.ShouldContain("queued");
         await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerUpdateList>(CmsRoutes.AgentUpdates)).Updates.Single().Step is "handing_over" or "updating",
             TimeSpan.FromSeconds(60), "the update to hand the cameras over");
 
