@@ -12,7 +12,10 @@ using Vigil.Hosting.Updates;
 
 namespace Vigil.Agent.Updates;
 
-/// <summary><c>GET</c> and <c>POST</c> <see cref="AgentRoutes.Update"/>, for the CMS's credential or the admin password.</summary>
+/// <summary>
+/// <c>GET</c> and <c>POST</c> <see cref="AgentRoutes.Update"/>: for the CMS's credential, or the admin password while no CMS manages the agent
+/// (mapped behind the managed lock, like every other change to what the CMS manages).
+/// </summary>
 internal static class UpdateEndpoints
 {
     public static void Map(RouteGroupBuilder secured)
