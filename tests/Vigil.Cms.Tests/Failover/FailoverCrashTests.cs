@@ -22,21 +22,20 @@ public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s 
     {
         var recording = await Site.StartAgentAsync("rec", 1);
         var standby = await Site.StartAgentAsync("standby");
+        await using var gate = await TakeoverGate.StartAsync(standby.BaseUrl);
         var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
-        var sb = await Site.AddAsync(standby, ServerRoleName.Standby);
+        var sb = await Site.AddThroughAsync(gate, ServerRoleName.Standby);
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await Eventually.UntilAsync(() => Site.OwnSegments("rec", "cam-1").Count >= 2, TimeSpan.FromSeconds(30), "the recording server to record");
 
-        // The CMS dies mid-takeover: the standby is frozen, so the takeover command it was sent cannot finish.
+        // The CMS dies mid-takeover: the standby is sent the takeover, which the gate holds unanswered.
+        gate.Hold();
         await recording.KillTreeAsync();
-        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec.Id))).Health.State == "suspect",
-            TimeSpan.FromSeconds(10), "the first missed probe");
-        FailoverSite.Signal(standby, "STOP");
-        var takingOver = await Eventually.GetAsync(async () =>
-            (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.FirstOrDefault(f => f.Phase == "takingover"),
-            TimeSpan.FromSeconds(20), "the takeover to be under way");
+        await gate.TakeoverHeld.WaitAsync(TimeSpan.FromSeconds(30));
+        var takingOver = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
+        takingOver.Phase.ShouldBe("takingover");
         await Cms.Process.KillAsync();
-        FailoverSite.Signal(standby, "CONT");
+        gate.Release();
         await Cms.StartAsync();
         await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
         var active = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();

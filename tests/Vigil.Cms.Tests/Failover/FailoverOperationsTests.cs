@@ -93,16 +93,16 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         var agent = await Site.StartAgentAsync("rec-1", 1);
         var standby1 = await Site.StartAgentAsync("standby-1");
         var standby2 = await Site.StartAgentAsync("standby-2");
+        await using var gate = await TakeoverGate.StartAsync(standby1.BaseUrl);
         var rec = await Site.AddAsync(agent, ServerRoleName.Recording);
-        var sb1 = await Site.AddAsync(standby1, ServerRoleName.Standby);
+        var sb1 = await Site.AddThroughAsync(gate, ServerRoleName.Standby);
         var sb2 = await Site.AddAsync(standby2, ServerRoleName.Standby);
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
 
-        // standby-1, first in line, freezes just before it is sent the takeover, so the takeover times out.
+        // standby-1, first in line, never answers the takeover it is sent (the gate holds it), so the takeover times out.
+        gate.Hold();
         await agent.KillTreeAsync();
-        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec.Id))).Health.State == "suspect",
-            TimeSpan.FromSeconds(10), "the first missed probe");
-        FailoverSite.Signal(standby1, "STOP");
+        await gate.TakeoverHeld.WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
             var taken = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the next standby to take over");
@@ -112,10 +112,10 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         }
         finally
         {
-            FailoverSite.Signal(standby1, "CONT");
+            gate.Release();
         }
 
-        // Back, the frozen standby may carry out the late takeover; it is told to release, so only standby-2 records.
+        // Released, standby-1 carries out the late takeover; it is told to release, so only standby-2 records.
         await Eventually.UntilAsync(async () => (await FailoverSite.TakeoversAsync(standby1)).Count == 0, TimeSpan.FromSeconds(30),
             "standby-1 to record nothing for rec-1");
         (await Cms.DeleteAsync(CmsRoutes.ServerProtectionFailure(sb1.Id))).StatusCode.ShouldBe(HttpStatusCode.NoContent);

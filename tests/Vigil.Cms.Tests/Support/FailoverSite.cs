@@ -94,6 +94,13 @@ public sealed class FailoverSite : IAsyncDisposable
 
     public async Task<ServerView> AddAsync(VigilProcess agent, ServerRoleName role) => await Cms.AddAsync(AgentsFixture.Add(agent, role));
 
+    /// <summary>Adds a plain-HTTP agent by the address of the <paramref name="gate"/> in front of it, so the test decides when its takeovers are answered.</summary>
+    public async Task<ServerView> AddThroughAsync(TakeoverGate gate, ServerRoleName role)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        return await Cms.AddAsync(new AddServerRequest(1, role, gate.BaseUrl.Host, gate.BaseUrl.Port, false, AgentsFixture.Password, null, null));
+    }
+
     public async Task<string> StatusOfAsync(int id) => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(id))).Status.Code;
 
     public Task WaitStatusAsync(int id, string status) =>
