@@ -7,6 +7,7 @@ namespace Vigil.Cms;
 /// <param name="LogFormat"><c>text</c> (one line per entry) or <c>json</c> (one object per entry), scopes included.</param>
 /// <param name="MetricsTokenFile">A file holding the token Prometheus presents to read <c>/metrics</c>; without it only a signed-in user can.</param>
 /// <param name="UpdateKeysFile">A PEM file of the publisher public keys whose agent update packages this CMS accepts; without it none.</param>
+/// <param name="SearchOn">The addresses of this machine whose networks a LAN search covers (<c>--search-on</c>); none: every network it is on.</param>
 public sealed record CmsOptions(
     string DataDirectory,
     IReadOnlyList<string> Urls,
@@ -16,7 +17,8 @@ public sealed record CmsOptions(
     string? CertificateFile = null,
     string? MetricsTokenFile = null,
     string LogFormat = "text",
-    string? UpdateKeysFile = null)
+    string? UpdateKeysFile = null,
+    IReadOnlyList<System.Net.IPAddress>? SearchOn = null)
 {
     public const string DefaultUrl = "https://0.0.0.0:7180";
 

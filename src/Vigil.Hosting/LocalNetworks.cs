@@ -31,6 +31,14 @@ public static class LocalNetworks
         return found;
     }
 
+    /// <summary>The networks of <paramref name="networks"/> that have one of <paramref name="only"/> as their address; all of them when <paramref name="only"/> is empty.</summary>
+    public static IReadOnlyList<LocalAddress> Choose(IEnumerable<LocalAddress> networks, IReadOnlyCollection<IPAddress> only)
+    {
+        ArgumentNullException.ThrowIfNull(networks);
+        ArgumentNullException.ThrowIfNull(only);
+        return networks.Where(n => only.Count == 0 || only.Contains(n.Address)).ToList();
+    }
+
     /// <summary>
     /// Whether <paramref name="source"/> is on one of <paramref name="networks"/> (or this machine's loopback): only such a
     /// sender is answered, so a search with a forged remote sender makes the agent send nothing across a router.

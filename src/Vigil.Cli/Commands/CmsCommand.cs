@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Data.Common;
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Cms;
@@ -35,11 +37,25 @@ internal static class CmsCommand
         {
             Description = "A PEM file of the publisher public keys whose agent update packages this CMS accepts (vigil update-package keygen makes a pair); without it updates are refused",
         };
+        var searchOn = new Option<string[]>("--search-on")
+        {
+            Description = "Search for servers only on the network of this address of the machine (repeatable); default: every network it is on",
+        };
+        searchOn.Validators.Add(result =>
+        {
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetwork)
+                {
+                    result.AddError($"--search-on {text}: expected an IPv4 address of this machine.");
+                }
+            }
+        });
         var logFormat = new Option<string>(LogFormat.OptionName) { Description = "text (default) or json: one JSON object per log entry", DefaultValueFactory = _ => LogFormat.Text };
         logFormat.AcceptOnlyFromAmong([.. LogFormat.All]);
         var command = new Command("cms", "Run the central management server: inventory, settings, users, health monitor, REST API")
         {
-            data, urls, insecure, certificate, database, name, metricsToken, logFormat, updateKeys,
+            data, urls, insecure, certificate, database, name, metricsToken, logFormat, updateKeys, searchOn,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -52,7 +68,8 @@ internal static class CmsCommand
                 result.GetValue(certificate) is { } file ? Path.GetFullPath(file) : null,
                 result.GetValue(metricsToken) is { } tokenFile ? Path.GetFullPath(tokenFile) : null,
                 result.GetValue(logFormat)!,
-                result.GetValue(updateKeys) is { } keysFile ? Path.GetFullPath(keysFile) : null);
+                result.GetValue(updateKeys) is { } keysFile ? Path.GetFullPath(keysFile) : null,
+                [.. (result.GetValue(searchOn) ?? []).Select(IPAddress.Parse)]);
             WebApplication app;
             try
             {

@@ -2,13 +2,18 @@ using System.CommandLine;
 using System.Globalization;
 using Vigil.Cli.Admin;
 using Vigil.Contracts.Cms;
+using Vigil.Contracts;
 using Vigil.Hosting;
+using Vigil.Hosting.Updates;
 
 namespace Vigil.Cli.Demo;
 
 /// <summary>
 /// <c>vigil demo</c>: a whole site on this machine (see <see cref="DemoSite"/>), added to "Failover Group 1",
-/// then the event log as it happens until Ctrl-C, which stops everything the demo started.
+/// then the event log as it happens until Ctrl-C, which stops everything the demo started. From a source tree the
+/// CMS runs one patch ahead of the agents, which are installed so they can update themselves, and a publisher key
+/// is made for the CMS to trust: the README's update walkthrough runs on it. As root a standby waits on a LAN of
+/// the demo's own (<see cref="DemoLan"/>) to be found with a search and added.
 /// <c>vigil demo kill NAME</c> and <c>vigil demo start NAME</c> pull a server's plug and bring it back.
 /// </summary>
 internal static class DemoCommand
@@ -19,7 +24,7 @@ internal static class DemoCommand
     {
         var directory = new Option<string>("--dir") { Description = "Where the demo keeps its data and logs", DefaultValueFactory = _ => DemoSite.DefaultDirectory };
         var port = new Option<int>("--port") { Description = "First of the loopback ports the demo uses (it uses this one to +80)", DefaultValueFactory = _ => 7100 };
-        var name = new Argument<string>("server") { Description = "rec-1 … rec-3, standby-1, standby-2, cms or camsim" };
+        var name = new Argument<string>("server") { Description = $"rec-1 … rec-3, standby-1, standby-2, {DemoSite.LanAgentName} (as root), cms or camsim" };
         var kill = new Command("kill", "Pull the plug on one of the demo's servers (SIGKILL)") { name, directory };
         kill.SetAction(result => Kill(result.GetValue(directory)!, result.GetValue(name)!));
         var start = new Command("start", "Bring one of the demo's servers back") { name, directory };
@@ -32,10 +37,11 @@ internal static class DemoCommand
     private static async Task<int> RunAsync(string directory, int port, CancellationToken cancellationToken)
     {
         var site = DemoSite.Create(directory, port);
-        string[] all = ["camsim", "cms", .. DemoSite.AgentNames];
         try
         {
-            Say($"Starting the camera simulator, the CMS and {DemoSite.AgentNames.Count} agents (logs in {Path.Combine(site.Directory, "logs")})");
+            site = await PrepareAsync(site, cancellationToken).ConfigureAwait(false);
+            string[] all = ["camsim", "cms", .. site.Agents];
+            Say($"Starting the camera simulator, the CMS and {site.Agents.Count} agents (logs in {Path.Combine(site.Directory, "logs")})");
             foreach (var name in all)
             {
                 site.Start(name);
@@ -43,9 +49,9 @@ internal static class DemoCommand
 
             await WaitLiveAsync(site.CamSimUrl + "/cam/1", cancellationToken).ConfigureAwait(false);
             await WaitLiveAsync(site.CmsUrl + CmsRoutes.Live, cancellationToken).ConfigureAwait(false);
-            foreach (var agent in DemoSite.AgentNames)
+            foreach (var agent in site.Agents)
             {
-                await WaitLiveAsync($"{DemoSite.SecureUrl(site.AgentPort(agent))}/api/v1/live", cancellationToken, () => site.AgentFingerprint(agent)).ConfigureAwait(false);
+                await WaitLiveAsync($"{site.AgentUrl(agent)}/api/v1/live", cancellationToken, () => site.AgentFingerprint(agent)).ConfigureAwait(false);
             }
 
             using var client = await SignInAsync(site).ConfigureAwait(false);
@@ -58,25 +64,63 @@ internal static class DemoCommand
         {
             return 0;
         }
-        catch (CliFailure failure)
+        catch (Exception e) when (e is CliFailure or InvalidOperationException or IOException)
         {
-            await Console.Error.WriteLineAsync($"vigil demo: {failure.Message} (logs in {Path.Combine(site.Directory, "logs")})").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"vigil demo: {e.Message} (logs in {Path.Combine(site.Directory, "logs")})").ConfigureAwait(false);
             return 1;
         }
         finally
         {
             Say("Stopping everything the demo started");
-            foreach (var name in all.Reverse())
+            foreach (var name in site.Agents.Reverse().Concat(["cms", "camsim"]))
             {
                 site.Kill(name);
             }
+
+            // The LAN is removed even when the site did not get to record it (a failure while preparing).
+            if (DemoLan.Unavailable() is null)
+            {
+                DemoLan.For(site.BasePort).Remove();
+            }
         }
+    }
+
+    /// <summary>The keys, the programs and the LAN, before anything starts; the site as <c>vigil demo kill|start</c> will read it.</summary>
+    private static async Task<DemoSite> PrepareAsync(DemoSite site, CancellationToken cancellationToken)
+    {
+        DemoPrograms.MakeKeys(site.Directory);
+        if (DemoLan.Unavailable() is { } why)
+        {
+            Say($"No LAN of the demo's own, so nothing for a search to find: {why}");
+        }
+        else
+        {
+            site = site with { Lan = DemoLan.For(site.BasePort) };
+            Say($"Making the demo's LAN (network namespace {site.Lan!.Namespace}, {site.Lan.HostAddress} here, {DemoSite.LanAgentName} at {site.Lan.ServerAddress})");
+            site.Lan.Create();
+        }
+
+        var agentVersion = UpdateVersions.Format(VigilVersion.Current);
+        if (SourceBuild.RepositoryRoot() is not { } source)
+        {
+            Say("This vigil is installed, not built from a source tree: the agents run it as it is, with no newer version to update to");
+            site.Save();
+            return site;
+        }
+
+        var cmsVersion = DemoPrograms.NextPatch(VigilVersion.Current);
+        Say($"Building vigil {cmsVersion} for the CMS, one patch ahead of the agents' {agentVersion}, so there is an update to show (a minute or two the first time)");
+        var cmsProgram = await SourceBuild.PublishAsync(source, cmsVersion, cancellationToken).ConfigureAwait(false);
+        DemoPrograms.InstallAgents(site.Directory, agentVersion, site.Agents);
+        site = site with { CmsProgram = cmsProgram, AgentVersion = agentVersion };
+        site.Save();
+        return site;
     }
 
     private static int Kill(string directory, string name)
     {
         var site = DemoSite.Load(directory);
-        if (site is null || !(DemoSite.IsAgent(name) || name is "cms" or "camsim"))
+        if (site is null || !site.Knows(name))
         {
             Console.Error.WriteLine(site is null ? $"vigil demo: no demo runs in {directory}." : $"vigil demo: '{name}' is not one of the demo's servers.");
             return 2;
@@ -89,7 +133,7 @@ internal static class DemoCommand
     private static async Task<int> StartAsync(string directory, string name, CancellationToken cancellationToken)
     {
         var site = DemoSite.Load(directory);
-        if (site is null || !(DemoSite.IsAgent(name) || name is "cms" or "camsim"))
+        if (site is null || !site.Knows(name))
         {
             await Console.Error.WriteLineAsync(site is null ? $"vigil demo: no demo runs in {directory}." : $"vigil demo: '{name}' is not one of the demo's servers.")
                 .ConfigureAwait(false);
@@ -142,17 +186,44 @@ internal static class DemoCommand
               sign in:        user admin, password {site.CmsPassword}
                               ./run login --cms {site.CmsUrl} --password {site.CmsPassword}
               servers:        rec-1, rec-2, rec-3 (2 cameras each), standby-1, standby-2 in "Failover Group 1"
+              agents' admin password: {site.AgentPassword}
 
             Pull the plug on a recording server and watch a standby take its cameras within seconds:
                 ./run demo kill rec-1{dir}
             Bring it back; after 10 s of good health it records again, the standby hands back and copies the outage home:
                 ./run demo start rec-1{dir}
             Watch it in the web console, or:  ./run server list    ./run restore status rec-1    ./run events
-
+            {UpdateLines(site)}{SearchLines(site)}
             Events follow. Ctrl-C stops everything.
 
             """);
     }
+
+    private static string UpdateLines(DemoSite site)
+    {
+        if (site.CmsProgram is null || site.AgentVersion is null)
+        {
+            return string.Empty;
+        }
+
+        var next = DemoPrograms.NextPatch(Version.Parse(site.AgentVersion));
+        return $"""
+
+            The agents run vigil {site.AgentVersion}, the CMS {next}. Update them (README, "Try it in the demo"):
+                ./package --version {next} --key {DemoPrograms.PrivateKey(site.Directory)}
+                ./run server update rec-1 --file artifacts/packages/vigil-update_{next}.vup --wait
+
+            """;
+    }
+
+    private static string SearchLines(DemoSite site) => site.Lan is null
+        ? string.Empty
+        : $"""
+
+            {DemoSite.LanAgentName} waits on the demo's LAN to be found and added (as a standby; its certificate: {site.AgentFingerprint(DemoSite.LanAgentName)}):
+                ./run server search
+
+            """;
 
     private static async Task FollowEventsAsync(CmsClient client, CancellationToken cancellationToken)
     {

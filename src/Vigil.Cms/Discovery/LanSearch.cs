@@ -13,9 +13,10 @@ internal sealed record Sighting(SearchAnswer Answer, IPAddress From);
 /// <summary>
 /// Sends one search to the discovery group out of every IPv4 interface that can multicast (a CMS on two networks
 /// finds the agents of both) and gathers the answers to that search, and only to it (by its nonce), for a while.
-/// One agent answering on several interfaces is one sighting.
+/// One agent answering on several interfaces is one sighting. <c>--search-on</c> narrows the networks searched, e.g. to keep
+/// a CMS with a leg on an untrusted network from announcing itself there.
 /// </summary>
-internal sealed partial class LanSearch(TimeProvider time, ILogger<LanSearch> logger)
+internal sealed partial class LanSearch(CmsOptions options, TimeProvider time, ILogger<LanSearch> logger)
 {
     public async Task<IReadOnlyList<Sighting>> SearchAsync(TimeSpan window, CancellationToken cancellationToken)
     {
@@ -24,7 +25,14 @@ internal sealed partial class LanSearch(TimeProvider time, ILogger<LanSearch> lo
         var sockets = new List<Socket>();
         try
         {
-            foreach (var local in LocalNetworks.Read())
+            var only = options.SearchOn ?? [];
+            var networks = LocalNetworks.Choose(LocalNetworks.Read(), [.. only]);
+            if (networks.Count == 0)
+            {
+                LogNoNetwork(logger, only.Count > 0 ? string.Join(", ", only) : "any");
+            }
+
+            foreach (var local in networks)
             {
                 if (Send(local, search) is { } socket)
                 {
@@ -97,6 +105,9 @@ internal sealed partial class LanSearch(TimeProvider time, ILogger<LanSearch> lo
 
     [LoggerMessage(EventId = 3801, Level = LogLevel.Debug, Message = "Searched the LAN from {Address}")]
     private static partial void LogSent(ILogger logger, IPAddress address);
+
+    [LoggerMessage(EventId = 3803, Level = LogLevel.Warning, Message = "Searched no network: no multicast-capable IPv4 interface of this machine is up (addresses searched from: {Addresses})")]
+    private static partial void LogNoNetwork(ILogger logger, string addresses);
 
     [LoggerMessage(EventId = 3802, Level = LogLevel.Information, Message = "Could not search the LAN from {Address}: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, IPAddress address, string reason);

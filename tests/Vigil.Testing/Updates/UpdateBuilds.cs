@@ -1,18 +1,17 @@
-using System.Diagnostics;
 using System.Collections.Concurrent;
+using Vigil.Cli.Demo;
 using Vigil.Hosting.Updates;
 
 namespace Vigil.Testing.Updates;
 
 /// <summary>
 /// Newer builds of vigil and signed update packages of them, for tests that update a real agent: a framework-dependent
-/// <c>dotnet publish</c> of <c>src/Vigil.Cli</c> with another version, kept in <c>artifacts/update-builds/VERSION</c> and
-/// published again (incrementally) once per test process, under a lock shared by every test process of the machine.
+/// <c>dotnet publish</c> of <c>src/Vigil.Cli</c> with another version (<see cref="SourceBuild"/>, which the demo uses too),
+/// published again (incrementally) once per test process.
 /// Also the installed layout an agent updates itself from: <c>ROOT/versions/X.Y.Z</c> beside a <c>ROOT/current</c> link.
 /// </summary>
 public static class UpdateBuilds
 {
-    private static readonly TimeSpan PublishDeadline = TimeSpan.FromMinutes(10);
     private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Published = new(StringComparer.Ordinal);
 
     /// <summary>The version the tests' own build reports (the repository's Directory.Build.props), e.g. 0.1.0.</summary>
@@ -22,7 +21,8 @@ public static class UpdateBuilds
     public static string TestBuildProgram => AppContext.BaseDirectory;
 
     /// <summary>The repository's root (the folder of Vigil.slnx).</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot { get; } =
+        SourceBuild.RepositoryRoot() ?? throw new InvalidOperationException($"No Vigil.slnx above {AppContext.BaseDirectory}: the tests run from the repository's build.");
 
     /// <summary>
     /// The program folder of vigil built as <paramref name="version"/> (framework-dependent, linux-x64 or whatever this
@@ -68,66 +68,10 @@ public static class UpdateBuilds
     /// <summary>Where <c>ROOT/current</c> points now, e.g. <c>versions/0.1.1</c>.</summary>
     public static string? CurrentTarget(string root) => new FileInfo(Path.Combine(root, "current")).LinkTarget;
 
-    private static async Task<string> PublishAsync(string version)
-    {
-        if (!UpdateVersions.TryParse(version, out _))
-        {
-            throw new ArgumentException($"{version} is not X.Y.Z.", nameof(version));
-        }
-
-        var folder = Path.Combine(RepositoryRoot, "artifacts", "update-builds", version);
-        Directory.CreateDirectory(folder);
-        var program = Path.Combine(folder, "program");
-        using (await LockAsync(Path.Combine(folder, "publish.lock")).ConfigureAwait(false))
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = RepositoryRoot,
-            };
-            foreach (var argument in new[]
-            {
-                "publish", Path.Combine("src", "Vigil.Cli", "Vigil.Cli.csproj"), "-c", "Release", $"-p:Version={version}",
-                "--artifacts-path", Path.Combine(folder, "build"), "-o", program, "-nologo", "-v", "quiet", "-clp:ErrorsOnly",
-                "-p:PublishDocumentationFiles=false", "-p:SatelliteResourceLanguages=en",
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["DOTNET_NOLOGO"] = "1";
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(PublishDeadline).ConfigureAwait(false);
-            if (process.ExitCode != 0 || !File.Exists(Path.Combine(program, "vigil")))
-            {
-                throw new InvalidOperationException($"dotnet publish of vigil {version} failed ({process.ExitCode}):\n{await output.ConfigureAwait(false)}\n{await errors.ConfigureAwait(false)}");
-            }
-        }
-
-        return program;
-    }
-
-    /// <summary>One publish of a version at a time on this machine (the CMS and agent tests may run side by side).</summary>
-    private static async Task<FileStream> LockAsync(string file)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (clock.Elapsed < PublishDeadline)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
-            }
-        }
-    }
+    private static Task<string> PublishAsync(string version) =>
+        UpdateVersions.TryParse(version, out _)
+            ? SourceBuild.PublishAsync(RepositoryRoot, version, CancellationToken.None)
+            : throw new ArgumentException($"{version} is not X.Y.Z.", nameof(version));
 
     private static void Copy(string from, string to)
     {
@@ -146,18 +90,5 @@ public static class UpdateBuilds
                 File.SetUnixFileMode(target, File.GetUnixFileMode(file));
             }
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Vigil.slnx")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Vigil.slnx above {AppContext.BaseDirectory}: the tests run from the repository's build.");
     }
 }
