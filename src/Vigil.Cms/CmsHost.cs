@@ -79,7 +79,7 @@ public static class CmsHost
         builder.Services.AddSingleton<AgentClients>();
         builder.Services.AddSingleton<IAgentConnections>(s => s.GetRequiredService<AgentClients>());
         builder.Services.AddSingleton<LiveUpdates>();
-        builder.Services.AddSingleton<CmsSelfHealth>();
+        builder.Services.AddHostedService<StallSampler>();
         builder.Services.AddHostedService<AgentMonitor>();
         builder.Services.AddHostedService<FailoverLoop>();
         builder.Services.AddHostedService<ProtectionWatch>();

@@ -30,6 +30,8 @@ internal static class CmsServices
         services.AddSingleton<CmsMetrics>();
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<ClockBoard>();
+        services.AddSingleton<CmsStalls>();
+        services.AddSingleton<CmsSelfHealth>();
         services.AddSingleton<InventoryLock>();
         services.AddSingleton<FailoverLedger>();
         services.AddSingleton<ProbeRound>();

@@ -22,6 +22,7 @@ internal sealed class CmsMetrics
 
     private readonly Histogram _probeDuration;
     private readonly Counter _probeFailures;
+    private readonly Counter _probesDiscounted;
     private readonly Histogram _takeoverDuration;
     private readonly Histogram _failbackDuration;
     private readonly Counter _restoreBytes;
@@ -43,6 +44,9 @@ internal sealed class CmsMetrics
             _probeFailures.WithLabels(kind);
         }
 
+        _probesDiscounted = factory.CreateCounter("vigil_probes_discounted_total",
+            "Probes that timed out while the CMS itself was stalled or overloaded: not counted as misses against their servers.");
+
         var durations = new HistogramConfiguration { Buckets = [0.5, 1, 2, 3, 5, 10, 20, 30, 60, 120, 300, 600] };
         _takeoverDuration = factory.CreateHistogram("vigil_takeover_duration_seconds", "From a failover's start (failure detected or asked for) to its standby recording the cameras.", durations);
         _failbackDuration = factory.CreateHistogram("vigil_failback_duration_seconds", "From the start of a failback to the recording server recording its cameras again.", durations);
@@ -58,6 +62,8 @@ internal sealed class CmsMetrics
     public void ProbeAnswered(TimeSpan took) => _probeDuration.Observe(took.TotalSeconds);
 
     public void ProbeFailed(string kind) => _probeFailures.WithLabels(kind).Inc();
+
+    public void ProbeDiscounted() => _probesDiscounted.Inc();
 
     public void FileRestored(long bytes)
     {

@@ -9,8 +9,8 @@ namespace Vigil.Cms.Monitoring;
 /// <summary>
 /// The CMS watching itself: each probe round's lateness goes to the metrics and to the <see cref="OverloadTracker"/>,
 /// and becoming overloaded or recovering is written to the event log (so alerted, as <c>cms.overloaded</c> and
-/// <c>cms.recovered</c>) with how late the rounds were. It says that failure detection may be late; it does not yet
-/// hold back the misses it counts against servers meanwhile.
+/// <c>cms.recovered</c>) with how late the rounds were. While it is overloaded, probes that time out are not counted
+/// against their servers (<see cref="ProbeRound"/>): failure detection by silence waits, refusals still count.
 /// </summary>
 internal sealed partial class CmsSelfHealth(IServiceScopeFactory scopes, CmsMetrics metrics, TimeProvider time, ILogger<CmsSelfHealth> logger)
 {

@@ -15,14 +15,17 @@ namespace Vigil.Cms.Monitoring;
 /// <summary>
 /// One round of the monitor: probes every enabled agent (each bounded by the probe timeout) and feeds the
 /// <see cref="HealthBoard"/>, and starts the inventory copy of the agents whose copy is due. A probe that
-/// fails because of the CMS's own credential is not a miss (see <see cref="HealthBoard.SetAccessProblem"/>),
-/// and no server's data, however damaged, can end a round for the others.
+/// fails because of the CMS's own credential is not a miss (see <see cref="HealthBoard.SetAccessProblem"/>), nor is
+/// one that timed out while the CMS itself stalled or was overloaded (<see cref="ProbeEvidence"/>), and no server's
+/// data, however damaged, can end a round for the others.
 /// </summary>
 internal sealed partial class ProbeRound(
     IServiceScopeFactory scopes,
     IAgentConnections agents,
     HealthBoard board,
     ClockBoard clocks,
+    CmsStalls stalls,
+    CmsSelfHealth self,
     SettingsStore settings,
     CameraSecrets cameraSecrets,
     CmsMetrics metrics,
@@ -111,6 +114,15 @@ internal sealed partial class ProbeRound(
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
             metrics.ProbeFailed(CmsMetrics.ProbeFailures.Timeout);
+            var stall = stalls.WorstSince(sent);
+            if (!ProbeEvidence.IsEvidence(timedOut: true, self.IsOverloaded, stall, settings.Failover.ProbeTimeout))
+            {
+                // The answer may have come and been read too late: this says nothing about the server.
+                metrics.ProbeDiscounted();
+                LogDiscounted(logger, server.Name, stall.TotalMilliseconds, self.IsOverloaded);
+                return false;
+            }
+
             result = ProbeResult.Unreachable;
         }
         catch (AgentCallException e) when (e.Rule is AgentCallException.Rules.CredentialRejected or AgentCallException.Rules.CredentialUnreadable)
@@ -241,6 +253,10 @@ internal sealed partial class ProbeRound(
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Health of {Server}: {From} -> {To} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, string server, HealthState from, HealthState to, string reason);
+
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Debug,
+        Message = "The probe of {Server} timed out while the CMS stalled {StallMs:0} ms (overloaded: {Overloaded}); not counted as a miss")]
+    private static partial void LogDiscounted(ILogger logger, string server, double stallMs, bool overloaded);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Inventory of {Server} not refreshed: {Reason}")]
     private static partial void LogSyncFailed(ILogger logger, string server, string reason);

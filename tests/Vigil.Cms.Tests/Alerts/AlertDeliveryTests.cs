@@ -13,8 +13,8 @@ namespace Vigil.Cms.Tests.Alerts;
 /// Alerts from a real CMS about a real site, to a webhook receiver and a real SMTP server (aiosmtpd) on loopback: a
 /// recording server without a standby raises "protection lost" once it has held, a standby added raises "protection
 /// restored", a killed server "failover started"; every webhook call is signed with the webhook's secret, a 500 is
-/// retried with the same delivery id and body, and the delivery log says what happened to each. A CMS paused for three
-/// probe intervals says it was overloaded, and then that it recovered.
+/// retried with the same delivery id and body, and the delivery log says what happened to each. A CMS starved of CPU
+/// and then paused, longer than a detection window each, fails over nothing, says it was overloaded, and then that it recovered.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
@@ -112,16 +112,30 @@ public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
     }
 
     [Fact]
-    public async Task A_paused_cms_says_it_was_overloaded_and_then_that_it_recovered()
+    public async Task A_starved_cms_fails_nothing_over_says_it_was_overloaded_and_then_that_it_recovered()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
         await ReadAsync<WebhookCreated>(await Cms.PostAsync(CmsRoutes.AlertWebhooks,
             new AddWebhookRequest(receiver.Url.ToString(), [AlertKinds.CmsOverloaded, AlertKinds.CmsRecovered])), HttpStatusCode.Created);
+        var rec = await Site.AddAsync(await Site.StartAgentAsync("rec", 1), ServerRoleName.Recording);
+        await Site.AddAsync(await Site.StartAgentAsync("standby"), ServerRoleName.Standby);
+        await Site.WaitStatusAsync(rec.Id, "normal_protected");
 
-        // The fault: the CMS process stopped for three probe intervals, as a paused VM or a starved machine would be.
-        FailoverSite.Signal(Cms.Process, "STOP");
+        // The fault: for three detection windows the CMS runs 0.3 s of each second, as on a starved machine, then stops
+        // for three probe intervals, as a paused VM. Its probes time out while the agents are fine.
+        var starvedFor = TimeSpan.FromSeconds(3 * FailoverSite.Misses * FailoverSite.ProbeSeconds);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
+            while (clock.Elapsed < starvedFor)
+            {
+                FailoverSite.Signal(Cms.Process, "STOP");
+                await Task.Delay(TimeSpan.FromMilliseconds(700));
+                FailoverSite.Signal(Cms.Process, "CONT");
+                await Task.Delay(TimeSpan.FromMilliseconds(300));
+            }
+
+            FailoverSite.Signal(Cms.Process, "STOP");
             await Task.Delay(TimeSpan.FromSeconds(3 * FailoverSite.ProbeSeconds));
         }
         finally
@@ -138,6 +152,9 @@ public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
         await Eventually.UntilAsync(() => receiver.Calls.Any(c => c.Kind == AlertKinds.CmsRecovered), TimeSpan.FromSeconds(30), "the cms.recovered alert");
         var events = await Cms.GetAsync<EventList>(CmsRoutes.Events);
         events.Events.Where(e => e.Kind == "cms").Select(e => e.To).ShouldBe(["normal", "overloaded"]);
+        events.Events.Where(e => e.Kind == "health" && e.To == "failed").ShouldBeEmpty("the CMS's own trouble failed no server");
+        events.Events.Where(e => e.Kind == "failover").ShouldBeEmpty();
+        (await Site.StatusOfAsync(rec.Id)).ShouldBe("normal_protected");
     }
 
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)

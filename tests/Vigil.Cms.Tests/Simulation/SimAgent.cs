@@ -37,6 +37,9 @@ internal sealed class SimAgent(
 
     public bool Hung { get; set; }
 
+    /// <summary>Its health probes time out, as the CMS's probe timeout ends them (whether the agent or the CMS is the slow one).</summary>
+    public bool ProbesTimeOut { get; set; }
+
     public bool RejectsCredential { get; set; }
 
     public bool DiskFull { get; set; }
@@ -87,7 +90,7 @@ internal sealed class SimAgent(
     public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken) => Answer(() => new AgentInfo(
         Name, "SIM-1", Serial, VigilVersion.Current.ToString(), LicenseChannels, 1, null, Spaces(), [.. OwnCameras]), mutates: false);
 
-    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) => Answer(() =>
+    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) => ProbesTimeOut ? Task.FromCanceled<AgentHealth>(new CancellationToken(true)) : Answer(() =>
     {
         var own = OwnCameras.Select(c => new CameraHealth(AgentRoutes.OwnRecordings, c.Id,
             !c.Recording ? CameraState.Off : Blocked.Contains(c.Id) ? CameraState.Unreachable : CameraState.Recording,

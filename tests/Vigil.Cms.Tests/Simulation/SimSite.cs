@@ -19,6 +19,7 @@ namespace Vigil.Cms.Tests.Simulation;
 /// engine, ledger, steps, restorer, operator services) on a real SQLite database, and simulated agents. Nothing
 /// runs on its own: <see cref="TickAsync"/> moves the clock one probe interval, lets every agent record, runs a
 /// probe round, an engine round and every step that is due, in a fixed order, so a run is a function of its inputs.
+/// The CMS's stall sampler ticks once per tick, just before the probes, so the CMS is on time unless <see cref="CmsStalled"/>.
 /// </summary>
 internal sealed class SimSite : IAsyncDisposable
 {
@@ -50,6 +51,9 @@ internal sealed class SimSite : IAsyncDisposable
     public FailoverLedger Ledger => _services.GetRequiredService<FailoverLedger>();
 
     public HealthBoard Board => _services.GetRequiredService<HealthBoard>();
+
+    /// <summary>The CMS itself stalls (paused, starved of CPU): its stall sampler stops ticking until this is false again.</summary>
+    public bool CmsStalled { get; set; }
 
     public static async Task<SimSite> StartAsync(Func<SettingsView, SettingsView>? tune = null)
     {
@@ -130,6 +134,10 @@ internal sealed class SimSite : IAsyncDisposable
     {
         Time.Advance(Tick);
         Ticks++;
+        if (!CmsStalled)
+        {
+            _services.GetRequiredService<CmsStalls>().Tick();
+        }
         foreach (var agent in Agents.BySerial.Values)
         {
             agent.Tick();
