@@ -4,7 +4,7 @@ using Vigil.Contracts.Cms;
 
 namespace Vigil.Cli.Admin;
 
-/// <summary><c>vigil status</c>: how many servers are in each status (the seeds' right-hand panel).</summary>
+/// <summary><c>vigil status</c>: how many servers are in each status (the seeds' right-hand panel), and whether the CMS itself is overloaded.</summary>
 internal static class StatusCommand
 {
     public static Command Create()
@@ -23,6 +23,11 @@ internal static class StatusCommand
                 summary.Recording.Select(c => (IReadOnlyList<string>)["recording", c.Key, c.Value.ToString(CultureInfo.InvariantCulture)])
                     .Concat(summary.Standby.Select(c => (IReadOnlyList<string>)["standby", c.Key, c.Value.ToString(CultureInfo.InvariantCulture)])));
             Console.Out.WriteLine($"{summary.Total} server(s) in all.");
+            if (summary.Cms.Overloaded)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"The CMS is overloaded since {summary.Cms.Since?.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {summary.Cms.Reason}"));
+            }
         });
         return command;
     }

@@ -14,7 +14,8 @@ namespace Vigil.Cms.Inventory;
 
 /// <summary>Servers as operators see them: stored facts, current health and the status derived from both.</summary>
 internal sealed class ServerViews(
-    CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets, UpdateViews updates, ClockBoard clocks)
+    CmsDbContext db, SettingsStore settings, HealthBoard board, FailoverLedger ledger, CameraSecrets cameraSecrets, UpdateViews updates, ClockBoard clocks,
+    CmsSelfHealth self)
 {
     public const string UnknownStatusRule = "server.unknown-status";
 
@@ -54,12 +55,13 @@ internal sealed class ServerViews(
         return (views, Summarize(views));
     }
 
-    private static StatusSummary Summarize(List<ServerView> views)
+    private StatusSummary Summarize(List<ServerView> views)
     {
         return new StatusSummary(
             Count(views.Where(v => v.Role == ServerRoleName.Recording), RecordingStatuses),
             Count(views.Where(v => v.Role == ServerRoleName.Standby), StandbyStatuses),
-            views.Count);
+            views.Count,
+            self.Condition);
     }
 
     private static Dictionary<string, int> Count(IEnumerable<ServerView> views, IReadOnlyList<string> statuses)

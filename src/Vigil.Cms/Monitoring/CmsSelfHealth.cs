@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Storage;
+using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Monitoring;
 
@@ -15,8 +16,12 @@ namespace Vigil.Cms.Monitoring;
 internal sealed partial class CmsSelfHealth(IServiceScopeFactory scopes, CmsMetrics metrics, TimeProvider time, ILogger<CmsSelfHealth> logger)
 {
     private readonly OverloadTracker _tracker = new();
+    private volatile CmsCondition _condition = new(false, null, null);
 
     public bool IsOverloaded => _tracker.IsOverloaded;
+
+    /// <summary>What the API, the console and <c>vigil status</c> show: overloaded or not, since when and why.</summary>
+    public CmsCondition Condition => _condition;
 
     public async Task RoundStartedAsync(TimeSpan lag, TimeSpan interval, CancellationToken cancellationToken)
     {
@@ -29,6 +34,7 @@ internal sealed partial class CmsSelfHealth(IServiceScopeFactory scopes, CmsMetr
         var reason = _tracker.IsOverloaded
             ? $"a probe round started {lag.TotalSeconds:0.0} s late (interval {interval.TotalSeconds:0.0} s): the CMS is short of CPU, was paused, or waits on its database; failures may be detected late"
             : $"{OverloadTracker.OnTimeRoundsToRecover} probe rounds in a row started on time";
+        _condition = new CmsCondition(_tracker.IsOverloaded, time.GetUtcNow(), reason);
         LogOverload(logger, _tracker.IsOverloaded ? EventLog.Overloaded : EventLog.Recovered, reason);
         try
         {

@@ -135,6 +135,12 @@ public sealed record ClockView(double OffsetSeconds, double UncertaintySeconds, 
 
 public sealed record ServerList(IReadOnlyList<ServerView> Servers);
 
-/// <summary>The seeds' right-hand panel: how many servers of each role are in each status.</summary>
+/// <summary>The seeds' right-hand panel: how many servers of each role are in each status, and the CMS's own condition.</summary>
 public sealed record StatusSummary(
-    IReadOnlyDictionary<string, int> Recording, IReadOnlyDictionary<string, int> Standby, int Total);
+    IReadOnlyDictionary<string, int> Recording, IReadOnlyDictionary<string, int> Standby, int Total, CmsCondition Cms);
+
+/// <summary>
+/// Whether the CMS itself is impaired (<paramref name="Overloaded"/>: its probe rounds start late), since when and why.
+/// While it is, probes that time out are not held against servers, so a server that goes silent is failed over late.
+/// </summary>
+public sealed record CmsCondition(bool Overloaded, DateTimeOffset? Since, string? Reason);

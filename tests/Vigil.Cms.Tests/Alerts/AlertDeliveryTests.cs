@@ -143,6 +143,10 @@ public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
             FailoverSite.Signal(Cms.Process, "CONT");
         }
 
+        // Said in the API (and so in the console's header and vigil status) while it lasts, with why.
+        var condition = await Eventually.GetAsync(async () => (await Cms.GetAsync<StatusSummary>(CmsRoutes.Status)).Cms is { Overloaded: true } c ? c : null,
+            TimeSpan.FromSeconds(5), "the status to say the CMS is overloaded");
+        condition.Reason.ShouldStartWith("a probe round started");
         var overloaded = await Eventually.GetAsync(() => Task.FromResult(receiver.Calls.FirstOrDefault(c => c.Kind == AlertKinds.CmsOverloaded)),
             TimeSpan.FromSeconds(15), "the cms.overloaded alert");
         var payload = JsonSerializer.Deserialize<AlertPayload>(overloaded.Body, ContractJson.Options)!;
@@ -150,6 +154,7 @@ public sealed class AlertDeliveryTests() : FailoverSiteTests(cameras: 1)
         payload.Summary.ShouldStartWith("The CMS cms-under-test is overloaded: a probe round started");
         payload.Action.ShouldContain("vigil_cms_");
         await Eventually.UntilAsync(() => receiver.Calls.Any(c => c.Kind == AlertKinds.CmsRecovered), TimeSpan.FromSeconds(30), "the cms.recovered alert");
+        (await Cms.GetAsync<StatusSummary>(CmsRoutes.Status)).Cms.Overloaded.ShouldBeFalse();
         var events = await Cms.GetAsync<EventList>(CmsRoutes.Events);
         events.Events.Where(e => e.Kind == "cms").Select(e => e.To).ShouldBe(["normal", "overloaded"]);
         events.Events.Where(e => e.Kind == "health" && e.To == "failed").ShouldBeEmpty("the CMS's own trouble failed no server");

@@ -64,8 +64,11 @@ function listen() {
   const stream = new EventSource(routes.updates);
   stream.addEventListener('snapshot', (event) => {
     snapshot = JSON.parse(event.data);
-    indicator.className = 'live on';
-    indicator.textContent = 'Live';
+    // The CMS's own trouble is said where the live state is: a server that goes silent meanwhile is failed over late.
+    const cms = snapshot.summary.cms;
+    indicator.className = cms.overloaded ? 'live overloaded' : 'live on';
+    indicator.textContent = cms.overloaded ? 'Live · CMS overloaded' : 'Live';
+    indicator.title = cms.overloaded ? `Since ${new Date(cms.since).toLocaleTimeString()}: ${cms.reason}` : '';
     if (page().live) draw();
   });
   stream.addEventListener('error', () => {
