@@ -28,6 +28,27 @@ internal static class AgentInventory
         row.LastSyncedAt = at;
     }
 
+    /// <summary>
+    /// The periodic copy: like <see cref="Apply"/>, but only when something changed that matters or the row was not
+    /// confirmed for a while (<see cref="InventoryFreshness"/>). Answers whether the row changed (and must be saved).
+    /// </summary>
+    public static bool Refresh(ServerRow row, AgentInfo info, DateTimeOffset at, CameraSecrets cameraSecrets)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(cameraSecrets);
+        var cameras = cameraSecrets.Seal(info.Cameras, row.CamerasJson);
+        var changed = row.AgentName != info.Name || row.Model != info.Model || row.AgentVersion != info.Version
+            || row.LicenseChannels != info.LicenseChannels || row.SegmentSeconds != info.SegmentSeconds || row.CamerasJson != cameras
+            || InventoryFreshness.SpacesDiffer(Spaces(row), info.Spaces) || InventoryFreshness.IsStale(row.LastSyncedAt, at);
+        if (changed)
+        {
+            Apply(row, info, at, cameraSecrets);
+        }
+
+        return changed;
+    }
+
     public static IReadOnlyList<SpaceInfo> Spaces(ServerRow row) =>
         JsonSerializer.Deserialize<List<SpaceInfo>>(row.SpacesJson, ContractJson.Options) ?? [];
 

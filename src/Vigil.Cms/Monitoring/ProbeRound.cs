@@ -238,8 +238,10 @@ internal sealed partial class ProbeRound(
                 return;
             }
 
-            AgentInventory.Apply(row, info, time.GetUtcNow(), cameraSecrets);
-            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+            if (AgentInventory.Refresh(row, info, time.GetUtcNow(), cameraSecrets))
+            {
+                await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+            }
         }
         catch (AgentCallException e)
         {
