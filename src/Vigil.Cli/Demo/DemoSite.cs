@@ -223,12 +223,14 @@ internal sealed record DemoSite(
         return [.. inside, .. VigilExecutable()];
     }
 
-    private static string Dotnet() => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+    private static string Dotnet() => RunningDotnet() ?? "dotnet";
 
     private static string? DotnetRoot() =>
-        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet"
-            ? Path.GetDirectoryName(File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path)
-            : null;
+        RunningDotnet() is { } path ? Path.GetDirectoryName(File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path) : null;
+
+    /// <summary>The <c>dotnet</c> host running this program (<c>dotnet vigil.dll</c>, as <c>./run</c> does), or null for an apphost.</summary>
+    private static string? RunningDotnet() =>
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : null;
 
     private string Data(string name) => Path.Combine(Directory, name);
 
@@ -255,9 +257,6 @@ internal sealed record DemoSite(
     }
 
     /// <summary>How to run this same <c>vigil</c>: the apphost, or <c>dotnet vigil.dll</c>.</summary>
-    private static IEnumerable<string> VigilExecutable()
-    {
-        var process = Environment.ProcessPath ?? "dotnet";
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(DemoSite).Assembly.Location] : [process];
-    }
+    private static IEnumerable<string> VigilExecutable() =>
+        RunningDotnet() is { } dotnet ? [dotnet, typeof(DemoSite).Assembly.Location] : [Environment.ProcessPath ?? "vigil"];
 }
