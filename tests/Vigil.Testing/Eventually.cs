@@ -1,6 +1,10 @@
 namespace Vigil.Testing;
 
-/// <summary>Waits for a condition with a deadline, polling; never a fixed sleep.</summary>
+/// <summary>
+/// Waits for a condition with a deadline, polling; never a fixed sleep. Only transport errors (a process that is
+/// not listening yet, a call that timed out) are retried; anything else, such as a <c>.Single()</c> over a list that
+/// is wrong, fails the test at once with its own message instead of as a misleading timeout.
+/// </summary>
 public static class Eventually
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
@@ -20,7 +24,7 @@ public static class Eventually
                     return value;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or InvalidOperationException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException)
             {
                 last = e;
             }

@@ -1,5 +1,5 @@
+using System.Diagnostics;
 using Vigil.Cms.Tests.Support;
-using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
 
@@ -8,8 +8,9 @@ namespace Vigil.Cms.Tests.Failover;
 /// <summary>
 /// Durability with SIGKILL: the CMS dies in the middle of a takeover and in the middle of a restore, the
 /// standby dies during the restore, and the original dies again during the restore. Each time the episode
-/// resumes where it was, with no command redone under a new epoch and no recording copied twice, and in the
-/// end every failover recording is home with its checksum and gone from the standby.
+/// resumes where it was, with no command redone under a new epoch and no recording uploaded twice, and in the
+/// end every file the standby wrote is on the original's disk byte for byte and gone from the standby, with the
+/// camera-time gap bounded and the last failback made before the standby stopped.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s with { RestoreBandwidthBytesPerSecond = RestoreBandwidth })
@@ -22,20 +23,23 @@ public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s 
     {
         var recording = await Site.StartAgentAsync("rec", 1);
         var standby = await Site.StartAgentAsync("standby");
-        await using var gate = await TakeoverGate.StartAsync(standby.BaseUrl);
-        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
+        await using var home = await AgentGate.StartAsync(recording.BaseUrl);
+        await using var gate = await AgentGate.StartAsync(standby.BaseUrl);
+        var rec = await Site.AddThroughAsync(home, ServerRoleName.Recording);
         var sb = await Site.AddThroughAsync(gate, ServerRoleName.Standby);
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await Eventually.UntilAsync(() => Site.OwnSegments("rec", "cam-1").Count >= 2, TimeSpan.FromSeconds(30), "the recording server to record");
 
         // The CMS dies mid-takeover: the standby is sent the takeover, which the gate holds unanswered.
-        gate.Hold();
+        gate.Hold(GatedCall.Takeover);
         await recording.KillTreeAsync();
-        await gate.TakeoverHeld.WaitAsync(TimeSpan.FromSeconds(30));
+        var unrecorded = Stopwatch.StartNew();
+        await gate.Held.WaitAsync(TimeSpan.FromSeconds(30));
         var takingOver = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
         takingOver.Phase.ShouldBe("takingover");
         await Cms.Process.KillAsync();
         gate.Release();
+        var heldFor = unrecorded.Elapsed.TotalSeconds;
         await Cms.StartAsync();
         await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
         var active = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
@@ -65,18 +69,29 @@ public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s 
         retaken.StandbyId.ShouldBe(sb.Id);
         await Eventually.UntilAsync(async () => (await FailoverSite.RecordingsAsync(standby, key)).Any(r => r.Start > DateTimeOffset.UtcNow.AddSeconds(-10)),
             TimeSpan.FromSeconds(30), "the standby to record again");
-        var onStandby = await FailoverSite.RecordingsAsync(standby, key);
 
-        recording = await Site.StartAgentAsync("rec");
+        // The last cleanup is held at the gate, so the standby's files can be hashed after its recorders stopped.
+        gate.Hold(GatedCall.FootageRemoval);
+        await Site.StartAgentAsync("rec");
+        var backAt = DateTime.UtcNow;
+        await gate.Held.WaitAsync(TimeSpan.FromSeconds(90));
+        var onStandby = Site.FailoverFileHashes("standby", key);
+        gate.Release();
         var done = await Site.WaitFailoverAsync(rec.Id, f => f.Phase is "completed" or "failed" or "stopped", "the failover to end");
         done.Phase.ShouldBe("completed");
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
 
-        var home = await FailoverSite.RecordingsAsync(recording, AgentRoutes.OwnRecordings);
-        var homeChecksums = home.Select(r => r.Sha256).ToHashSet();
-        onStandby.Where(r => !homeChecksums.Contains(r.Sha256)).ShouldBeEmpty("every failover recording is home with the same checksum");
-        home.GroupBy(r => r.Sha256).Where(g => g.Count() > 1).Select(g => g.First().FileName).ShouldBeEmpty("nothing was copied twice");
+        FailoverSite.ShouldAllBeHome(onStandby, Site.OwnFileHashes("rec"), cameras: 1);
+        home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one upload for each file the original did not record itself");
+        home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice, through every crash");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty();
+
+        // Camera time: the first takeover waited at the gate for as long as the test held it; the second had the normal window.
+        var segments = Site.OwnSegments("rec", "cam-1");
+        var timeline = await CameraTimeline.ReadAsync(segments);
+        var bound = Math.Max(heldFor, FailoverSite.ProbeSeconds * FailoverSite.Misses) + FailoverSite.SegmentSeconds + 1;
+        timeline.LongestGap().ShouldBeLessThanOrEqualTo(bound, $"camera-time gap across both takeovers and the failbacks (bound {bound:0.0} s)");
+        (await FailoverSite.FailbackOverlapAsync(segments, backAt)).ShouldBeGreaterThan(0, "make before break at the last failback");
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await Site.WaitStatusAsync(sb.Id, "normal_ready");
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Vigil.Cms.Tests.Support;
 using Vigil.Contracts;
-using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
 using Xunit.Abstractions;
@@ -12,8 +11,8 @@ namespace Vigil.Cms.Tests.Failover;
 /// <summary>
 /// The whole failover with real processes and real ffmpeg: a paused agent that comes back within the
 /// detection window is not taken over; a SIGKILLed one is, by the standby, within the detection window
-/// plus one segment; when it returns it records before the standby stops, and every segment the
-/// standby made is copied home with its checksum and then removed from the standby.
+/// plus one segment; when it returns it records before the standby stops (for every camera), every file the
+/// standby wrote is on the original's disk byte for byte, each uploaded once, and is then removed from the standby.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSiteTests(cameras: 2)
@@ -23,8 +22,12 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSi
     {
         var recording = await Site.StartAgentAsync("rec", 1, 2);
         var standby = await Site.StartAgentAsync("standby");
-        var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
-        var sb = await Site.AddAsync(standby, ServerRoleName.Standby);
+
+        // Both through gates: the original's counts the restore uploads it accepted, the standby's holds the cleanup.
+        await using var home = await AgentGate.StartAsync(recording.BaseUrl);
+        await using var gate = await AgentGate.StartAsync(standby.BaseUrl);
+        var rec = await Site.AddThroughAsync(home, ServerRoleName.Recording);
+        var sb = await Site.AddThroughAsync(gate, ServerRoleName.Standby);
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await Eventually.UntilAsync(() => Site.OwnSegments("rec", "cam-1").Count >= 3, TimeSpan.FromSeconds(30), "the recording server to record");
 
@@ -56,37 +59,40 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSi
         var frozen = await Cms.Http.PatchAsJsonAsync(CmsRoutes.Server(rec.Id).TrimStart('/'), new EditServerRequest(Name: "renamed"), ContractJson.Options);
         await frozen.ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.protected-during-failover");
 
-        var onStandby = await FailoverSite.RecordingsAsync(standby, key);
-        onStandby.ShouldNotBeEmpty();
-        var back = await Site.StartAgentAsync("rec");
+        // The cleanup is held at the gate: the standby's recorders have stopped and the restore is done, but its files are still there to hash.
+        gate.Hold(GatedCall.FootageRemoval);
+        await Site.StartAgentAsync("rec");
         var backAt = DateTime.UtcNow;
+        await gate.Held.WaitAsync(TimeSpan.FromSeconds(90));
+        var onStandby = Site.FailoverFileHashes("standby", key);
+        gate.Release();
         var done = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore to complete");
 
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
         done.Restore.Percent.ShouldBe(100);
-        var homeChecksums = (await FailoverSite.RecordingsAsync(back, AgentRoutes.OwnRecordings)).Select(r => r.Sha256).ToHashSet();
-        onStandby.Where(r => !homeChecksums.Contains(r.Sha256)).ShouldBeEmpty("every failover recording is home with the same checksum");
+        FailoverSite.ShouldAllBeHome(onStandby, Site.OwnFileHashes("rec"), cameras: 2);
+        home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one upload for each file the original did not record itself");
+        home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty("the standby's failover footage is removed");
         Directory.Exists(Path.Combine(Site.DataOf("standby"), "space1", "failover", key)).ShouldBeFalse();
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await Site.WaitStatusAsync(sb.Id, "normal_ready");
 
-        // Camera time: own segments before the kill, the standby's segments (now restored home), own segments after.
-        var segments = Site.OwnSegments("rec", "cam-1");
-        var all = await CameraTimeline.ReadAsync(segments);
+        // Camera time, camera by camera: own segments before the kill, the standby's segments (now restored home), own segments after.
         var bound = (FailoverSite.ProbeSeconds * FailoverSite.Misses) + FailoverSite.SegmentSeconds + 1;
-        all.LongestGap().ShouldBeLessThanOrEqualTo(bound, $"camera-time gap across takeover and failback (bound {bound} s)");
-        var restored = await CameraTimeline.ReadAsync(segments.Where(IsRestored));
-        var resumed = await CameraTimeline.ReadAsync(segments.Where(f => !IsRestored(f) && File.GetLastWriteTimeUtc(f) > backAt));
-        var overlap = restored.Segments[^1].End - resumed.Segments[0].Start;
-        output.WriteLine($"camera-time gap {all.LongestGap():0.00} s (bound {bound} s); failback overlap {overlap:0.00} s; {done.Restore.FilesTotal} files restored");
-        overlap.ShouldBeGreaterThanOrEqualTo(0, "make before break: the original records before the standby stops");
+        foreach (var camera in new[] { "cam-1", "cam-2" })
+        {
+            var segments = Site.OwnSegments("rec", camera);
+            var all = await CameraTimeline.ReadAsync(segments);
+            all.LongestGap().ShouldBeLessThanOrEqualTo(bound, $"{camera}: camera-time gap across takeover and failback (bound {bound} s)");
+            var overlap = await FailoverSite.FailbackOverlapAsync(segments, backAt);
+            output.WriteLine($"{camera}: camera-time gap {all.LongestGap():0.00} s (bound {bound} s); failback overlap {overlap:0.00} s; {done.Restore.FilesTotal} files restored");
+            overlap.ShouldBeGreaterThan(0, $"{camera}: make before break, the original records before the standby stops");
+        }
 
         var events = await Cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={rec.Id}&limit=200");
         events.Events.Select(e => e.To).ShouldContain("active");
         events.Events.Select(e => e.To).ShouldContain("restoring");
         events.Events.Select(e => e.To).ShouldContain("completed");
     }
-
-    private static bool IsRestored(string file) => Path.GetFileName(file).StartsWith("restored-", StringComparison.Ordinal);
 }

@@ -93,16 +93,16 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         var agent = await Site.StartAgentAsync("rec-1", 1);
         var standby1 = await Site.StartAgentAsync("standby-1");
         var standby2 = await Site.StartAgentAsync("standby-2");
-        await using var gate = await TakeoverGate.StartAsync(standby1.BaseUrl);
+        await using var gate = await AgentGate.StartAsync(standby1.BaseUrl);
         var rec = await Site.AddAsync(agent, ServerRoleName.Recording);
         var sb1 = await Site.AddThroughAsync(gate, ServerRoleName.Standby);
         var sb2 = await Site.AddAsync(standby2, ServerRoleName.Standby);
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
 
         // standby-1, first in line, never answers the takeover it is sent (the gate holds it), so the takeover times out.
-        gate.Hold();
+        gate.Hold(GatedCall.Takeover);
         await agent.KillTreeAsync();
-        await gate.TakeoverHeld.WaitAsync(TimeSpan.FromSeconds(30));
+        await gate.Held.WaitAsync(TimeSpan.FromSeconds(30));
         try
         {
             var taken = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the next standby to take over");

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
@@ -94,8 +95,8 @@ public sealed class FailoverSite : IAsyncDisposable
 
     public async Task<ServerView> AddAsync(VigilProcess agent, ServerRoleName role) => await Cms.AddAsync(AgentsFixture.Add(agent, role));
 
-    /// <summary>Adds a plain-HTTP agent by the address of the <paramref name="gate"/> in front of it, so the test decides when its takeovers are answered.</summary>
-    public async Task<ServerView> AddThroughAsync(TakeoverGate gate, ServerRoleName role)
+    /// <summary>Adds a plain-HTTP agent by the address of the <paramref name="gate"/> in front of it, so the test decides when the calls it holds are answered.</summary>
+    public async Task<ServerView> AddThroughAsync(AgentGate gate, ServerRoleName role)
     {
         ArgumentNullException.ThrowIfNull(gate);
         return await Cms.AddAsync(new AddServerRequest(1, role, gate.BaseUrl.Host, gate.BaseUrl.Port, false, AgentsFixture.Password, null, null));
@@ -137,6 +138,52 @@ public sealed class FailoverSite : IAsyncDisposable
     public List<string> FailoverSegments(string agent, string key, string camera) =>
         Files(Path.Combine(DataOf(agent), "space1", "failover", key, camera));
 
+    /// <summary>The SHA-256 of every segment file on disk under an episode's failover folder of <paramref name="agent"/>, by camera.</summary>
+    public Dictionary<string, HashSet<string>> FailoverFileHashes(string agent, string key) =>
+        HashesByCamera(Path.Combine(DataOf(agent), "space1", "failover", key), _ => true);
+
+    /// <summary>The SHA-256 of every segment file on disk of <paramref name="agent"/>'s own cameras (restored ones included), by camera.</summary>
+    public Dictionary<string, HashSet<string>> OwnFileHashes(string agent) => HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), _ => true);
+
+    /// <summary>
+    /// How many uploads a restore of <paramref name="onStandby"/> to <paramref name="agent"/> needs: one per file the
+    /// original did not record itself. A standby and the original cutting the same stream at the same keyframes write
+    /// identical files around a failback, and the restore rightly skips what is already home by checksum.
+    /// </summary>
+    public int UploadsNeeded(string agent, Dictionary<string, HashSet<string>> onStandby)
+    {
+        ArgumentNullException.ThrowIfNull(onStandby);
+        var recorded = HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), f => !IsRestored(f));
+        return onStandby.Sum(c => c.Value.Except(recorded.GetValueOrDefault(c.Key) ?? []).Count());
+    }
+
+    /// <summary>
+    /// Every file the standby recorded for an episode, hashed from its disk, is on the original's disk byte for byte
+    /// under the same camera, and the standby recorded every one of the <paramref name="cameras"/>.
+    /// </summary>
+    public static void ShouldAllBeHome(Dictionary<string, HashSet<string>> onStandby, Dictionary<string, HashSet<string>> home, int cameras)
+    {
+        ArgumentNullException.ThrowIfNull(onStandby);
+        ArgumentNullException.ThrowIfNull(home);
+        onStandby.Count.ShouldBe(cameras, "the standby recorded every camera");
+        foreach (var (camera, hashes) in onStandby)
+        {
+            hashes.ShouldNotBeEmpty($"{camera} has failover footage");
+            hashes.Except(home.GetValueOrDefault(camera) ?? []).ShouldBeEmpty($"{camera}: every file the standby recorded is on the original byte for byte");
+        }
+    }
+
+    /// <summary>
+    /// How long, in camera time, the original recorded while the standby still did at failback: from the first own
+    /// segment written after <paramref name="backAt"/> to the end of the last restored one. Positive is make before break.
+    /// </summary>
+    public static async Task<double> FailbackOverlapAsync(IReadOnlyList<string> ownSegments, DateTime backAt)
+    {
+        var restored = await CameraTimeline.ReadAsync(ownSegments.Where(IsRestored));
+        var resumed = await CameraTimeline.ReadAsync(ownSegments.Where(f => !IsRestored(f) && File.GetLastWriteTimeUtc(f) > backAt));
+        return restored.Segments[^1].End - resumed.Segments[0].Start;
+    }
+
     public static void Signal(VigilProcess process, string signal)
     {
         ArgumentNullException.ThrowIfNull(process);
@@ -170,6 +217,15 @@ public sealed class FailoverSite : IAsyncDisposable
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{AgentsFixture.Password}")));
         return http;
     }
+
+    private static bool IsRestored(string file) => Path.GetFileName(file).StartsWith("restored-", StringComparison.Ordinal);
+
+    private static Dictionary<string, HashSet<string>> HashesByCamera(string folder, Func<string, bool> include) => Directory.Exists(folder)
+        ? Directory.EnumerateDirectories(folder).ToDictionary(
+            camera => Path.GetFileName(camera),
+            camera => Files(camera).Where(include).Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal)
+        : [];
 
     private static List<string> Files(string folder) => Directory.Exists(folder)
         ? Directory.EnumerateFiles(folder, "*.ts", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).ToList()

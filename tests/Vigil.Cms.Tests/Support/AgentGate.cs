@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -6,14 +7,25 @@ using Vigil.Contracts.Agent;
 
 namespace Vigil.Cms.Tests.Support;
 
+/// <summary>The agent calls an <see cref="AgentGate"/> can hold.</summary>
+public enum GatedCall
+{
+    /// <summary>The CMS's takeover command to a standby.</summary>
+    Takeover,
+
+    /// <summary>The CMS asking a standby to remove failover footage that is home (the cleanup after a restore).</summary>
+    FootageRemoval,
+}
+
 /// <summary>
-/// A plain-HTTP reverse proxy on 127.0.0.1 in front of one agent that can hold the agent's takeover commands
-/// until the test releases them. Added to the CMS by the proxy's address, the agent goes on answering
-/// probes and every other call while a takeover is under way for as long as the test needs: the
-/// deterministic form of "the standby freezes just as it is sent the takeover", with no window to hit.
-/// Everything else streams through unchanged, restores included.
+/// A plain-HTTP reverse proxy on 127.0.0.1 in front of one agent, added to the CMS by the proxy's address. It can
+/// hold one kind of call (a takeover, a footage removal) unanswered until the test releases it, while the agent
+/// goes on answering probes and everything else: the deterministic form of "the standby freezes just as it is
+/// sent the takeover" or "look at the standby's disk after the restore, before the cleanup", with no window to hit.
+/// It also counts the restore uploads the agent accepted, so a test can tell a recording copied twice.
+/// Everything streams through unchanged, restores included. The agent may be killed and started again on its port.
 /// </summary>
-public sealed class TakeoverGate : IAsyncDisposable
+public sealed class AgentGate : IAsyncDisposable
 {
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -23,10 +35,12 @@ public sealed class TakeoverGate : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
     private readonly Lock _lock = new();
+    private readonly ConcurrentDictionary<string, int> _restoresAccepted = new(StringComparer.Ordinal);
+    private GatedCall? _holding;
     private TaskCompletionSource? _gate;
     private TaskCompletionSource _arrived = NewSignal();
 
-    private TakeoverGate(WebApplication app, HttpClient upstream)
+    private AgentGate(WebApplication app, HttpClient upstream)
     {
         _app = app;
         _upstream = upstream;
@@ -34,7 +48,10 @@ public sealed class TakeoverGate : IAsyncDisposable
 
     public Uri BaseUrl => new(_app.Urls.First());
 
-    public static async Task<TakeoverGate> StartAsync(Uri agent)
+    /// <summary>Restore uploads the agent answered with success, by the recording they described (camera, times, checksum).</summary>
+    public IReadOnlyDictionary<string, int> RestoresAccepted => _restoresAccepted;
+
+    public static async Task<AgentGate> StartAsync(Uri agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
         var upstream = new HttpClient { BaseAddress = agent, Timeout = Timeout.InfiniteTimeSpan };
@@ -42,24 +59,25 @@ public sealed class TakeoverGate : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var gate = new TakeoverGate(app, upstream);
+        var gate = new AgentGate(app, upstream);
         app.Run(gate.ForwardAsync);
         await app.StartAsync();
         return gate;
     }
 
-    /// <summary>From now on takeover commands wait at the gate, unanswered, until <see cref="Release"/>.</summary>
-    public void Hold()
+    /// <summary>From now on calls of this kind wait at the gate, unanswered, until <see cref="Release"/>.</summary>
+    public void Hold(GatedCall call)
     {
         lock (_lock)
         {
+            _holding = call;
             _gate ??= NewSignal();
             _arrived = NewSignal();
         }
     }
 
-    /// <summary>Completes when a takeover command reaches the gate after <see cref="Hold"/>.</summary>
-    public Task TakeoverHeld
+    /// <summary>Completes when a call of the held kind reaches the gate after <see cref="Hold"/>.</summary>
+    public Task Held
     {
         get
         {
@@ -70,13 +88,14 @@ public sealed class TakeoverGate : IAsyncDisposable
         }
     }
 
-    /// <summary>Lets every held takeover on to the agent (even one whose sender is gone, as a late packet would) and stops holding.</summary>
+    /// <summary>Lets every held call on to the agent (even one whose sender is gone, as a late packet would) and stops holding.</summary>
     public void Release()
     {
         lock (_lock)
         {
             _gate?.TrySetResult();
             _gate = null;
+            _holding = null;
         }
     }
 
@@ -90,14 +109,21 @@ public sealed class TakeoverGate : IAsyncDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private static GatedCall? KindOf(HttpRequest request) =>
+        HttpMethods.IsPut(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers) ? GatedCall.Takeover
+        : HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers) && request.Path.Value!.EndsWith("/recordings/removal", StringComparison.Ordinal)
+            ? GatedCall.FootageRemoval
+        : null;
+
     private async Task ForwardAsync(HttpContext context)
     {
-        var takeover = HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments(AgentRoutes.Takeovers);
+        var kind = KindOf(context.Request);
+        var restore = HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments(AgentRoutes.RestoredRecordings);
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
-            // A held command is read whole first, so it can still be delivered after its sender died.
-            request.Content = takeover ? new ByteArrayContent(await ReadAllAsync(context.Request.Body)) : new StreamContent(context.Request.Body);
+            // A command that may be held is read whole first, so it can still be delivered after its sender died.
+            request.Content = kind is null ? new StreamContent(context.Request.Body) : new ByteArrayContent(await ReadAllAsync(context.Request.Body));
         }
 
         foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
@@ -109,13 +135,18 @@ public sealed class TakeoverGate : IAsyncDisposable
         }
 
         var aborted = context.RequestAborted;
-        if (takeover && WaitingGate() is { } gate)
+        if (kind is { } call && WaitingGate(call) is { } gate)
         {
             await gate;
             aborted = CancellationToken.None;
         }
 
         using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, aborted);
+        if (restore && response.IsSuccessStatusCode)
+        {
+            _restoresAccepted.AddOrUpdate(context.Request.QueryString.Value ?? string.Empty, 1, (_, n) => n + 1);
+        }
+
         context.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => !HopByHop.Contains(h.Key)))
         {
@@ -132,11 +163,11 @@ public sealed class TakeoverGate : IAsyncDisposable
         }
     }
 
-    private Task? WaitingGate()
+    private Task? WaitingGate(GatedCall call)
     {
         lock (_lock)
         {
-            if (_gate is null)
+            if (_gate is null || _holding != call)
             {
                 return null;
             }
