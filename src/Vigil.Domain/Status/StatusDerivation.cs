@@ -140,7 +140,7 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
         if (health.State == HealthState.Failed)
         {
             return ServerStatus.Of(RecordingStatus.AbnormalUnprotected,
-                $"failed ({health.Problem ?? "probes fail"}); not taken over: {episode?.Note.Render(snapshot.NameOf) ?? gap ?? "waiting for a standby"}");
+                $"failed ({health.Problem ?? "probes fail"}); not taken over: {episode?.Note.Render(snapshot.NameOf) ?? gap ?? WhyNotTakenOver()}");
         }
 
         var work = episode is null ? string.Empty : $"; {DescribeWork(episode, snapshot)}";
@@ -148,6 +148,9 @@ public sealed class StatusDerivation(Version cmsVersion, FailoverSettings settin
             ? ServerStatus.Of(RecordingStatus.NormalProtected, $"protected by {Count(ready, server)} ready standby(s){work}")
             : ServerStatus.Of(RecordingStatus.NormalUnprotected, $"unprotected: {gap}{work}");
     }
+
+    /// <summary>A failed server with a ready standby and no failover: either the engine is about to act, or it must not.</summary>
+    private string WhyNotTakenOver() => settings.AutomaticFailover ? "waiting for a standby" : "automatic failover is off; fail it over by hand";
 
     private string? WhyUnprotected(ManagedServer server, List<StandbyCandidate> ready, FailoverGroup? group) => group switch
     {

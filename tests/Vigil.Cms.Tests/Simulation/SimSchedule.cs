@@ -28,6 +28,7 @@ internal sealed class SimSchedule(int seed)
     private readonly Random _random = new(seed);
     private readonly List<(int Until, Action End)> _timed = [];
 
+    public static long TickT, InvT, NTicks, StartT;
     public int Seed { get; } = seed;
 
     public List<string> Log { get; } = [];
@@ -36,7 +37,7 @@ internal sealed class SimSchedule(int seed)
 
     public async Task<List<string>> RunAsync()
     {
-        await using var site = await SimSite.StartAsync();
+        var sw0=System.Diagnostics.Stopwatch.StartNew(); await using var site = await SimSite.StartAsync(); System.Threading.Interlocked.Add(ref StartT, sw0.ElapsedTicks);
         var invariants = new SimInvariants(site);
         var siteB = await site.AddGroupAsync("Site B");
         for (var i = 1; i <= 3; i++)
@@ -58,8 +59,8 @@ internal sealed class SimSchedule(int seed)
                 await InjectAsync(site, siteB);
             }
 
-            await site.TickAsync();
-            violations.AddRange(await invariants.AfterTickAsync());
+            var sw=System.Diagnostics.Stopwatch.StartNew(); await site.TickAsync(); System.Threading.Interlocked.Add(ref TickT, sw.ElapsedTicks); sw.Restart();
+            violations.AddRange(await invariants.AfterTickAsync()); System.Threading.Interlocked.Add(ref InvT, sw.ElapsedTicks); System.Threading.Interlocked.Increment(ref NTicks);
         }
 
         if (violations.Count > 0)
@@ -71,8 +72,8 @@ internal sealed class SimSchedule(int seed)
         for (var t = 0; t < QuietTicks && violations.Count == 0 && !await AtRestAsync(site, invariants); t++)
         {
             await FinishManualFailoversAsync(site);
-            await site.TickAsync();
-            violations.AddRange(await invariants.AfterTickAsync());
+            var sw=System.Diagnostics.Stopwatch.StartNew(); await site.TickAsync(); System.Threading.Interlocked.Add(ref TickT, sw.ElapsedTicks); sw.Restart();
+            violations.AddRange(await invariants.AfterTickAsync()); System.Threading.Interlocked.Add(ref InvT, sw.ElapsedTicks); System.Threading.Interlocked.Increment(ref NTicks);
         }
 
         violations.AddRange(await invariants.AtRestAsync());
@@ -292,8 +293,8 @@ internal sealed class SimSchedule(int seed)
         var violations = new List<string>();
         for (var t = 0; t < QuietTicks && violations.Count == 0 && !await AtRestAsync(site, invariants); t++)
         {
-            await site.TickAsync();
-            violations.AddRange(await invariants.AfterTickAsync());
+            var sw=System.Diagnostics.Stopwatch.StartNew(); await site.TickAsync(); System.Threading.Interlocked.Add(ref TickT, sw.ElapsedTicks); sw.Restart();
+            violations.AddRange(await invariants.AfterTickAsync()); System.Threading.Interlocked.Add(ref InvT, sw.ElapsedTicks); System.Threading.Interlocked.Increment(ref NTicks);
         }
 
         violations.AddRange(await invariants.AtRestAsync());

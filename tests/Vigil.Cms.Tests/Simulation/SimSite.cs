@@ -54,6 +54,7 @@ internal sealed class SimSite : IAsyncDisposable
 
     /// <summary>The CMS itself stalls (paused, starved of CPU): its stall sampler stops ticking until this is false again.</summary>
     public bool CmsStalled { get; set; }
+    public static long ProbeT, SyncT, RoundT, StepT;
 
     public static async Task<SimSite> StartAsync(Func<SettingsView, SettingsView>? tune = null)
     {
@@ -143,10 +144,15 @@ internal sealed class SimSite : IAsyncDisposable
             agent.Tick();
         }
 
+        var sw=System.Diagnostics.Stopwatch.StartNew();
         var probe = _services.GetRequiredService<ProbeRound>();
-        await Task.WhenAll(await probe.RunAsync(CancellationToken.None));
+        var syncs = await probe.RunAsync(CancellationToken.None);
+        System.Threading.Interlocked.Add(ref ProbeT, sw.ElapsedTicks); sw.Restart();
+        await Task.WhenAll(syncs);
+        System.Threading.Interlocked.Add(ref SyncT, sw.ElapsedTicks); sw.Restart();
         var engine = _services.GetRequiredService<FailoverEngine>();
         await engine.RoundAsync(CancellationToken.None);
+        System.Threading.Interlocked.Add(ref RoundT, sw.ElapsedTicks); sw.Restart();
         var steps = engine.DueSteps([]);
         foreach (var id in steps)
         {
@@ -158,6 +164,7 @@ internal sealed class SimSite : IAsyncDisposable
             await engine.ReleaseFormerAsync(episode, standby, CancellationToken.None);
         }
 
+        System.Threading.Interlocked.Add(ref StepT, sw.ElapsedTicks); sw.Restart();
         // A transition wakes the engine at once in production; here the next round runs in the same tick.
         if (steps.Count > 0)
         {

@@ -275,6 +275,19 @@ public class StatusDerivationTests
             .ShouldBeEmpty();
 
     [Fact]
+    public void A_failed_server_with_automatic_failover_off_says_it_waits_for_the_operator()
+    {
+        Fail(Rec);
+        var manual = new StatusDerivation(Servers.CmsVersion, FailoverSettings.Default with { AutomaticFailover = false });
+
+        var status = manual.Derive(new GroupSnapshot(Servers.Group1, [Servers.Recording(1), Servers.Standby(10)], _health, []))[Rec];
+
+        status.Code.ShouldBe("abnormal_unprotected");
+        status.Detail.ShouldBe("failed (connection refused); not taken over: automatic failover is off; fail it over by hand");
+        Derive([Servers.Recording(1), Servers.Standby(10)])[Rec].Detail.ShouldBe("failed (connection refused); not taken over: waiting for a standby");
+    }
+
+    [Fact]
     public void An_episode_note_in_a_detail_names_servers_by_their_names_in_the_snapshot()
     {
         Fail(Rec);
