@@ -19,7 +19,13 @@ internal static class CmsServices
 {
     public static IServiceCollection AddCmsCore(this IServiceCollection services, CmsOptions options, TimeProvider time)
     {
-        services.AddDbContext<CmsDbContext>(o => CmsDatabase.Configure(o, options.DataDirectory, options.Postgres));
+        services.AddSingleton<ServerDirectory>();
+        services.AddSingleton<ServerWriteInterceptor>();
+        services.AddDbContext<CmsDbContext>((provider, o) =>
+        {
+            CmsDatabase.Configure(o, options.DataDirectory, options.Postgres);
+            o.AddInterceptors(provider.GetRequiredService<ServerWriteInterceptor>());
+        });
         services.AddSingleton(time);
         services.AddSingleton(options);
         services.AddSingleton<SecretProtector>();

@@ -55,7 +55,7 @@ internal sealed class CmsMetrics
         _roundLag = factory.CreateGauge("vigil_cms_probe_round_lag_seconds", "How much later than its interval the last probe round started: the CMS's own scheduling delay.");
         _roundDuration = factory.CreateHistogram("vigil_cms_probe_round_duration_seconds", "Time one probe round took, from reading the servers to the last probe's end.",
             new HistogramConfiguration { Buckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10] });
-        _databaseDuration = factory.CreateHistogram("vigil_cms_database_duration_seconds", "Time of the CMS's own database work: reading the servers each round, committing a failover transition.",
+        _databaseDuration = factory.CreateHistogram("vigil_cms_database_duration_seconds", "Time of the CMS's own database work: reading the servers (after a change, or every 10 s), committing a failover transition.",
             new HistogramConfiguration { LabelNames = ["operation"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
     }
 

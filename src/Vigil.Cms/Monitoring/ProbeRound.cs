@@ -21,6 +21,7 @@ namespace Vigil.Cms.Monitoring;
 /// </summary>
 internal sealed partial class ProbeRound(
     IServiceScopeFactory scopes,
+    ServerDirectory directory,
     IAgentConnections agents,
     HealthBoard board,
     ClockBoard clocks,
@@ -40,14 +41,11 @@ internal sealed partial class ProbeRound(
     /// <summary>Probes every enabled server; answers the inventory copies it started (the caller need not wait for them).</summary>
     public async Task<IReadOnlyList<Task>> RunAsync(CancellationToken stoppingToken)
     {
-        List<ServerRow> servers;
+        IReadOnlyList<ServerRow> servers;
         var began = time.GetTimestamp();
         try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            servers = await db.Servers.AsNoTracking().ToListAsync(stoppingToken).ConfigureAwait(false);
-            metrics.DatabaseWork("read_servers", time.GetElapsedTime(began));
+            servers = await directory.ReadAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -63,7 +61,7 @@ internal sealed partial class ProbeRound(
     }
 
     /// <summary>Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes.</summary>
-    private List<Task> StartDueSyncs(List<ServerRow> servers, CancellationToken stoppingToken)
+    private List<Task> StartDueSyncs(IReadOnlyList<ServerRow> servers, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
         foreach (var gone in _lastSync.Keys.Except(servers.Select(s => s.Id)).ToList())

@@ -42,8 +42,6 @@ public sealed class SimulationTests(ITestOutputHelper output)
             }
         });
 
-        output.WriteLine($"probe {SimSite.ProbeT/1e9:0.0} sync {SimSite.SyncT/1e9:0.0} round {SimSite.RoundT/1e9:0.0} step {SimSite.StepT/1e9:0.0}");
-        output.WriteLine($"tick {SimSchedule.TickT/1e7:0.0}s inv {SimSchedule.InvT/1e7:0.0}s start {SimSchedule.StartT/1e7:0.0}s ticks {SimSchedule.NTicks}");
         output.WriteLine($"{seeds.Length} schedules in {clock.Elapsed.TotalSeconds:0.0} s; injected: "
             + string.Join(", ", faults.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} {f.Value}")));
         foreach (var (seed, violations, log) in failures.OrderBy(f => f.Seed).Take(3))

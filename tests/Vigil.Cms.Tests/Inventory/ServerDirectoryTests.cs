@@ -1,0 +1,137 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Cms.Failover;
+using Vigil.Cms.Inventory;
+using Vigil.Cms.Storage;
+
+namespace Vigil.Cms.Tests.Inventory;
+
+/// <summary>
+/// The monitor's copy of the servers table: read again after a committed write and only then (or once it is
+/// <see cref="ServerDirectory.MaxAge"/> old), never kept from before a commit, on a real SQLite file.
+/// </summary>
+public sealed class ServerDirectoryTests : IAsyncLifetime
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("vigil-directory-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+    private ServiceProvider _services = null!;
+
+    private ServerDirectory Servers => _services.GetRequiredService<ServerDirectory>();
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        services.AddCmsCore(new CmsOptions(_root, ["http://127.0.0.1:0"], null, "test"), _time);
+        _services = services.BuildServiceProvider();
+        await CmsDatabase.MigrateAsync(_services, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Without_a_write_the_copy_is_not_read_again_until_it_is_old()
+    {
+        await AddAsync("rec-1");
+        var first = await Servers.ReadAsync(CancellationToken.None);
+
+        (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(first);
+        _time.Advance(ServerDirectory.MaxAge - TimeSpan.FromSeconds(1));
+        (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(first);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var aged = await Servers.ReadAsync(CancellationToken.None);
+        aged.ShouldNotBeSameAs(first);
+        aged.Select(s => s.Name).ShouldBe(["rec-1"]);
+    }
+
+    [Fact]
+    public async Task A_saved_change_is_seen_at_the_next_read()
+    {
+        await AddAsync("rec-1");
+        (await Servers.ReadAsync(CancellationToken.None)).Count.ShouldBe(1);
+
+        await AddAsync("rec-2");
+        (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            (await db.Servers.SingleAsync(s => s.Name == "rec-1")).Enabled = false;
+            await db.SaveChangesAsync();
+        }
+
+        (await Servers.ReadAsync(CancellationToken.None)).Single(s => s.Name == "rec-1").Enabled.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task A_change_inside_a_transaction_is_read_after_its_commit_and_a_rolled_back_one_costs_no_read()
+    {
+        await AddAsync("rec-1");
+        (await Servers.ReadAsync(CancellationToken.None)).Count.ShouldBe(1);
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Servers.Add(Row("rec-2"));
+            await db.SaveChangesAsync();
+
+            // Read while the transaction is open: the copy must not be kept as if it held the uncommitted write.
+            (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1"]);
+            await transaction.CommitAsync();
+        }
+
+        (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
+
+        var committed = await Servers.ReadAsync(CancellationToken.None);
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Servers.Add(Row("rec-3"));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(committed);
+    }
+
+    [Fact]
+    public async Task A_write_to_another_table_does_not_make_the_monitor_read_the_servers()
+    {
+        await AddAsync("rec-1");
+        var first = await Servers.ReadAsync(CancellationToken.None);
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            db.Events.Add(EventLog.Health(1, "rec-1", "healthy", "suspect", "a probe timed out", _time.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+
+        (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(first);
+    }
+
+    private async Task AddAsync(string name)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        db.Servers.Add(Row(name));
+        await db.SaveChangesAsync();
+    }
+
+    private ServerRow Row(string name) => new()
+    {
+        Name = name, Role = AgentInventory.RecordingRole, Enabled = true, Host = "127.0.0.1", Port = 1, ProtectedCredential = "-",
+        Serial = $"SN-{name}", AgentName = name, Model = "test", AgentVersion = "0.1.0", SpacesJson = "[]", CamerasJson = "[]",
+        CreatedAt = _time.GetUtcNow(),
+    };
+}
