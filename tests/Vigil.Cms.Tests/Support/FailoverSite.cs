@@ -24,6 +24,7 @@ public sealed class FailoverSite : IAsyncDisposable
 
     private readonly List<VigilProcess> _processes = [];
     private readonly Dictionary<string, (string Data, int Port, string[] Extra)> _agents = [];
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _environments = [];
     private TestDatabase _database = null!;
 
     private FailoverSite(string root) => Root = root;
@@ -69,6 +70,13 @@ public sealed class FailoverSite : IAsyncDisposable
         return StartAgentWithCamerasAsync(name);
     }
 
+    /// <summary>Starts agent <paramref name="name"/> with these environment variables (kept for its restarts), recording the given simulator cameras.</summary>
+    public Task<VigilProcess> StartAgentWithEnvironmentAsync(string name, IReadOnlyDictionary<string, string> environment, params int[] cameras)
+    {
+        _environments[name] = environment;
+        return StartAgentAsync(name, cameras);
+    }
+
     /// <summary>Starts agent <paramref name="name"/> licensed for <paramref name="channels"/> channels, recording the given simulator cameras.</summary>
     public Task<VigilProcess> StartLicensedAgentAsync(string name, int channels, params int[] cameras)
     {
@@ -85,10 +93,11 @@ public sealed class FailoverSite : IAsyncDisposable
             agent = (Path.Combine(Root, name), 0, cameras.SelectMany(c => new[] { "--camera", $"{c.Id}={c.Url}" }).ToArray());
         }
 
+        var environment = new Dictionary<string, string>(_environments.GetValueOrDefault(name) ?? new Dictionary<string, string>()) { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password };
         var process = Track(await VigilProcess.StartAsync(
             ["agent", "--data", agent.Data, "--urls", $"http://127.0.0.1:{agent.Port}", "--name", name,
              "--segment-seconds", SegmentSeconds.ToString(CultureInfo.InvariantCulture), .. agent.Extra],
-            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password }));
+            environment));
         _agents[name] = agent with { Port = process.BaseUrl.Port };
         return process;
     }
