@@ -10,10 +10,11 @@ namespace Vigil.Cms.Tests.Failover;
 /// standby dies during the restore, and the original dies again during the restore. Each time the episode
 /// resumes where it was, with no command redone under a new epoch and no recording uploaded twice, and in the
 /// end every file the standby wrote is on the original's disk byte for byte and gone from the standby, with the
-/// camera-time gap bounded and the last failback made before the standby stopped.
+/// camera-time gap bounded and the last failback made before the standby stopped. It runs with the CMS on SQLite and
+/// on PostgreSQL.
 /// </summary>
-[Collection(CmsTestGroup.Name)]
-public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s with { RestoreBandwidthBytesPerSecond = RestoreBandwidth })
+public abstract class FailoverCrashTests(Func<Task<TestDatabase>> database)
+    : FailoverSiteTests(cameras: 1, s => s with { RestoreBandwidthBytesPerSecond = RestoreBandwidth }, database: database)
 {
     /// <summary>Slow enough that a restore of a few dozen segments lasts several seconds, so it can be interrupted.</summary>
     private const long RestoreBandwidth = 60_000;
@@ -96,3 +97,9 @@ public sealed class FailoverCrashTests() : FailoverSiteTests(cameras: 1, s => s 
         await Site.WaitStatusAsync(sb.Id, "normal_ready");
     }
 }
+
+[Collection(CmsTestGroup.Name)]
+public sealed class SqliteFailoverCrashTests() : FailoverCrashTests(TestDatabase.SqliteAsync);
+
+[Collection(CmsTestGroup.Name)]
+public sealed class PostgresFailoverCrashTests() : FailoverCrashTests(TestDatabase.PostgresAsync);

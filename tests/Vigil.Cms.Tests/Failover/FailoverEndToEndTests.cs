@@ -13,9 +13,10 @@ namespace Vigil.Cms.Tests.Failover;
 /// detection window is not taken over; a SIGKILLed one is, by the standby, within the detection window
 /// plus one segment; when it returns it records before the standby stops (for every camera), every file the
 /// standby wrote is on the original's disk byte for byte, each uploaded once, and is then removed from the standby.
+/// It runs with the CMS on SQLite and on PostgreSQL.
 /// </summary>
-[Collection(CmsTestGroup.Name)]
-public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSiteTests(cameras: 2)
+public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<TestDatabase>> database)
+    : FailoverSiteTests(cameras: 2, database: database)
 {
     [Fact]
     public async Task A_killed_recording_server_is_taken_over_and_gets_every_second_back()
@@ -96,3 +97,9 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output) : FailoverSi
         events.Events.Select(e => e.To).ShouldContain("completed");
     }
 }
+
+[Collection(CmsTestGroup.Name)]
+public sealed class SqliteFailoverEndToEndTests(ITestOutputHelper output) : FailoverEndToEndTests(output, TestDatabase.SqliteAsync);
+
+[Collection(CmsTestGroup.Name)]
+public sealed class PostgresFailoverEndToEndTests(ITestOutputHelper output) : FailoverEndToEndTests(output, TestDatabase.PostgresAsync);

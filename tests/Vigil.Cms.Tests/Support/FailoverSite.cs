@@ -12,8 +12,8 @@ using Vigil.Testing;
 namespace Vigil.Cms.Tests.Support;
 
 /// <summary>
-/// A small site for failover tests, all real processes on loopback: a camera simulator, a CMS on SQLite
-/// with fast failover settings, and agents that can be SIGKILLed and started again on the same port and
+/// A small site for failover tests, all real processes on loopback: a camera simulator, a CMS on SQLite (or
+/// PostgreSQL) with fast failover settings, and agents that can be SIGKILLed and started again on the same port and
 /// data directory. Everything is stopped on dispose, even after a failure.
 /// </summary>
 public sealed class FailoverSite : IAsyncDisposable
@@ -36,11 +36,13 @@ public sealed class FailoverSite : IAsyncDisposable
     public CmsUnderTest Cms { get; private set; } = null!;
 
     /// <param name="cmsArguments">More arguments for <c>vigil cms</c>.</param>
-    public static async Task<FailoverSite> StartAsync(int cameras, Func<SettingsView, SettingsView>? tune = null, IReadOnlyList<string>? cmsArguments = null)
+    /// <param name="database">The CMS's database: SQLite in its data directory unless given (<see cref="TestDatabase.PostgresAsync"/>).</param>
+    public static async Task<FailoverSite> StartAsync(
+        int cameras, Func<SettingsView, SettingsView>? tune = null, IReadOnlyList<string>? cmsArguments = null, Func<Task<TestDatabase>>? database = null)
     {
         var site = new FailoverSite(Directory.CreateTempSubdirectory("vigil-failover-").FullName);
         site.CamSim = site.Track(await VigilProcess.StartAsync(["camsim", "--urls", "http://127.0.0.1:0", "--cameras", cameras.ToString(CultureInfo.InvariantCulture)]));
-        site._database = await TestDatabase.SqliteAsync();
+        site._database = await (database ?? TestDatabase.SqliteAsync)();
         site.Cms = await CmsUnderTest.StartAsync(site._database, extra: cmsArguments);
         var settings = await site.Cms.GetAsync<SettingsView>(CmsRoutes.Settings);
         settings = settings with
