@@ -114,6 +114,7 @@ public static class CmsHost
             limits.AddPolicy(AuthEndpoints.LoginLimit, context => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = 20, Window = TimeSpan.FromMinutes(1) }));
+            limits.OnRejected = AuthEndpoints.RefuseTooManyTriesAsync;
         });
 
         var app = builder.Build();

@@ -1,15 +1,32 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Cms.Security;
 using Vigil.Contracts.Cms;
+using Vigil.Hosting;
 
 namespace Vigil.Cms.Api;
 
 internal static class AuthEndpoints
 {
     public const string LoginLimit = "login";
+
+    public const string TooManyTriesRule = "auth.too-many-tries";
+
+    /// <summary>A refused try says when to try again, as a problem like every other refusal, not an empty 429.</summary>
+    public static async ValueTask RefuseTooManyTriesAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 60;
+        var context = rejected.HttpContext;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await Problems.Refuse(TooManyTriesRule, $"Too many sign-in or re-authentication tries from this address; try again in {seconds} s.",
+            StatusCodes.Status429TooManyRequests).ExecuteAsync(context).ConfigureAwait(false);
+    }
 
     public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder secured)
     {

@@ -49,7 +49,7 @@ public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras)
             "the orphaned ffmpeg to be killed");
 
         // The segments the orphan wrote while no agent ran are catalogued at start; then the new recorder adds its own.
-        await Eventually.UntilAsync(async () => (await agent.HealthAsync()).Cameras.Single().State == CameraState.Recording,
+        await Eventually.UntilAsync(async () => (await agent.HealthAsync()).Cameras.SingleOrDefault()?.State == CameraState.Recording,
             TimeSpan.FromSeconds(30), "the new recorder to finish a segment");
         ProcessSweep.Matching("ffmpeg", agent.DataDirectory).Count.ShouldBe(1);
         var orphanFiles = agent.SegmentFiles("cam2").Select(f => Path.GetFileName(f)).Where(n => n.StartsWith(orphanRun, StringComparison.Ordinal)).ToList();

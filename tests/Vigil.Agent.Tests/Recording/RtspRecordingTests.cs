@@ -80,7 +80,7 @@ public sealed class RtspRecordingTests
 
         await camera.KillAsync();
         var killed = TimeProvider.System.GetUtcNow();
-        var gone = await Eventually.GetAsync(async () => (await agent.HealthAsync()).Cameras.Single() is { State: CameraState.Unreachable } c ? c : null,
+        var gone = await Eventually.GetAsync(async () => (await agent.HealthAsync()).Cameras.SingleOrDefault() is { State: CameraState.Unreachable } c ? c : null,
             CameraRecorder.SilenceLimit + TimeSpan.FromSeconds(2), "the camera to be reported unreachable");
         gone.Problem.ShouldNotBeNull();
         var noticedAfter = TimeProvider.System.GetUtcNow() - killed;
@@ -111,7 +111,7 @@ public sealed class RtspRecordingTests
 
         // Frozen, its connections stay open and its port still accepts: only the recorder's own watch can tell.
         camera.Freeze();
-        var silent = await Eventually.GetAsync(async () => (await agent.HealthAsync()).Cameras.Single() is { State: CameraState.Unreachable } c ? c : null,
+        var silent = await Eventually.GetAsync(async () => (await agent.HealthAsync()).Cameras.SingleOrDefault() is { State: CameraState.Unreachable } c ? c : null,
             CameraRecorder.SilenceLimit + TimeSpan.FromSeconds(3), "the frozen camera to be reported unreachable");
         silent.Problem.ShouldBe($"the camera sent nothing for {CameraRecorder.SilenceLimit.TotalSeconds:0} s");
         var before = (await agent.RecordingsAsync(camera: "dock")).Count;

@@ -7,11 +7,15 @@ namespace Vigil.Cms.Tests.Failover;
 /// <summary>
 /// The acting standby dies mid-failover, with real processes: the next standby takes over under a newer epoch,
 /// the dead one comes back holding its part of the outage, and at failback the footage split across both is on the
-/// original's disk byte for byte, each file uploaded once, with the camera-time gap of a second detection bounded.
+/// original's disk byte for byte, each file uploaded once, with the camera-time gap of a second detection bounded and
+/// the restore kept to its bandwidth limit, as measured where the original receives it.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
-public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1)
+public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1, s => s with { RestoreBandwidthBytesPerSecond = Bandwidth })
 {
+    /// <summary>Low enough that the outage's footage takes several seconds to come home, so the rate can be measured.</summary>
+    private const long Bandwidth = 100_000;
+
     [Fact]
     public async Task When_the_acting_standby_dies_the_next_takes_over_and_the_footage_of_both_comes_home()
     {
@@ -62,6 +66,12 @@ public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1)
         FailoverSite.ShouldAllBeHome(onSecond, ownHashes, cameras: 1);
         home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onFirst) + Site.UploadsNeeded("rec", onSecond), "one upload per file of either standby");
         home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+
+        // The limit paces the copy after each file, so over n files the rate measured from the first file's start to the
+        // last one's end may reach n/(n-1) times the limit; 10% more for timing.
+        var uploads = home.RestoresAccepted.Count;
+        uploads.ShouldBeGreaterThanOrEqualTo(5);
+        home.RestoreBytesPerSecond.ShouldNotBeNull().ShouldBeLessThanOrEqualTo(Bandwidth * uploads / (uploads - 1.0) * 1.1, "the restore bandwidth limit");
         (await FailoverSite.RecordingsAsync(first, key)).ShouldBeEmpty();
         Site.FailoverSegments("standby-1", key, "cam-1").ShouldBeEmpty();
         Site.FailoverSegments("standby-2", key, "cam-1").ShouldBeEmpty();

@@ -83,7 +83,9 @@ public abstract class FailoverCrashTests(Func<Task<TestDatabase>> database)
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
 
         FailoverSite.ShouldAllBeHome(onStandby, Site.OwnFileHashes("rec"), cameras: 1);
-        home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one upload for each file the original did not record itself");
+        // An upload whose answer was lost to a kill (of the CMS or the original) can be home without the gate counting it,
+        // so here the count is at most one per file; the end-to-end test, with no kill during the restore, holds it exact.
+        home.RestoresAccepted.Count.ShouldBeLessThanOrEqualTo(Site.UploadsNeeded("rec", onStandby), "at most one upload for each file the original did not record itself");
         home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice, through every crash");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty();
 

@@ -105,6 +105,46 @@ public sealed class AgentTrustAttackTests(AgentsFixture agents)
     }
 
     [Fact]
+    public async Task An_agent_whose_certificate_is_replaced_after_it_was_added_is_refused_until_the_operator_trusts_the_new_one()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+        var data = Directory.CreateTempSubdirectory("vigil-recertified-").FullName;
+        try
+        {
+            string[] Arguments(int port) => ["agent", "--data", data, "--urls", $"https://127.0.0.1:{port}", "--name", "recertified"];
+            var environment = new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password };
+            var first = await VigilProcess.StartAsync(Arguments(0), environment);
+            var pinned = AgentsFixture.PrintedFingerprint(first);
+            var added = await cms.AddAsync(AgentsFixture.Add(first, ServerRoleName.Standby));
+            await Eventually.UntilAsync(async () => (await cms.ServersAsync()).Single().Health.State == "healthy", TimeSpan.FromSeconds(15), "the agent probed");
+
+            // The same agent, address and credential, with a new certificate: the pin no longer matches.
+            var port = first.BaseUrl.Port;
+            await first.DisposeAsync();
+            File.Delete(Path.Combine(data, "tls-certificate.pfx"));
+            await using var second = await VigilProcess.StartAsync(Arguments(port), environment);
+            var replaced = AgentsFixture.PrintedFingerprint(second);
+            replaced.ShouldNotBe(pinned);
+            var refused = await Eventually.GetAsync(async () => (await cms.ServersAsync()).Single() is { Health.Problem: { } problem } server
+                && problem.Contains(replaced, StringComparison.Ordinal) ? server : null, TimeSpan.FromSeconds(15), "the CMS to refuse the new certificate");
+            refused.Health.Problem.ShouldNotBeNull().ShouldContain($"not the pinned {pinned}");
+            refused.CertificateFingerprint.ShouldBe(pinned, "a certificate is never trusted silently after the first contact");
+
+            // Trusting it takes the operator: the new fingerprint and the agent's admin password.
+            var trusted = await cms.Http.PatchAsJsonAsync(CmsRoutes.Server(added.Id).TrimStart('/'),
+                new EditServerRequest(Password: AgentsFixture.Password, Fingerprint: replaced), ContractJson.Options);
+            await trusted.ShouldHaveStatusAsync(HttpStatusCode.OK);
+            await Eventually.UntilAsync(async () => (await cms.ServersAsync()).Single() is { Health.State: "healthy", CertificateFingerprint: { } now } && now == replaced,
+                TimeSpan.FromSeconds(15), "probes over the newly trusted certificate");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_deleted_servers_credential_is_refused_by_its_agent_even_with_a_copy_of_the_cms_data()
     {
         await using var database = await TestDatabase.SqliteAsync();

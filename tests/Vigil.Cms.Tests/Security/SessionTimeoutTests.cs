@@ -8,7 +8,10 @@ using Vigil.Hosting;
 
 namespace Vigil.Cms.Tests.Security;
 
-/// <summary>Sessions under a fake clock: they end after 30 minutes unused or 24 hours in all, and use is written down at most once a minute.</summary>
+/// <summary>
+/// Sessions under a fake clock: they end after 30 minutes unused or 24 hours in all, use is written down at most once a
+/// minute, and the first admin's re-authentication counts for five minutes in the session it was given in.
+/// </summary>
 public sealed class SessionTimeoutTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
@@ -26,6 +29,10 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         db.Users.Add(new UserRow { Name = "vera", PasswordHash = PasswordHashing.Hash("vera-password"), Role = UserRoles.Viewer, CreatedAt = _time.GetUtcNow() });
+        db.Users.Add(new UserRow
+        {
+            Name = "admin", PasswordHash = PasswordHashing.Hash("admin-password"), Role = UserRoles.Administrator, IsFirstAdmin = true, CreatedAt = _time.GetUtcNow(),
+        });
         await db.SaveChangesAsync();
     }
 
@@ -80,10 +87,46 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
         (await LastSeenAsync()).ShouldBe(_time.GetUtcNow());
     }
 
-    private async Task<string> LoginAsync()
+    [Fact]
+    public async Task A_reauthentication_counts_for_five_minutes_in_its_own_session_and_only_the_first_admin_gives_it()
+    {
+        var confirmed = (await AuthenticateAsync(await LoginAsync("admin", "admin-password")))!;
+        var other = (await AuthenticateAsync(await LoginAsync("admin", "admin-password")))!;
+        await RequireShouldRefuseAsync(confirmed, "auth.reauthentication-required");
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var sessions = scope.ServiceProvider.GetRequiredService<Sessions>();
+            var viewer = (await AuthenticateAsync(await LoginAsync()))!;
+            (await Should.ThrowAsync<RefusedException>(() => sessions.ReauthenticateAsync(viewer, new ReauthenticationRequest("vera", "vera-password"), CancellationToken.None)))
+                .Rule.ShouldBe("auth.not-first-admin");
+            (await Should.ThrowAsync<RefusedException>(() => sessions.ReauthenticateAsync(confirmed, new ReauthenticationRequest("admin", "wrong"), CancellationToken.None)))
+                .Rule.ShouldBe("auth.wrong-credentials");
+            await RequireShouldRefuseAsync(confirmed, "auth.reauthentication-required");
+            await sessions.ReauthenticateAsync(confirmed, new ReauthenticationRequest("admin", "admin-password"), CancellationToken.None);
+        }
+
+        await RequireAsync(confirmed);
+        await RequireShouldRefuseAsync(other, "auth.reauthentication-required");
+        _time.Advance(Sessions.ReauthenticationLifetime - TimeSpan.FromSeconds(1));
+        await RequireAsync(confirmed);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await RequireShouldRefuseAsync(confirmed, "auth.reauthentication-required");
+    }
+
+    private async Task RequireAsync(Caller caller)
     {
         await using var scope = _services.CreateAsyncScope();
-        return (await scope.ServiceProvider.GetRequiredService<Sessions>().LoginAsync(new LoginRequest("vera", "vera-password"), CancellationToken.None)).Token;
+        await scope.ServiceProvider.GetRequiredService<Sessions>().RequireReauthenticationAsync(caller, "Stopping a restoration", CancellationToken.None);
+    }
+
+    private async Task RequireShouldRefuseAsync(Caller caller, string rule) =>
+        (await Should.ThrowAsync<RefusedException>(() => RequireAsync(caller))).Rule.ShouldBe(rule);
+
+    private async Task<string> LoginAsync(string user = "vera", string password = "vera-password")
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<Sessions>().LoginAsync(new LoginRequest(user, password), CancellationToken.None)).Token;
     }
 
     private async Task<Caller?> AuthenticateAsync(string token)

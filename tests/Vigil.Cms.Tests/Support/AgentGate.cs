@@ -15,11 +15,14 @@ public enum GatedCall
 
     /// <summary>The CMS asking a standby to remove failover footage that is home (the cleanup after a restore).</summary>
     FootageRemoval,
+
+    /// <summary>The CMS releasing a standby from a takeover (it stops recording the server's cameras).</summary>
+    Release,
 }
 
 /// <summary>
 /// A plain-HTTP reverse proxy on 127.0.0.1 in front of one agent, added to the CMS by the proxy's address. It can
-/// hold one kind of call (a takeover, a footage removal) unanswered until the test releases it, while the agent
+/// hold one kind of call (a takeover, a release, a footage removal) unanswered until the test releases it, while the agent
 /// goes on answering probes and everything else: the deterministic form of "the standby freezes just as it is
 /// sent the takeover" or "look at the standby's disk after the restore, before the cleanup", with no window to hit.
 /// It also counts the restore uploads the agent accepted, so a test can tell a recording copied twice.
@@ -36,6 +39,8 @@ public sealed class AgentGate : IAsyncDisposable
     private readonly HttpClient _upstream;
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, int> _restoresAccepted = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(TimeSpan Began, TimeSpan Ended, long Bytes)> _restoreUploads = new();
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private GatedCall? _holding;
     private TaskCompletionSource? _gate;
     private TaskCompletionSource _arrived = NewSignal();
@@ -50,6 +55,19 @@ public sealed class AgentGate : IAsyncDisposable
 
     /// <summary>Restore uploads the agent answered with success, by the recording they described (camera, times, checksum).</summary>
     public IReadOnlyDictionary<string, int> RestoresAccepted => _restoresAccepted;
+
+    /// <summary>
+    /// The restore rate the agent received: the bytes of every accepted upload, over the time from the start of the first to
+    /// the end of the last; null before two uploads were accepted.
+    /// </summary>
+    public double? RestoreBytesPerSecond
+    {
+        get
+        {
+            var uploads = _restoreUploads.ToList();
+            return uploads.Count < 2 ? null : uploads.Sum(u => u.Bytes) / (uploads.Max(u => u.Ended) - uploads.Min(u => u.Began)).TotalSeconds;
+        }
+    }
 
     public static async Task<AgentGate> StartAsync(Uri agent)
     {
@@ -113,6 +131,8 @@ public sealed class AgentGate : IAsyncDisposable
         HttpMethods.IsPut(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers) ? GatedCall.Takeover
         : HttpMethods.IsPost(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers) && request.Path.Value!.EndsWith("/recordings/removal", StringComparison.Ordinal)
             ? GatedCall.FootageRemoval
+        : HttpMethods.IsDelete(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers, out var rest) && rest.Value!.LastIndexOf('/') == 0
+            ? GatedCall.Release
         : null;
 
     private async Task ForwardAsync(HttpContext context)
@@ -134,6 +154,7 @@ public sealed class AgentGate : IAsyncDisposable
             }
         }
 
+        var began = _clock.Elapsed;
         var aborted = context.RequestAborted;
         if (kind is { } call && WaitingGate(call) is { } gate)
         {
@@ -145,6 +166,7 @@ public sealed class AgentGate : IAsyncDisposable
         if (restore && response.IsSuccessStatusCode)
         {
             _restoresAccepted.AddOrUpdate(context.Request.QueryString.Value ?? string.Empty, 1, (_, n) => n + 1);
+            _restoreUploads.Enqueue((began, _clock.Elapsed, context.Request.ContentLength ?? 0));
         }
 
         context.Response.StatusCode = (int)response.StatusCode;

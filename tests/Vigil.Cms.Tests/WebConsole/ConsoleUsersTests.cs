@@ -8,7 +8,8 @@ namespace Vigil.Cms.Tests.WebConsole;
 
 /// <summary>
 /// Users in the web console, in real headless Chromium: an administrator adds a user and changes their role on
-/// the Users page; that user, who sees no Users page, changes their own password and stays signed in.
+/// the Users page; that user, who sees no Users page, changes their own password and stays signed in. A console whose
+/// session is ended elsewhere (an administrator resets that user's password) returns to the sign-in page by itself.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class ConsoleUsersTests : IAsyncLifetime
@@ -82,6 +83,31 @@ public sealed class ConsoleUsersTests : IAsyncLifetime
         finally
         {
             await ConsoleBrowser.SaveScreenshotAsync(_page, nameof(An_administrator_adds_a_user_who_changes_their_own_password));
+        }
+    }
+
+    [Fact]
+    public async Task A_console_whose_session_an_administrator_ends_returns_to_sign_in_by_itself()
+    {
+        try
+        {
+            (await _cms.AddUserAsync("olga", UserRoles.Operator, "olga-password")).Dispose();
+            var olga = (await _cms.GetAsync<UserList>(CmsRoutes.Users)).Users.Single(u => u.Name == "olga");
+            await _page.GotoAsync(_cms.Process.BaseUrl.ToString());
+            await _page.GetByLabel("User name").FillAsync("olga");
+            await _page.GetByLabel("Password").FillAsync("olga-password");
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await _page.GetByRole(AriaRole.Tab, new() { Name = "All groups" }).WaitForAsync();
+            await Expect(_page.Locator("#live")).ToHaveTextAsync("Live");
+
+            // Nothing is clicked in the console: its live stream ends with the session, and it finds out why.
+            (await _cms.PutAsync(CmsRoutes.UserPassword(olga.Id), new PasswordResetRequest("olga-new-password"))).EnsureSuccessStatusCode();
+            await Expect(_page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"), new() { Timeout = 30_000 });
+            await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await ConsoleBrowser.SaveScreenshotAsync(_page, nameof(A_console_whose_session_an_administrator_ends_returns_to_sign_in_by_itself));
         }
     }
 }
