@@ -92,6 +92,7 @@ public static class AgentHost
         builder.Services.AddSingleton<SnapshotLimiter>();
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
+        builder.Services.AddHostedService<RetentionTimer>();
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil agent"));
         builder.Services.AddSingleton(ProgramLayout.Detect(Environment.ProcessPath));
         builder.Services.AddSingleton(new UpdateStateFile(options.DataDirectory));

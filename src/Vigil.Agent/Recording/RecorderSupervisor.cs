@@ -10,7 +10,7 @@ namespace Vigil.Agent.Recording;
 /// <summary>
 /// Keeps exactly the wanted cameras recording: the agent's own cameras that have recording on, into its
 /// own space, and the cameras of every protected server, into that takeover's space. Reconciles when
-/// told something changed and every few seconds; enforces retention once a minute. Each owner (the agent
+/// told something changed and every few seconds. Each owner (the agent
 /// itself, each protected server) gets at most as many recorders as the license has channels, so the
 /// number of ffmpeg processes stays bounded whatever was stored.
 /// </summary>
@@ -23,19 +23,16 @@ public sealed partial class RecorderSupervisor(
     RecordingCatalog catalog,
     SegmentCataloguer cataloguer,
     CatalogRecovery recovery,
-    RetentionEnforcer retention,
     MediaTools tools,
     TimeProvider time,
     ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan RetentionInterval = TimeSpan.FromMinutes(1);
 
     private readonly ILogger _logger = loggers.CreateLogger<RecorderSupervisor>();
     private readonly SemaphoreSlim _changed = new(0);
     private readonly Dictionary<string, CameraRecorder> _recorders = [];
     private readonly Lock _gate = new();
-    private DateTimeOffset _lastRetention = DateTimeOffset.MinValue;
 
     private TaskCompletionSource _removed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _ownSpaceProblem;
@@ -128,7 +125,6 @@ public sealed partial class RecorderSupervisor(
         try
         {
             await ReconcileAsync().ConfigureAwait(false);
-            EnforceRetention();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -211,16 +207,6 @@ public sealed partial class RecorderSupervisor(
         }
 
         return wanted;
-    }
-
-    private void EnforceRetention()
-    {
-        var now = time.GetUtcNow();
-        if (now - _lastRetention >= RetentionInterval)
-        {
-            _lastRetention = now;
-            retention.Enforce(now);
-        }
     }
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Reconciling the recorders failed; trying again at the next reconcile")]

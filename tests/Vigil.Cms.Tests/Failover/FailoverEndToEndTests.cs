@@ -12,7 +12,7 @@ namespace Vigil.Cms.Tests.Failover;
 /// The whole failover with real processes and real ffmpeg: a paused agent that comes back within the
 /// detection window is not taken over; a SIGKILLed one is, by the standby, within the detection window
 /// plus one segment; when it returns it records before the standby stops (for every camera), every file the
-/// standby wrote is on the original's disk byte for byte, each uploaded once, and is then removed from the standby.
+/// standby wrote (segments and a snapshot) is on the original's disk byte for byte, each uploaded once, and is then removed from the standby.
 /// It runs with the CMS on SQLite and on PostgreSQL.
 /// </summary>
 public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<TestDatabase>> database)
@@ -56,22 +56,21 @@ public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<
         var key = $"episode-{failover.Id}";
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 4, TimeSpan.FromSeconds(30), "the standby to record");
 
+        // An operator takes a still image during the outage: it belongs to the recording server's footage too.
+        var snapshot = await FailoverSite.SnapshotAsync(standby, key, "cam-1");
+
         // Changing the protected server is refused while the standby records for it.
         var frozen = await Cms.Http.PatchAsJsonAsync(CmsRoutes.Server(rec.Id).TrimStart('/'), new EditServerRequest(Name: "renamed"), ContractJson.Options);
         await frozen.ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.protected-during-failover");
 
-        // The cleanup is held at the gate: the standby's recorders have stopped and the restore is done, but its files are still there to hash.
-        gate.Hold(GatedCall.FootageRemoval);
-        await Site.StartAgentAsync("rec");
-        var backAt = DateTime.UtcNow;
-        await gate.Held.WaitAsync(TimeSpan.FromSeconds(90));
-        var onStandby = Site.FailoverFileHashes("standby", key);
-        gate.Release();
+        var (onStandby, backAt) = await Site.ReturnAndHashAtCleanupAsync(gate, "standby", key);
         var done = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "failback and restore to complete");
 
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
         done.Restore.Percent.ShouldBe(100);
-        FailoverSite.ShouldAllBeHome(onStandby, Site.OwnFileHashes("rec"), cameras: 2);
+        var homeFiles = Site.OwnFileHashes("rec");
+        FailoverSite.ShouldAllBeHome(onStandby, homeFiles, cameras: 2);
+        homeFiles["cam-1"].ShouldContain(snapshot.Sha256, "the snapshot taken on the standby is on the original byte for byte");
         home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one upload for each file the original did not record itself");
         home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty("the standby's failover footage is removed");

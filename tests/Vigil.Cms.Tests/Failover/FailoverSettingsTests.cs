@@ -15,7 +15,6 @@ namespace Vigil.Cms.Tests.Failover;
 public sealed class FailoverSettingsTests() : FailoverSiteTests(cameras: 1)
 {
     /// <summary>Probe rounds to wait, after a change the engine could act on, before saying it did not: the engine runs at least once a round.</summary>
-    private const int RoundsToWait = 3;
 
     [Fact]
     public async Task Automatic_failover_and_failback_off_wait_for_the_operator_and_restore_off_leaves_the_outage_footage_on_neither_server()
@@ -33,7 +32,7 @@ public sealed class FailoverSettingsTests() : FailoverSiteTests(cameras: 1)
         // Automatic failover off: the dead server is failed and says why nobody takes it over, round after round.
         await recording.KillTreeAsync();
         await Site.WaitStatusAsync(rec.Id, "abnormal_unprotected");
-        await WaitRoundsAsync(rec.Id);
+        await Site.WaitRoundsAsync(rec.Id);
         (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
         (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec.Id))).Status.Detail.ShouldEndWith("automatic failover is off; fail it over by hand");
         (await FailoverSite.TakeoversAsync(standby)).ShouldBeEmpty();
@@ -49,7 +48,7 @@ public sealed class FailoverSettingsTests() : FailoverSiteTests(cameras: 1)
         await Site.StartAgentAsync("rec");
         await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec.Id))).Health.State == "healthy",
             TimeSpan.FromSeconds(30), "the original to answer probes again");
-        await WaitRoundsAsync(rec.Id, settings.StabilisationSeconds);
+        await Site.WaitRoundsAsync(rec.Id, settings.StabilisationSeconds);
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("active", "automatic failback is off");
         (await FailoverSite.TakeoversAsync(standby)).ShouldNotBeEmpty();
 
@@ -69,13 +68,5 @@ public sealed class FailoverSettingsTests() : FailoverSiteTests(cameras: 1)
         Site.OwnSegments("rec", "cam-1").ShouldNotContain(f => Path.GetFileName(f).StartsWith("restored-", StringComparison.Ordinal),
             "none of the outage footage reached the original");
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
-    }
-
-    /// <summary>Waits until the CMS has probed <paramref name="server"/> <see cref="RoundsToWait"/> more times after <paramref name="extraSeconds"/>.</summary>
-    private async Task WaitRoundsAsync(int server, int extraSeconds = 0)
-    {
-        var after = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(extraSeconds + (RoundsToWait * FailoverSite.ProbeSeconds));
-        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(server))).Health.LastProbe > after,
-            TimeSpan.FromSeconds(extraSeconds + 30), $"{RoundsToWait} more probe rounds");
     }
 }

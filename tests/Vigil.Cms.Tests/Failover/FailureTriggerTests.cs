@@ -14,7 +14,6 @@ namespace Vigil.Cms.Tests.Failover;
 public sealed class FailureTriggerTests() : FailoverSiteTests(cameras: 2)
 {
     /// <summary>Probe rounds to wait, after a change the engine could act on, before saying it did not: the engine runs at least once a round.</summary>
-    private const int RoundsToWait = 3;
 
     [Fact]
     public async Task A_lost_recording_space_and_a_recorder_that_cannot_run_fail_over_and_a_dead_camera_does_not()
@@ -56,7 +55,7 @@ public sealed class FailureTriggerTests() : FailoverSiteTests(cameras: 2)
         // A dead camera is the camera's problem, not the server's: shown, never failed over.
         await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec3.Id))).CameraStates
             .Any(c => c.Id == "cam-dead" && c.State == "unreachable"), TimeSpan.FromSeconds(60), "the dead camera to be shown unreachable");
-        await WaitRoundsAsync(rec3.Id);
+        await Site.WaitRoundsAsync(rec3.Id);
         var rec3Now = await Cms.GetAsync<ServerView>(CmsRoutes.Server(rec3.Id));
         rec3Now.Health.State.ShouldBe("healthy");
         rec3Now.Status.Code.ShouldNotStartWith("abnormal");
@@ -74,11 +73,4 @@ public sealed class FailureTriggerTests() : FailoverSiteTests(cameras: 2)
 
     private async Task<IReadOnlyList<EventView>> EventsAsync(int server) =>
         (await Cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={server}&limit=200")).Events;
-
-    private async Task WaitRoundsAsync(int server)
-    {
-        var after = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(RoundsToWait * FailoverSite.ProbeSeconds);
-        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(server))).Health.LastProbe > after,
-            TimeSpan.FromSeconds(30), $"{RoundsToWait} more probe rounds");
-    }
 }

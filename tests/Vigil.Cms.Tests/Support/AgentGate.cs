@@ -18,13 +18,17 @@ public enum GatedCall
 
     /// <summary>The CMS releasing a standby from a takeover (it stops recording the server's cameras).</summary>
     Release,
+
+    /// <summary>The CMS uploading one failover recording to the recording server it is restored to.</summary>
+    RestoreUpload,
 }
 
 /// <summary>
 /// A plain-HTTP reverse proxy on 127.0.0.1 in front of one agent, added to the CMS by the proxy's address. It can
-/// hold one kind of call (a takeover, a release, a footage removal) unanswered until the test releases it, while the agent
+/// hold one kind of call (a takeover, a release, a footage removal, a restore upload) unanswered until the test releases it, while the agent
 /// goes on answering probes and everything else: the deterministic form of "the standby freezes just as it is
-/// sent the takeover" or "look at the standby's disk after the restore, before the cleanup", with no window to hit.
+/// sent the takeover", "the CMS dies in the middle of a restore" or "look at the standby's disk after the restore, before
+/// the cleanup", with no window to hit.
 /// It also counts the restore uploads the agent accepted, so a test can tell a recording copied twice.
 /// Everything streams through unchanged, restores included. The agent may be killed and started again on its port.
 /// </summary>
@@ -42,6 +46,7 @@ public sealed class AgentGate : IAsyncDisposable
     private readonly ConcurrentQueue<(TimeSpan Began, TimeSpan Ended, long Bytes)> _restoreUploads = new();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private GatedCall? _holding;
+    private int _letThrough;
     private TaskCompletionSource? _gate;
     private TaskCompletionSource _arrived = NewSignal();
 
@@ -83,12 +88,16 @@ public sealed class AgentGate : IAsyncDisposable
         return gate;
     }
 
-    /// <summary>From now on calls of this kind wait at the gate, unanswered, until <see cref="Release"/>.</summary>
-    public void Hold(GatedCall call)
+    /// <summary>
+    /// From now on calls of this kind wait at the gate, unanswered, until <see cref="Release"/>; the first
+    /// <paramref name="letThrough"/> of them still pass, so a test can stop a restore after it made progress.
+    /// </summary>
+    public void Hold(GatedCall call, int letThrough = 0)
     {
         lock (_lock)
         {
             _holding = call;
+            _letThrough = letThrough;
             _gate ??= NewSignal();
             _arrived = NewSignal();
         }
@@ -133,12 +142,12 @@ public sealed class AgentGate : IAsyncDisposable
             ? GatedCall.FootageRemoval
         : HttpMethods.IsDelete(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers, out var rest) && rest.Value!.LastIndexOf('/') == 0
             ? GatedCall.Release
+        : HttpMethods.IsPut(request.Method) && request.Path.StartsWithSegments(AgentRoutes.RestoredRecordings) ? GatedCall.RestoreUpload
         : null;
 
     private async Task ForwardAsync(HttpContext context)
     {
         var kind = KindOf(context.Request);
-        var restore = HttpMethods.IsPut(context.Request.Method) && context.Request.Path.StartsWithSegments(AgentRoutes.RestoredRecordings);
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
         if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
         {
@@ -163,7 +172,7 @@ public sealed class AgentGate : IAsyncDisposable
         }
 
         using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, aborted);
-        if (restore && response.IsSuccessStatusCode)
+        if (kind == GatedCall.RestoreUpload && response.IsSuccessStatusCode)
         {
             _restoresAccepted.AddOrUpdate(context.Request.QueryString.Value ?? string.Empty, 1, (_, n) => n + 1);
             _restoreUploads.Enqueue((began, _clock.Elapsed, context.Request.ContentLength ?? 0));
@@ -191,6 +200,12 @@ public sealed class AgentGate : IAsyncDisposable
         {
             if (_gate is null || _holding != call)
             {
+                return null;
+            }
+
+            if (_letThrough > 0)
+            {
+                _letThrough--;
                 return null;
             }
 

@@ -118,6 +118,34 @@ public sealed class FailoverSite : IAsyncDisposable
     public Task WaitStatusAsync(int id, string status) =>
         Eventually.UntilAsync(async () => await StatusOfAsync(id) == status, TimeSpan.FromSeconds(60), $"server {id} to be {status}");
 
+    /// <summary>How many more probe rounds a test waits to see that the engine did not act on a server.</summary>
+    public const int RoundsToWait = 3;
+
+    /// <summary>Waits until the CMS has probed <paramref name="server"/> <see cref="RoundsToWait"/> more times after <paramref name="extraSeconds"/>.</summary>
+    public async Task WaitRoundsAsync(int server, int extraSeconds = 0)
+    {
+        var after = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(extraSeconds + (RoundsToWait * ProbeSeconds));
+        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerView>(CmsRoutes.Server(server))).Health.LastProbe > after,
+            TimeSpan.FromSeconds(extraSeconds + 30), $"{RoundsToWait} more probe rounds");
+    }
+
+    /// <summary>
+    /// Starts the recording server "rec" again with the cleanup of the standby behind <paramref name="gate"/> held, and
+    /// hashes the standby's failover files once the cleanup arrives: its recorders have stopped and the restore is done,
+    /// but the files are still there. Returns those hashes and when the original started again.
+    /// </summary>
+    public async Task<(Dictionary<string, HashSet<string>> OnStandby, DateTime BackAt)> ReturnAndHashAtCleanupAsync(AgentGate gate, string standby, string key)
+    {
+        ArgumentNullException.ThrowIfNull(gate);
+        gate.Hold(GatedCall.FootageRemoval);
+        await StartAgentAsync("rec");
+        var backAt = DateTime.UtcNow;
+        await gate.Held.WaitAsync(TimeSpan.FromSeconds(90));
+        var onStandby = FailoverFileHashes(standby, key);
+        gate.Release();
+        return (onStandby, backAt);
+    }
+
     public Task<FailoverView> WaitFailoverAsync(int recordingServer, Func<FailoverView, bool> condition, string what) =>
         Eventually.GetAsync(async () =>
         {
@@ -137,6 +165,15 @@ public sealed class FailoverSite : IAsyncDisposable
         return (await http.GetFromJsonAsync<List<TakeoverStatus>>("api/v1/takeovers", ContractJson.Options))!;
     }
 
+    /// <summary>Takes a still image of <paramref name="camera"/> on <paramref name="agent"/> for <paramref name="owner"/>, as an operator would during an outage.</summary>
+    public static async Task<Recording> SnapshotAsync(VigilProcess agent, string owner, string camera)
+    {
+        using var http = AgentAdmin(agent);
+        using var response = await http.PostAsync(AgentRoutes.Snapshot(owner, camera).TrimStart('/'), null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<Recording>(ContractJson.Options))!;
+    }
+
     public static async Task<AgentInfo> InfoAsync(VigilProcess agent)
     {
         using var http = AgentAdmin(agent);
@@ -149,11 +186,11 @@ public sealed class FailoverSite : IAsyncDisposable
     public List<string> FailoverSegments(string agent, string key, string camera) =>
         Files(Path.Combine(DataOf(agent), "space1", "failover", key, camera));
 
-    /// <summary>The SHA-256 of every segment file on disk under an episode's failover folder of <paramref name="agent"/>, by camera.</summary>
+    /// <summary>The SHA-256 of every segment and snapshot file on disk under an episode's failover folder of <paramref name="agent"/>, by camera.</summary>
     public Dictionary<string, HashSet<string>> FailoverFileHashes(string agent, string key) =>
         HashesByCamera(Path.Combine(DataOf(agent), "space1", "failover", key), _ => true);
 
-    /// <summary>The SHA-256 of every segment file on disk of <paramref name="agent"/>'s own cameras (restored ones included), by camera.</summary>
+    /// <summary>The SHA-256 of every segment and snapshot file on disk of <paramref name="agent"/>'s own cameras (restored ones included), by camera.</summary>
     public Dictionary<string, HashSet<string>> OwnFileHashes(string agent) => HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), _ => true);
 
     /// <summary>
@@ -234,9 +271,12 @@ public sealed class FailoverSite : IAsyncDisposable
     private static Dictionary<string, HashSet<string>> HashesByCamera(string folder, Func<string, bool> include) => Directory.Exists(folder)
         ? Directory.EnumerateDirectories(folder).ToDictionary(
             camera => Path.GetFileName(camera),
-            camera => Files(camera).Where(include).Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))).ToHashSet(StringComparer.Ordinal),
+            camera => Footage(camera).Where(include).Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))).ToHashSet(StringComparer.Ordinal),
             StringComparer.Ordinal)
         : [];
+
+    private static IEnumerable<string> Footage(string folder) =>
+        Files(folder).Concat(Directory.EnumerateFiles(folder, "*.jpg", SearchOption.AllDirectories));
 
     private static List<string> Files(string folder) => Directory.Exists(folder)
         ? Directory.EnumerateFiles(folder, "*.ts", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).ToList()
