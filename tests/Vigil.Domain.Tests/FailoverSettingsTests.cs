@@ -1,20 +1,46 @@
+using Vigil.Domain.Health;
+using Vigil.Domain.Tests.Support;
+
 namespace Vigil.Domain.Tests;
 
 public class FailoverSettingsTests
 {
+    /// <summary>
+    /// What the defaults do, not what they are: probed at the default interval under a fake clock, a server that goes
+    /// silent is failed 3 s later on the third miss and no sooner, and after it answers again failback may begin once it
+    /// has answered for 10 s in a row. Failover, failback and the restore are automatic, at full speed.
+    /// </summary>
     [Fact]
-    public void Defaults_follow_the_spec()
+    public void Defaults_fail_a_silent_server_within_3_s_and_let_it_fail_back_after_10_s_of_answers()
     {
         var settings = FailoverSettings.Default;
-
-        settings.AutomaticFailover.ShouldBeTrue();
-        settings.ProbeInterval.ShouldBe(TimeSpan.FromSeconds(1));
-        settings.Health.MissesBeforeFailure.ShouldBe(3);
-        settings.AutomaticFailback.ShouldBeTrue();
-        settings.Health.StabilisationPeriod.ShouldBe(TimeSpan.FromSeconds(10));
-        settings.RestoreRecordings.ShouldBeTrue();
-        settings.DetectionWindow.ShouldBe(TimeSpan.FromSeconds(3));
         settings.Validate().ShouldBeEmpty();
+        var clock = TestClock.New();
+        var tracker = new HealthTracker(settings.Health, clock);
+        var silentAt = clock.GetUtcNow();
+        DateTimeOffset? failedAt = null;
+        while (failedAt is null)
+        {
+            clock.Advance(settings.ProbeInterval);
+            if (tracker.Observe(ProbeResult.Unreachable) is { To: HealthState.Failed } change)
+            {
+                failedAt = change.At;
+            }
+        }
+
+        (failedAt.Value - silentAt).ShouldBe(TimeSpan.FromSeconds(3));
+        settings.DetectionWindow.ShouldBe(failedAt.Value - silentAt);
+
+        var answersFrom = clock.GetUtcNow() + settings.ProbeInterval;
+        while (tracker.State != HealthState.Recovered)
+        {
+            clock.Advance(settings.ProbeInterval);
+            tracker.Observe(ProbeResult.Ok);
+        }
+
+        (clock.GetUtcNow() - answersFrom).ShouldBe(TimeSpan.FromSeconds(10));
+        (settings.AutomaticFailover, settings.AutomaticFailback, settings.RestoreRecordings).ShouldBe((true, true, true));
+        settings.ProbeTimeout.ShouldBeLessThan(settings.ProbeInterval, "a probe ends before the next one starts");
     }
 
     [Theory]

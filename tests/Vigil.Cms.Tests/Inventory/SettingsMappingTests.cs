@@ -7,20 +7,19 @@ namespace Vigil.Cms.Tests.Inventory;
 
 public class SettingsMappingTests
 {
+    /// <summary>The operator sees the defaults in the API's units, every failure condition on, and saving that view unchanged changes nothing.</summary>
     [Fact]
-    public void The_defaults_read_as_the_specification_says()
+    public void The_defaults_shown_to_the_operator_map_back_to_the_same_defaults()
     {
         var view = SettingsMapping.ToView(FailoverSettings.Default, InventoryLimits.Default);
 
-        view.AutomaticFailover.ShouldBeTrue();
-        view.ProbeIntervalMs.ShouldBe(1000);
-        view.MissesBeforeFailure.ShouldBe(3);
+        view.ProbeIntervalMs.ShouldBe((int)FailoverSettings.Default.ProbeInterval.TotalMilliseconds);
+        view.StabilisationSeconds.ShouldBe((int)FailoverSettings.Default.Health.StabilisationPeriod.TotalSeconds);
         view.FailureConditions.ShouldBe(["unreachable", "space_failure", "recording_service_failure"]);
-        view.AutomaticFailback.ShouldBeTrue();
-        view.StabilisationSeconds.ShouldBe(10);
-        view.RestoreRecordings.ShouldBeTrue();
-        view.MaxGroups.ShouldBe(16);
-        view.MaxServersPerGroup.ShouldBe(64);
+        var (settings, limits, refusals) = SettingsMapping.FromView(view);
+        refusals.ShouldBeEmpty();
+        settings.ShouldBe(FailoverSettings.Default);
+        limits.ShouldBe(InventoryLimits.Default);
     }
 
     [Fact]
