@@ -26,6 +26,7 @@ internal sealed partial class FailoverEngine(
     HealthBoard board,
     SettingsStore settings,
     InventoryLock inventoryLock,
+    ServerDirectory directory,
     IAgentConnections agents,
     TimeProvider time,
     ILogger<FailoverEngine> logger)
@@ -65,7 +66,7 @@ internal sealed partial class FailoverEngine(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            var inventory = await InventorySnapshot.ReadAsync(db, stoppingToken).ConfigureAwait(false);
+            var inventory = await InventorySnapshot.ReadAsync(db, directory, stoppingToken).ConfigureAwait(false);
             for (var pass = 0; pass < 2; pass++)
             {
                 var decisions = _decider.Decide(await SituationAsync(db, inventory, stoppingToken).ConfigureAwait(false));

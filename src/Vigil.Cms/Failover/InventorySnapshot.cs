@@ -23,6 +23,19 @@ internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IRe
         return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers.Select(AgentInventory.ToDomain).ToList());
     }
 
+    /// <summary>
+    /// The same with the servers taken from the <see cref="ServerDirectory"/>'s copy, which is read again after any
+    /// committed write to the servers table: for the readers that run every round (the engine, the protection watch) and
+    /// only read. An operator's command reads the database itself, inside its own transaction.
+    /// </summary>
+    public static async Task<InventorySnapshot> ReadAsync(CmsDbContext db, ServerDirectory directory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var groups = await db.Groups.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var servers = await directory.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers.Select(AgentInventory.ToDomain).ToList());
+    }
+
     public ManagedServer? Find(ServerId id) => Servers.FirstOrDefault(s => s.Id == id);
 
     public bool Exists(ServerId id) => Find(id) is not null;

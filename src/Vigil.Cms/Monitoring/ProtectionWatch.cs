@@ -17,7 +17,8 @@ namespace Vigil.Cms.Monitoring;
 /// know of them. At start it remembers what the event log last said of each server, so a restart repeats nothing.
 /// </summary>
 internal sealed partial class ProtectionWatch(
-    IServiceScopeFactory scopes, HealthBoard board, FailoverLedger ledger, SettingsStore settings, TimeProvider time, ILogger<ProtectionWatch> logger)
+    IServiceScopeFactory scopes, ServerDirectory directory, HealthBoard board, FailoverLedger ledger, SettingsStore settings, TimeProvider time,
+    ILogger<ProtectionWatch> logger)
     : BackgroundService
 {
     public static TimeSpan Hold { get; } = TimeSpan.FromSeconds(10);
@@ -73,7 +74,7 @@ internal sealed partial class ProtectionWatch(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var inventory = await InventorySnapshot.ReadAsync(db, cancellationToken).ConfigureAwait(false);
+        var inventory = await InventorySnapshot.ReadAsync(db, directory, cancellationToken).ConfigureAwait(false);
         var statuses = inventory.Statuses(new StatusDerivation(VigilVersion.Current, settings.Failover), board, ledger.Open);
         var protection = new Dictionary<int, bool>();
         foreach (var (id, status) in statuses)
