@@ -14,39 +14,55 @@ namespace Vigil.Cms.WebConsole;
 /// <summary>
 /// The dashboard's state as a stream: looks twice a second and sends a <see cref="LiveSnapshot"/> when
 /// anything in it differs from the last one sent, so a status, a count or a restore's progress reaches
-/// every open console within a second of the CMS knowing it. The stream ends with the session.
+/// every open console within a second of the CMS knowing it. Every console takes the same copy
+/// (<see cref="SharedSnapshot"/>). The stream ends with the session.
 /// </summary>
-internal sealed class LiveUpdates(IServiceScopeFactory scopes, TimeProvider time)
+internal sealed class LiveUpdates : IDisposable
 {
     public const string EventName = "snapshot";
 
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly SharedSnapshot _snapshot;
+
+    public LiveUpdates(IServiceScopeFactory scopes, TimeProvider time)
+    {
+        _scopes = scopes;
+        _time = time;
+        _snapshot = new SharedSnapshot(BuildAsync, time);
+    }
+
     public static TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(500);
+
+    public void Dispose() => _snapshot.Dispose();
 
     public async IAsyncEnumerable<string> StreamAsync(Caller caller, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? last = null;
         do
         {
-            string? changed;
-            await using (var scope = scopes.CreateAsyncScope())
+            await using (var scope = _scopes.CreateAsyncScope())
             {
-                var services = scope.ServiceProvider;
-                if (!await services.GetRequiredService<Sessions>().IsLiveAsync(caller.SessionId, cancellationToken).ConfigureAwait(false))
+                if (!await scope.ServiceProvider.GetRequiredService<Sessions>().IsLiveAsync(caller.SessionId, cancellationToken).ConfigureAwait(false))
                 {
                     yield break;
                 }
-
-                var json = JsonSerializer.Serialize(await SnapshotAsync(services, cancellationToken).ConfigureAwait(false), ContractJson.Options);
-                changed = json == last ? null : json;
-                last = json;
             }
 
-            if (changed is not null)
+            var json = await _snapshot.CurrentAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(json, last, StringComparison.Ordinal))
             {
-                yield return changed;
+                last = json;
+                yield return json;
             }
         }
         while (await NextRoundAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<string> BuildAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        return JsonSerializer.Serialize(await SnapshotAsync(scope.ServiceProvider, cancellationToken).ConfigureAwait(false), ContractJson.Options);
     }
 
     private static async Task<LiveSnapshot> SnapshotAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -75,7 +91,7 @@ internal sealed class LiveUpdates(IServiceScopeFactory scopes, TimeProvider time
     {
         try
         {
-            await Task.Delay(Interval, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Interval, _time, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)
