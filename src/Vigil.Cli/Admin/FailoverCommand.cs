@@ -79,10 +79,12 @@ internal static class FailoverCommand
     public static Command CreateEvents()
     {
         var server = new Option<string>("--server") { Description = "Only this server's events (name or id)" };
+        var kind = new Option<string>("--kind") { Description = "Only events of this kind: failover, health, operator, protection, cms, clock or update" };
         var limit = new Option<int>("--limit") { Description = "How many, newest first", DefaultValueFactory = _ => 50 };
-        var command = new Command("events", "List failover transitions, health changes and operator actions, newest first")
+        var before = new Option<long?>("--before") { Description = "Only events older than this event id (the next page, as the last one printed says)" };
+        var command = new Command("events", "List failover transitions, health changes and operator actions, newest first, a page at a time")
         {
-            server, limit, AdminAction.JsonOption,
+            server, kind, limit, before, AdminAction.JsonOption,
         };
         AdminAction.Set(command, async (result, client) =>
         {
@@ -90,6 +92,16 @@ internal static class FailoverCommand
             if (result.GetValue(server) is { } name)
             {
                 query += $"&server={(await Lookup.ServerAsync(client, name).ConfigureAwait(false)).Id}";
+            }
+
+            if (result.GetValue(kind) is { } wanted)
+            {
+                query += $"&kind={Uri.EscapeDataString(wanted)}";
+            }
+
+            if (result.GetValue(before) is { } older)
+            {
+                query += string.Create(CultureInfo.InvariantCulture, $"&before={older}");
             }
 
             var events = await client.GetAsync<EventList>(CmsRoutes.Events + query).ConfigureAwait(false);
@@ -103,6 +115,10 @@ internal static class FailoverCommand
             [
                 e.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.ServerName, e.Kind, e.From, e.To, e.Reason, e.Actor,
             ]));
+            if (events.OlderBefore is { } next)
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Older events: add --before {next}"));
+            }
         });
         return command;
     }

@@ -18,8 +18,9 @@ internal static class FailoverEndpoints
         var changes = secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Operate);
         secured.MapGet(CmsRoutes.Failovers, ([FromQuery] int? server, FailoverViews views, CancellationToken ct) => views.OpenAsync(server, ct))
             .WithSummary("Lists the failovers now open.");
-        secured.MapGet(CmsRoutes.Events, ([FromQuery] int? server, [FromQuery] int? limit, FailoverViews views, CancellationToken ct) =>
-            views.EventsAsync(server, limit, ct)).WithSummary("Lists transitions, health changes and operator actions, newest first.");
+        secured.MapGet(CmsRoutes.Events, ([FromQuery] int? server, [FromQuery] string? kind, [FromQuery] int? limit, [FromQuery] long? before,
+                FailoverViews views, CancellationToken ct) => views.EventsAsync(new EventQuery(server, kind, limit, before), ct))
+            .WithSummary("Lists transitions, health changes and operator actions, newest first, a page at a time.");
         changes.MapPost(CmsRoutes.Servers + "/{id:int}/failover", async (int id, ClaimsPrincipal user, FailoverCommands commands, FailoverViews views, CancellationToken ct) =>
         {
             await commands.FailOverNowAsync(id, Caller.From(user), ct).ConfigureAwait(false);

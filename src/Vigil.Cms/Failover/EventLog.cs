@@ -29,6 +29,9 @@ internal static class EventLog
 
     public const string InStep = "in_step";
 
+    /// <summary>Every kind an event can have, as a reader may filter on it.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = [FailoverKind, HealthKind, OperatorKind, ProtectionKind, CmsKind, ClockKind, Updates.UpdateEvents.Kind];
+
     public const string Drifting = "drifting";
 
     /// <summary>The "from" of the event that opens an episode.</summary>

@@ -29,16 +29,35 @@ internal sealed class FailoverViews(CmsDbContext db, TimeProvider time)
         return ToView(row, await NamesAsync(cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<EventList> EventsAsync(int? serverId, int? limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of the event log, newest first: at most the query's limit of events older than its <c>before</c>
+    /// (an event id), filtered in the database, so a page is full whatever the filter and however long the log.
+    /// </summary>
+    public async Task<EventList> EventsAsync(EventQuery query, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxEventLimit)
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > MaxEventLimit)
         {
             throw new RefusedException("events.invalid-limit", $"The limit is 1 to {MaxEventLimit}.");
         }
 
-        var rows = await db.Events.AsNoTracking().Where(e => serverId == null || e.ServerId == serverId)
-            .OrderByDescending(e => e.Id).Take(limit ?? DefaultEventLimit).ToListAsync(cancellationToken).ConfigureAwait(false);
-        return new EventList(rows.Select(e => new EventView(e.Id, e.At, e.ServerId, e.ServerName, e.Kind, e.From, e.To, e.Reason, e.Actor)).ToList());
+        if (query.Before is < 1)
+        {
+            throw new RefusedException("events.invalid-before", "before is the id of an event (1 or more), as a page's olderBefore gives it.");
+        }
+
+        if (query.Kind is { } kind && !EventLog.Kinds.Contains(kind))
+        {
+            throw new RefusedException("events.invalid-kind", $"The kind is one of {string.Join(", ", EventLog.Kinds)}.");
+        }
+
+        var limit = query.Limit ?? DefaultEventLimit;
+        var rows = await db.Events.AsNoTracking()
+            .Where(e => (query.Server == null || e.ServerId == query.Server) && (query.Kind == null || e.Kind == query.Kind)
+                && (query.Before == null || e.Id < query.Before))
+            .OrderByDescending(e => e.Id).Take(limit + 1).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var page = rows.Take(limit).Select(e => new EventView(e.Id, e.At, e.ServerId, e.ServerName, e.Kind, e.From, e.To, e.Reason, e.Actor)).ToList();
+        return new EventList(page, rows.Count > limit ? page[^1].Id : null);
     }
 
     private async Task<Dictionary<int, string>> NamesAsync(CancellationToken cancellationToken) =>

@@ -59,7 +59,10 @@ public static class CmsRoutes
     /// <summary>GET <see cref="FailoverList"/>: the failovers now open (filter: server).</summary>
     public const string Failovers = Prefix + "/failovers";
 
-    /// <summary>GET <see cref="EventList"/>: transitions, health changes and operator actions, newest first (filters: server, limit).</summary>
+    /// <summary>
+    /// GET <see cref="EventList"/>: transitions, health changes and operator actions, newest first, one page at a time
+    /// (filters: server, kind; limit; before, an event id, for the page older than it).
+    /// </summary>
     public const string Events = Prefix + "/events";
 
     /// <summary>GET <see cref="AlertSettingsView"/>: the webhooks and the e-mail settings (passwords masked). Administrators change them.</summary>

@@ -35,4 +35,6 @@ public sealed record ReplaceRequest(int WithServerId);
 /// <param name="Actor">The user who asked, or "vigil" for the CMS itself.</param>
 public sealed record EventView(long Id, DateTimeOffset At, int? ServerId, string ServerName, string Kind, string From, string To, string Reason, string Actor);
 
-public sealed record EventList(IReadOnlyList<EventView> Events);
+/// <summary>One page of the event log, newest first.</summary>
+/// <param name="OlderBefore">Pass as <c>before</c> for the next, older page; null when this page holds the oldest event that matches.</param>
+public sealed record EventList(IReadOnlyList<EventView> Events, long? OlderBefore = null);

@@ -245,6 +245,41 @@ public abstract class CmsApiContract(AgentsFixture agents)
     }
 
     [Fact]
+    public async Task The_event_log_is_read_a_page_at_a_time_with_its_filters_applied_by_the_cms()
+    {
+        var (database, cms) = await StartAsync();
+        await using var _ = database;
+        await using var __ = cms;
+        var recording = await cms.AddAsync(AgentsFixture.Add(Agents.Recording1, ServerRoleName.Recording));
+        foreach (var name in new[] { "Door 1", "Door 2", "Door 3", "Door 4" })
+        {
+            (await cms.Http.PatchAsJsonAsync($"api/v1/servers/{recording.Id}", new EditServerRequest(Name: name), ContractJson.Options)).EnsureSuccessStatusCode();
+        }
+
+        var everything = (await cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={recording.Id}&kind=operator&limit=1000"));
+        everything.Events.Count.ShouldBe(5, "one add and four edits");
+        everything.Events.ShouldAllBe(e => e.Kind == "operator" && e.ServerId == recording.Id);
+        everything.OlderBefore.ShouldBeNull("one page holds them all");
+
+        // Two at a time, each page older than the last event of the one before, until the CMS says there is no older one.
+        var paged = new List<EventView>();
+        long? before = null;
+        do
+        {
+            var page = await cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={recording.Id}&kind=operator&limit=2" + (before is { } b ? $"&before={b}" : ""));
+            page.Events.Count.ShouldBeLessThanOrEqualTo(2);
+            paged.AddRange(page.Events);
+            before = page.OlderBefore;
+        }
+        while (before is not null);
+        paged.Select(e => e.Id).ShouldBe(everything.Events.Select(e => e.Id), "the pages, in order, are the whole log, newest first, with nothing twice");
+
+        await (await cms.Http.GetAsync(CmsRoutes.Events.TrimStart('/') + "?kind=smoke")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "events.invalid-kind");
+        await (await cms.Http.GetAsync(CmsRoutes.Events.TrimStart('/') + "?before=0")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "events.invalid-before");
+        await (await cms.Http.GetAsync(CmsRoutes.Events.TrimStart('/') + "?limit=1001")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "events.invalid-limit");
+    }
+
+    [Fact]
     public async Task A_manual_failover_with_no_standby_waits_unprotected_is_logged_and_can_be_called_off()
     {
         var (database, cms) = await StartAsync();

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Vigil.Cms.Tests.Support;
+using Vigil.Contracts;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
 using static Microsoft.Playwright.Assertions;
@@ -121,6 +123,27 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             await Expect(StatusOf("Hall-1")).ToHaveTextAsync("Normal, unprotected");
             await Expect(StatusOf("Hall-2")).ToHaveTextAsync("Normal, unprotected");
             (await _cms.ServersAsync()).Select(s => s.Name).Order().ShouldBe(["Hall-1", "Hall-2"]);
+
+            // More events than a page holds: the event log shows the newest 100, and "Older events" the rest, from the CMS.
+            var hall = (await _cms.ServersAsync()).Single(s => s.Name == "Hall-1");
+            for (var i = 0; i < 100; i++)
+            {
+                (await _cms.Http.PatchAsJsonAsync($"api/v1/servers/{hall.Id}", new EditServerRequest(Name: $"Hall-1{(i % 2 == 0 ? "a" : string.Empty)}"),
+                    ContractJson.Options)).EnsureSuccessStatusCode();
+            }
+
+            await _page.GetByRole(AriaRole.Link, new() { Name = "Event log" }).ClickAsync();
+            await _page.GetByLabel("Kind").SelectOptionAsync("operator");
+            await Expect(_page.Locator("table.events tbody tr")).ToHaveCountAsync(100);
+            await Expect(_page.Locator("table.events")).Not.ToContainTextAsync("add server");
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Older events" }).ClickAsync();
+            // The older page: what came before the 100 edits, the adding of the batch.
+            await Expect(_page.Locator("table.events tbody tr").First).ToBeVisibleAsync();
+            await Expect(_page.Locator("table.events")).ToContainTextAsync("add server");
+            await Expect(_page.Locator("table.events")).Not.ToContainTextAsync("edit server");
+            await Expect(_page.GetByRole(AriaRole.Button, new() { Name = "Older events" })).ToHaveCountAsync(0);
+            await _page.GetByRole(AriaRole.Button, new() { Name = "Newest events" }).ClickAsync();
+            await Expect(_page.Locator("table.events tbody tr")).ToHaveCountAsync(100);
         });
     }
 
