@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Agent.Recording;
 using Vigil.Agent.Storage;
+using Vigil.Agent.Tests.Support;
 using Vigil.Contracts.Agent;
 using Vigil.Testing;
 
@@ -16,28 +17,19 @@ namespace Vigil.Agent.Tests.Recording;
 public sealed class RetentionTimerTests : IDisposable
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _root = Directory.CreateTempSubdirectory("vigil-retention-timer-").FullName;
-    private readonly CameraStore _cameras;
-    private readonly RecordingCatalog _catalog;
-
-    public RetentionTimerTests()
-    {
-        var database = new AgentDatabase(Path.Combine(_root, "data"));
-        _cameras = new CameraStore(database);
-        _catalog = new RecordingCatalog(database);
-    }
+    private readonly CatalogOnDisk _disk = new();
 
     [Fact]
     public async Task Ages_out_recordings_at_start_and_at_each_tick_of_its_own_timer()
     {
-        _cameras.Put(AgentRoutes.OwnRecordings, new CameraConfig("lobby", "Lobby", "rtsp://cam/1", RetentionHours: 24));
+        _disk.Cameras.Put(AgentRoutes.OwnRecordings, new CameraConfig("lobby", "Lobby", "rtsp://cam/1", RetentionHours: 24));
         var oldAtStart = Add(Start.AddHours(-25));
         var oldAfter30Seconds = Add(Start.AddHours(-24).AddSeconds(30));
         var time = new FakeTimeProvider(Start);
-        using var timer = new RetentionTimer(new RetentionEnforcer(_cameras, _catalog), time, NullLogger<RetentionTimer>.Instance);
+        using var timer = new RetentionTimer(new RetentionEnforcer(_disk.Cameras, _disk.Catalog), time, NullLogger<RetentionTimer>.Instance);
 
         await timer.StartAsync(CancellationToken.None);
-        await Eventually.UntilAsync(() => _catalog.Find(oldAtStart.Id) is null, TimeSpan.FromSeconds(10), "the pass at start to delete the expired recording");
+        await Eventually.UntilAsync(() => _disk.Catalog.Find(oldAtStart.Id) is null, TimeSpan.FromSeconds(10), "the pass at start to delete the expired recording");
         File.Exists(oldAtStart.FullPath).ShouldBeFalse();
 
         // 45 s on, the second recording has been past its retention for 15 s, but the timer has not ticked.
@@ -45,7 +37,7 @@ public sealed class RetentionTimerTests : IDisposable
         File.Exists(oldAfter30Seconds.FullPath).ShouldBeTrue("nothing runs between two ticks");
 
         time.Advance(RetentionTimer.Interval - TimeSpan.FromSeconds(45));
-        await Eventually.UntilAsync(() => _catalog.Find(oldAfter30Seconds.Id) is null, TimeSpan.FromSeconds(10), "the tick a minute after start to delete it");
+        await Eventually.UntilAsync(() => _disk.Catalog.Find(oldAfter30Seconds.Id) is null, TimeSpan.FromSeconds(10), "the tick a minute after start to delete it");
         File.Exists(oldAfter30Seconds.FullPath).ShouldBeFalse();
         await timer.StopAsync(CancellationToken.None);
     }
@@ -53,7 +45,7 @@ public sealed class RetentionTimerTests : IDisposable
     [Fact]
     public async Task A_failed_pass_is_logged_and_tried_again_at_the_next_tick()
     {
-        _cameras.Put(AgentRoutes.OwnRecordings, new CameraConfig("lobby", "Lobby", "rtsp://cam/1", RetentionHours: 24));
+        _disk.Cameras.Put(AgentRoutes.OwnRecordings, new CameraConfig("lobby", "Lobby", "rtsp://cam/1", RetentionHours: 24));
         var old = Add(Start.AddHours(-25));
 
         // A folder where the expired file should be: deleting it fails at start.
@@ -61,27 +53,20 @@ public sealed class RetentionTimerTests : IDisposable
         Directory.CreateDirectory(old.FullPath);
         var time = new FakeTimeProvider(Start);
         var logger = new FakeLogger<RetentionTimer>();
-        using var timer = new RetentionTimer(new RetentionEnforcer(_cameras, _catalog), time, logger);
+        using var timer = new RetentionTimer(new RetentionEnforcer(_disk.Cameras, _disk.Catalog), time, logger);
         await timer.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => logger.Collector.GetSnapshot().Any(r => r.Level == LogLevel.Error), TimeSpan.FromSeconds(10), "the failed pass to be logged");
-        _catalog.Find(old.Id).ShouldNotBeNull();
+        _disk.Catalog.Find(old.Id).ShouldNotBeNull();
 
         Directory.Delete(old.FullPath);
         await File.WriteAllBytesAsync(old.FullPath, [0x47]);
         time.Advance(RetentionTimer.Interval);
-        await Eventually.UntilAsync(() => _catalog.Find(old.Id) is null, TimeSpan.FromSeconds(10), "the next tick to delete it");
+        await Eventually.UntilAsync(() => _disk.Catalog.Find(old.Id) is null, TimeSpan.FromSeconds(10), "the next tick to delete it");
         File.Exists(old.FullPath).ShouldBeFalse();
         await timer.StopAsync(CancellationToken.None);
     }
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _disk.Dispose();
 
-    private CatalogEntry Add(DateTimeOffset end)
-    {
-        var space = Path.Combine(_root, "space1");
-        var relative = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, "lobby"), "2026-11-21", $"{end.ToUnixTimeMilliseconds()}-000000.ts");
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(space, relative))!);
-        File.WriteAllBytes(Path.Combine(space, relative), [0x47]);
-        return _catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, "lobby", RecordingKind.Video, end.AddSeconds(-2), end, 1, new string('0', 64), space, relative));
-    }
+    private CatalogEntry Add(DateTimeOffset end) => _disk.Add(AgentRoutes.OwnRecordings, "lobby", end);
 }
