@@ -83,6 +83,7 @@ public static class CmsHost
         builder.Services.AddHostedService<AgentMonitor>();
         builder.Services.AddHostedService<FailoverLoop>();
         builder.Services.AddHostedService<ProtectionWatch>();
+        builder.Services.AddHostedService<EventLogPruner>();
         builder.Services.AddSingleton<AlertSettingsStore>();
         builder.Services.AddSingleton<AlertOutbox>();
         builder.Services.AddSingleton<WebhookSender>();

@@ -12,7 +12,7 @@ internal static class SettingsCommand
 {
     public static Command Create()
     {
-        var command = new Command("settings", "Failover settings and inventory limits");
+        var command = new Command("settings", "Failover settings, inventory limits and how long events are kept");
         var show = new Command("show", "Show the settings") { AdminAction.JsonOption };
         AdminAction.Set(show, async (result, client) =>
         {
@@ -20,7 +20,7 @@ internal static class SettingsCommand
             Print(result, view, await client.GetAsync<DrillSettingsView>(CmsRoutes.DrillSettings).ConfigureAwait(false), await UpdatesAsync(client).ConfigureAwait(false));
         });
 
-        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, max-groups, max-servers-per-group, drill-hold-seconds, drill-max-takeover-seconds, drill-max-gap-seconds, drill-schedule (off, \"weekly sun 03:00\", \"every 7 days 03:00\"; UTC), drill-servers (names or ids, or all), update-feed (an absolute folder on the CMS machine or an https URL holding catalog.json; \"\" for none)" };
+        var key = new Argument<string>("KEY") { Description = "automatic-failover, probe-interval-ms, probe-timeout-ms, misses-before-failure, failure-conditions, automatic-failback, stabilisation-seconds, restore-recordings, standby-minimum-free-bytes, restore-bandwidth-bytes-per-second, max-groups, max-servers-per-group, event-retention-days (1 to 3650), drill-hold-seconds, drill-max-takeover-seconds, drill-max-gap-seconds, drill-schedule (off, \"weekly sun 03:00\", \"every 7 days 03:00\"; UTC), drill-servers (names or ids, or all), update-feed (an absolute folder on the CMS machine or an https URL holding catalog.json; \"\" for none)" };
         var value = new Argument<string>("VALUE") { Description = "true/false, a number, or for failure-conditions a comma-separated list" };
         var set = new Command("set", "Change one setting (turning restore-recordings off needs the first admin to confirm)")
         {

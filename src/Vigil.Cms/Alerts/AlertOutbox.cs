@@ -20,7 +20,7 @@ internal sealed class AlertOutbox(IServiceScopeFactory scopes, AlertSettingsStor
 {
     public const int PayloadVersion = 1;
 
-    private const string CursorKey = "alerts.cursor";
+    internal const string CursorKey = "alerts.cursor";
     private const int Batch = 200;
 
     /// <summary>
@@ -69,6 +69,17 @@ internal sealed class AlertOutbox(IServiceScopeFactory scopes, AlertSettingsStor
         cursorRow.Json = cursor.ToString(CultureInfo.InvariantCulture);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         return queued;
+    }
+
+    /// <summary>
+    /// The last event the alerts have looked at; every event after it is still to be read. Before the first start there
+    /// is no cursor, and that start skips every event already written, so all of them count as read.
+    /// </summary>
+    public static async Task<long> CursorAsync(CmsDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == CursorKey, cancellationToken).ConfigureAwait(false);
+        return row is null ? long.MaxValue : long.Parse(row.Json, CultureInfo.InvariantCulture);
     }
 
     /// <summary>Queues an <c>alert.test</c> to one webhook, or to the e-mail recipients when <paramref name="webhook"/> is null.</summary>

@@ -12,10 +12,11 @@ public static class SettingsMapping
     public const string SpaceFailure = "space_failure";
     public const string RecordingServiceFailure = "recording_service_failure";
 
-    public static SettingsView ToView(FailoverSettings settings, InventoryLimits limits)
+    public static SettingsView ToView(FailoverSettings settings, InventoryLimits limits, EventLogRetention retention)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(limits);
+        ArgumentNullException.ThrowIfNull(retention);
         var conditions = new List<string>();
         if (settings.Health.Conditions.HasFlag(FailureConditions.Unreachable))
         {
@@ -44,11 +45,12 @@ public static class SettingsMapping
             settings.StandbyMinimumFreeBytes,
             limits.MaxGroups,
             limits.MaxServersPerGroup,
-            settings.RestoreBandwidthBytesPerSecond);
+            settings.RestoreBandwidthBytesPerSecond,
+            retention.Days);
     }
 
-    /// <summary>The settings and limits a view asks for, or every rule it breaks.</summary>
-    public static (FailoverSettings Settings, InventoryLimits Limits, IReadOnlyList<Refusal> Refusals) FromView(SettingsView view)
+    /// <summary>The settings, limits and retention a view asks for, or every rule it breaks.</summary>
+    public static (FailoverSettings Settings, InventoryLimits Limits, EventLogRetention Retention, IReadOnlyList<Refusal> Refusals) FromView(SettingsView view)
     {
         ArgumentNullException.ThrowIfNull(view);
         var refusals = new List<Refusal>();
@@ -81,9 +83,11 @@ public static class SettingsMapping
             RestoreBandwidthBytesPerSecond = view.RestoreBandwidthBytesPerSecond,
         };
         var limits = new InventoryLimits(view.MaxGroups, view.MaxServersPerGroup);
+        var retention = new EventLogRetention(view.EventRetentionDays);
         refusals.AddRange(settings.Validate());
         refusals.AddRange(limits.Validate());
-        return (settings, limits, refusals);
+        refusals.AddRange(retention.Validate());
+        return (settings, limits, retention, refusals);
     }
 
     private static FailureConditions Unknown(string condition, List<Refusal> refusals)

@@ -11,13 +11,13 @@ using Vigil.Domain.Inventory;
 namespace Vigil.Cms.Inventory;
 
 /// <summary>
-/// The failover settings and inventory limits: stored as one document, held in memory for the probe
+/// The failover settings, inventory limits and event-log retention: stored as one document, held in memory for the probe
 /// loop, which reads them every round. <see cref="Changed"/> tells the monitor to apply new thresholds.
 /// </summary>
 public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time)
 {
     private const string Key = "failover";
-    private volatile Snapshot _current = new(FailoverSettings.Default, InventoryLimits.Default);
+    private volatile Snapshot _current = new(FailoverSettings.Default, InventoryLimits.Default, EventLogRetention.Default);
 
     public event Action<FailoverSettings>? Changed;
 
@@ -25,7 +25,9 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
 
     public InventoryLimits Limits => _current.Limits;
 
-    public SettingsView View => SettingsMapping.ToView(Failover, Limits);
+    public EventLogRetention EventRetention => _current.EventRetention;
+
+    public SettingsView View => SettingsMapping.ToView(Failover, Limits, EventRetention);
 
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -38,13 +40,13 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
         }
 
         var view = JsonSerializer.Deserialize<SettingsView>(stored, ContractJson.Options)!;
-        var (settings, limits, refusals) = SettingsMapping.FromView(view);
+        var (settings, limits, retention, refusals) = SettingsMapping.FromView(view);
         if (refusals.Count > 0)
         {
             throw new InvalidOperationException($"The stored failover settings are not valid: {string.Join(" ", refusals.Select(r => r.Message))}");
         }
 
-        _current = new Snapshot(settings, limits);
+        _current = new Snapshot(settings, limits, retention);
     }
 
     /// <summary>
@@ -55,7 +57,7 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
     {
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(caller);
-        var (settings, limits, refusals) = SettingsMapping.FromView(view);
+        var (settings, limits, retention, refusals) = SettingsMapping.FromView(view);
         if (refusals.Count > 0)
         {
             throw RefusedException.WithAll(refusals);
@@ -69,15 +71,15 @@ public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time
         }
 
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var json = JsonSerializer.Serialize(SettingsMapping.ToView(settings, limits), ContractJson.Options);
+        var json = JsonSerializer.Serialize(SettingsMapping.ToView(settings, limits, retention), ContractJson.Options);
         await SettingsDocuments.PutAsync(db, Key, json, cancellationToken).ConfigureAwait(false);
 
         db.Events.Add(EventLog.Operator(null, string.Empty, "change settings", json, caller.UserName, time.GetUtcNow()));
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        _current = new Snapshot(settings, limits);
+        _current = new Snapshot(settings, limits, retention);
         Changed?.Invoke(settings);
         return View;
     }
 
-    private sealed record Snapshot(FailoverSettings Failover, InventoryLimits Limits);
+    private sealed record Snapshot(FailoverSettings Failover, InventoryLimits Limits, EventLogRetention EventRetention);
 }

@@ -279,12 +279,14 @@ public sealed class ConsoleManagementTests(AgentsFixture agents) : IAsyncLifetim
             await interval.FillAsync("500");
             await _page.GetByLabel("Probe timeout (ms)").FillAsync("400");
             await _page.GetByLabel("Restore bandwidth limit (bytes/s)").FillAsync("2000000");
+            await _page.GetByLabel("Keep events (days)").FillAsync("90");
             await _page.GetByLabel("Automatic failback").UncheckAsync();
             await _page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
             await Expect(_page.GetByText("Settings saved.")).ToBeVisibleAsync();
             var saved = await _cms.GetAsync<SettingsView>(CmsRoutes.Settings);
             saved.ProbeIntervalMs.ShouldBe(500);
             saved.RestoreBandwidthBytesPerSecond.ShouldBe(2_000_000);
+            saved.EventRetentionDays.ShouldBe(90);
             saved.AutomaticFailback.ShouldBeFalse();
 
             // Turning the restore of recordings off discards failover footage: only after the first admin's verification.

@@ -1,4 +1,4 @@
-// The seeds' Failover Setting tab: failover and failback behaviour, detection, restore and limits.
+// The seeds' Failover Setting tab: failover and failback behaviour, detection, restore and limits; and how long events are kept.
 import { Declined, act, call, routes } from './api.js';
 import { checkbox, clearErrors, field, h, showProblem, toast } from './ui.js';
 import { feedForm } from './update-settings.js';
@@ -12,6 +12,7 @@ const NUMBERS = [
   ['standbyMinimumFreeBytes', 'Standby minimum free space (bytes)', 'A standby with less free space cannot take over.'],
   ['maxGroups', 'Most failover groups', 'QNAP\'s limit is 16.'],
   ['maxServersPerGroup', 'Most servers per group', 'QNAP\'s limit is 64.'],
+  ['eventRetentionDays', 'Keep events (days)', 'Older events are deleted from the event log, every hour. 1 to 3650.'],
 ];
 
 const CONDITIONS = [
@@ -46,7 +47,8 @@ export async function render(root, isAdmin) {
       number(NUMBERS[3]),
       flag('restoreRecordings', 'Restore recordings', 'Copy the recordings and snapshots made during the failover to the returned server. Turning it off discards them instead, so the first admin user must verify it.'),
       number(NUMBERS[4])),
-    h('fieldset', {}, h('legend', {}, 'Standbys and limits'), NUMBERS.slice(5).map(number)),
+    h('fieldset', {}, h('legend', {}, 'Standbys and limits'), NUMBERS.slice(5, 8).map(number)),
+    h('fieldset', {}, h('legend', {}, 'Event log'), number(NUMBERS[8])),
     h('p', { class: 'form-error', role: 'alert', hidden: true }),
     h('div', { class: 'form-buttons' }, saveButton));
   form.addEventListener('submit', async (event) => {

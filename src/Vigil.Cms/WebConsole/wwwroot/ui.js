@@ -137,6 +137,7 @@ const FIELD_BY_RULE = [
   [/^settings\.max-groups$/, 'maxGroups'],
   [/^settings\.max-servers-per-group$/, 'maxServersPerGroup'],
   [/^settings\.restore-bandwidth$/, 'restoreBandwidthBytesPerSecond'],
+  [/^settings\.event-retention$/, 'eventRetentionDays'],
   [/^settings\.drill-hold$/, 'holdSeconds'],
   [/^settings\.drill-max-takeover$/, 'maxTakeoverSeconds'],
   [/^settings\.drill-max-gap$/, 'maxGapSeconds'],
