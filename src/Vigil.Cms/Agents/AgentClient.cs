@@ -236,6 +236,12 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     {
         HttpResponseMessage response;
         client ??= _http;
+
+        // HTTP/2 where the agent offers it (https, by ALPN; plain http stays HTTP/1.1): the probe every second, the
+        // inventory copy and any command or restore share one connection per agent, never one per call in flight.
+        // That is what lets one CMS hold 10 000 agents within its open-file limit.
+        request.Version = HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         try
         {
             response = await client.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
