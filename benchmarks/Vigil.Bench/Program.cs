@@ -1,6 +1,13 @@
 using System.Diagnostics;
+using Vigil.Bench.Fleet;
 using Vigil.Bench.Measurement;
 using Vigil.Bench.Report;
+
+// The bench starts copies of itself as the fleet's processes.
+if (args.Length > 0 && args[0] == FleetShard.Command)
+{
+    return await FleetShard.RunAsync(args[1..]);
+}
 
 // ./bench [--quick] [--only NAME[,NAME]] [--report FILE]: runs every scenario (each IScenario in this
 // assembly), prints one line per figure, and writes the report with its plots beside it.

@@ -69,11 +69,14 @@ public sealed class BenchCms : IAsyncDisposable
     public async Task<int> AddGroupAsync(string name, CancellationToken cancellationToken) =>
         (await Answer(() => Post<GroupRequest, GroupView>(_http, CmsRoutes.Groups, new GroupRequest(name), cancellationToken), $"adding group '{name}'", cancellationToken)).Id;
 
-    /// <summary>Adds servers with one batch (naming rule <c>default</c>: each keeps its agent's name); answers their ids in order.</summary>
+    /// <summary>
+    /// Adds servers with one batch (naming rule <c>default</c>: each keeps its agent's name), trusting the certificate
+    /// <paramref name="fingerprint"/> as an operator who compared it would; answers their ids in order.
+    /// </summary>
     public async Task<IReadOnlyList<int>> AddBatchAsync(
-        int groupId, ServerRoleName role, IReadOnlyList<ServerAddress> servers, string agentPassword, CancellationToken cancellationToken)
+        int groupId, ServerRoleName role, IReadOnlyList<ServerAddress> servers, string agentPassword, string fingerprint, CancellationToken cancellationToken)
     {
-        var request = new BatchAddRequest(groupId, role, NamingRuleName.Default, null, agentPassword, servers);
+        var request = new BatchAddRequest(groupId, role, NamingRuleName.Default, null, agentPassword, servers, TrustedFingerprints: [fingerprint]);
         var added = await Answer(() => Post<BatchAddRequest, BatchAddResponse>(_http, CmsRoutes.ServerBatch, request, cancellationToken),
             $"adding a batch of {servers.Count} servers", cancellationToken);
         return added.Members.Select(m => m.ServerId ?? throw new InvalidOperationException($"The CMS did not add {m.Address}.")).ToList();

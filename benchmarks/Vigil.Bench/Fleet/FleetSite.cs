@@ -5,7 +5,7 @@ using Vigil.Contracts.Cms;
 namespace Vigil.Bench.Fleet;
 
 /// <summary>
-/// A fleet simulator and a real CMS that manages its servers, spread evenly over failover groups of at
+/// A fleet of virtual agents (<see cref="FleetShards"/>) and a real CMS that manages its servers, spread evenly over failover groups of at
 /// most <see cref="ServersPerGroup"/> (QNAP's default), the group limit raised when the fleet needs more
 /// groups. Adding stops when its time budget runs out or the CMS does not answer a batch in time: the
 /// CMS then manages only some of the fleet.
@@ -16,10 +16,12 @@ public sealed class FleetSite : IAsyncDisposable
     public const int ServersPerGroup = 64;
 
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _groups = new(StringComparer.Ordinal);
+    private readonly List<double> _batchSeconds = [];
 
-    private FleetSite(FleetSimulator fleet) => Fleet = fleet;
+    private FleetSite(FleetShards fleet) => Fleet = fleet;
 
-    public FleetSimulator Fleet { get; }
+    public FleetShards Fleet { get; }
 
     public BenchCms Cms { get; private set; } = null!;
 
@@ -28,16 +30,19 @@ public sealed class FleetSite : IAsyncDisposable
 
     public int GroupCount { get; private set; }
 
+    /// <summary>How long each batch add took, in seconds.</summary>
+    public IReadOnlyList<double> BatchSeconds => _batchSeconds;
+
     /// <summary>Why adding stopped before every server was added; null when all were.</summary>
     public string? AddCutShort { get; private set; }
 
     /// <summary>The servers the CMS confirmed it added: all of them unless adding was cut short.</summary>
-    public IReadOnlyList<VirtualServer> Managed => Fleet.Servers.Where(s => _ids.ContainsKey(s.Name)).ToList();
+    public IReadOnlyList<FleetMember> Managed => Fleet.Servers.Where(s => _ids.ContainsKey(s.Name)).ToList();
 
     public static async Task<FleetSite> StartAsync(int recording, int standby, TimeSpan addBudget, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(log);
-        var site = new FleetSite(await FleetSimulator.StartAsync(recording, standby, cancellationToken));
+        var site = new FleetSite(await FleetShards.StartAsync(recording, standby, cancellationToken));
         try
         {
             site.Cms = await BenchCms.StartAsync(cancellationToken);
@@ -52,10 +57,17 @@ public sealed class FleetSite : IAsyncDisposable
     }
 
     /// <summary>The CMS's id of a virtual server.</summary>
-    public int IdOf(VirtualServer server)
+    public int IdOf(FleetMember server)
     {
         ArgumentNullException.ThrowIfNull(server);
         return _ids[server.Name];
+    }
+
+    /// <summary>The CMS's id of the failover group a managed server was added to.</summary>
+    public int GroupOf(FleetMember server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return _groups[server.Name];
     }
 
     public async ValueTask DisposeAsync()
@@ -118,20 +130,24 @@ public sealed class FleetSite : IAsyncDisposable
     }
 
     /// <summary>Group <paramref name="group"/>'s even share of <paramref name="servers"/>.</summary>
-    private List<VirtualServer> Share(List<VirtualServer> servers, int group) =>
+    private List<FleetMember> Share(List<FleetMember> servers, int group) =>
         servers.Take((group + 1) * servers.Count / GroupCount).Skip(group * servers.Count / GroupCount).ToList();
 
-    private async Task AddAsync(int group, ServerRoleName role, List<VirtualServer> servers, CancellationToken cancellationToken)
+    private async Task AddAsync(int group, ServerRoleName role, List<FleetMember> servers, CancellationToken cancellationToken)
     {
         if (servers.Count == 0)
         {
             return;
         }
 
-        var ids = await Cms.AddBatchAsync(group, role, servers.Select(FleetSimulator.AddressOf).ToList(), FleetSimulator.AdminPassword, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var ids = await Cms.AddBatchAsync(group, role, servers.Select(FleetShards.AddressOf).ToList(), FleetSimulator.AdminPassword, Fleet.Fingerprint, cancellationToken);
         for (var i = 0; i < servers.Count; i++)
         {
             _ids[servers[i].Name] = ids[i];
+            _groups[servers[i].Name] = group;
         }
+
+        _batchSeconds.Add(clock.Elapsed.TotalSeconds);
     }
 }

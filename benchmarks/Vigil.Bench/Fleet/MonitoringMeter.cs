@@ -5,7 +5,8 @@ namespace Vigil.Bench.Fleet;
 
 /// <summary>The CMS process's CPU use in each second of a window (1.0 = one full core), and how often the fleet was probed meanwhile.</summary>
 /// <param name="ProbesPerServerPerSecond">Health probes answered per managed server per second: 1.0 at a 1 Hz probe interval.</param>
-public sealed record CpuUse(IReadOnlyList<double> PerSecond, double Average, double ProbesPerServerPerSecond);
+/// <param name="FleetAverage">The fleet's own processes in the same window: what the CMS shared the machine's cores with.</param>
+public sealed record CpuUse(IReadOnlyList<double> PerSecond, double Average, double ProbesPerServerPerSecond, double FleetAverage);
 
 /// <summary>Per killed server, from its kill until the CMS recorded it failed; and how many it had not noticed by the deadline.</summary>
 public sealed record Detection(IReadOnlyList<double> Seconds, int Unnoticed);
@@ -29,11 +30,14 @@ public sealed class MonitoringMeter(FleetSite site)
     public async Task<bool> SettleAsync(int probes, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var servers = site.Managed;
-        var from = servers.Select(s => s.Probes).ToList();
+        var from = await site.Fleet.ProbesAsync(cancellationToken);
         try
         {
-            await Eventually.UntilAsync(() => servers.Select((s, i) => s.Probes - from[i]).All(p => p >= probes), deadline,
-                $"every server to answer {probes} probes");
+            await Eventually.UntilAsync(async () =>
+            {
+                var now = await site.Fleet.ProbesAsync(cancellationToken);
+                return servers.All(s => now[s.Index] - from[s.Index] >= probes);
+            }, deadline, $"every server to answer {probes} probes");
             await Eventually.UntilAsync(async () => await HeldFailedAsync(cancellationToken) == 0, deadline, "the CMS to hold no server as failed");
             return true;
         }
@@ -61,7 +65,8 @@ public sealed class MonitoringMeter(FleetSite site)
     {
         var pid = site.Cms.ProcessId;
         var servers = site.Managed;
-        var probesBefore = servers.Sum(s => s.Probes);
+        var probesBefore = Probes(servers, await site.Fleet.ProbesAsync(cancellationToken));
+        var fleetStart = FleetCpu();
         var clock = Stopwatch.StartNew();
         var start = ProcessCpu.Used(pid);
         var (last, lastAt) = (start, TimeSpan.Zero);
@@ -74,9 +79,14 @@ public sealed class MonitoringMeter(FleetSite site)
             (last, lastAt) = (used, at);
         }
 
-        var probes = servers.Sum(s => s.Probes) - probesBefore;
-        return new CpuUse(perSecond, (last - start) / lastAt, probes / lastAt.TotalSeconds / servers.Count);
+        var fleetUsed = FleetCpu() - fleetStart;
+        var probes = Probes(servers, await site.Fleet.ProbesAsync(cancellationToken)) - probesBefore;
+        return new CpuUse(perSecond, (last - start) / lastAt, probes / lastAt.TotalSeconds / servers.Count, fleetUsed / clock.Elapsed);
     }
+
+    private static long Probes(IReadOnlyList<FleetMember> servers, long[] counts) => servers.Sum(s => counts[s.Index]);
+
+    private TimeSpan FleetCpu() => site.Fleet.ProcessIds.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Used(pid));
 
     /// <summary>
     /// Kills <paramref name="kills"/> recording servers one at a time and times how long the CMS takes to
@@ -111,7 +121,7 @@ public sealed class MonitoringMeter(FleetSite site)
         return new Detection(seconds, kills - seconds.Count);
     }
 
-    private async Task<List<double>> KillAndTimeAsync(List<VirtualServer> victims, CancellationToken cancellationToken)
+    private async Task<List<double>> KillAndTimeAsync(List<FleetMember> victims, CancellationToken cancellationToken)
     {
         var killedAt = new Dictionary<int, DateTimeOffset>();
         foreach (var victim in victims)
@@ -122,7 +132,7 @@ public sealed class MonitoringMeter(FleetSite site)
             }
 
             killedAt[site.IdOf(victim)] = DateTimeOffset.UtcNow;
-            victim.Kill();
+            await site.Fleet.KillAsync([victim], cancellationToken);
         }
 
         // The CMS stamps a health change when it decides it, so polling late costs no accuracy.
@@ -130,13 +140,10 @@ public sealed class MonitoringMeter(FleetSite site)
         return killedAt.Select(k => (failedAt[k.Key] - k.Value).TotalSeconds).ToList();
     }
 
-    private async Task ReviveAsync(List<VirtualServer> victims, CancellationToken cancellationToken)
+    private async Task ReviveAsync(List<FleetMember> victims, CancellationToken cancellationToken)
     {
         var revivedAt = DateTimeOffset.UtcNow;
-        foreach (var victim in victims)
-        {
-            victim.Start();
-        }
+        await site.Fleet.ReviveAsync(victims, cancellationToken);
 
         await FirstEventsAsync(victims.ToDictionary(site.IdOf, _ => revivedAt), "healthy", cancellationToken);
     }

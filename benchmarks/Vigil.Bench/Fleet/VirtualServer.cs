@@ -26,7 +26,10 @@ public enum CommandOutcome
     StillRecording,
 }
 
-/// <summary>A takeover PUT the virtual server accepted, with the <see cref="Stopwatch"/> timestamp it was accepted at.</summary>
+/// <summary>
+/// A takeover PUT the virtual server accepted, with the <see cref="Stopwatch"/> timestamp it was accepted at: on Linux the
+/// monotonic clock of the whole machine, so a shard's timestamps compare with the bench's.
+/// </summary>
 public sealed record TakeoverAccepted(string Standby, string Key, string ProtectedServerName, long Epoch, long Timestamp);
 
 /// <summary>
@@ -51,8 +54,9 @@ public sealed class VirtualServer
     private int _licenseChannels;
     private volatile bool _alive = true;
 
-    public VirtualServer(string name, string serial, VirtualRole role, int port, IReadOnlyList<CameraConfig> cameras, int licenseChannels)
+    public VirtualServer(string name, string serial, VirtualRole role, int port, IReadOnlyList<CameraConfig> cameras, int licenseChannels, string fingerprint)
     {
+        Fingerprint = fingerprint;
         Name = name;
         Serial = serial;
         Role = role;
@@ -68,6 +72,9 @@ public sealed class VirtualServer
     public VirtualRole Role { get; }
 
     public int Port { get; }
+
+    /// <summary>The fleet's certificate, which every virtual server presents.</summary>
+    public string Fingerprint { get; }
 
     /// <summary>False once killed: every request is then aborted, as a dead host would look.</summary>
     public bool IsAlive => _alive;
@@ -109,8 +116,8 @@ public sealed class VirtualServer
         }
     }
 
-    /// <summary>What anyone may read before pairing; the fleet speaks plain HTTP on loopback, so there is no certificate.</summary>
-    internal AgentIdentityView Identity() => new(Name, Model, Serial, VigilVersion.Current.ToString(), CertificateFingerprint: null);
+    /// <summary>What anyone may read before pairing, with the certificate the operator is asked to trust.</summary>
+    internal AgentIdentityView Identity() => new(Name, Model, Serial, VigilVersion.Current.ToString(), Fingerprint);
 
     internal AgentInfo Info()
     {

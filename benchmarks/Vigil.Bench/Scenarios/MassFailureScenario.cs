@@ -8,8 +8,9 @@ using Vigil.Testing;
 namespace Vigil.Bench.Scenarios;
 
 /// <summary>
-/// Every recording server of a large site dies at once: how long until a standby has taken over the
-/// cameras of every one of them. A fleet simulator stands in for the agents; the CMS is the real one.
+/// Many recording servers of a large site die at once, as many as it has standbys, spread so that each group loses as
+/// many servers as it has standbys: how long until a standby has taken over the cameras of every one of them. A fleet
+/// simulator stands in for the agents; the CMS is the real one.
 /// </summary>
 public sealed class MassFailureScenario : IScenario
 {
@@ -26,79 +27,81 @@ public sealed class MassFailureScenario : IScenario
     public async Task<ScenarioResult> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (servers, trials) = options.Quick ? (20, 1) : (100, 3);
-        await using var site = await FleetSite.StartAsync(servers, servers, Timeout.InfiniteTimeSpan, options.Log, cancellationToken);
-        options.Log.WriteLine(Invariant($"    {servers} recording servers and {servers} standbys added in {site.GroupCount} groups in {site.AddTook.TotalSeconds:0.#} s"));
+        var (servers, standbys, trials) = options.Quick ? (200, 20, 1) : (10_000, 1_000, 2);
+        await using var site = await FleetSite.StartAsync(servers, standbys, Timeout.InfiniteTimeSpan, options.Log, cancellationToken);
+        options.Log.WriteLine(Invariant($"    {servers} recording servers and {standbys} standbys added in {site.GroupCount} groups in {site.AddTook.TotalSeconds:0.#} s"));
+        var victims = Victims(site);
         var allAgain = new List<double>();
         var eachAgain = new List<double>();
         var missed = 0;
         for (var trial = 1; trial <= trials; trial++)
         {
-            await WaitAllProtectedAsync(site, servers, cancellationToken);
-            var (times, notTakenOver) = await KillAllAsync(site);
+            await WaitAllProtectedAsync(site, servers, standbys, cancellationToken);
+            var (times, notTakenOver) = await KillAsync(site, victims, cancellationToken);
             missed += notTakenOver;
             eachAgain.AddRange(times);
             allAgain.Add(notTakenOver > 0 ? TakeoverDeadline.TotalSeconds : times.Max());
-            options.Log.WriteLine(Invariant($"    trial {trial}: all {servers} recording again after {allAgain[^1]:0.00} s{(notTakenOver > 0 ? $" ({notTakenOver} never)" : string.Empty)}"));
-            foreach (var server in site.Fleet.Recording)
-            {
-                server.Start();
-            }
+            options.Log.WriteLine(Invariant($"    trial {trial}: all {victims.Count} killed recording again after {allAgain[^1]:0.00} s{(notTakenOver > 0 ? $" ({notTakenOver} never)" : string.Empty)}"));
+            await site.Fleet.ReviveAsync(victims, cancellationToken);
         }
 
         var plot = Invariant($"{Name}.svg");
         await File.WriteAllTextAsync(Path.Combine(options.PlotDirectory, plot),
             SvgChart.Distribution("Mass failure: each server recording again", "s", eachAgain, ("10 s", TargetSeconds)), cancellationToken);
-        var setup = Invariant($"{servers} recording servers ({FleetSimulator.CamerasPerRecordingServer} cameras each) and {servers} standbys in {site.GroupCount} group(s), all recording servers killed at once; {trials} trial(s)");
+        var setup = Invariant($"{servers} recording servers ({FleetSimulator.CamerasPerRecordingServer} cameras each) and {standbys} standbys in {site.GroupCount} group(s); {victims.Count} recording servers killed at once, in each group as many as it has standbys; {trials} trial(s)");
         var never = missed > 0 ? Invariant($" {missed} server(s) were not taken over within {TakeoverDeadline.TotalSeconds:0} s (counted as {TakeoverDeadline.TotalSeconds:0} s).") : string.Empty;
         return new ScenarioResult(
             [
                 new Figure("mass failure: all recording again", "s", allAgain, "all ≤ 10 s", missed == 0 && allAgain.Max() <= TargetSeconds,
-                    $"Per trial, from killing every recording server until the last one's cameras were accepted by a standby (its takeover PUT answered). {setup}.{never}"),
+                    $"Per trial, from killing the recording servers until the last one's cameras were accepted by a standby (its takeover PUT answered). {setup}.{never}"),
                 new Figure("mass failure: each server recording again", "s", eachAgain, "≤ 10 s", missed == 0 && eachAgain.Max() <= TargetSeconds,
                     $"One sample per killed server and trial: from the kill until a standby accepted its cameras. {setup}.{never}"),
             ],
             [new Plot(plot, "Time from the mass failure until each server's cameras were accepted by a standby, sorted.")],
             [
-                "A fleet simulator stands in for the agents: one in-process Kestrel server answering the agent API on one loopback port per virtual server "
-                + "(pairing, info, health, takeovers fenced by epochs, release, footage removal), recording nothing. A killed virtual server aborts every "
+                Invariant($"A fleet simulator stands in for the agents: processes of at most {FleetShards.ServersPerShard} virtual servers, each a Kestrel endpoint on its own loopback port ")
+                + "answering the agent API over https (pairing, info, health, takeovers fenced by epochs, release, footage removal), recording nothing. A killed virtual server aborts every "
                 + "request, as a dead host would look. \"Recording again\" is the moment a standby accepted the takeover command. The CMS is the real, "
                 + "unchanged `vigil cms` on SQLite with default settings (probe every 1 s, 800 ms timeout, failure after 3 misses), added its servers "
                 + "by batch add like an operator and chose the standbys itself.",
             ]);
     }
 
-    private static Task WaitAllProtectedAsync(FleetSite site, int servers, CancellationToken cancellationToken) =>
+    private static Task WaitAllProtectedAsync(FleetSite site, int servers, int standbys, CancellationToken cancellationToken) =>
         Eventually.UntilAsync(async () =>
         {
             var status = await site.Cms.StatusAsync(cancellationToken);
-            return status.Recording["normal_protected"] == servers && status.Standby["normal_ready"] == servers;
+            return status.Recording.GetValueOrDefault("normal_protected") == servers && status.Standby.GetValueOrDefault("normal_ready") == standbys;
         }, Settle, "every recording server to be normal_protected and every standby normal_ready");
 
-    /// <summary>Kills every recording server at once; answers each one's time until a standby accepted its cameras, and how many never were.</summary>
-    private static async Task<(List<double> Seconds, int NotTakenOver)> KillAllAsync(FleetSite site)
+    /// <summary>In each group, as many of its recording servers as it has standbys: every one can be taken over.</summary>
+    private static List<FleetMember> Victims(FleetSite site)
     {
-        var recording = site.Fleet.Recording.ToList();
-        var killedAt = Stopwatch.GetTimestamp();
-        foreach (var server in recording)
-        {
-            server.Kill();
-        }
+        var standbysPerGroup = site.Fleet.Standbys.GroupBy(site.GroupOf).ToDictionary(g => g.Key, g => g.Count());
+        return site.Fleet.Recording.GroupBy(site.GroupOf)
+            .SelectMany(g => g.Take(standbysPerGroup.GetValueOrDefault(g.Key)))
+            .ToList();
+    }
 
+    /// <summary>Kills the victims at once; answers each one's time until a standby accepted its cameras, and how many never were.</summary>
+    private static async Task<(List<double> Seconds, int NotTakenOver)> KillAsync(FleetSite site, List<FleetMember> victims, CancellationToken cancellationToken)
+    {
+        var killedAt = Stopwatch.GetTimestamp();
+        await site.Fleet.KillAsync(victims, cancellationToken);
+        var names = victims.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         var taken = new Dictionary<string, TakeoverAccepted>(StringComparer.Ordinal);
         try
         {
-            await Eventually.UntilAsync(() =>
+            await Eventually.UntilAsync(async () =>
             {
-                foreach (var server in recording.Where(s => !taken.ContainsKey(s.Name)))
+                foreach (var takeover in (await site.Fleet.TakeoversAsync(cancellationToken))
+                    .Where(t => t.Timestamp >= killedAt && names.Contains(t.ProtectedServerName))
+                    .OrderBy(t => t.Timestamp))
                 {
-                    if (site.Fleet.FirstTakeoverOf(server.Name, killedAt) is { } takeover)
-                    {
-                        taken[server.Name] = takeover;
-                    }
+                    taken.TryAdd(takeover.ProtectedServerName, takeover);
                 }
 
-                return taken.Count == recording.Count;
+                return taken.Count == victims.Count;
             }, TakeoverDeadline, "a standby to take over every killed server");
         }
         catch (TimeoutException)
@@ -106,7 +109,7 @@ public sealed class MassFailureScenario : IScenario
             // Reported as a miss below, with the servers that were taken over measured all the same.
         }
 
-        return (taken.Values.Select(t => Stopwatch.GetElapsedTime(killedAt, t.Timestamp).TotalSeconds).ToList(), recording.Count - taken.Count);
+        return (taken.Values.Select(t => Stopwatch.GetElapsedTime(killedAt, t.Timestamp).TotalSeconds).ToList(), victims.Count - taken.Count);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -18,6 +18,8 @@ public sealed class MonitoringScaleScenario : IScenario
     private const double UnchangedSlackSeconds = 0.5;
     private const double UnchangedRatio = 1.25;
     private const int SettleProbes = 3;
+    private const double AddAllTargetSeconds = 60;
+    private const double BatchTargetSeconds = 3;
 
     /// <summary>What stack samples showed while this scenario was written; said as such, since no run takes them again.</summary>
     private const string UnsettledCause =
@@ -41,12 +43,12 @@ public sealed class MonitoringScaleScenario : IScenario
         ArgumentNullException.ThrowIfNull(options);
         var plan = options.Quick
             ? new Plan([10, 1000], TimeSpan.FromSeconds(10), 10, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1))
-            : new Plan([10, 1000, LargestSite], TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2));
+            : new Plan([10, 1000, 5000, LargestSite], TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2));
         var runs = new List<ScaleRun>();
         var unfit = new List<Unfit>();
         foreach (var size in plan.Sizes)
         {
-            var (capacity, openFiles) = FleetSimulator.Capacity(size);
+            var (capacity, openFiles) = FleetShards.CmsCapacity(size);
             var measured = size;
             if (size > capacity)
             {
@@ -63,15 +65,18 @@ public sealed class MonitoringScaleScenario : IScenario
         }
 
         var figures = runs.SelectMany(r => new[] { CpuFigure(r, plan), DetectionFigure(r, plan) }).ToList();
+        figures.AddRange(AddingFigures(runs[^1]));
         figures.AddRange(unfit.Select(u => UnfitFigure(u, runs[^1].Servers)));
         figures.Add(UnchangedFigure(runs[0], runs[^1], unfit.Count > 0));
         List<string> notes =
         [
-            "A fleet simulator stands in for the agents: one in-process Kestrel server answering the agent API on one loopback port per virtual "
-            + "recording server (2 cameras each, no standbys), recording nothing; a killed virtual server aborts every request, as a dead host "
-            + "would look. The CMS is the real, unchanged `vigil cms` on SQLite with default settings (probe every 1 s, 800 ms timeout, failure "
-            + "after 3 misses, inventory copied from every agent every 10 s), its servers added by batch add in groups of 64 (the group limit "
-            + "raised to fit). A fresh CMS and fleet are used for each N. The fleet simulator, the bench and the CMS share this machine's cores.",
+            Invariant($"A fleet simulator stands in for the agents: processes of at most {FleetShards.ServersPerShard} virtual recording servers each (2 cameras each, no standbys), ")
+            + "each virtual server a Kestrel endpoint on its own loopback port answering the agent API over https with one self-signed certificate "
+            + "(HTTP/1.1 and HTTP/2 offered, as the real agent does), recording nothing; a killed virtual server aborts every request, as a dead "
+            + "host would look. The CMS is the real, unchanged `vigil cms` on SQLite with default settings (probe every 1 s, 800 ms timeout, failure "
+            + "after 3 misses, inventory copied from every agent every 10 s), its servers added by batch add in groups of 64 with the fleet's "
+            + "certificate trusted (the group limit raised to fit); it speaks HTTP/2 to each, one connection per server. A fresh CMS and fleet "
+            + "are used for each N. The fleet, the bench and the CMS share this machine's cores: the CPU notes give the fleet's share.",
         ];
         if (runs.Any(r => !r.Settled))
         {
@@ -92,16 +97,16 @@ public sealed class MonitoringScaleScenario : IScenario
         var cpu = await meter.CpuAsync(plan.Window, cancellationToken);
         var heldFailed = await meter.HeldFailedAsync(cancellationToken);
         var detection = settled ? await meter.DetectAsync(plan.Kills, cancellationToken) : new Detection([], plan.Kills);
-        log.WriteLine(Invariant($"    N = {size}: CMS CPU {cpu.Average:0.00} cores, {cpu.ProbesPerServerPerSecond:0.00} probes/server/s, ")
+        log.WriteLine(Invariant($"    N = {size}: CMS CPU {cpu.Average:0.00} cores (fleet {cpu.FleetAverage:0.00}), {cpu.ProbesPerServerPerSecond:0.00} probes/server/s, ")
             + Invariant($"live servers held failed: {Held(heldFailed)}, detection p99 {BenchmarkReport.Format(P99(detection.Seconds))} s ({detection.Unnoticed} unnoticed)"));
-        return new ScaleRun(size, managed, site.AddTook, site.AddCutShort, settled, cpu, heldFailed, detection);
+        return new ScaleRun(size, managed, site.AddTook, site.BatchSeconds, site.AddCutShort, settled, cpu, heldFailed, detection);
     }
 
     private static Figure CpuFigure(ScaleRun run, Plan plan)
     {
         var judged = run.Servers == LargestSite;
         var note = Invariant($"CPU time of the CMS process (user + system, /proc/PID/stat) in each second of a {plan.Window.TotalSeconds:0} s window; average {run.Cpu.Average:0.00} cores. ")
-            + Invariant($"The fleet answered {run.Cpu.ProbesPerServerPerSecond:0.00} probes per server per second in it (1.00 = every server probed every second). ")
+            + Invariant($"The fleet answered {run.Cpu.ProbesPerServerPerSecond:0.00} probes per server per second in it (1.00 = every server probed every second), and its processes used {run.Cpu.FleetAverage:0.00} cores. ")
             + State(run, plan)
             + (judged ? " Met when every server was added, the CMS settled, and the window's average is at most 1 core." : " The target applies at N = 10 000.");
         return new Figure(Invariant($"CMS CPU at N={run.Servers}"), "cores", run.Cpu.PerSecond, "≤ 1 core at N = 10 000",
@@ -122,10 +127,9 @@ public sealed class MonitoringScaleScenario : IScenario
     /// <summary>A size this machine cannot simulate: the CPU target there is not met, since nothing shows it would be.</summary>
     private static Figure UnfitFigure(Unfit unfit, int measuredInstead) => new(
         Invariant($"CMS CPU at N={unfit.Servers}"), "cores", [], "≤ 1 core at N = 10 000", unfit.Servers == LargestSite ? false : null,
-        Invariant($"Not measured: a fleet of {unfit.Servers} needs about {unfit.Servers * FleetSimulator.FilesPerServer} open files in the simulator ")
-        + Invariant($"(a listening socket per server and the CMS's two pooled connections to it, probes and inventory copies), and the CMS about {unfit.Servers * 2}; ")
-        + Invariant($"processes here may open {unfit.OpenFiles} files, a hard limit this machine does not let even root raise, enough for {unfit.Capacity} servers. ")
-        + Invariant($"N = {measuredInstead} was measured instead. A CMS for {unfit.Servers} servers needs an open-file limit well above {unfit.Servers * 2}."));
+        Invariant($"Not measured: the CMS holds one connection per server, and processes here may open {unfit.OpenFiles} files, ")
+        + Invariant($"a hard limit this machine does not let even root raise: enough for {unfit.Capacity} servers with the CMS's own files. ")
+        + Invariant($"N = {measuredInstead} was measured instead. A CMS for {unfit.Servers} servers needs an open-file limit above {unfit.Servers + (int)FleetShards.ReservedFiles}."));
 
     private static Figure UnchangedFigure(ScaleRun smallest, ScaleRun largest, bool largerUnfit)
     {
@@ -143,6 +147,19 @@ public sealed class MonitoringScaleScenario : IScenario
         var measured = P99(largest.Detection.Seconds);
         return new Figure(name, "s", [measured], target, largest.Detection.Unnoticed == 0 && measured <= allowed,
             Invariant($"p99 detection latency at N = {largest.Servers} is {measured:0.00} s against {baseline:0.00} s at N = {smallest.Servers}. ") + meaning);
+    }
+
+    /// <summary>Adding the largest fleet: all of it, and each batch of one group, as an operator's batch add.</summary>
+    private static IEnumerable<Figure> AddingFigures(ScaleRun run)
+    {
+        var whole = Invariant($"Adding {run.Servers} servers");
+        yield return new Figure(Invariant($"adding {run.Servers} servers by batch add"), "s", [run.AddTook.TotalSeconds], Invariant($"≤ {AddAllTargetSeconds} s at N = 10 000"),
+            run.Servers == LargestSite ? run.Managed == run.Servers && run.AddTook.TotalSeconds <= AddAllTargetSeconds : null,
+            Invariant($"{whole}, from the first batch until the CMS answered the last, {FleetSite.ServersPerGroup} to a batch (one failover group each), one batch at a time, as a script of the admin API would.")
+            + (run.Managed == run.Servers ? string.Empty : Invariant($" Only {run.Managed} were added ({run.AddCutShort?.TrimEnd('.')}).")));
+        yield return new Figure(Invariant($"one batch add of {FleetSite.ServersPerGroup} servers at N={run.Servers}"), "s", run.BatchSeconds, Invariant($"≤ {BatchTargetSeconds} s"),
+            run.BatchSeconds.Count > 0 && run.BatchSeconds.Max() <= BatchTargetSeconds,
+            Invariant($"Each batch of that run: the CMS contacting, pairing and adding up to {FleetSite.ServersPerGroup} servers of one group, while monitoring those already added."));
     }
 
     /// <summary>How far adding and settling got: what the figures of that N stand on.</summary>
@@ -187,5 +204,6 @@ public sealed class MonitoringScaleScenario : IScenario
     /// <summary>A size the fleet simulator cannot reach within this process's open-file limit.</summary>
     private sealed record Unfit(int Servers, int Capacity, ulong OpenFiles);
 
-    private sealed record ScaleRun(int Servers, int Managed, TimeSpan AddTook, string? AddCutShort, bool Settled, CpuUse Cpu, int? HeldFailed, Detection Detection);
+    private sealed record ScaleRun(
+        int Servers, int Managed, TimeSpan AddTook, IReadOnlyList<double> BatchSeconds, string? AddCutShort, bool Settled, CpuUse Cpu, int? HeldFailed, Detection Detection);
 }
