@@ -37,16 +37,29 @@ internal static class AgentInventory
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(cameraSecrets);
-        var cameras = cameraSecrets.Seal(info.Cameras, row.CamerasJson);
-        var changed = row.AgentName != info.Name || row.Model != info.Model || row.AgentVersion != info.Version
-            || row.LicenseChannels != info.LicenseChannels || row.SegmentSeconds != info.SegmentSeconds || row.CamerasJson != cameras
-            || InventoryFreshness.SpacesDiffer(Spaces(row), info.Spaces) || InventoryFreshness.IsStale(row.LastSyncedAt, at);
+        var changed = Differs(row, info, at, cameraSecrets);
         if (changed)
         {
             Apply(row, info, at, cameraSecrets);
         }
 
         return changed;
+    }
+
+    /// <summary>
+    /// Whether <see cref="Refresh"/> would write the row; reads the row only, so it can be asked of the monitor's shared
+    /// copy of the servers before any database read. The cheap comparisons come first; the cameras' (decrypting the stored
+    /// URLs) last.
+    /// </summary>
+    public static bool Differs(ServerRow row, AgentInfo info, DateTimeOffset at, CameraSecrets cameraSecrets)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(cameraSecrets);
+        return row.AgentName != info.Name || row.Model != info.Model || row.AgentVersion != info.Version
+            || row.LicenseChannels != info.LicenseChannels || row.SegmentSeconds != info.SegmentSeconds
+            || InventoryFreshness.IsStale(row.LastSyncedAt, at) || InventoryFreshness.SpacesDiffer(Spaces(row), info.Spaces)
+            || row.CamerasJson != cameraSecrets.Seal(info.Cameras, row.CamerasJson);
     }
 
     public static IReadOnlyList<SpaceInfo> Spaces(ServerRow row) =>

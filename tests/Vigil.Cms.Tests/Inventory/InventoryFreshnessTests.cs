@@ -21,8 +21,24 @@ public sealed class InventoryFreshnessTests
     public void The_same_report_ten_seconds_later_writes_nothing()
     {
         var row = Copied();
+        AgentInventory.Differs(row, Info, Start.AddSeconds(10), Secrets).ShouldBeFalse();
         AgentInventory.Refresh(row, Info, Start.AddSeconds(10), Secrets).ShouldBeFalse();
         row.LastSyncedAt.ShouldBe(Start);
+    }
+
+    /// <summary>The question the monitor asks of its shared copy before reading the database: answered without changing the row.</summary>
+    [Fact]
+    public void Asking_whether_a_report_differs_leaves_the_row_as_it_was()
+    {
+        var row = Copied();
+        var (version, cameras, synced) = (row.AgentVersion, row.CamerasJson, row.LastSyncedAt);
+
+        AgentInventory.Differs(row, Info with { Version = "0.2.0" }, Start.AddSeconds(10), Secrets).ShouldBeTrue();
+        AgentInventory.Differs(row, Info with { Cameras = [new CameraConfig("cam-1", "Door", "rtsp://viewer:new@10.0.0.5/stream")] }, Start.AddSeconds(10), Secrets)
+            .ShouldBeTrue("a camera URL changed, which only its decrypted form shows");
+        AgentInventory.Differs(row, Info, Start.AddMinutes(5), Secrets).ShouldBeTrue("the row is due for its confirmation");
+
+        (row.AgentVersion, row.CamerasJson, row.LastSyncedAt).ShouldBe((version, cameras, synced));
     }
 
     [Fact]
