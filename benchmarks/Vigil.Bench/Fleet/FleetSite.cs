@@ -89,7 +89,7 @@ public sealed class FleetSite : IAsyncDisposable
     {
         var recording = Fleet.Recording.ToList();
         var standbys = Fleet.Standbys.ToList();
-        GroupCount = Math.Max(1, (int)Math.Ceiling((recording.Count + standbys.Count) / (double)ServersPerGroup));
+        GroupCount = GroupsFor(recording.Count, standbys.Count);
         var settings = await Cms.SettingsAsync(cancellationToken);
         if (settings.MaxGroups < GroupCount)
         {
@@ -127,6 +127,20 @@ public sealed class FleetSite : IAsyncDisposable
         {
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    stopped adding after {AddTook.TotalSeconds:0} s with {_ids.Count} of {Fleet.Servers.Count} servers: {AddCutShort}"));
         }
+    }
+
+    /// <summary>The fewest groups whose largest shares of recording servers and of standbys fit in one group together.</summary>
+    private static int GroupsFor(int recording, int standby)
+    {
+        var groups = Math.Max(1, (int)Math.Ceiling((recording + standby) / (double)ServersPerGroup));
+        while (Largest(recording, groups) + Largest(standby, groups) > ServersPerGroup)
+        {
+            groups++;
+        }
+
+        return groups;
+
+        static int Largest(int count, int groups) => (int)Math.Ceiling(count / (double)groups);
     }
 
     /// <summary>Group <paramref name="group"/>'s even share of <paramref name="servers"/>.</summary>

@@ -31,7 +31,7 @@ public sealed class MassFailureScenario : IScenario
         ArgumentNullException.ThrowIfNull(options);
         var (servers, standbys, trials) = options.Quick ? (200, 20, 1) : (10_000, 1_000, 2);
         await using var site = await FleetSite.StartAsync(servers, standbys, AddBudget, options.Log, cancellationToken);
-        options.Log.WriteLine(Invariant($"    {servers} recording servers and {standbys} standbys added in {site.GroupCount} groups in {site.AddTook.TotalSeconds:0.#} s"));
+        options.Log.WriteLine(Invariant($"    {site.Managed.Count} of {servers} recording servers and {standbys} standbys added in {site.GroupCount} groups in {site.AddTook.TotalSeconds:0.#} s"));
         var victims = Victims(site);
         var allAgain = new List<double>();
         var eachAgain = new List<double>();
@@ -64,7 +64,7 @@ public sealed class MassFailureScenario : IScenario
                 SvgChart.Distribution("Mass failure: each server recording again", "s", eachAgain, ("10 s", TargetSeconds)), cancellationToken);
         }
 
-        var setup = Invariant($"{servers} recording servers ({FleetSimulator.CamerasPerRecordingServer} cameras each) and {standbys} standbys in {site.GroupCount} group(s); {victims.Count} recording servers killed at once, in each group as many as it has standbys; {trials} trial(s)");
+        var setup = Invariant($"{servers} recording servers ({FleetSimulator.CamerasPerRecordingServer} cameras each) and {standbys} standbys in {site.GroupCount} group(s); {victims.Count} recording servers to kill at once, in each group as many as it has standbys; {trials} trial(s)");
         var never = (missed > 0 ? Invariant($" {missed} server(s) were not taken over within {TakeoverDeadline.TotalSeconds:0} s (counted as {TakeoverDeadline.TotalSeconds:0} s).") : string.Empty)
             + (unsettled is null ? string.Empty : " " + unsettled);
         var met = unsettled is null && missed == 0 && allAgain.Count > 0;
