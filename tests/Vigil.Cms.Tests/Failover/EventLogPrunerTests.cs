@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,6 +8,7 @@ using Vigil.Cms.Alerts;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Storage;
+using Vigil.Cms.Tests.Support;
 using Vigil.Contracts;
 using Vigil.Testing;
 
@@ -23,28 +23,17 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    private readonly string _root = Directory.CreateTempSubdirectory("vigil-pruner-").FullName;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
+    private InProcessCmsCore _core = null!;
 
-    private SettingsStore Settings => _services.GetRequiredService<SettingsStore>();
+    private ServiceProvider Services => _core.Services;
 
-    public async Task InitializeAsync()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddCmsCore(new CmsOptions(_root, ["http://127.0.0.1:0"], null, "test"), _time);
-        _services = services.BuildServiceProvider();
-        await CmsDatabase.MigrateAsync(_services, CancellationToken.None);
-    }
+    private FakeTimeProvider Time => _core.Time;
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    private SettingsStore Settings => Services.GetRequiredService<SettingsStore>();
+
+    public async Task InitializeAsync() => _core = await InProcessCmsCore.StartAsync("pruner", new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
 
     [Fact]
     public async Task Events_past_the_retention_go_at_start_and_at_each_hourly_tick_and_younger_ones_stay()
@@ -53,14 +42,14 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
         await AddEventsAsync(("older than 30 days", TimeSpan.FromDays(40)), ("30 days old in half an hour", TimeSpan.FromDays(30) - TimeSpan.FromMinutes(30)),
             ("a day old", TimeSpan.FromDays(1)));
 
-        using var pruner = new EventLogPruner(_services.GetRequiredService<IServiceScopeFactory>(), Settings, _time, NullLogger<EventLogPruner>.Instance);
+        using var pruner = new EventLogPruner(Services.GetRequiredService<IServiceScopeFactory>(), Settings, Time, NullLogger<EventLogPruner>.Instance);
         await pruner.StartAsync(CancellationToken.None);
         try
         {
             await Eventually.UntilAsync(async () => (await ReasonsAsync()).Count == 2, Deadline, "the pass at start to delete the oldest event");
             (await ReasonsAsync()).ShouldBe(["30 days old in half an hour", "a day old"]);
 
-            _time.Advance(EventLogPruner.Interval);
+            Time.Advance(EventLogPruner.Interval);
             await Eventually.UntilAsync(async () => (await ReasonsAsync()).Count == 1, Deadline, "the hourly tick to delete the event that aged out");
             (await ReasonsAsync()).ShouldBe(["a day old"]);
         }
@@ -106,7 +95,7 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
     }
 
     private Task<int> PruneAsync() =>
-        new EventLogPruner(_services.GetRequiredService<IServiceScopeFactory>(), Settings, _time, NullLogger<EventLogPruner>.Instance).PruneAsync(CancellationToken.None);
+        new EventLogPruner(Services.GetRequiredService<IServiceScopeFactory>(), Settings, Time, NullLogger<EventLogPruner>.Instance).PruneAsync(CancellationToken.None);
 
     private async Task KeepDaysAsync(int days)
     {
@@ -118,7 +107,7 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
 
     private async Task PutSettingsAsync(string json)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         await SettingsDocuments.PutAsync(db, "failover", json, CancellationToken.None);
         await db.SaveChangesAsync();
@@ -127,9 +116,9 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
     /// <summary>Writes operator events of the given ages, oldest first as the log would have; answers their ids.</summary>
     private async Task<List<long>> AddEventsAsync(params (string Reason, TimeSpan Age)[] events)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var rows = events.Select(e => EventLog.Operator(null, string.Empty, "test", e.Reason, "test", _time.GetUtcNow() - e.Age)).ToList();
+        var rows = events.Select(e => EventLog.Operator(null, string.Empty, "test", e.Reason, "test", Time.GetUtcNow() - e.Age)).ToList();
         db.Events.AddRange(rows);
         await db.SaveChangesAsync();
         return rows.Select(r => r.Id).ToList();
@@ -137,7 +126,7 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
 
     private async Task SetAlertCursorAsync(long lastRead)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         await SettingsDocuments.PutAsync(db, AlertOutbox.CursorKey, lastRead.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
         await db.SaveChangesAsync();
@@ -145,7 +134,7 @@ public sealed class EventLogPrunerTests : IAsyncLifetime
 
     private async Task<List<string>> ReasonsAsync()
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         return await db.Events.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Reason).ToListAsync();
     }

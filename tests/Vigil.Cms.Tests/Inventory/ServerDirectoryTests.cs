@@ -1,10 +1,10 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Storage;
+using Vigil.Cms.Tests.Support;
 
 namespace Vigil.Cms.Tests.Inventory;
 
@@ -14,28 +14,15 @@ namespace Vigil.Cms.Tests.Inventory;
 /// </summary>
 public sealed class ServerDirectoryTests : IAsyncLifetime
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("vigil-directory-").FullName;
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = null!;
+    private InProcessCmsCore _core = null!;
 
-    private ServerDirectory Servers => _services.GetRequiredService<ServerDirectory>();
+    private FakeTimeProvider Time => _core.Time;
 
-    public async Task InitializeAsync()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddCmsCore(new CmsOptions(_root, ["http://127.0.0.1:0"], null, "test"), _time);
-        _services = services.BuildServiceProvider();
-        await CmsDatabase.MigrateAsync(_services, CancellationToken.None);
-    }
+    private ServerDirectory Servers => _core.Services.GetRequiredService<ServerDirectory>();
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    public async Task InitializeAsync() => _core = await InProcessCmsCore.StartAsync("directory", new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+    public async Task DisposeAsync() => await _core.DisposeAsync();
 
     [Fact]
     public async Task Without_a_write_the_copy_is_not_read_again_until_it_is_old()
@@ -44,9 +31,9 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         var first = await Servers.ReadAsync(CancellationToken.None);
 
         (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(first);
-        _time.Advance(ServerDirectory.MaxAge - TimeSpan.FromSeconds(1));
+        Time.Advance(ServerDirectory.MaxAge - TimeSpan.FromSeconds(1));
         (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(first);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         var aged = await Servers.ReadAsync(CancellationToken.None);
         aged.ShouldNotBeSameAs(first);
         aged.Select(s => s.Name).ShouldBe(["rec-1"]);
@@ -61,7 +48,7 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         await AddAsync("rec-2");
         (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
 
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = _core.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             (await db.Servers.SingleAsync(s => s.Name == "rec-1")).Enabled = false;
@@ -77,7 +64,7 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         await AddAsync("rec-1");
         (await Servers.ReadAsync(CancellationToken.None)).Count.ShouldBe(1);
 
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = _core.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
@@ -92,7 +79,7 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
 
         var committed = await Servers.ReadAsync(CancellationToken.None);
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = _core.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
@@ -110,10 +97,10 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         await AddAsync("rec-1");
         var first = await Servers.ReadAsync(CancellationToken.None);
 
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = _core.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            db.Events.Add(EventLog.Health(1, "rec-1", "healthy", "suspect", "a probe timed out", _time.GetUtcNow()));
+            db.Events.Add(EventLog.Health(1, "rec-1", "healthy", "suspect", "a probe timed out", Time.GetUtcNow()));
             await db.SaveChangesAsync();
         }
 
@@ -122,7 +109,7 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
 
     private async Task AddAsync(string name)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _core.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         db.Servers.Add(Row(name));
         await db.SaveChangesAsync();
@@ -132,6 +119,6 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
     {
         Name = name, Role = AgentInventory.RecordingRole, Enabled = true, Host = "127.0.0.1", Port = 1, ProtectedCredential = "-",
         Serial = $"SN-{name}", AgentName = name, Model = "test", AgentVersion = "0.1.0", SpacesJson = "[]", CamerasJson = "[]",
-        CreatedAt = _time.GetUtcNow(),
+        CreatedAt = Time.GetUtcNow(),
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Cms.Tests.Support;
 using Vigil.Contracts.Cms;
 using Vigil.Hosting;
 
@@ -14,45 +15,35 @@ namespace Vigil.Cms.Tests.Security;
 /// </summary>
 public sealed class SessionTimeoutTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
-    private string _root = string.Empty;
-    private ServiceProvider _services = null!;
+    private InProcessCmsCore _core = null!;
+
+    private FakeTimeProvider Time => _core.Time;
 
     public async Task InitializeAsync()
     {
-        _root = Directory.CreateTempSubdirectory("vigil-sessions-").FullName;
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddCmsCore(new CmsOptions(_root, ["http://127.0.0.1:0"], null, "sessions"), _time);
-        _services = services.BuildServiceProvider();
-        await CmsDatabase.MigrateAsync(_services, CancellationToken.None);
-        await using var scope = _services.CreateAsyncScope();
+        _core = await InProcessCmsCore.StartAsync("sessions", new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
+        await using var scope = _core.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        db.Users.Add(new UserRow { Name = "vera", PasswordHash = PasswordHashing.Hash("vera-password"), Role = UserRoles.Viewer, CreatedAt = _time.GetUtcNow() });
+        db.Users.Add(new UserRow { Name = "vera", PasswordHash = PasswordHashing.Hash("vera-password"), Role = UserRoles.Viewer, CreatedAt = Time.GetUtcNow() });
         db.Users.Add(new UserRow
         {
-            Name = "admin", PasswordHash = PasswordHashing.Hash("admin-password"), Role = UserRoles.Administrator, IsFirstAdmin = true, CreatedAt = _time.GetUtcNow(),
+            Name = "admin", PasswordHash = PasswordHashing.Hash("admin-password"), Role = UserRoles.Administrator, IsFirstAdmin = true, CreatedAt = Time.GetUtcNow(),
         });
         await db.SaveChangesAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_root, recursive: true);
-    }
+    public async Task DisposeAsync() => await _core.DisposeAsync();
 
     [Fact]
     public async Task A_session_ends_after_thirty_minutes_unused()
     {
         var token = await LoginAsync();
 
-        _time.Advance(TimeSpan.FromMinutes(29));
+        Time.Advance(TimeSpan.FromMinutes(29));
         (await AuthenticateAsync(token)).ShouldNotBeNull();
-        _time.Advance(TimeSpan.FromMinutes(29));
+        Time.Advance(TimeSpan.FromMinutes(29));
         (await AuthenticateAsync(token)).ShouldNotBeNull("use keeps it alive");
-        _time.Advance(TimeSpan.FromMinutes(30));
+        Time.Advance(TimeSpan.FromMinutes(30));
 
         (await AuthenticateAsync(token)).ShouldBeNull();
     }
@@ -63,11 +54,11 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
         var token = await LoginAsync();
         for (var used = TimeSpan.Zero; used < TimeSpan.FromHours(24) - TimeSpan.FromMinutes(20); used += TimeSpan.FromMinutes(20))
         {
-            _time.Advance(TimeSpan.FromMinutes(20));
+            Time.Advance(TimeSpan.FromMinutes(20));
             (await AuthenticateAsync(token)).ShouldNotBeNull();
         }
 
-        _time.Advance(TimeSpan.FromMinutes(20));
+        Time.Advance(TimeSpan.FromMinutes(20));
 
         (await AuthenticateAsync(token)).ShouldBeNull();
     }
@@ -78,13 +69,13 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
         var token = await LoginAsync();
         var signedIn = await LastSeenAsync();
 
-        _time.Advance(TimeSpan.FromSeconds(59));
+        Time.Advance(TimeSpan.FromSeconds(59));
         (await AuthenticateAsync(token)).ShouldNotBeNull();
         (await LastSeenAsync()).ShouldBe(signedIn);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         (await AuthenticateAsync(token)).ShouldNotBeNull();
 
-        (await LastSeenAsync()).ShouldBe(_time.GetUtcNow());
+        (await LastSeenAsync()).ShouldBe(Time.GetUtcNow());
     }
 
     [Fact]
@@ -94,7 +85,7 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
         var other = (await AuthenticateAsync(await LoginAsync("admin", "admin-password")))!;
         await RequireShouldRefuseAsync(confirmed, "auth.reauthentication-required");
 
-        await using (var scope = _services.CreateAsyncScope())
+        await using (var scope = _core.Services.CreateAsyncScope())
         {
             var sessions = scope.ServiceProvider.GetRequiredService<Sessions>();
             var viewer = (await AuthenticateAsync(await LoginAsync()))!;
@@ -108,15 +99,15 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
 
         await RequireAsync(confirmed);
         await RequireShouldRefuseAsync(other, "auth.reauthentication-required");
-        _time.Advance(Sessions.ReauthenticationLifetime - TimeSpan.FromSeconds(1));
+        Time.Advance(Sessions.ReauthenticationLifetime - TimeSpan.FromSeconds(1));
         await RequireAsync(confirmed);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        Time.Advance(TimeSpan.FromSeconds(1));
         await RequireShouldRefuseAsync(confirmed, "auth.reauthentication-required");
     }
 
     private async Task RequireAsync(Caller caller)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _core.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<Sessions>().RequireReauthenticationAsync(caller, "Stopping a restoration", CancellationToken.None);
     }
 
@@ -125,19 +116,19 @@ public sealed class SessionTimeoutTests : IAsyncLifetime
 
     private async Task<string> LoginAsync(string user = "vera", string password = "vera-password")
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _core.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<Sessions>().LoginAsync(new LoginRequest(user, password), CancellationToken.None)).Token;
     }
 
     private async Task<Caller?> AuthenticateAsync(string token)
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _core.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<Sessions>().AuthenticateAsync(token, CancellationToken.None);
     }
 
     private async Task<DateTimeOffset?> LastSeenAsync()
     {
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _core.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<CmsDbContext>().Sessions.Select(s => s.LastSeenAt).SingleAsync();
     }
 }
