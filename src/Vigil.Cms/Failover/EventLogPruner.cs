@@ -43,12 +43,18 @@ internal sealed partial class EventLogPruner(IServiceScopeFactory scopes, Settin
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         var cutoff = settings.EventRetention.Cutoff(time.GetUtcNow());
+        long unread;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            // The cursor only moves forward: what it allows at the start of the pass stays allowed.
+            unread = await AlertOutbox.CursorAsync(scope.ServiceProvider.GetRequiredService<CmsDbContext>(), cancellationToken).ConfigureAwait(false);
+        }
+
         var deleted = 0;
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            var unread = await AlertOutbox.CursorAsync(db, cancellationToken).ConfigureAwait(false);
             var oldest = await db.Events.AsNoTracking()
                 .Where(e => e.Id <= unread)
                 .OrderBy(e => e.Id)

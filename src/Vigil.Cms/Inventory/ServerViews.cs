@@ -52,29 +52,21 @@ internal sealed class ServerViews(
     public async Task<StatusSummary> SummaryAsync(CancellationToken cancellationToken)
     {
         var (rows, _, statuses) = await DeriveAsync(cancellationToken).ConfigureAwait(false);
-        var codes = rows.Select(r => (Role: AgentInventory.RoleNameOf(r), statuses[new ServerId(r.Id)].Code)).ToList();
-        return new StatusSummary(
-            Count(codes.Where(c => c.Role == ServerRoleName.Recording).Select(c => c.Code), RecordingStatuses),
-            Count(codes.Where(c => c.Role == ServerRoleName.Standby).Select(c => c.Code), StandbyStatuses),
-            rows.Count,
-            self.Condition);
+        return Summarize(rows.Select(r => (AgentInventory.RoleNameOf(r), statuses[new ServerId(r.Id)].Code)).ToList());
     }
 
     /// <summary>Every server, and the count in each status, from one read of the inventory.</summary>
     public async Task<(IReadOnlyList<ServerView> Servers, StatusSummary Summary)> EverythingAsync(CancellationToken cancellationToken)
     {
         var views = await AllAsync(cancellationToken).ConfigureAwait(false);
-        return (views, Summarize(views));
+        return (views, Summarize(views.Select(v => (v.Role, v.Status.Code)).ToList()));
     }
 
-    private StatusSummary Summarize(List<ServerView> views)
-    {
-        return new StatusSummary(
-            Count(views.Where(v => v.Role == ServerRoleName.Recording).Select(v => v.Status.Code), RecordingStatuses),
-            Count(views.Where(v => v.Role == ServerRoleName.Standby).Select(v => v.Status.Code), StandbyStatuses),
-            views.Count,
-            self.Condition);
-    }
+    private StatusSummary Summarize(List<(ServerRoleName Role, string Code)> servers) => new(
+        Count(servers.Where(s => s.Role == ServerRoleName.Recording).Select(s => s.Code), RecordingStatuses),
+        Count(servers.Where(s => s.Role == ServerRoleName.Standby).Select(s => s.Code), StandbyStatuses),
+        servers.Count,
+        self.Condition);
 
     private static Dictionary<string, int> Count(IEnumerable<string> codes, IReadOnlyList<string> statuses)
     {
