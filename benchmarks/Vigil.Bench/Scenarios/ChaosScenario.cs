@@ -1,12 +1,9 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Vigil.Bench.Measurement;
 using Vigil.Bench.Site;
-using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
@@ -229,11 +226,8 @@ public sealed class ChaosScenario : IScenario
 
     private static async Task<int> ChecksumMismatchesAsync(RealSite site, string agent, VigilProcess process, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { BaseAddress = process.BaseUrl };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{RealSite.AgentPassword}")));
-        var list = (await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={AgentRoutes.OwnRecordings}", ContractJson.Options, cancellationToken))!;
         var mismatches = 0;
-        foreach (var recording in list.Recordings.Where(r => r.Kind == RecordingKind.Video))
+        foreach (var recording in (await RealSite.RecordingsAsync(process, AgentRoutes.OwnRecordings, cancellationToken)).Where(r => r.Kind == RecordingKind.Video))
         {
             var file = site.Segments(agent, "own", recording.CameraId).FirstOrDefault(f => f.Name == recording.FileName);
             if (file is null)

@@ -100,8 +100,19 @@ public sealed class RealSite : IAsyncDisposable
         using var http = new HttpClient { BaseAddress = agent.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{AgentPassword}")));
-        var list = await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={Uri.EscapeDataString(owner)}", ContractJson.Options, cancellationToken);
-        return list!.Recordings;
+        var all = new List<Recording>();
+        long? after = null;
+        do
+        {
+            var page = (await http.GetFromJsonAsync<RecordingList>(
+                $"api/v1/recordings?owner={Uri.EscapeDataString(owner)}&limit={RecordingList.MaxPageSize}" + (after is null ? string.Empty : $"&after={after}"),
+                ContractJson.Options, cancellationToken))!;
+            all.AddRange(page.Recordings);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return all.OrderBy(r => r.Start).ThenBy(r => r.Id).ToList();
     }
 
     /// <summary>The non-empty segment files under a folder of an agent's first recording space.</summary>

@@ -11,7 +11,7 @@ using Vigil.Media;
 
 namespace Vigil.Agent.Api;
 
-/// <summary>The catalog, downloads with HTTP range requests (resumable), and snapshots on request.</summary>
+/// <summary>The catalog a page at a time, downloads with HTTP range requests (resumable), and snapshots on request.</summary>
 internal static class RecordingEndpoints
 {
     private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(20);
@@ -23,14 +23,23 @@ internal static class RecordingEndpoints
         secured.MapPost(AgentRoutes.Snapshots + "/{owner}/{camera}", SnapshotAsync);
     }
 
-    private static IResult List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to, RecordingCatalog catalog)
+    /// <summary>One page of the catalog; the first page (no <c>after</c>) also counts everything the filter matches.</summary>
+    private static IResult List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, RecordingCatalog catalog)
     {
         if (from is not null && to is not null && to < from)
         {
             return Problems.Refuse("recordings.invalid-range", "'to' is before 'from'.");
         }
 
-        return Results.Ok(new RecordingList(catalog.List(owner, camera, from, to).Select(e => e.ToContract()).ToList()));
+        if (limit is < 1 or > RecordingList.MaxPageSize || after is < 0)
+        {
+            return Problems.Refuse("recordings.invalid-page", $"'limit' is from 1 to {RecordingList.MaxPageSize}, 'after' a catalog id from an earlier page.");
+        }
+
+        var size = limit ?? RecordingList.DefaultPageSize;
+        var page = catalog.Page(owner, camera, from, to, after ?? 0, size);
+        var totals = after is null ? catalog.Count(owner, camera, from, to) : null;
+        return Results.Ok(new RecordingList(page.Select(e => e.ToContract()).ToList(), page.Count == size ? page[^1].Id : null, totals));
     }
 
     private static IResult Download(long id, RecordingCatalog catalog, RecordingSpaces spaces)

@@ -38,6 +38,9 @@ public sealed class AgentDatabase
         """
         CREATE TABLE fenced_keys(server TEXT PRIMARY KEY, epoch INTEGER NOT NULL, fenced_ms INTEGER NOT NULL);
         """,
+        """
+        CREATE INDEX recordings_by_sha256 ON recordings(sha256);
+        """,
     ];
 
     private readonly string _connectionString;

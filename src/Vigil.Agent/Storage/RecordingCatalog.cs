@@ -56,19 +56,62 @@ public sealed class RecordingCatalog(AgentDatabase database)
             ("$space", space), ("$path", relativePath)).FirstOrDefault();
     }
 
-    /// <summary>Entries by owner and camera that overlap [from, to), oldest first.</summary>
-    public IReadOnlyList<CatalogEntry> List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
+    /// <summary>
+    /// Entries by owner and camera that overlap [from, to), in catalog order (by id), at most <paramref name="limit"/>
+    /// of them after the entry <paramref name="after"/>: a listing of any size is read a page at a time.
+    /// </summary>
+    public IReadOnlyList<CatalogEntry> Page(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to, long after, int limit)
     {
         using var connection = database.Open();
         return connection.Query(
             $"""
             SELECT {Columns} FROM recordings
-            WHERE ($owner IS NULL OR owner = $owner) AND ($camera IS NULL OR camera = $camera)
-              AND ($from IS NULL OR end_ms > $from) AND ($to IS NULL OR start_ms < $to)
-            ORDER BY start_ms, id
+            WHERE {Filter} AND id > $after
+            ORDER BY id LIMIT $limit
             """,
-            Read, ("$owner", owner), ("$camera", camera), ("$from", from?.ToUnixTimeMilliseconds()), ("$to", to?.ToUnixTimeMilliseconds()));
+            Read, [.. FilterParameters(owner, camera, from, to), ("$after", after), ("$limit", limit)]);
     }
+
+    /// <summary>Every entry by owner and camera that overlaps [from, to), oldest first (for the agent's own passes over its catalog).</summary>
+    public IReadOnlyList<CatalogEntry> List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        using var connection = database.Open();
+        return connection.Query($"SELECT {Columns} FROM recordings WHERE {Filter} ORDER BY start_ms, id", Read, FilterParameters(owner, camera, from, to));
+    }
+
+    /// <summary>How many entries, of how many bytes, the same filter as <see cref="Page"/> matches.</summary>
+    public RecordingTotals Count(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        using var connection = database.Open();
+        return connection.Query($"SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM recordings WHERE {Filter}",
+            r => new RecordingTotals(r.GetInt64(0), r.GetInt64(1)), FilterParameters(owner, camera, from, to)).Single();
+    }
+
+    /// <summary>Which of <paramref name="identities"/> <paramref name="owner"/> holds, by camera, kind and checksum.</summary>
+    public IReadOnlySet<RecordingIdentity> Held(string owner, IReadOnlyCollection<RecordingIdentity> identities)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        if (identities.Count == 0)
+        {
+            return new HashSet<RecordingIdentity>();
+        }
+
+        using var connection = database.Open();
+        var checksums = System.Text.Json.JsonSerializer.Serialize(identities.Select(i => i.Sha256.ToLowerInvariant()).Distinct().ToList());
+        var held = connection.Query(
+            "SELECT camera, kind, sha256 FROM recordings WHERE owner = $owner AND sha256 IN (SELECT value FROM json_each($checksums))",
+            r => new RecordingIdentity(r.GetString(0), Enum.Parse<RecordingKind>(r.GetString(1)), r.GetString(2)),
+            ("$owner", owner), ("$checksums", checksums)).ToHashSet();
+        return identities.Where(i => held.Contains(i with { Sha256 = i.Sha256.ToLowerInvariant() })).ToHashSet();
+    }
+
+    private const string Filter = """
+        ($owner IS NULL OR owner = $owner) AND ($camera IS NULL OR camera = $camera)
+          AND ($from IS NULL OR end_ms > $from) AND ($to IS NULL OR start_ms < $to)
+        """;
+
+    private static (string, object?)[] FilterParameters(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to) =>
+        [("$owner", owner), ("$camera", camera), ("$from", from?.ToUnixTimeMilliseconds()), ("$to", to?.ToUnixTimeMilliseconds())];
 
     /// <summary>The end of the newest segment of a camera, if any.</summary>
     public DateTimeOffset? LastEnd(string owner, string camera)

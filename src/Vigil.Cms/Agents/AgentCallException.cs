@@ -33,6 +33,12 @@ public sealed class AgentCallException : Exception
         public const string NotAnAgent = "agent.not-an-agent";
         public const string Refused = "agent.refused";
 
+        /// <summary>The recording server's space cannot hold the rest of a restored recording; nothing was written.</summary>
+        public const string SpaceFull = "agent.space-full";
+
+        /// <summary>A transfer made no progress for too long and was ended.</summary>
+        public const string Stalled = "agent.transfer-stalled";
+
         /// <summary>The agent holds no takeover of the key asked about: its takeover command never arrived.</summary>
         public const string TakeoverUnknown = "agent.takeover-unknown";
     }

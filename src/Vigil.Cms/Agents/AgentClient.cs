@@ -22,6 +22,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 {
     private readonly HttpClient _http;
     private readonly HttpClient _transfer;
+    private readonly HttpClient _stream;
     private readonly string? _pinned;
 
     /// <summary>
@@ -56,6 +57,12 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         };
         _http = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout, MaxResponseContentBufferSize = MaxResponseBytes };
         _transfer = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.BaseUri, Timeout = UpdateTimeout, MaxResponseContentBufferSize = MaxResponseBytes };
+
+        // A recording of an hour is a gigabyte: its copy may take as long as it needs while bytes flow, and the restorer ends one that stalls.
+        _stream = new HttpClient(handler, disposeHandler: false)
+        {
+            BaseAddress = endpoint.BaseUri, Timeout = Timeout.InfiniteTimeSpan, MaxResponseContentBufferSize = MaxResponseBytes,
+        };
         var authorization = (endpoint.Credential, endpoint.AdminPassword) switch
         {
             ({ } credential, _) => new AuthenticationHeaderValue("Bearer", credential),
@@ -64,6 +71,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         };
         _http.DefaultRequestHeaders.Authorization = authorization;
         _transfer.DefaultRequestHeaders.Authorization = authorization;
+        _stream.DefaultRequestHeaders.Authorization = authorization;
     }
 
     public AgentEndpoint Endpoint { get; }
@@ -93,6 +101,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
     public void Dispose()
     {
+        _stream.Dispose();
         _transfer.Dispose();
         _http.Dispose();
     }
@@ -148,18 +157,30 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     public Task AddCameraAsync(CameraConfig camera, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, AgentRoutes.Cameras, camera, cancellationToken);
 
-    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, long? after, CancellationToken cancellationToken)
     {
-        var range = (from is null ? string.Empty : $"&from={Uri.EscapeDataString(from.Value.ToString("O", CultureInfo.InvariantCulture))}")
-            + (to is null ? string.Empty : $"&to={Uri.EscapeDataString(to.Value.ToString("O", CultureInfo.InvariantCulture))}");
-        return SendAsync<RecordingList>(HttpMethod.Get, $"{AgentRoutes.Recordings}?owner={Uri.EscapeDataString(owner)}{range}", null, cancellationToken);
+        var query = (from is null ? string.Empty : $"&from={Uri.EscapeDataString(from.Value.ToString("O", CultureInfo.InvariantCulture))}")
+            + (to is null ? string.Empty : $"&to={Uri.EscapeDataString(to.Value.ToString("O", CultureInfo.InvariantCulture))}")
+            + (after is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"&after={after}"));
+        return SendAsync<RecordingList>(HttpMethod.Get, $"{AgentRoutes.Recordings}?owner={Uri.EscapeDataString(owner)}{query}", null, cancellationToken);
     }
 
-    public async Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    public async Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consume);
         using var request = new HttpRequestMessage(HttpMethod.Get, AgentRoutes.RecordingContent(recordingId).TrimStart('/'));
-        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (offset > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(offset, null);
+        }
+
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken, _stream).ConfigureAwait(false);
+        if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+        {
+            throw new AgentCallException(AgentCallException.Rules.NotAnAgent,
+                $"{Endpoint.Address} answered a read of recording {recordingId} from byte {offset} with the whole file, which no Vigil agent does.");
+        }
+
         var content = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (content.ConfigureAwait(false))
         {
@@ -167,15 +188,18 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         }
     }
 
-    public async Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken)
+    public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) =>
+        SendAsync<RestoreCheckResult>(HttpMethod.Post, AgentRoutes.RestoredRecordingsCheck, check, cancellationToken);
+
+    public async Task<Recording> RestoreAsync(RestoredRecording recording, long offset, Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"{AgentRoutes.RestoredRecordings.TrimStart('/')}?{recording.ToQuery()}")
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"{AgentRoutes.RestoredRecordings.TrimStart('/')}?{recording.ToQuery(offset)}")
         {
             Content = new StreamContent(content),
         };
-        request.Content.Headers.ContentLength = recording.Bytes;
-        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        request.Content.Headers.ContentLength = recording.Bytes - offset;
+        using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken, _stream).ConfigureAwait(false);
         return await ReadAsync<Recording>(response, cancellationToken).ConfigureAwait(false);
     }
 
@@ -287,6 +311,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
             HttpStatusCode.Unauthorized =>
                 new AgentCallException(AgentCallException.Rules.CredentialRejected,
                     $"The agent at {Endpoint.Address} no longer accepts the CMS's credential; edit the server and give its admin password to pair again."),
+            HttpStatusCode.InsufficientStorage when rule == SpaceFullRule =>
+                new AgentCallException(AgentCallException.Rules.SpaceFull, $"The agent at {Endpoint.Address} has no room: {detail}"),
             HttpStatusCode.TooManyRequests =>
                 new AgentCallException(AgentCallException.Rules.Refused, $"The agent at {Endpoint.Address} refuses for now: {detail}"),
             HttpStatusCode.NotFound =>
@@ -297,6 +323,9 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
     /// <summary>The agent's rule for a takeover key it never heard of.</summary>
     private const string UnknownTakeoverRule = "takeover.not-found";
+
+    /// <summary>The agent's rule for a restored recording its space cannot hold above the reserve.</summary>
+    private const string SpaceFullRule = "restore.space-full";
 
     private static async Task<(string Detail, string? Rule)> ProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

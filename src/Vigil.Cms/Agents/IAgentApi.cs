@@ -36,14 +36,26 @@ internal interface IAgentApi
     /// <summary>Ends the credential this CMS holds for the agent: after the server is deleted nobody can use it.</summary>
     Task RevokeCredentialAsync(CancellationToken cancellationToken);
 
-    /// <summary>The catalog entries of <paramref name="owner"/>, those overlapping [from, to) when given.</summary>
-    Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of the catalog entries of <paramref name="owner"/>, those overlapping [from, to) when given, after the
+    /// cursor <paramref name="after"/> (null: the first page, which also carries the totals).
+    /// </summary>
+    Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, long? after, CancellationToken cancellationToken);
 
-    /// <summary>Streams a recording's bytes to <paramref name="consume"/>.</summary>
-    Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken);
+    /// <summary>
+    /// Streams a recording's bytes from <paramref name="offset"/> on to <paramref name="consume"/>. No whole-call timeout:
+    /// the caller ends a transfer that stops making progress.
+    /// </summary>
+    Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken);
 
-    /// <summary>Hands a failover recording home; the agent keeps it only if its SHA-256 matches.</summary>
-    Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken);
+    /// <summary>Which of the listed failover recordings the recording server holds already, in whole or in part.</summary>
+    Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Hands a failover recording home, its bytes from <paramref name="offset"/> on; the agent keeps it only if the whole
+    /// file's SHA-256 matches. No whole-call timeout, as for <see cref="ReadRecordingAsync"/>.
+    /// </summary>
+    Task<Recording> RestoreAsync(RestoredRecording recording, long offset, Stream content, CancellationToken cancellationToken);
 
     /// <summary>Sends an update package of <paramref name="bytes"/> bytes: the agent verifies it against <paramref name="trustedKeys"/>, installs it and restarts into it.</summary>
     Task<AgentUpdateStatus> SendUpdateAsync(Stream package, long bytes, IReadOnlyList<string> trustedKeys, CancellationToken cancellationToken);

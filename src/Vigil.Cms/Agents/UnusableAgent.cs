@@ -34,12 +34,14 @@ internal sealed class UnusableAgent(AgentCallException reason) : IAgentApi
 
     public Task RevokeCredentialAsync(CancellationToken cancellationToken) => Task.FromException(reason);
 
-    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
+    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, long? after, CancellationToken cancellationToken) =>
         Task.FromException<RecordingList>(reason);
 
-    public Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken) => Task.FromException(reason);
+    public Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken) => Task.FromException(reason);
 
-    public Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken) =>
+    public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) => Task.FromException<RestoreCheckResult>(reason);
+
+    public Task<Recording> RestoreAsync(RestoredRecording recording, long offset, Stream content, CancellationToken cancellationToken) =>
         Task.FromException<Recording>(reason);
 
     public Task<AgentUpdateStatus> SendUpdateAsync(Stream package, long bytes, IReadOnlyList<string> trustedKeys, CancellationToken cancellationToken) =>

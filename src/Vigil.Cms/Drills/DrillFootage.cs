@@ -23,8 +23,7 @@ internal sealed class DrillFootage
     {
         try
         {
-            var list = await standby.RecordingsAsync(key, null, null, cancellationToken).ConfigureAwait(false);
-            foreach (var recording in list.Recordings)
+            foreach (var recording in await standby.AllAsync(key, null, null, cancellationToken).ConfigureAwait(false))
             {
                 _standby[recording.Id] = recording;
             }

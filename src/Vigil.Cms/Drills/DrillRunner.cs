@@ -314,8 +314,8 @@ internal sealed partial class DrillRunner(
                 cameras = AgentInventory.StoredCameras(server).Select(c => c.Id);
                 try
                 {
-                    own = (await runner.Agents.For(server).RecordingsAsync(AgentRoutes.OwnRecordings, drill.StartedAt.AddMinutes(-1), Time.GetUtcNow().AddMinutes(1), stopping)
-                        .ConfigureAwait(false)).Recordings;
+                    own = await runner.Agents.For(server).AllAsync(AgentRoutes.OwnRecordings, drill.StartedAt.AddMinutes(-1), Time.GetUtcNow().AddMinutes(1), stopping)
+                        .ConfigureAwait(false);
                 }
                 catch (AgentCallException e)
                 {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
-using Vigil.Cms.Inventory;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
@@ -9,19 +9,30 @@ using Vigil.Domain.Failover;
 namespace Vigil.Cms.Failover;
 
 /// <summary>
-/// Copies every segment and snapshot the standbys recorded during an episode to the recording server,
-/// file by file: the bytes stream from the standby through the CMS to the recording server, which keeps
-/// a file only if it hashes to the standby's SHA-256. Every standby that may hold footage is first told to
-/// release the takeover (idempotent), so none goes on recording for an episode that is failing back and
-/// every file it wrote is catalogued; one that does not answer holds the restore until it does. What is
-/// already home is read from the recording server's own catalog each time, so a copy interrupted by any
-/// crash resumes where it stopped and never copies a file twice.
+/// Copies every segment and snapshot the standbys recorded during an episode to the recording server. Every standby
+/// that may hold footage is first told to release the takeover (idempotent), so none goes on recording for an episode
+/// that is failing back and every file it wrote is catalogued; one that does not answer holds the restore until it
+/// does. Each standby's catalog is read a page at a time, and the recording server is asked per page which of its
+/// files are home already, in whole or in part: a copy interrupted by any crash resumes where it stopped, within a
+/// file too, and never copies a file twice. Several files are in flight at once, paced by the site's bandwidth
+/// limit; a transfer ends only when it stops making progress, never for its length. The recording server keeps a
+/// file only if the whole of it hashes to the standby's SHA-256.
 /// </summary>
-internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents, SettingsStore settings, CmsMetrics metrics, TimeProvider time)
+internal sealed partial class FootageRestorer(
+    CmsDbContext db, IAgentConnections agents, RestoreBandwidth bandwidth, CmsMetrics metrics, TimeProvider time, ILogger<FootageRestorer> logger)
 {
+    /// <summary>How many files are copied at once: enough to hide each file's round trips and checks behind the others' bytes.</summary>
+    public const int FilesInFlight = 4;
+
+    /// <summary>A transfer that moves no byte for this long is ended; the next attempt resumes from what arrived.</summary>
+    public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(30);
+
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
-    /// <summary>Copies what is missing; answers <see cref="RestoreCompleted"/> once all is home, null to try again later.</summary>
+    /// <summary>
+    /// Copies what is missing; answers <see cref="RestoreCompleted"/> once all is home, <see cref="RestoreWaiting"/> when
+    /// the recording server has no room for the rest, null to try again later.
+    /// </summary>
     public async Task<FailoverInput?> RestoreAsync(
         FailoverEpisode episode, Func<RestoreProgress, Task> report, CancellationToken cancellationToken)
     {
@@ -43,22 +54,28 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
             await CopyMissingAsync(footage, report, cancellationToken).ConfigureAwait(false);
             return new RestoreCompleted();
         }
-        catch (AgentCallException)
+        catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.SpaceFull)
         {
+            LogRestorePaused(logger, episode.Id.Value, e.Message);
+            return new RestoreWaiting($"the recording server's space is full: {e.Message}");
+        }
+        catch (AgentCallException e)
+        {
+            LogRestorePaused(logger, episode.Id.Value, e.Message);
             return null;
         }
     }
 
     /// <summary>
-    /// The cleanup of an episode whose footage must be home: copies anything still missing, then asks each
-    /// standby to delete only the files whose checksums the recording server holds. Answers
+    /// The cleanup of an episode whose footage must be home: copies anything still missing, then asks each standby,
+    /// a page at a time, to delete only the files whose checksums the recording server holds. Answers
     /// <see cref="CleanupCompleted"/> when nothing of the episode is left on any standby.
     /// </summary>
     public async Task<FailoverInput?> RemoveHomeFootageAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(episode);
         var footage = await ReadAsync(episode, cancellationToken).ConfigureAwait(false);
-        if (footage?.Target is null)
+        if (footage?.Target is not { } home)
         {
             return null;
         }
@@ -66,15 +83,23 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
         try
         {
             await CopyMissingAsync(footage, _ => Task.CompletedTask, cancellationToken).ConfigureAwait(false);
-            var home = await AlreadyHomeAsync(footage.Target, footage.Sources, cancellationToken).ConfigureAwait(false);
             var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
             var remaining = 0;
             foreach (var holder in footage.Holders)
             {
-                var confirmed = footage.Sources.Where(s => s.Client == holder && home.Contains(Identity(s.Recording)))
-                    .Select(s => s.Recording.Sha256).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                var result = await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, confirmed), cancellationToken).ConfigureAwait(false);
-                remaining += result.Remaining;
+                // Deleting what a page confirmed never moves the cursor: later pages hold only higher catalog ids.
+                await foreach (var page in holder.PagesAsync(footage.Key, null, null, cancellationToken).ConfigureAwait(false))
+                {
+                    var held = await HeldAsync(home, page.Recordings, cancellationToken).ConfigureAwait(false);
+                    var confirmed = page.Recordings.Where(r => held.TryGetValue(Identity(r), out var h) && h.Complete)
+                        .Select(r => r.Sha256).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                    if (confirmed.Count > 0)
+                    {
+                        await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, confirmed), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                remaining += (await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, []), cancellationToken).ConfigureAwait(false)).Remaining;
             }
 
             return remaining == 0 ? new CleanupCompleted() : null;
@@ -85,14 +110,13 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
         }
     }
 
-    /// <summary>Releases every holder and lists its footage; null when one of them does not answer.</summary>
+    /// <summary>Releases every holder; null when one of them does not answer.</summary>
     private async Task<EpisodeFootage?> ReadAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
         var key = EpisodeRecords.FootageKey(episode.Id);
         var target = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == episode.RecordingServer.Value, cancellationToken).ConfigureAwait(false);
         var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
         var holders = new List<IAgentApi>();
-        var sources = new List<(IAgentApi Client, Recording Recording)>();
         var everyone = true;
         foreach (var id in episode.FootageOn)
         {
@@ -107,9 +131,7 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
             try
             {
                 await client.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
-                var list = await client.RecordingsAsync(key, null, null, cancellationToken).ConfigureAwait(false);
                 holders.Add(client);
-                sources.AddRange(list.Recordings.Select(r => (client, r)));
             }
             catch (AgentCallException)
             {
@@ -117,84 +139,164 @@ internal sealed class FootageRestorer(CmsDbContext db, IAgentConnections agents,
             }
         }
 
-        return everyone ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders, sources) : null;
+        return everyone ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders) : null;
     }
 
     private async Task CopyMissingAsync(EpisodeFootage footage, Func<RestoreProgress, Task> report, CancellationToken cancellationToken)
     {
-        var sources = footage.Sources;
-        if (sources.Count == 0)
+        var home = footage.Target!;
+
+        // The first page of each holder carries its totals: progress is reported against the whole without listing it.
+        var first = new List<(IAgentApi Holder, RecordingList Page)>();
+        foreach (var holder in footage.Holders)
+        {
+            first.Add((holder, await holder.RecordingsAsync(footage.Key, null, null, null, cancellationToken).ConfigureAwait(false)));
+        }
+
+        using var progress = new ProgressTally(
+            first.Sum(f => f.Page.Totals?.Bytes ?? f.Page.Recordings.Sum(r => r.Bytes)),
+            first.Sum(f => f.Page.Totals?.Files ?? f.Page.Recordings.Count), report, time);
+        if (progress.FilesTotal == 0)
         {
             return;
         }
 
-        var home = footage.Target!;
-        var restored = await AlreadyHomeAsync(home, sources, cancellationToken).ConfigureAwait(false);
-        var pending = sources.Where(s => !restored.Contains(Identity(s.Recording))).ToList();
-        var progress = new RestoreProgress(
-            sources.Sum(s => s.Recording.Bytes) - pending.Sum(s => s.Recording.Bytes), sources.Sum(s => s.Recording.Bytes),
-            sources.Count - pending.Count, sources.Count);
-        await report(progress).ConfigureAwait(false);
-        var began = time.GetUtcNow();
-        var lastReport = began;
-        long copiedNow = 0;
-        foreach (var (client, recording) in pending)
+        await progress.ReportAsync().ConfigureAwait(false);
+        foreach (var (holder, firstPage) in first)
         {
-            await CopyAsync(client, home, recording, cancellationToken).ConfigureAwait(false);
-            metrics.FileRestored(recording.Bytes);
-            copiedNow += recording.Bytes;
-            await KeepToBandwidthAsync(began, copiedNow, cancellationToken).ConfigureAwait(false);
-            progress = progress with { BytesCopied = progress.BytesCopied + recording.Bytes, FilesCopied = progress.FilesCopied + 1 };
-            if (time.GetUtcNow() - lastReport >= ProgressEvery)
+            var page = firstPage;
+            while (true)
             {
-                await report(progress).ConfigureAwait(false);
-                lastReport = time.GetUtcNow();
+                await CopyPageAsync(holder, home, page.Recordings, progress, cancellationToken).ConfigureAwait(false);
+                if (page.Next is null)
+                {
+                    break;
+                }
+
+                page = await holder.RecordingsAsync(footage.Key, null, null, page.Next, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await report(progress).ConfigureAwait(false);
+        await progress.ReportAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Waits until copying <paramref name="copied"/> bytes since <paramref name="began"/> keeps within the bandwidth limit.</summary>
-    private async Task KeepToBandwidthAsync(DateTimeOffset began, long copied, CancellationToken cancellationToken)
+    /// <summary>Copies the files of one page the recording server lacks, <see cref="FilesInFlight"/> at a time.</summary>
+    private async Task CopyPageAsync(IAgentApi holder, IAgentApi home, IReadOnlyList<Recording> page, ProgressTally progress, CancellationToken cancellationToken)
     {
-        var limit = settings.Failover.RestoreBandwidthBytesPerSecond;
-        if (limit <= 0)
+        var held = await HeldAsync(home, page, cancellationToken).ConfigureAwait(false);
+        var pending = new List<(Recording Recording, long Offset)>();
+        foreach (var recording in page)
         {
-            return;
+            var holding = held.GetValueOrDefault(Identity(recording));
+            if (holding is { Complete: true })
+            {
+                progress.AddBytes(recording.Bytes);
+                progress.AddFile();
+            }
+            else
+            {
+                var offset = holding?.PartialBytes is > 0 and var partial && partial < recording.Bytes ? partial : 0;
+                progress.AddBytes(offset);
+                pending.Add((recording, offset));
+            }
         }
 
-        var ahead = TimeSpan.FromSeconds((double)copied / limit) - (time.GetUtcNow() - began);
-        if (ahead > TimeSpan.Zero)
+        // On the first failure no new file starts, and those in flight finish or fail on their own: none is cut off with its
+        // answer lost, and the next attempt resumes whatever did not arrive.
+        var inFlight = new List<Task>();
+        Exception? failed = null;
+        foreach (var (recording, offset) in pending)
         {
-            await Task.Delay(ahead, time, cancellationToken).ConfigureAwait(false);
+            if (inFlight.Count == FilesInFlight)
+            {
+                var done = await Task.WhenAny(inFlight).ConfigureAwait(false);
+                inFlight.Remove(done);
+                failed ??= done.Exception?.InnerException;
+            }
+
+            if (failed is not null)
+            {
+                break;
+            }
+
+            inFlight.Add(CopyOneAsync(holder, home, recording, offset, progress, cancellationToken));
+        }
+
+        foreach (var copy in inFlight)
+        {
+            try
+            {
+                await copy.ConfigureAwait(false);
+            }
+            catch (Exception e) when (failed is null)
+            {
+                failed = e;
+            }
+            catch (Exception e) when (e is AgentCallException or OperationCanceledException)
+            {
+                // The first failure is the one reported; the next attempt resumes this file too.
+            }
+        }
+
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
         }
     }
 
-    private static Task CopyAsync(IAgentApi from, IAgentApi to, Recording recording, CancellationToken cancellationToken)
+    private async Task CopyOneAsync(IAgentApi from, IAgentApi to, Recording recording, long offset, ProgressTally progress, CancellationToken cancellationToken)
     {
         var folder = recording.Start.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         var described = new RestoredRecording(recording.CameraId, recording.Kind, recording.Start, recording.End, recording.Bytes, recording.Sha256, folder, recording.FileName);
-        return from.ReadRecordingAsync(recording.Id, content => to.RestoreAsync(described, content, cancellationToken), cancellationToken);
+        using var watch = new StallWatch(StallAfter, time, cancellationToken);
+        try
+        {
+            await from.ReadRecordingAsync(recording.Id, offset,
+                content => to.RestoreAsync(described, offset, new PacedSourceStream(content, bandwidth, watch, Moved), watch.Token), watch.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (watch.Stalled && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentCallException(AgentCallException.Rules.Stalled,
+                $"The copy of {recording.FileName} moved no byte for {StallAfter.TotalSeconds:0} s and was ended; the next attempt resumes from what arrived.", e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentCallException(AgentCallException.Rules.Unreachable,
+                $"The copy of {recording.FileName} broke off ({e.Message}); the next attempt resumes from what arrived.", e);
+        }
+
+        metrics.FileRestored(recording.Bytes - offset);
+        progress.AddFile();
+        await progress.ReportIfDueAsync(ProgressEvery).ConfigureAwait(false);
+
+        Task Moved(int bytes)
+        {
+            progress.AddBytes(bytes);
+            return progress.ReportIfDueAsync(ProgressEvery);
+        }
     }
 
-    /// <summary>The failover recordings the recording server's catalog already holds, by camera and checksum.</summary>
-    private static async Task<HashSet<string>> AlreadyHomeAsync(
-        IAgentApi home, IReadOnlyList<(IAgentApi Client, Recording Recording)> sources, CancellationToken cancellationToken)
+    /// <summary>What the recording server holds of a page's files, by camera, kind and checksum.</summary>
+    private static async Task<Dictionary<RecordingIdentity, RestoreHolding>> HeldAsync(
+        IAgentApi home, IReadOnlyList<Recording> page, CancellationToken cancellationToken)
     {
-        if (sources.Count == 0)
+        if (page.Count == 0)
         {
             return [];
         }
 
-        var from = sources.Min(s => s.Recording.Start).AddSeconds(-1);
-        var to = sources.Max(s => s.Recording.End).AddSeconds(1);
-        var own = await home.RecordingsAsync(AgentRoutes.OwnRecordings, from, to, cancellationToken).ConfigureAwait(false);
-        return own.Recordings.Select(Identity).ToHashSet(StringComparer.Ordinal);
+        var check = await home.CheckRestoredAsync(new RestoreCheck(page.Select(Identity).Distinct().ToList()), cancellationToken).ConfigureAwait(false);
+        return check.Held
+            .Select(h => (Identity: new RecordingIdentity(h.CameraId, h.Kind, h.Sha256.ToLowerInvariant()), Holding: h))
+            .DistinctBy(h => h.Identity)
+            .ToDictionary(h => h.Identity, h => h.Holding);
     }
 
-    private static string Identity(Recording recording) => $"{recording.CameraId}/{recording.Kind}/{recording.Sha256}";
+    // Debug: a restore waiting for space is tried every round, and the wait itself is an event and the episode's note.
+    [LoggerMessage(EventId = 3209, Level = LogLevel.Debug, Message = "The restore of failover {Episode} stopped for now and resumes from what is home: {Reason}")]
+    private static partial void LogRestorePaused(ILogger logger, long episode, string reason);
 
-    private sealed record EpisodeFootage(
-        string Key, IAgentApi? Target, IReadOnlyList<IAgentApi> Holders, IReadOnlyList<(IAgentApi Client, Recording Recording)> Sources);
+    private static RecordingIdentity Identity(Recording recording) => new(recording.CameraId, recording.Kind, recording.Sha256.ToLowerInvariant());
+
+    private sealed record EpisodeFootage(string Key, IAgentApi? Target, IReadOnlyList<IAgentApi> Holders);
 }

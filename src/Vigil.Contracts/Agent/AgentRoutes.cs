@@ -38,7 +38,10 @@ public static class AgentRoutes
     /// <summary>GET the takeovers; PUT <c>/takeovers/{server}</c> <see cref="TakeoverRequest"/>; DELETE <c>/takeovers/{server}?epoch=</c>.</summary>
     public const string Takeovers = Prefix + "/takeovers";
 
-    /// <summary>GET <see cref="RecordingList"/> (filters: owner, camera, from, to); GET <c>/recordings/{id}/content</c> with ranges.</summary>
+    /// <summary>
+    /// GET one page of <see cref="RecordingList"/> (filters: owner, camera, from, to; paging: after, limit); GET
+    /// <c>/recordings/{id}/content</c> with ranges.
+    /// </summary>
     public const string Recordings = Prefix + "/recordings";
 
     /// <summary>
@@ -46,6 +49,9 @@ public static class AgentRoutes
     /// <see cref="RestoredRecording"/>); answers the <see cref="Recording"/> as catalogued.
     /// </summary>
     public const string RestoredRecordings = Prefix + "/restored-recordings";
+
+    /// <summary>POST <see cref="RestoreCheck"/>: which of the listed recordings are home already, in whole or in part (<see cref="RestoreCheckResult"/>).</summary>
+    public const string RestoredRecordingsCheck = RestoredRecordings + "/check";
 
     /// <summary>PUT <see cref="LicenseRequest"/>: the license channels of a server this one replaces move here.</summary>
     public const string License = Prefix + "/license";

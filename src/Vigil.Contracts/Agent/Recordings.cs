@@ -15,7 +15,37 @@ public enum RecordingKind
 public sealed record Recording(
     long Id, string Owner, string CameraId, RecordingKind Kind, DateTimeOffset Start, DateTimeOffset End, long Bytes, string Sha256, string FileName);
 
-public sealed record RecordingList(IReadOnlyList<Recording> Recordings);
+/// <summary>
+/// One page of the catalog, oldest entry (by catalog id) first. <paramref name="Next"/> is the cursor of the next page
+/// (pass it as <c>after</c>), null on the last one. <paramref name="Totals"/> counts everything the filter matches
+/// and comes with the first page only, so a client can report progress without holding the whole listing.
+/// </summary>
+public sealed record RecordingList(IReadOnlyList<Recording> Recordings, long? Next = null, RecordingTotals? Totals = null)
+{
+    /// <summary>The page size when the client names none.</summary>
+    public const int DefaultPageSize = 1000;
+
+    /// <summary>The largest page an agent answers.</summary>
+    public const int MaxPageSize = 5000;
+}
+
+/// <summary>How many files, of how many bytes, a catalog filter matches.</summary>
+public sealed record RecordingTotals(long Files, long Bytes);
+
+/// <summary>A failover recording as the recording server is asked about it before a copy: by camera, kind and checksum.</summary>
+public sealed record RecordingIdentity(string CameraId, RecordingKind Kind, string Sha256);
+
+/// <summary>POST body of <see cref="AgentRoutes.RestoredRecordingsCheck"/>: at most <see cref="RecordingList.MaxPageSize"/> recordings.</summary>
+public sealed record RestoreCheck(IReadOnlyList<RecordingIdentity> Recordings);
+
+/// <summary>
+/// How much of one asked recording the recording server holds: all of it (catalogued as its own), or
+/// <paramref name="PartialBytes"/> of an interrupted copy that a PUT with that offset continues.
+/// </summary>
+public sealed record RestoreHolding(string CameraId, RecordingKind Kind, string Sha256, bool Complete, long PartialBytes);
+
+/// <summary>The answer to a <see cref="RestoreCheck"/>: one entry per asked recording that is home in whole or in part.</summary>
+public sealed record RestoreCheckResult(IReadOnlyList<RestoreHolding> Held);
 
 /// <summary>
 /// Describes a failover recording copied home to the recording server (the body of the PUT is the
@@ -26,8 +56,13 @@ public sealed record RecordingList(IReadOnlyList<Recording> Recordings);
 public sealed record RestoredRecording(
     string CameraId, RecordingKind Kind, DateTimeOffset Start, DateTimeOffset End, long Bytes, string Sha256, string Folder, string FileName)
 {
-    /// <summary>The query string of the PUT to <see cref="AgentRoutes.RestoredRecordings"/>.</summary>
-    public string ToQuery() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+    /// <summary>
+    /// The query string of the PUT to <see cref="AgentRoutes.RestoredRecordings"/> whose body is the file's bytes from
+    /// <paramref name="offset"/> on: a copy interrupted part way continues from the bytes the recording server kept.
+    /// </summary>
+    public string ToQuery(long offset = 0) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"camera={Uri.EscapeDataString(CameraId)}&kind={Kind}&start={Start.ToUnixTimeMilliseconds()}&end={End.ToUnixTimeMilliseconds()}"
-        + $"&bytes={Bytes}&sha256={Sha256}&folder={Uri.EscapeDataString(Folder)}&file={Uri.EscapeDataString(FileName)}");
+        + $"&bytes={Bytes}&sha256={Sha256}&folder={Uri.EscapeDataString(Folder)}&file={Uri.EscapeDataString(FileName)}&offset={offset}");
+
+    public RecordingIdentity Identity => new(CameraId, Kind, Sha256);
 }

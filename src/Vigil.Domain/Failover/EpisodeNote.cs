@@ -30,6 +30,7 @@ public sealed record EpisodeNote(string Code, ServerId? Server = null, Epoch? Ep
         public const string OriginalFailedDuringRestore = "original-failed-during-restore";
         public const string OriginalFailedNoHolder = "original-failed-no-holder";
         public const string Restoring = "restoring";
+        public const string RestoreWaits = "restore-waits";
         public const string RestoreOffRemovingFootage = "restore-off-removing-footage";
         public const string RestoreComplete = "restore-complete";
         public const string RestoreStopped = "restore-stopped";
@@ -81,6 +82,7 @@ public sealed record EpisodeNote(string Code, ServerId? Server = null, Epoch? Ep
             Codes.OriginalFailedNoHolder =>
                 "recording server failed again during restore; the standbys holding its footage are lost, so another is chosen",
             Codes.Restoring => "standby released; restoring recordings",
+            Codes.RestoreWaits => $"restore waits: {Detail}",
             Codes.RestoreOffRemovingFootage => "standby released; restore is off, so its failover footage is removed",
             Codes.RestoreComplete => "restore complete; removing footage from the standby",
             Codes.RestoreStopped => "restore stopped by operator",

@@ -38,6 +38,12 @@ public sealed record StandbyReleased(bool RestoreRecordings) : FailoverInput;
 
 public sealed record RestoreProgressed(RestoreProgress Progress) : FailoverInput;
 
+/// <summary>
+/// The restore cannot go on for now, and why (the recording server's space cannot hold the rest): it goes on by
+/// itself once the cause is gone, and the note says what it waits for meanwhile.
+/// </summary>
+public sealed record RestoreWaiting(string Reason) : FailoverInput;
+
 /// <summary>Every failover recording is on the recording server, checksums verified.</summary>
 public sealed record RestoreCompleted : FailoverInput;
 

@@ -136,7 +136,9 @@ public sealed class FailoverStateMachine(TimeProvider time)
 
             (RestoreProgressed p, FailoverPhase.Restoring) when !p.Progress.IsConsistent =>
                 Refuse(e, Rules.InconsistentProgress, "Restore progress must lie between 0 and its totals."),
-            (RestoreProgressed p, FailoverPhase.Restoring) => Move(e, FailoverPhase.Restoring, e with { Restore = p.Progress }, e.Note),
+            (RestoreProgressed p, FailoverPhase.Restoring) => Move(e, FailoverPhase.Restoring, e with { Restore = p.Progress },
+                e.Note.Code == Codes.RestoreWaits ? new(Codes.Restoring) : e.Note),
+            (RestoreWaiting w, FailoverPhase.Restoring) => Move(e, FailoverPhase.Restoring, e, new(Codes.RestoreWaits, Detail: w.Reason)),
             (RestoreCompleted, FailoverPhase.Restoring) =>
                 Clean(e, FailoverPhase.Completed, e.Resolution == FailoverResolution.None ? FailoverResolution.Restored : e.Resolution,
                     new(Codes.RestoreComplete)),

@@ -67,7 +67,17 @@ public sealed class AgentUnderTest : IAsyncDisposable
     public async Task<IReadOnlyList<Contracts.Agent.Recording>> RecordingsAsync(string owner = AgentRoutes.OwnRecordings, string? camera = null)
     {
         var query = $"{AgentRoutes.Recordings}?owner={owner}" + (camera is null ? string.Empty : $"&camera={camera}");
-        return (await GetAsync<RecordingList>(query))!.Recordings;
+        var all = new List<Contracts.Agent.Recording>();
+        long? after = null;
+        do
+        {
+            var page = (await GetAsync<RecordingList>(query + (after is null ? string.Empty : $"&after={after}")))!;
+            all.AddRange(page.Recordings);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return all.OrderBy(r => r.Start).ThenBy(r => r.Id).ToList();
     }
 
     /// <summary>Waits until <paramref name="camera"/> has at least <paramref name="count"/> catalogued segments.</summary>

@@ -91,8 +91,9 @@ public sealed class InstalledAgent : IAsyncDisposable
         }, TimeSpan.FromSeconds(120), $"the agent to run {version} with update state {state}");
 
     public async Task<IReadOnlyList<Contracts.Agent.Recording>> RecordingsAsync(string camera) =>
-        (await Http.GetFromJsonAsync<RecordingList>($"{AgentRoutes.Recordings.TrimStart('/')}?owner={AgentRoutes.OwnRecordings}&camera={camera}", ContractJson.Options))!
-            .Recordings.Where(r => r.Kind == RecordingKind.Video).ToList();
+        (await Http.GetFromJsonAsync<RecordingList>(
+            $"{AgentRoutes.Recordings.TrimStart('/')}?owner={AgentRoutes.OwnRecordings}&camera={camera}&limit={RecordingList.MaxPageSize}", ContractJson.Options))!
+            .Recordings.Where(r => r.Kind == RecordingKind.Video).OrderBy(r => r.Start).ToList();
 
     public async ValueTask DisposeAsync()
     {

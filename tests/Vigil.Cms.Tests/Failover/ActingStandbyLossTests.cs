@@ -67,8 +67,8 @@ public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1, s =
         home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onFirst) + Site.UploadsNeeded("rec", onSecond), "one upload per file of either standby");
         home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
 
-        // The limit paces the copy after each file, so over n files the rate measured from the first file's start to the
-        // last one's end may reach n/(n-1) times the limit; 10% more for timing.
+        // The limit paces every read of the copy, and a pause earns at most a quarter second of credit; measured from the first
+        // file's start to the last one's end over n files, n/(n-1) times the limit and 10% more leave room for that and for timing.
         var uploads = home.RestoresAccepted.Count;
         uploads.ShouldBeGreaterThanOrEqualTo(5);
         home.RestoreBytesPerSecond.ShouldNotBeNull().ShouldBeLessThanOrEqualTo(Bandwidth * uploads / (uploads - 1.0) * 1.1, "the restore bandwidth limit");

@@ -44,10 +44,11 @@ public abstract class FailoverCrashTests(Func<Task<TestDatabase>> database)
         active.Id.ShouldBe(takingOver.Id);
         active.Epoch.ShouldBe(takingOver.Epoch, "the takeover resumed, not started again under a new epoch");
         var key = $"episode-{active.Id}";
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 8, TimeSpan.FromSeconds(40), "the standby to record");
+        // Each hold below lets a file through and holds the others in flight (four at a time): three holds need files enough.
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 16, TimeSpan.FromSeconds(60), "the standby to record");
 
-        // The CMS dies mid-restore: the original accepts one upload and the next waits at its gate. Released after the
-        // kill, the held upload still arrives, as a late packet would; the restarted CMS must not send it again.
+        // The CMS dies mid-restore: the original accepts one upload and the next ones wait at its gate. Released after the
+        // kill, the held uploads still arrive, as late packets would; the restarted CMS must not send them again.
         home.Hold(GatedCall.RestoreUpload, letThrough: 1);
         recording = await Site.StartAgentAsync("rec");
         await home.Held.WaitAsync(TimeSpan.FromSeconds(60));

@@ -150,7 +150,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         await (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.already-in-failover");
 
         (await Cms.PostAsync(CmsRoutes.ServerFailback(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.BytesCopied > 0, "the restore to begin");
         await (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.confirmation-required");
         await Cms.ReauthenticateAsync();
         (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id) + "?confirm=true")).EnsureSuccessStatusCode();

@@ -53,7 +53,7 @@ public sealed class ReauthenticationTests() : FailoverSiteTests(cameras: 1, sett
 
         // Stopping the restoration discards what is not home yet: refused too, until the first admin confirms.
         (await Cms.PostAsync(CmsRoutes.ServerFailback(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.FilesCopied >= 1, "the restore to begin");
+        await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "restoring" && f.Restore.BytesCopied > 0, "the restore to begin");
         await (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.confirmation-required");
         await (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id) + "?confirm=true")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, Required);
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("restoring");

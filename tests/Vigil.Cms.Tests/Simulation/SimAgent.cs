@@ -18,6 +18,9 @@ internal sealed class SimAgent(
 {
     private const int StandbySpaces = 2;
 
+    /// <summary>Far smaller than an agent's page, so every schedule's restore and cleanup read many pages.</summary>
+    private const int PageSize = 7;
+
     private readonly Dictionary<string, SimTakeover> _takeovers = [];
     private readonly List<SimFile> _files = [];
     private long _nextId = 1;
@@ -159,19 +162,35 @@ internal sealed class SimAgent(
     /// <summary>The simulated agent keeps no credentials: revoking is answered like any other call.</summary>
     public Task RevokeCredentialAsync(CancellationToken cancellationToken) => Answer(() => true, mutates: true);
 
-    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) => Answer(() =>
-        new RecordingList(_files.Where(f => f.Owner == owner && (from is null || f.End > from) && (to is null || f.Start < to))
-            .Select(f => f.ToContract()).ToList()), mutates: false);
+    public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, long? after, CancellationToken cancellationToken) =>
+        Answer(() =>
+        {
+            var matching = _files.Where(f => f.Owner == owner && (from is null || f.End > from) && (to is null || f.Start < to)).ToList();
+            var page = matching.Where(f => f.Id > (after ?? 0)).OrderBy(f => f.Id).Take(PageSize).ToList();
+            return new RecordingList(page.Select(f => f.ToContract()).ToList(), page.Count == PageSize ? page[^1].Id : null,
+                after is null ? new RecordingTotals(matching.Count, matching.Sum(f => (long)f.Content.Length)) : null);
+        }, mutates: false);
 
-    public async Task ReadRecordingAsync(long recordingId, Func<Stream, Task> consume, CancellationToken cancellationToken)
+    public async Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken)
     {
         var file = await Answer(() => _files.FirstOrDefault(f => f.Id == recordingId) ?? throw Refused("recording.not-found"), mutates: false).ConfigureAwait(false);
-        using var content = new MemoryStream(file.Content);
+        using var content = new MemoryStream(file.Content[(int)offset..]);
         await consume(content).ConfigureAwait(false);
     }
 
-    public async Task<Recording> RestoreAsync(RestoredRecording recording, Stream content, CancellationToken cancellationToken)
+    /// <summary>A simulated copy is never cut off part way, so only complete files are ever held.</summary>
+    public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) => Answer(() =>
+        new RestoreCheckResult(check.Recordings
+            .Where(r => _files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == r.CameraId && f.Sha256 == r.Sha256))
+            .Select(r => new RestoreHolding(r.CameraId, r.Kind, r.Sha256, Complete: true, PartialBytes: 0)).ToList()), mutates: false);
+
+    public async Task<Recording> RestoreAsync(RestoredRecording recording, long offset, Stream content, CancellationToken cancellationToken)
     {
+        if (offset != 0)
+        {
+            throw Refused("restore.offset-ahead");
+        }
+
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
         var bytes = buffer.ToArray();
@@ -179,7 +198,7 @@ internal sealed class SimAgent(
         {
             if (DiskFull)
             {
-                throw Refused("restore.no-space");
+                throw new AgentCallException(AgentCallException.Rules.SpaceFull, $"{Name} has no room for the restored recording");
             }
 
             var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -156,7 +156,17 @@ public sealed class FailoverSite : IAsyncDisposable
     public static async Task<IReadOnlyList<Recording>> RecordingsAsync(VigilProcess agent, string owner)
     {
         using var http = AgentAdmin(agent);
-        return (await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={owner}", ContractJson.Options))!.Recordings;
+        var all = new List<Recording>();
+        long? after = null;
+        do
+        {
+            var page = (await http.GetFromJsonAsync<RecordingList>($"api/v1/recordings?owner={owner}" + (after is null ? string.Empty : $"&after={after}"), ContractJson.Options))!;
+            all.AddRange(page.Recordings);
+            after = page.Next;
+        }
+        while (after is not null);
+
+        return all.OrderBy(r => r.Start).ThenBy(r => r.Id).ToList();
     }
 
     public static async Task<IReadOnlyList<TakeoverStatus>> TakeoversAsync(VigilProcess agent)

@@ -198,6 +198,22 @@ public class FailoverStateMachineTests
     }
 
     [Fact]
+    public void A_restore_that_waits_for_space_says_so_and_its_next_progress_says_it_restores_again()
+    {
+        var restoring = _driver.Accept(_driver.Restoring(), new RestoreProgressed(new RestoreProgress(40, 100, 2, 5)));
+
+        var waiting = _driver.Accept(restoring, new RestoreWaiting("the recording server's space is full"));
+        var resumed = _driver.Accept(waiting, new RestoreProgressed(new RestoreProgress(60, 100, 3, 5)));
+
+        waiting.Phase.ShouldBe(FailoverPhase.Restoring);
+        waiting.Note.ShouldBe(new EpisodeNote(EpisodeNote.Codes.RestoreWaits, Detail: "the recording server's space is full"));
+        waiting.Restore.ShouldBe(restoring.Restore, "what is home stays counted while it waits");
+        resumed.Note.Code.ShouldBe(EpisodeNote.Codes.Restoring);
+        resumed.Restore.BytesCopied.ShouldBe(60);
+        _driver.Accept(restoring, new RestoreProgressed(new RestoreProgress(50, 100, 3, 5))).Note.ShouldBe(restoring.Note, "progress alone keeps the note");
+    }
+
+    [Fact]
     public void Restore_progress_must_be_consistent() =>
         Machine.Apply(_driver.Restoring(), new RestoreProgressed(new RestoreProgress(120, 100, 1, 1))).Refusal!.Rule
             .ShouldBe(Rules.InconsistentProgress);

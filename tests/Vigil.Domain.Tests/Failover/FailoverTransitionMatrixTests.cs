@@ -37,6 +37,7 @@ public class FailoverTransitionMatrixTests
         ["OriginalRecordingConfirmed"] = _ => new OriginalRecordingConfirmed(),
         ["StandbyReleased"] = _ => new StandbyReleased(RestoreRecordings: true),
         ["RestoreProgressed"] = _ => new RestoreProgressed(new RestoreProgress(10, 100, 1, 10)),
+        ["RestoreWaiting"] = _ => new RestoreWaiting("the recording server's space is full"),
         ["RestoreCompleted"] = _ => new RestoreCompleted(),
         ["CleanupCompleted"] = _ => new CleanupCompleted(),
         ["StepFailed"] = _ => new StepFailed("broken"),
@@ -107,6 +108,7 @@ public class FailoverTransitionMatrixTests
 
         [("Restoring", "OriginalFailed")] = FailoverPhase.TakingOver,
         [("Restoring", "RestoreProgressed")] = FailoverPhase.Restoring,
+        [("Restoring", "RestoreWaiting")] = FailoverPhase.Restoring,
         [("Restoring", "RestoreCompleted")] = FailoverPhase.Cleaning,
         [("Restoring", "StopRestoration")] = FailoverPhase.Cleaning,
         [("Restoring", "StopFailover")] = FailoverPhase.Cleaning,
