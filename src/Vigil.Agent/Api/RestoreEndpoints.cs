@@ -16,7 +16,8 @@ namespace Vigil.Agent.Api;
 /// Receives the footage a standby recorded for this server while it was down. The bytes go to a partial file
 /// named by camera, kind and checksum beside the space; a copy cut off part way (the sender gone, this agent
 /// killed) keeps what arrived, and a later PUT continues from that offset. The whole file is checked against
-/// its SHA-256, then moved into the camera's folder and catalogued as this server's own recording. A crash at
+/// its SHA-256, then moved into the camera's folder and catalogued as this server's own recording (beside, never over,
+/// different footage of the same name). A crash at
 /// any point leaves a partial file, or a complete checked one, and sending the same recording again is
 /// harmless, so the copy can always resume. Nothing is written unless the space can hold the rest of the file
 /// above its reserve, and a body longer than the announced size is cut off.
@@ -26,6 +27,8 @@ internal static partial class RestoreEndpoints
     private const string RestoredPrefix = "restored-";
     private const string PartialFolder = ".restoring";
     private const int BufferBytes = 81920;
+
+    private static readonly Lock Naming = new();
 
     public static void Map(RouteGroupBuilder secured)
     {
@@ -84,12 +87,12 @@ internal static partial class RestoreEndpoints
 
         sha256 = sha256.ToLowerInvariant();
         var subfolder = kind == RecordingKind.Snapshot ? "snapshots" : folder;
-        var relative = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, camera), subfolder, RestoredPrefix + file);
-        if (catalog.Find(space, relative) is { } existing)
+        var folderPath = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, camera), subfolder);
+        var relative = Path.Combine(folderPath, Names(file, sha256).First());
+        if (Names(file, sha256).Select(name => catalog.Find(space, Path.Combine(folderPath, name)))
+            .FirstOrDefault(e => e is not null && string.Equals(e.Sha256, sha256, StringComparison.OrdinalIgnoreCase)) is { } home)
         {
-            return string.Equals(existing.Sha256, sha256, StringComparison.OrdinalIgnoreCase)
-                ? Results.Ok(existing.ToContract())
-                : Conflict(relative, existing.Sha256, sha256);
+            return Results.Ok(home.ToContract());
         }
 
         var partial = PartialPath(space, new RecordingIdentity(camera, kind.Value, sha256));
@@ -160,33 +163,53 @@ internal static partial class RestoreEndpoints
             }
 
             // Moved while this request still holds the partial file, so no second copy of it can write into the kept file.
-            return await KeepAsync(request.HttpContext, partial, space, relative, camera, kind.Value, start.Value, end.Value, length, actual,
-                catalog, audit, cancellationToken).ConfigureAwait(false);
+            return Keep(request.HttpContext, partial, space, folderPath, file, camera, kind.Value, start.Value, end.Value, length, actual, catalog, audit);
         }
     }
 
-    private static async Task<IResult> KeepAsync(
-        HttpContext context, string partial, string space, string relative, string camera, RecordingKind kind, long start, long end, long length,
-        string sha256, RecordingCatalog catalog, AuditLog audit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a checked file to the first of its names that is free or holds these very bytes, and catalogs it. One at a time
+    /// in this process: two recordings of the same name arriving together must not both take it.
+    /// </summary>
+    private static IResult Keep(
+        HttpContext context, string partial, string space, string folder, string file, string camera, RecordingKind kind, long start, long end,
+        long length, string sha256, RecordingCatalog catalog, AuditLog audit)
     {
-        var target = Path.Combine(space, relative);
-
-        // A crash between an earlier move and its catalog entry leaves a complete file here: never replace different footage.
-        if (File.Exists(target) && await Sha256OfAsync(target, cancellationToken).ConfigureAwait(false) is var kept
-            && !string.Equals(kept, sha256, StringComparison.Ordinal))
+        lock (Naming)
         {
-            return Conflict(relative, kept, sha256);
+            foreach (var relative in Names(file, sha256).Select(name => Path.Combine(folder, name)))
+            {
+                var target = Path.Combine(space, relative);
+                if (catalog.Find(space, relative) is { } existing)
+                {
+                    if (string.Equals(existing.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                    {
+                        File.Delete(partial);
+                        return Results.Ok(existing.ToContract());
+                    }
+
+                    continue;
+                }
+
+                // A file left by a crash between an earlier move and its catalog entry: the same bytes are simply catalogued, other footage is never replaced.
+                if (File.Exists(target) && !string.Equals(Sha256Of(target), sha256, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                // Recovery after a crash between the move and the catalog reads the span from the file's time.
+                var startAt = DateTimeOffset.FromUnixTimeMilliseconds(start);
+                var endAt = DateTimeOffset.FromUnixTimeMilliseconds(end);
+                File.SetLastWriteTimeUtc(partial, endAt.UtcDateTime);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(partial, target, overwrite: true);
+                var entry = catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind, startAt, endAt, length, sha256, space, relative));
+                audit.Record(context, "restore.receive", $"{relative} ({length} bytes, SHA-256 {sha256})");
+                return Results.Ok(entry.ToContract());
+            }
         }
 
-        // Recovery after a crash between the move and the catalog reads the span from the file's time.
-        var startAt = DateTimeOffset.FromUnixTimeMilliseconds(start);
-        var endAt = DateTimeOffset.FromUnixTimeMilliseconds(end);
-        File.SetLastWriteTimeUtc(partial, endAt.UtcDateTime);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(partial, target, overwrite: true);
-        var entry = catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind, startAt, endAt, length, sha256, space, relative));
-        audit.Record(context, "restore.receive", $"{relative} ({length} bytes, SHA-256 {sha256})");
-        return Results.Ok(entry.ToContract());
+        return Problems.Conflict("restore.conflict", $"Every name for {file} in {folder} holds different footage; the footage kept is not replaced.");
     }
 
     /// <summary>Where the bytes of a recording on its way home wait until they are all here and checked.</summary>
@@ -231,17 +254,20 @@ internal static partial class RestoreEndpoints
 
     private static long Mib(long bytes) => bytes / (1024 * 1024);
 
-    private static IResult Conflict(string relative, string kept, string offered) =>
-        Problems.Conflict("restore.conflict",
-            $"{relative} is here already with SHA-256 {kept}, not {offered}; the footage kept is not replaced.");
-
-    private static async Task<string> Sha256OfAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// The names a restored file may take: the standby's name after "restored-", or, when that name holds different footage
+    /// here (two outages whose standbys named files alike), the same with the checksum's start added, so both are kept.
+    /// </summary>
+    private static IEnumerable<string> Names(string file, string sha256)
     {
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-        }
+        yield return RestoredPrefix + file;
+        yield return RestoredPrefix + Path.GetFileNameWithoutExtension(file) + "-" + sha256[..16] + Path.GetExtension(file);
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]

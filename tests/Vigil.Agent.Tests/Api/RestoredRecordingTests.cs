@@ -38,7 +38,7 @@ public sealed class RestoredRecordingTests
     }
 
     [Fact]
-    public async Task Different_footage_for_a_path_already_kept_is_a_conflict_and_the_kept_file_stays()
+    public async Task Different_footage_of_a_name_already_kept_is_kept_beside_it_and_neither_is_replaced()
     {
         await using var agent = await AgentUnderTest.StartAsync([]);
         var bytes = RandomNumberGenerator.GetBytes(20_000);
@@ -46,11 +46,16 @@ public sealed class RestoredRecordingTests
         (await PutAsync(agent, Describe(bytes, SHA256.HashData(bytes)), bytes)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
         var response = await PutAsync(agent, Describe(other, SHA256.HashData(other)), other);
+        var again = await PutAsync(agent, Describe(other, SHA256.HashData(other)), other);
 
-        response.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("restore.conflict");
-        (await agent.RecordingsAsync(camera: "cam-1")).Single().Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(bytes)));
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var beside = (await response.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!;
+        var otherSha = Convert.ToHexStringLower(SHA256.HashData(other));
+        beside.FileName.ShouldBe($"restored-100000000-000001-{otherSha[..16]}.ts");
+        (await again.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!.Id.ShouldBe(beside.Id, "sent again, it is home already");
+        (await agent.RecordingsAsync(camera: "cam-1")).Select(r => r.Sha256).ShouldBe([Convert.ToHexStringLower(SHA256.HashData(bytes)), otherSha], ignoreOrder: true);
         (await File.ReadAllBytesAsync(RestoredFile(agent))).ShouldBe(bytes);
+        (await File.ReadAllBytesAsync(Path.Combine(Path.GetDirectoryName(RestoredFile(agent))!, beside.FileName))).ShouldBe(other);
     }
 
     [Fact]
@@ -65,10 +70,10 @@ public sealed class RestoredRecordingTests
         var different = await PutAsync(agent, Describe(other, SHA256.HashData(other)), other);
         var same = await PutAsync(agent, Describe(left, SHA256.HashData(left)), left);
 
-        different.StatusCode.ShouldBe(HttpStatusCode.Conflict);
-        (await different.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rule").GetString().ShouldBe("restore.conflict");
+        different.StatusCode.ShouldBe(HttpStatusCode.OK, "different footage goes beside the file left by the crash");
         same.StatusCode.ShouldBe(HttpStatusCode.OK, "the same footage again is the copy resuming");
-        (await agent.RecordingsAsync(camera: "cam-1")).Single().Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(left)));
+        (await same.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!.FileName.ShouldBe(Path.GetFileName(RestoredFile(agent)));
+        (await agent.RecordingsAsync(camera: "cam-1")).Count.ShouldBe(2);
         (await File.ReadAllBytesAsync(RestoredFile(agent))).ShouldBe(left);
     }
 
