@@ -41,20 +41,29 @@ public sealed class FailoverSite : IAsyncDisposable
         int cameras, Func<SettingsView, SettingsView>? tune = null, IReadOnlyList<string>? cmsArguments = null, Func<Task<TestDatabase>>? database = null)
     {
         var site = new FailoverSite(Directory.CreateTempSubdirectory("vigil-failover-").FullName);
-        site.CamSim = site.Track(await VigilProcess.StartAsync(["camsim", "--urls", "http://127.0.0.1:0", "--cameras", cameras.ToString(CultureInfo.InvariantCulture)]));
-        site._database = await (database ?? TestDatabase.SqliteAsync)();
-        site.Cms = await CmsUnderTest.StartAsync(site._database, extra: cmsArguments);
-        var settings = await site.Cms.GetAsync<SettingsView>(CmsRoutes.Settings);
-        settings = settings with
+        try
         {
-            ProbeIntervalMs = (int)(ProbeSeconds * 1000),
-            ProbeTimeoutMs = 800,
-            MissesBeforeFailure = Misses,
-            StabilisationSeconds = 3,
-            StandbyMinimumFreeBytes = 100L * 1024 * 1024,
-        };
-        (await site.Cms.PutAsync(CmsRoutes.Settings, tune is null ? settings : tune(settings))).EnsureSuccessStatusCode();
-        return site;
+            site.CamSim = site.Track(await VigilProcess.StartAsync(["camsim", "--urls", "http://127.0.0.1:0", "--cameras", cameras.ToString(CultureInfo.InvariantCulture)]));
+            site._database = await (database ?? TestDatabase.SqliteAsync)();
+            site.Cms = await CmsUnderTest.StartAsync(site._database, extra: cmsArguments);
+            var settings = await site.Cms.GetAsync<SettingsView>(CmsRoutes.Settings);
+            settings = settings with
+            {
+                ProbeIntervalMs = (int)(ProbeSeconds * 1000),
+                ProbeTimeoutMs = 800,
+                MissesBeforeFailure = Misses,
+                StabilisationSeconds = 3,
+                StandbyMinimumFreeBytes = 100L * 1024 * 1024,
+            };
+            (await site.Cms.PutAsync(CmsRoutes.Settings, tune is null ? settings : tune(settings))).EnsureSuccessStatusCode();
+            return site;
+        }
+        catch
+        {
+            // A site that could not start (no PostgreSQL, a CMS that did not come up) leaves no process behind either.
+            await site.DisposeAsync();
+            throw;
+        }
     }
 
     public string Camera(int number) => new Uri(CamSim.BaseUrl, $"cam/{number}").ToString();
@@ -251,13 +260,21 @@ public sealed class FailoverSite : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Cms.DisposeAsync();
+        if (Cms is not null)
+        {
+            await Cms.DisposeAsync();
+        }
+
         foreach (var process in _processes)
         {
             await process.DisposeAsync();
         }
 
-        await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
         Directory.Delete(Root, recursive: true);
     }
 
