@@ -110,6 +110,19 @@ internal sealed class UpdateInstaller(
             stateFile.Write(state with { State = AgentUpdateStates.Failed, Reason = e.Message, At = time.GetUtcNow() });
             throw;
         }
+        catch (OperationCanceledException)
+        {
+            // The sender went away (a CMS stopped mid-send, or while this agent checked the package): nothing was switched.
+            // No version is named, so the CMS that comes back sees that nothing of its update arrived and sends it again.
+            stateFile.Write(state with
+            {
+                State = AgentUpdateStates.Failed,
+                ToVersion = null,
+                Reason = "The update was cut off (its sender went away) before it switched versions; nothing changed.",
+                At = time.GetUtcNow(),
+            });
+            throw;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             logger.InstallFailed(e, state.ToVersion ?? "?");

@@ -10,6 +10,7 @@ using Vigil.Domain;
 using Vigil.Domain.Failover;
 using Vigil.Domain.Health;
 using Vigil.Domain.Updates;
+using Vigil.Hosting.Updates;
 
 namespace Vigil.Cms.Updates;
 
@@ -171,6 +172,16 @@ internal sealed class UpdateRun(
                 return;
             }
 
+            if (status is not null && NeverArrived(status))
+            {
+                // Only a CMS that stopped while sending gets here (a send that returned was taken): the package goes again.
+                var note = $"the agent holds nothing of {_row.ToVersion} ({status.State}); the package never arrived whole and is sent again";
+                UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
+                _row.SentAt = null;
+                await db.SaveChangesAsync(stopping).ConfigureAwait(false);
+                return;
+            }
+
             if (time.GetUtcNow() - _row.SentAt.Value > AgentWait)
             {
                 await FinishAsync(UpdateStep.Failed,
@@ -208,6 +219,15 @@ internal sealed class UpdateRun(
         };
     }
 
+    /// <summary>
+    /// Whether the agent shows nothing of this update: it does not run the version, is not in the middle of an update, and its
+    /// last update (if any) named another version or none (a package cut off before its manifest was read).
+    /// </summary>
+    private bool NeverArrived(AgentUpdateStatus status) =>
+        status.RunningVersion != _row.ToVersion
+        && status.ToVersion != _row.ToVersion
+        && status.State is AgentUpdateStates.Idle or AgentUpdateStates.Failed or AgentUpdateStates.Updated or AgentUpdateStates.RolledBack;
+
     /// <summary>Sends the package; null once the agent took it, else why it refused.</summary>
     private async Task<string?> SendAsync(IAgentApi agent, CancellationToken stopping)
     {
@@ -229,6 +249,13 @@ internal sealed class UpdateRun(
                 UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
                 return null;
             }
+        }
+        catch (AgentCallException e) when (e.Rule == UpdateRules.Busy)
+        {
+            // Another update (or the end of a cut-off one) holds the agent: watched like this one until it ends, then sent again.
+            var note = $"the agent is busy ({e.Message}); waiting for it before sending again";
+            UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
+            return null;
         }
         catch (AgentCallException e) when (e.Rule != AgentCallException.Rules.Unreachable)
         {

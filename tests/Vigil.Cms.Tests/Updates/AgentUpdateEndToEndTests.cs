@@ -18,8 +18,8 @@ namespace Vigil.Cms.Tests.Updates;
 /// Agent updates on a real site (<see cref="UpdateSite"/>): an online update of a group from a feed folder, where the
 /// standby is updated in place first and the protected recording server rolls through a planned failover with no gap in
 /// its camera timeline (read from the segment files); a manual update; bad packages refused at upload with their rule; a
-/// package whose program fails the new version's check rolled back by the agent and reported; a CMS killed mid-update
-/// carrying on after its restart.
+/// package whose program fails the new version's check rolled back by the agent and reported; a CMS killed while it sends
+/// the package carrying on after its restart (the package sent again, the failover adopted).
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class AgentUpdateEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
@@ -140,13 +140,22 @@ public sealed class AgentUpdateEndToEndTests(ITestOutputHelper output) : IAsyncL
         started.ShouldContain("100%");
         started.ShouldContain($"package {UpdateSite.NewVersion} verified");
         started.ShouldContain("queued");
-        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerUpdateList>(CmsRoutes.AgentUpdates)).Updates.Single().Step is "handing_over" or "updating",
-            TimeSpan.FromSeconds(60), "the update to hand the cameras over");
+        // Killed while the package is on its way (or being checked by the agent): the agent drops it, and the restarted CMS
+        // must see that nothing arrived and send it again, not wait for an update the agent never got.
+        await Eventually.UntilAsync(async () => (await Cms.GetAsync<ServerUpdateList>(CmsRoutes.AgentUpdates)).Updates.Single() is
+            { Step: "updating" } update && update.Detail.StartsWith("sending package", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), "the CMS to send the package");
 
         await Cms.Process.KillAsync();
         await Cms.StartAsync();
 
         var ended = (await AwaitEndAsync(1)).Single();
+        // What the restarted CMS did about the package (sent again, or found installed), for whoever reads a failure.
+        foreach (var line in Cms.Process.Output.Split('\n').Where(l => l.Contains("UpdateRunner", StringComparison.Ordinal)))
+        {
+            output.WriteLine(line);
+        }
+
         ended.Step.ShouldBe("done", ended.Reason);
         (await IdentityAsync(recording)).Version.ShouldBe(UpdateSite.NewVersion);
         var events = (await Cms.GetAsync<EventList>(CmsRoutes.Events + $"?server={rec.Id}&limit=200")).Events;
@@ -166,12 +175,24 @@ public sealed class AgentUpdateEndToEndTests(ITestOutputHelper output) : IAsyncL
         return (recording, standby, rec, sb);
     }
 
-    private async Task<IReadOnlyList<ServerUpdateView>> AwaitEndAsync(int count) =>
-        await Eventually.GetAsync(async () =>
+    /// <summary>Waits for the updates to end, writing each change of their steps to the test's output: a run that times out says where it stood.</summary>
+    private async Task<IReadOnlyList<ServerUpdateView>> AwaitEndAsync(int count)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var last = "";
+        return await Eventually.GetAsync(async () =>
         {
             var updates = (await Cms.GetAsync<ServerUpdateList>(CmsRoutes.AgentUpdates)).Updates;
+            var now = string.Join("; ", updates.Select(u => $"{u.ServerName}: {u.Step} ({u.Detail})"));
+            if (now != last)
+            {
+                output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {now}");
+                last = now;
+            }
+
             return updates.Count == count && updates.All(u => u.Step is "done" or "failed" or "rolled_back") ? updates : null;
         }, UpdateDeadline, "every update to end");
+    }
 
     private async Task<HttpResponseMessage> UploadAsync(string file)
     {

@@ -20,7 +20,10 @@ public sealed class ConsoleCameraStateTests() : FailoverSiteTests(cameras: 1)
         await using var gate = await RtspCamera.StartAsync();
         var recording = await Site.StartAgentWithCamerasAsync("rec", ("gate", gate.Url), ("cam-1", Site.Camera(1)));
         var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
-        await Eventually.UntilAsync(() => Site.OwnSegments("rec", "gate").Count >= 1, TimeSpan.FromSeconds(30), "rec to record the gate");
+        // Both cameras past their first segment, so the one that stays up reads "recording" (not "starting") below.
+        await Eventually.UntilAsync(
+            () => Site.OwnSegments("rec", "gate").Count >= 1 && Site.OwnSegments("rec", "cam-1").Count >= 1,
+            TimeSpan.FromSeconds(60), "rec to record the gate and cam-1");
         await using var browser = await ConsoleBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
         try
