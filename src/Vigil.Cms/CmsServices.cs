@@ -54,6 +54,7 @@ internal static class CmsServices
         services.AddScoped<FailoverCommands>();
         services.AddScoped<FailoverViews>();
         services.AddScoped<FootageRestorer>();
+        services.AddSingleton<RestoreBoard>();
         services.AddSingleton(sp => new RestoreBandwidth(
             () => sp.GetRequiredService<SettingsStore>().Failover.RestoreBandwidthBytesPerSecond, sp.GetRequiredService<TimeProvider>()));
         return services;

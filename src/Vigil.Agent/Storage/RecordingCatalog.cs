@@ -79,12 +79,13 @@ public sealed class RecordingCatalog(AgentDatabase database)
         return connection.Query($"SELECT {Columns} FROM recordings WHERE {Filter} ORDER BY start_ms, id", Read, FilterParameters(owner, camera, from, to));
     }
 
-    /// <summary>How many entries, of how many bytes, the same filter as <see cref="Page"/> matches.</summary>
+    /// <summary>How many entries, of how many bytes, the same filter as <see cref="Page"/> matches, in all and by camera.</summary>
     public RecordingTotals Count(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
     {
         using var connection = database.Open();
-        return connection.Query($"SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM recordings WHERE {Filter}",
-            r => new RecordingTotals(r.GetInt64(0), r.GetInt64(1)), FilterParameters(owner, camera, from, to)).Single();
+        var cameras = connection.Query($"SELECT camera, COUNT(*), COALESCE(SUM(bytes), 0) FROM recordings WHERE {Filter} GROUP BY camera ORDER BY camera",
+            r => new CameraTotals(r.GetString(0), r.GetInt64(1), r.GetInt64(2)), FilterParameters(owner, camera, from, to));
+        return new RecordingTotals(cameras.Sum(c => c.Files), cameras.Sum(c => c.Bytes), cameras);
     }
 
     /// <summary>Which of <paramref name="identities"/> <paramref name="owner"/> holds, by camera, kind and checksum.</summary>

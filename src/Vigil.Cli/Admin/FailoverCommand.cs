@@ -139,6 +139,11 @@ internal static class FailoverCommand
             why:       {failover.Note}
             restore:   {restore.Percent:0.#}% — {restore.FilesCopied}/{restore.FilesTotal} files, {Size(restore.BytesCopied)} of {Size(restore.BytesTotal)}, {Size((long)restore.BytesPerSecond)}/s, {(restore.SecondsLeft is { } left ? $"{left:0} s left" : "time left unknown")}
             """));
+        foreach (var (camera, index) in restore.Cameras.Select((c, i) => (c, i)))
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(index == 0 ? "cameras:" : string.Empty),-11}{camera.CameraId}: {camera.FilesHome}/{camera.FilesTotal} files home ({Size(camera.BytesHome)} of {Size(camera.BytesTotal)}), {camera.FilesTotal - camera.FilesHome} still on the standby"));
+        }
     }
 
     private static string Size(long bytes) => bytes switch

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
+using Vigil.Domain.Failover;
 
 namespace Vigil.Cms.Failover;
 
 /// <summary>Failovers, restore progress and the event log as operators read them.</summary>
-internal sealed class FailoverViews(CmsDbContext db, TimeProvider time)
+internal sealed class FailoverViews(CmsDbContext db, RestoreBoard board, TimeProvider time)
 {
     public const int DefaultEventLimit = 100;
     public const int MaxEventLimit = 1000;
@@ -83,6 +84,7 @@ internal sealed class FailoverViews(CmsDbContext db, TimeProvider time)
             row.StartedAt,
             row.PhaseSince,
             new RestoreView(restore.BytesCopied, restore.BytesTotal, restore.FilesCopied, restore.FilesTotal, Math.Round(restore.Fraction * 100, 1),
-                Math.Round(rate), left is null ? null : Math.Round(left.Value, 1), row.RestoreStartedAt));
+                Math.Round(rate), left is null ? null : Math.Round(left.Value, 1), row.RestoreStartedAt,
+                episode.Phase == FailoverPhase.Restoring ? board.Of(row.Id) : []));
     }
 }

@@ -4,6 +4,7 @@ using Vigil.Cms.Agents;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
+using Vigil.Contracts.Cms;
 using Vigil.Domain.Failover;
 
 namespace Vigil.Cms.Failover;
@@ -19,7 +20,8 @@ namespace Vigil.Cms.Failover;
 /// file only if the whole of it hashes to the standby's SHA-256.
 /// </summary>
 internal sealed partial class FootageRestorer(
-    CmsDbContext db, IAgentConnections agents, RestoreBandwidth bandwidth, CmsMetrics metrics, TimeProvider time, ILogger<FootageRestorer> logger)
+    CmsDbContext db, IAgentConnections agents, RestoreBandwidth bandwidth, RestoreBoard board, CmsMetrics metrics, TimeProvider time,
+    ILogger<FootageRestorer> logger)
 {
     /// <summary>How many files are copied at once: enough to hide each file's round trips and checks behind the others' bytes.</summary>
     public const int FilesInFlight = 4;
@@ -46,12 +48,14 @@ internal sealed partial class FootageRestorer(
 
         if (footage.Target is null)
         {
+            board.Forget(episode.Id);
             return new StepFailed("the recording server to restore to is no longer managed");
         }
 
         try
         {
-            await CopyMissingAsync(footage, report, cancellationToken).ConfigureAwait(false);
+            await CopyMissingAsync(footage, report, cameras => board.Publish(episode.Id, cameras), cancellationToken).ConfigureAwait(false);
+            board.Forget(episode.Id);
             return new RestoreCompleted();
         }
         catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.SpaceFull)
@@ -82,7 +86,7 @@ internal sealed partial class FootageRestorer(
 
         try
         {
-            await CopyMissingAsync(footage, _ => Task.CompletedTask, cancellationToken).ConfigureAwait(false);
+            await CopyMissingAsync(footage, _ => Task.CompletedTask, _ => { }, cancellationToken).ConfigureAwait(false);
             var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
             var remaining = 0;
             foreach (var holder in footage.Holders)
@@ -142,7 +146,8 @@ internal sealed partial class FootageRestorer(
         return everyone ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders) : null;
     }
 
-    private async Task CopyMissingAsync(EpisodeFootage footage, Func<RestoreProgress, Task> report, CancellationToken cancellationToken)
+    private async Task CopyMissingAsync(
+        EpisodeFootage footage, Func<RestoreProgress, Task> report, Action<IReadOnlyList<CameraRestoreView>> publishCameras, CancellationToken cancellationToken)
     {
         var home = footage.Target!;
 
@@ -155,7 +160,8 @@ internal sealed partial class FootageRestorer(
 
         using var progress = new ProgressTally(
             first.Sum(f => f.Page.Totals?.Bytes ?? f.Page.Recordings.Sum(r => r.Bytes)),
-            first.Sum(f => f.Page.Totals?.Files ?? f.Page.Recordings.Count), report, time);
+            first.Sum(f => f.Page.Totals?.Files ?? f.Page.Recordings.Count),
+            first.SelectMany(f => f.Page.Totals?.Cameras ?? []), report, publishCameras, time);
         if (progress.FilesTotal == 0)
         {
             return;
@@ -190,13 +196,13 @@ internal sealed partial class FootageRestorer(
             var holding = held.GetValueOrDefault(Identity(recording));
             if (holding is { Complete: true })
             {
-                progress.AddBytes(recording.Bytes);
-                progress.AddFile();
+                progress.AddBytes(recording.CameraId, recording.Bytes);
+                progress.AddFile(recording.CameraId);
             }
             else
             {
                 var offset = holding?.PartialBytes is > 0 and var partial && partial < recording.Bytes ? partial : 0;
-                progress.AddBytes(offset);
+                progress.AddBytes(recording.CameraId, offset);
                 pending.Add((recording, offset));
             }
         }
@@ -266,12 +272,12 @@ internal sealed partial class FootageRestorer(
         }
 
         metrics.FileRestored(recording.Bytes - offset);
-        progress.AddFile();
+        progress.AddFile(recording.CameraId);
         await progress.ReportIfDueAsync(ProgressEvery).ConfigureAwait(false);
 
         Task Moved(int bytes)
         {
-            progress.AddBytes(bytes);
+            progress.AddBytes(recording.CameraId, bytes);
             return progress.ReportIfDueAsync(ProgressEvery);
         }
     }

@@ -30,7 +30,11 @@ public sealed record RecordingList(IReadOnlyList<Recording> Recordings, long? Ne
 }
 
 /// <summary>How many files, of how many bytes, a catalog filter matches.</summary>
-public sealed record RecordingTotals(long Files, long Bytes);
+/// <param name="Cameras">The same by camera, in camera order (null from an agent before 0.1.1): a restore shows per camera what is home.</param>
+public sealed record RecordingTotals(long Files, long Bytes, IReadOnlyList<CameraTotals>? Cameras = null);
+
+/// <summary>How many files, of how many bytes, a catalog filter matches for one camera.</summary>
+public sealed record CameraTotals(string CameraId, long Files, long Bytes);
 
 /// <summary>A failover recording as the recording server is asked about it before a copy: by camera, kind and checksum.</summary>
 public sealed record RecordingIdentity(string CameraId, RecordingKind Kind, string Sha256);

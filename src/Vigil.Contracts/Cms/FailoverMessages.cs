@@ -3,8 +3,23 @@ namespace Vigil.Contracts.Cms;
 /// <summary>How far the copy of failover recordings home has come, and how fast it goes.</summary>
 /// <param name="BytesPerSecond">Average since the restore began.</param>
 /// <param name="SecondsLeft">At that rate; null before anything was copied.</param>
+/// <param name="Cameras">
+/// While a restore runs, per camera what is home and what is still on the standby, as this CMS counted it in its current
+/// pass (empty before the pass read the standby's totals, after a CMS restart until the next pass, and once it ended).
+/// </param>
 public sealed record RestoreView(
-    long BytesCopied, long BytesTotal, int FilesCopied, int FilesTotal, double Percent, double BytesPerSecond, double? SecondsLeft, DateTimeOffset? StartedAt);
+    long BytesCopied,
+    long BytesTotal,
+    int FilesCopied,
+    int FilesTotal,
+    double Percent,
+    double BytesPerSecond,
+    double? SecondsLeft,
+    DateTimeOffset? StartedAt,
+    IReadOnlyList<CameraRestoreView> Cameras);
+
+/// <summary>One camera's part of a restore: the files home on the recording server, and all of them (the rest is still on the standby).</summary>
+public sealed record CameraRestoreView(string CameraId, int FilesHome, int FilesTotal, long BytesHome, long BytesTotal);
 
 /// <summary>One failover of a recording server, from its failure to the end of its restore.</summary>
 /// <param name="Phase">detected, assigning, takingover, active, failingback, restoring, cleaning, completed, stopped, failed, interrupted.</param>

@@ -109,14 +109,17 @@ public sealed class ResumedRestoreTests
     }
 
     [Fact]
-    public async Task The_catalog_is_listed_a_page_at_a_time_with_the_totals_on_the_first_page()
+    public async Task The_catalog_is_listed_a_page_at_a_time_with_the_totals_in_all_and_by_camera_on_the_first_page()
     {
         await using var agent = await AgentUnderTest.StartAsync([]);
         var sizes = new[] { 1000, 2000, 3000, 4000, 5000 };
         foreach (var (size, index) in sizes.Select((s, i) => (s, i)))
         {
             var bytes = RandomNumberGenerator.GetBytes(size);
-            var recording = Describe(bytes) with { FileName = $"10000000{index}-000001.ts", Start = Start.AddSeconds(2 * index), End = Start.AddSeconds(2 * index + 2) };
+            var recording = Describe(bytes) with
+            {
+                CameraId = index % 2 == 0 ? "cam-1" : "cam-2", FileName = $"10000000{index}-000001.ts", Start = Start.AddSeconds(2 * index), End = Start.AddSeconds(2 * index + 2),
+            };
             (await PutAsync(agent, recording, 0, bytes)).StatusCode.ShouldBe(HttpStatusCode.OK);
         }
 
@@ -131,7 +134,9 @@ public sealed class ResumedRestoreTests
         while (after is not null && pages.Count < 10);
 
         pages.Select(p => p.Recordings.Count).ShouldBe([2, 2, 1]);
-        pages[0].Totals.ShouldBe(new RecordingTotals(5, sizes.Sum()));
+        var totals = pages[0].Totals.ShouldNotBeNull();
+        (totals.Files, totals.Bytes).ShouldBe((5, sizes.Sum()));
+        totals.Cameras.ShouldBe([new CameraTotals("cam-1", 3, 1000 + 3000 + 5000), new CameraTotals("cam-2", 2, 2000 + 4000)]);
         pages.Skip(1).ShouldAllBe(p => p.Totals == null);
         pages.SelectMany(p => p.Recordings).Select(r => r.Bytes).ShouldBe(sizes.Select(s => (long)s));
         (await agent.Http.GetAsync($"{AgentRoutes.Recordings.TrimStart('/')}?owner=own&limit={RecordingList.MaxPageSize + 1}")).StatusCode.ShouldBe(HttpStatusCode.BadRequest);

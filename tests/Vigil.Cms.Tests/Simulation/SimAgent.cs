@@ -168,7 +168,7 @@ internal sealed class SimAgent(
             var matching = _files.Where(f => f.Owner == owner && (from is null || f.End > from) && (to is null || f.Start < to)).ToList();
             var page = matching.Where(f => f.Id > (after ?? 0)).OrderBy(f => f.Id).Take(PageSize).ToList();
             return new RecordingList(page.Select(f => f.ToContract()).ToList(), page.Count == PageSize ? page[^1].Id : null,
-                after is null ? new RecordingTotals(matching.Count, matching.Sum(f => (long)f.Content.Length)) : null);
+                after is null ? Totals(matching) : null);
         }, mutates: false);
 
     public async Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken)
@@ -225,6 +225,11 @@ internal sealed class SimAgent(
 
     public Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken) =>
         Task.FromException<AgentUpdateStatus>(Refused("update.not-simulated"));
+
+    private static RecordingTotals Totals(List<SimFile> files) =>
+        new(files.Count, files.Sum(f => (long)f.Content.Length),
+            files.GroupBy(f => f.Camera).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new CameraTotals(g.Key, g.Count(), g.Sum(f => (long)f.Content.Length))).ToList());
 
     /// <summary>Loses every takeover record (the agent's database restored from an old copy); the files stay.</summary>
     public void ForgetTakeovers() => _takeovers.Clear();

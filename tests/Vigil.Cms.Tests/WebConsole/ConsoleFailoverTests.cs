@@ -8,7 +8,7 @@ namespace Vigil.Cms.Tests.WebConsole;
 
 /// <summary>
 /// The console follows a real failover without a reload: a SIGKILLed recording agent turns "Abnormal,
-/// protected" on screen, its return shows the restore's progress bar, then everything is normal again;
+/// protected" on screen, its return shows the restore's progress bar and per camera what is home, then everything is normal again;
 /// the event log page lists the failover. Restore bandwidth is limited so the progress stays on screen
 /// long enough to be seen.
 /// </summary>
@@ -46,6 +46,10 @@ public sealed class ConsoleFailoverTests() : FailoverSiteTests(cameras: 2, setti
             var progress = page.Locator("tr[data-server='rec'] progress");
             await Expect(progress).ToBeVisibleAsync(new() { Timeout = 60_000 });
             await Expect(page.Locator("tr[data-server='rec'] .restore")).ToContainTextAsync("files");
+            // Per camera, what is home and what is still on the standby: both cameras recorded on the standby.
+            await Expect(page.Locator("tr[data-server='rec'] .restore-cameras li")).ToHaveCountAsync(2);
+            await Expect(page.Locator("tr[data-server='rec'] .restore-cameras li[data-camera='cam-1']")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"^cam-1 \d+/\d+ home$"));
+
             await ConsoleBrowser.SaveScreenshotAsync(page, "failover-restoring");
 
             await Expect(StatusOf(page, "rec")).ToHaveTextAsync("Normal, protected", new() { Timeout = 90_000 });

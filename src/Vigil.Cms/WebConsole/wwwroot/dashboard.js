@@ -230,7 +230,6 @@ export function statusBadge(server) {
   return h('span', { class: `badge ${toneOf(server.role, server.status.code)}`, dataset: { status: server.status.code } }, server.status.label);
 }
 
-/** What the failover of a recording server (or the one a standby records for) is doing, with restore progress. */
 /** A server whose clock is more than the limit from the CMS's: its footage times (and a drill's gaps) are off. */
 function clockLine(server) {
   if (!server.clock?.drifting) return null;
@@ -239,6 +238,7 @@ function clockLine(server) {
     `Clock ${offset > 0 ? '+' : ''}${offset} s from the CMS's (more than ${server.clock.limitSeconds} s): footage times are off; check NTP on both.`);
 }
 
+/** What the failover of a recording server (or the one a standby records for) is doing, with restore progress. */
 function failoverLine(server, snapshot) {
   const failover = snapshot.failovers.find((f) => f.recordingServerId === server.id || f.standbyId === server.id);
   if (!failover) return null;
@@ -254,7 +254,20 @@ export function restoreProgress(restore, name) {
   return h('div', { class: 'restore' },
     h('progress', { max: 100, value: restore.percent, 'aria-label': `Restore of ${name}` }),
     h('span', {}, `${restore.percent.toFixed(0)}% · ${restore.filesCopied}/${restore.filesTotal} files · ${formatBytes(restore.bytesCopied)} of ${formatBytes(restore.bytesTotal)}`,
-      rate ? ` · ${rate}` : null, left ? ` · ${left}` : null));
+      rate ? ` · ${rate}` : null, left ? ` · ${left}` : null),
+    cameraProgress(restore.cameras ?? []));
+}
+
+/** Per camera, what is home on the recording server and what is still on the standby (empty until the CMS counted it). */
+function cameraProgress(cameras) {
+  if (cameras.length === 0) return null;
+  return h('ul', { class: 'restore-cameras', 'aria-label': 'Restore by camera' }, cameras.map((c) => {
+    const left = c.filesTotal - c.filesHome;
+    return h('li', {
+      dataset: { camera: c.cameraId, home: left === 0 ? 'all' : 'part' },
+      title: `${formatBytes(c.bytesHome)} of ${formatBytes(c.bytesTotal)} home; ${left} file${left === 1 ? '' : 's'} still on the standby`,
+    }, `${c.cameraId} ${c.filesHome}/${c.filesTotal} home`);
+  }));
 }
 
 function statusPanel(servers, rerender) {
