@@ -77,6 +77,7 @@ public static class AgentHost
         builder.Services.AddSingleton<CameraStore>();
         builder.Services.AddSingleton<TakeoverStore>();
         builder.Services.AddSingleton<CredentialStore>();
+        builder.Services.AddSingleton<FootageGrants>();
         builder.Services.AddSingleton<RecordingCatalog>();
         builder.Services.AddSingleton(s => new RecordingSpaces(options.EffectiveSpaces, s.GetRequiredService<RecordingCatalog>(), s.GetRequiredService<TakeoverStore>()));
         builder.Services.AddVigilMetrics(ScrapeToken.FromFile(options.MetricsTokenFile), AgentAuthentication.SchemeName);
@@ -89,6 +90,7 @@ public static class AgentHost
         builder.Services.AddSingleton<EpochGate>();
         builder.Services.AddSingleton<FailureThrottle>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<Vigil.Agent.Restore.RestoredFiles>();
         builder.Services.AddSingleton<SnapshotLimiter>();
         builder.Services.AddSingleton<RecorderSupervisor>();
         builder.Services.AddHostedService(s => s.GetRequiredService<RecorderSupervisor>());
@@ -116,7 +118,10 @@ public static class AgentHost
         app.UsePasswordAttemptThrottling();
         app.UseAuthentication();
         app.UseAuthorization();
-        var secured = app.MapGroup(string.Empty).RequireAuthorization();
+        var secured = app.MapGroup(string.Empty).RequireAuthorization(policy => policy.RequireRole(AgentAuthentication.ManagerRole));
+
+        // A footage grant's bearer reaches only these, and they answer it only about its own takeover's footage.
+        var readable = app.MapGroup(string.Empty).RequireAuthorization();
         StatusEndpoints.Map(app, secured);
         PairingEndpoints.Map(app, secured);
         AuditEndpoints.Map(secured);
@@ -124,7 +129,7 @@ public static class AgentHost
         CameraEndpoints.Map(managed);
         TakeoverEndpoints.Map(managed);
         TakeoverFootageEndpoints.Map(managed);
-        RecordingEndpoints.Map(secured);
+        RecordingEndpoints.Map(secured, readable);
         RestoreEndpoints.Map(managed);
         UpdateEndpoints.Map(managed);
         app.MapVigilMetrics();

@@ -7,6 +7,7 @@ using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Cms.Updates;
+using Vigil.Hosting.Transfers;
 
 namespace Vigil.Cms;
 

@@ -62,6 +62,12 @@ public static partial class AgentValidation
         && url.Host.Length > 0
         && value.StartsWith(url.Scheme + "://", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A SHA-256 in hex, as recordings and grant tokens are named by.</summary>
+    public static bool IsSha256(string? value) => value is not null && Sha256Hex().IsMatch(value);
+
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
+    private static partial Regex Sha256Hex();
+
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex Identifier();
 }

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Agent.Recording;
+using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts;
@@ -11,21 +13,30 @@ using Vigil.Media;
 
 namespace Vigil.Agent.Api;
 
-/// <summary>The catalog a page at a time, downloads with HTTP range requests (resumable), and snapshots on request.</summary>
+/// <summary>
+/// The catalog a page at a time, downloads with HTTP range requests (resumable), and snapshots on request. The bearer of a
+/// footage grant (a recording server fetching its footage home) lists and downloads only the footage of its grant's takeover.
+/// </summary>
 internal static class RecordingEndpoints
 {
     private static readonly TimeSpan SnapshotTimeout = TimeSpan.FromSeconds(20);
 
-    public static void Map(RouteGroupBuilder secured)
+    public static void Map(RouteGroupBuilder secured, RouteGroupBuilder readable)
     {
-        secured.MapGet(AgentRoutes.Recordings, List);
-        secured.MapGet(AgentRoutes.Recordings + "/{id:long}/content", Download);
+        readable.MapGet(AgentRoutes.Recordings, List);
+        readable.MapGet(AgentRoutes.Recordings + "/{id:long}/content", Download);
         secured.MapPost(AgentRoutes.Snapshots + "/{owner}/{camera}", SnapshotAsync);
     }
 
     /// <summary>One page of the catalog; the first page (no <c>after</c>) also counts everything the filter matches.</summary>
-    private static IResult List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, RecordingCatalog catalog)
+    private static IResult List(
+        string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, ClaimsPrincipal user, RecordingCatalog catalog)
     {
+        if (AgentAuthentication.GrantedKey(user) is { } granted && owner != granted)
+        {
+            return Problems.Refuse("recordings.not-granted", $"This grant reads the footage of '{granted}' only; ask with owner={granted}.", StatusCodes.Status403Forbidden);
+        }
+
         if (from is not null && to is not null && to < from)
         {
             return Problems.Refuse("recordings.invalid-range", "'to' is before 'from'.");
@@ -42,10 +53,12 @@ internal static class RecordingEndpoints
         return Results.Ok(new RecordingList(page.Select(e => e.ToContract()).ToList(), page.Count == size ? page[^1].Id : null, totals));
     }
 
-    private static IResult Download(long id, RecordingCatalog catalog, RecordingSpaces spaces)
+    private static IResult Download(long id, ClaimsPrincipal user, RecordingCatalog catalog, RecordingSpaces spaces)
     {
         var entry = catalog.Find(id);
-        if (entry is null || !File.Exists(entry.FullPath))
+
+        // Another owner's recording is as absent to a grant as one that does not exist: the grant learns nothing of it.
+        if (entry is null || !File.Exists(entry.FullPath) || (AgentAuthentication.GrantedKey(user) is { } granted && entry.Owner != granted))
         {
             return Problems.NotFound("recording.not-found", $"There is no recording {id}.");
         }

@@ -1,76 +1,50 @@
-using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Vigil.Agent.Recording;
-using Vigil.Agent.Spaces;
-using Vigil.Agent.Storage;
+using Vigil.Agent.Restore;
 using Vigil.Contracts.Agent;
 using Vigil.Hosting;
 
 namespace Vigil.Agent.Api;
 
 /// <summary>
-/// Receives the footage a standby recorded for this server while it was down. The bytes go to a partial file
-/// named by camera, kind and checksum beside the space; a copy cut off part way (the sender gone, this agent
-/// killed) keeps what arrived, and a later PUT continues from that offset. The whole file is checked against
-/// its SHA-256, then moved into the camera's folder and catalogued as this server's own recording (beside, never over,
-/// different footage of the same name). A crash at
-/// any point leaves a partial file, or a complete checked one, and sending the same recording again is
-/// harmless, so the copy can always resume. Nothing is written unless the space can hold the rest of the file
-/// above its reserve, and a body longer than the announced size is cut off.
+/// How footage recorded by a standby during an outage comes home to this server (see <see cref="RestoredFiles"/> for how it
+/// is kept): the CMS asks what is home already, then either has this server fetch it straight from the standby (a pull,
+/// see <see cref="FootagePuller"/>) or, when this server cannot reach the standby, sends the bytes itself (a PUT).
 /// </summary>
-internal static partial class RestoreEndpoints
+internal static class RestoreEndpoints
 {
-    private const string RestoredPrefix = "restored-";
-    private const string PartialFolder = ".restoring";
-    private const int BufferBytes = 81920;
-
-    private static readonly Lock Naming = new();
-
     public static void Map(RouteGroupBuilder secured)
     {
         secured.MapPut(AgentRoutes.RestoredRecordings, ReceiveAsync);
         secured.MapPost(AgentRoutes.RestoredRecordingsCheck, Check);
+        secured.MapPost(AgentRoutes.RestoredRecordingsPull, FootagePuller.PullAsync);
     }
 
-    private static IResult Check(RestoreCheck? check, RecordingSpaces spaces, RecordingCatalog catalog)
+    private static IResult Check(RestoreCheck? check, RestoredFiles files)
     {
         if (check?.Recordings is null || check.Recordings.Count > RecordingList.MaxPageSize
-            || check.Recordings.Any(r => r is null || !AgentValidation.IsIdentifier(r.CameraId) || r.Sha256 is null || !Sha256Hex().IsMatch(r.Sha256)))
+            || check.Recordings.Any(r => r is null || !AgentValidation.IsIdentifier(r.CameraId) || !AgentValidation.IsSha256(r.Sha256)))
         {
             return Problems.Refuse("restore.invalid-check",
                 $"A restore check lists at most {RecordingList.MaxPageSize} recordings, each by camera, kind and SHA-256.");
         }
 
-        var complete = catalog.Held(AgentRoutes.OwnRecordings, check.Recordings);
-        var space = spaces.OwnSpace();
-        var held = new List<RestoreHolding>();
-        foreach (var recording in check.Recordings)
-        {
-            var partial = space is null || complete.Contains(recording) ? 0 : PartialLength(PartialPath(space, recording));
-            if (complete.Contains(recording) || partial > 0)
-            {
-                held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, complete.Contains(recording), partial));
-            }
-        }
-
-        return Results.Ok(new RestoreCheckResult(held));
+        return Results.Ok(new RestoreCheckResult(files.Held(check.Recordings)));
     }
 
     private static async Task<IResult> ReceiveAsync(
         HttpRequest request, string? camera, RecordingKind? kind, long? start, long? end, long? bytes, string? sha256, string? folder,
-        string? file, long? offset, RecordingSpaces spaces, RecordingCatalog catalog, AuditLog audit, CancellationToken cancellationToken)
+        string? file, long? offset, RestoredFiles files, CancellationToken cancellationToken)
     {
         var from = offset ?? 0;
-        if (camera is null || !AgentValidation.IsIdentifier(camera) || kind is null || start is null || end is null || end < start || bytes is null or < 0
-            || sha256 is null || !Sha256Hex().IsMatch(sha256) || folder is null || !SafeName().IsMatch(folder) || file is null
-            || !SafeName().IsMatch(file) || from < 0 || from > bytes)
+        var recording = kind is null || start is null || end is null || bytes is null ? null : new RestoredRecording(
+            camera!, kind.Value, DateTimeOffset.FromUnixTimeMilliseconds(start.Value), DateTimeOffset.FromUnixTimeMilliseconds(end.Value), bytes.Value,
+            sha256!, folder!, file!);
+        if (RestoredFiles.Invalid(recording, from) is { } invalid)
         {
-            return Problems.Refuse("restore.invalid-request",
-                "A restored recording needs camera, kind, start, end (ms), bytes, sha256, the folder and file names it had, and an offset within it.");
+            return Problems.Refuse("restore.invalid-request", invalid);
         }
 
         // A segment can be larger than Kestrel's default body limit; the announced size and the checksum guard what is kept.
@@ -79,200 +53,6 @@ internal static partial class RestoreEndpoints
             limit.MaxRequestBodySize = null;
         }
 
-        var space = spaces.OwnSpace();
-        if (space is null)
-        {
-            return Problems.Refuse("restore.no-space", "This server has no recording space for its own recordings.", StatusCodes.Status507InsufficientStorage);
-        }
-
-        sha256 = sha256.ToLowerInvariant();
-        var subfolder = kind == RecordingKind.Snapshot ? "snapshots" : folder;
-        var folderPath = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, camera), subfolder);
-        var relative = Path.Combine(folderPath, Names(file, sha256).First());
-        if (Names(file, sha256).Select(name => catalog.Find(space, Path.Combine(folderPath, name)))
-            .FirstOrDefault(e => e is not null && string.Equals(e.Sha256, sha256, StringComparison.OrdinalIgnoreCase)) is { } home)
-        {
-            return Results.Ok(home.ToContract());
-        }
-
-        var partial = PartialPath(space, new RecordingIdentity(camera, kind.Value, sha256));
-        Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
-        FileStream output;
-        try
-        {
-            output = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferBytes, useAsync: true);
-        }
-        catch (IOException)
-        {
-            return Problems.Conflict("restore.busy", $"{relative} is being received already; try again when that copy ends.");
-        }
-
-        await using (output.ConfigureAwait(false))
-        {
-            if (from > output.Length)
-            {
-                return Problems.Conflict("restore.offset-ahead", $"Only {output.Length} bytes of {relative} are here; continue from there, not from {from}.");
-            }
-
-            var free = FreeBytes(space);
-            if (free - RecordingSpaces.MinimumFreeBytes < bytes - from)
-            {
-                return Problems.Refuse("restore.space-full",
-                    $"The recording space {space} has {Mib(free)} MiB free and keeps {Mib(RecordingSpaces.MinimumFreeBytes)} MiB in reserve; "
-                    + $"{relative} needs {Mib(bytes.Value - from)} MiB more. Nothing was written; the copy resumes when space frees.",
-                    StatusCodes.Status507InsufficientStorage);
-            }
-
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[BufferBytes];
-            await HashPrefixAsync(output, from, hash, buffer, cancellationToken).ConfigureAwait(false);
-            output.SetLength(from);
-            output.Position = from;
-            var length = from;
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (length + read > bytes)
-                {
-                    File.Delete(partial);
-                    return Problems.Refuse("restore.too-large",
-                        $"More than the announced {bytes} bytes of {relative} arrived; the copy was cut off and nothing was kept.",
-                        StatusCodes.Status413RequestEntityTooLarge);
-                }
-
-                hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                length += read;
-            }
-
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            output.Flush(flushToDisk: true);
-            if (length < bytes)
-            {
-                return Problems.Refuse("restore.incomplete",
-                    $"{length} of the {bytes} bytes of {relative} are here; a PUT from offset {length} continues the copy.", StatusCodes.Status422UnprocessableEntity);
-            }
-
-            var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
-            {
-                File.Delete(partial);
-                return Problems.Refuse("restore.checksum-mismatch",
-                    $"The received {length} bytes hash to {actual}, not the {bytes} bytes with SHA-256 {sha256} announced; nothing was kept.",
-                    StatusCodes.Status422UnprocessableEntity);
-            }
-
-            // Moved while this request still holds the partial file, so no second copy of it can write into the kept file.
-            return Keep(request.HttpContext, partial, space, folderPath, file, camera, kind.Value, start.Value, end.Value, length, actual, catalog, audit);
-        }
+        return (await files.ReceiveAsync(request.HttpContext, recording!, from, request.Body, cancellationToken).ConfigureAwait(false)).ToResult();
     }
-
-    /// <summary>
-    /// Moves a checked file to the first of its names that is free or holds these very bytes, and catalogs it. One at a time
-    /// in this process: two recordings of the same name arriving together must not both take it.
-    /// </summary>
-    private static IResult Keep(
-        HttpContext context, string partial, string space, string folder, string file, string camera, RecordingKind kind, long start, long end,
-        long length, string sha256, RecordingCatalog catalog, AuditLog audit)
-    {
-        lock (Naming)
-        {
-            foreach (var relative in Names(file, sha256).Select(name => Path.Combine(folder, name)))
-            {
-                var target = Path.Combine(space, relative);
-                if (catalog.Find(space, relative) is { } existing)
-                {
-                    if (string.Equals(existing.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
-                    {
-                        File.Delete(partial);
-                        return Results.Ok(existing.ToContract());
-                    }
-
-                    continue;
-                }
-
-                // A file left by a crash between an earlier move and its catalog entry: the same bytes are simply catalogued, other footage is never replaced.
-                if (File.Exists(target) && !string.Equals(Sha256Of(target), sha256, StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                // Recovery after a crash between the move and the catalog reads the span from the file's time.
-                var startAt = DateTimeOffset.FromUnixTimeMilliseconds(start);
-                var endAt = DateTimeOffset.FromUnixTimeMilliseconds(end);
-                File.SetLastWriteTimeUtc(partial, endAt.UtcDateTime);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Move(partial, target, overwrite: true);
-                var entry = catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind, startAt, endAt, length, sha256, space, relative));
-                audit.Record(context, "restore.receive", $"{relative} ({length} bytes, SHA-256 {sha256})");
-                return Results.Ok(entry.ToContract());
-            }
-        }
-
-        return Problems.Conflict("restore.conflict", $"Every name for {file} in {folder} holds different footage; the footage kept is not replaced.");
-    }
-
-    /// <summary>Where the bytes of a recording on its way home wait until they are all here and checked.</summary>
-    private static string PartialPath(string space, RecordingIdentity recording) =>
-        Path.Combine(space, PartialFolder, $"{recording.CameraId}.{recording.Kind}.{recording.Sha256.ToLowerInvariant()}.part");
-
-    private static long PartialLength(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists ? info.Length : 0;
-    }
-
-    /// <summary>Hashes the first <paramref name="count"/> bytes already kept, so the checksum covers the whole file after a resume.</summary>
-    private static async Task HashPrefixAsync(FileStream file, long count, IncrementalHash hash, byte[] buffer, CancellationToken cancellationToken)
-    {
-        file.Position = 0;
-        var left = count;
-        while (left > 0)
-        {
-            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException($"{file.Name} ended before the {count} bytes it held.");
-            }
-
-            hash.AppendData(buffer, 0, read);
-            left -= read;
-        }
-    }
-
-    private static long FreeBytes(string space)
-    {
-        try
-        {
-            return new DriveInfo(space).AvailableFreeSpace;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return 0;
-        }
-    }
-
-    private static long Mib(long bytes) => bytes / (1024 * 1024);
-
-    /// <summary>
-    /// The names a restored file may take: the standby's name after "restored-", or, when that name holds different footage
-    /// here (two outages whose standbys named files alike), the same with the checksum's start added, so both are kept.
-    /// </summary>
-    private static IEnumerable<string> Names(string file, string sha256)
-    {
-        yield return RestoredPrefix + file;
-        yield return RestoredPrefix + Path.GetFileNameWithoutExtension(file) + "-" + sha256[..16] + Path.GetExtension(file);
-    }
-
-    private static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
-    private static partial Regex Sha256Hex();
-
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
-    private static partial Regex SafeName();
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Vigil.Agent.Recording;
+using Vigil.Agent.Security;
 using Vigil.Agent.Spaces;
 using Vigil.Agent.Storage;
 using Vigil.Contracts.Agent;
@@ -12,7 +13,8 @@ namespace Vigil.Agent.Api;
 /// <summary>
 /// The footage a released takeover left: removed only once it is safe home (the checksums the recording
 /// server confirmed) or when an operator discards it all. Both wait until nothing records for the key, and
-/// go through the <see cref="EpochGate"/> like every takeover command.
+/// go through the <see cref="EpochGate"/> like every takeover command. The CMS may also grant the recording server read access
+/// to the footage, so it fetches it straight from here.
 /// </summary>
 internal static class TakeoverFootageEndpoints
 {
@@ -20,6 +22,29 @@ internal static class TakeoverFootageEndpoints
     {
         secured.MapDelete(AgentRoutes.Takeovers + "/{server}/recordings", DiscardAllAsync);
         secured.MapPost(AgentRoutes.Takeovers + "/{server}/recordings/removal", RemoveConfirmedAsync);
+        secured.MapPut(AgentRoutes.Takeovers + "/{server}/grant", Grant);
+    }
+
+    /// <summary>Lets a token's bearer read this takeover's footage (and only it) for a while; nothing is changed.</summary>
+    private static IResult Grant(
+        string server, FootageGrant? grant, HttpContext context, TakeoverStore takeovers, RecordingCatalog catalog, FootageGrants grants,
+        AuditLog audit, TimeProvider time)
+    {
+        var now = time.GetUtcNow();
+        if (grant?.TokenSha256 is null || !AgentValidation.IsSha256(grant.TokenSha256) || grant.Expires <= now || grant.Expires > now + FootageGrant.MaxLifetime)
+        {
+            return Problems.Refuse("takeover.invalid-grant",
+                $"A footage grant names a token by its SHA-256 and expires within {FootageGrant.MaxLifetime.TotalHours:0} hours from now.");
+        }
+
+        if (!TakeoverEndpoints.IsKnown(server, takeovers, catalog))
+        {
+            return TakeoverEndpoints.UnknownTakeover(server);
+        }
+
+        grants.Add(server, grant.TokenSha256, grant.Expires);
+        audit.Record(context, "footage.grant", $"read access to the footage of takeover '{server}' until {grant.Expires:O}");
+        return Results.NoContent();
     }
 
     /// <summary>An operator's confirmed discard: every catalogued file of the key, then its folders.</summary>

@@ -13,13 +13,16 @@ namespace Vigil.Agent.Security;
 /// <summary>
 /// Who may call the agent: a CMS with the credential it was given at pairing (<c>Authorization: Bearer</c>),
 /// or a person with the admin password (<c>Authorization: Basic</c>, user <c>admin</c>). A wrong password
-/// counts against the caller's address (<see cref="PasswordAttemptThrottling"/>).
+/// counts against the caller's address (<see cref="PasswordAttemptThrottling"/>). Both manage the agent. A bearer token of a
+/// <see cref="FootageGrants">footage grant</see> the CMS gave (the recording server fetching its footage home) only reads
+/// that takeover's footage: it carries no <see cref="ManagerRole"/>, which every other endpoint requires.
 /// </summary>
 public sealed class AgentAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     CredentialStore credentials,
+    FootageGrants grants,
     AgentSettings settings,
     FailureThrottle throttle) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -28,6 +31,12 @@ public sealed class AgentAuthentication(
     /// <summary>The caller's name when the admin password was given.</summary>
     public const string AdminCaller = "admin";
 
+    /// <summary>The role of a caller that manages the agent: the CMS or the admin.</summary>
+    public const string ManagerRole = "manager";
+
+    /// <summary>The claim of a footage grant's bearer: the takeover key whose footage it may read.</summary>
+    public const string GrantClaim = "vigil:footage-grant";
+
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
@@ -35,22 +44,35 @@ public sealed class AgentAuthentication(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
-        var caller = header.Scheme.ToUpperInvariant() switch
+        var manager = header.Scheme.ToUpperInvariant() switch
         {
             "BEARER" => credentials.Holder(header.Parameter) is { } cms ? $"cms:{cms}" : null,
             "BASIC" => IsAdmin(header.Parameter) ? AdminCaller : null,
             _ => null,
         };
-        if (caller is null && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        if (manager is not null)
+        {
+            return Task.FromResult(Success([new Claim(ClaimTypes.Name, manager), new Claim(ClaimTypes.Role, ManagerRole)]));
+        }
+
+        if (header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase) && grants.KeyOf(header.Parameter) is { } key)
+        {
+            return Task.FromResult(Success([new Claim(ClaimTypes.Name, $"grant:{key}"), new Claim(GrantClaim, key)]));
+        }
+
+        if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
             throttle.RecordFailure(Context.Connection.RemoteIpAddress);
         }
 
-        return Task.FromResult(caller is null
-            ? AuthenticateResult.Fail("The credential or password is not valid.")
-            : AuthenticateResult.Success(new AuthenticationTicket(
-                new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, caller)], SchemeName)), SchemeName)));
+        return Task.FromResult(AuthenticateResult.Fail("The credential or password is not valid."));
     }
+
+    /// <summary>The takeover key whose footage the caller may read through a grant; null for a manager.</summary>
+    public static string? GrantedKey(ClaimsPrincipal user) => user?.FindFirst(GrantClaim)?.Value;
+
+    private static AuthenticateResult Success(Claim[] claims) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

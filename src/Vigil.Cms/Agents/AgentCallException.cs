@@ -39,6 +39,9 @@ public sealed class AgentCallException : Exception
         /// <summary>A transfer made no progress for too long and was ended.</summary>
         public const string Stalled = "agent.transfer-stalled";
 
+        /// <summary>The recording server cannot reach the standby to fetch footage from it: the CMS carries the bytes instead.</summary>
+        public const string SourceUnreachable = "agent.source-unreachable";
+
         /// <summary>The agent holds no takeover of the key asked about: its takeover command never arrived.</summary>
         public const string TakeoverUnknown = "agent.takeover-unknown";
     }

@@ -8,8 +8,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Vigil.Contracts;
-using Vigil.Hosting;
 using Vigil.Contracts.Agent;
+using Vigil.Hosting;
+using Vigil.Hosting.Transfers;
 
 namespace Vigil.Cms.Agents;
 
@@ -24,6 +25,10 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     private readonly HttpClient _transfer;
     private readonly HttpClient _stream;
     private readonly string? _pinned;
+    private readonly TimeProvider _time;
+
+    /// <summary>How long a pull may write nothing before the CMS takes it for dead: three of the agent's heartbeats.</summary>
+    public static readonly TimeSpan PullSilence = RestorePullReport.Heartbeat * 3;
 
     /// <summary>
     /// How long an update package may take to reach the agent and be verified and installed there: tens of megabytes, far
@@ -37,7 +42,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     /// </summary>
     public const long MaxResponseBytes = 64L * 1024 * 1024;
 
-    public AgentClient(AgentEndpoint endpoint, TimeSpan timeout)
+    /// <param name="time">The clock that times a pull's silence (the paired servers' clients get the CMS's own).</param>
+    public AgentClient(AgentEndpoint endpoint, TimeSpan timeout, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
 
@@ -49,6 +55,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
         Endpoint = endpoint;
         _pinned = endpoint.PinnedFingerprint;
+        _time = time ?? TimeProvider.System;
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = timeout,
@@ -186,6 +193,54 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         {
             await consume(content).ConfigureAwait(false);
         }
+    }
+
+    public Task GrantFootageAsync(string key, FootageGrant grant, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, AgentRoutes.TakeoverGrant(key), grant, cancellationToken);
+
+    public async Task PullAsync(RestorePull pull, Func<RestorePullReport, Task> report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var silence = new StallWatch(PullSilence, _time, cancellationToken);
+        using var request = Request(HttpMethod.Post, AgentRoutes.RestoredRecordingsPull, pull);
+        try
+        {
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token, _stream).ConfigureAwait(false);
+            using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false));
+            while (await lines.ReadLineAsync(silence.Token).ConfigureAwait(false) is { } line)
+            {
+                silence.Progressed();
+                var reportLine = JsonSerializer.Deserialize<RestorePullReport>(line, ContractJson.Options)
+                    ?? throw new AgentCallException(AgentCallException.Rules.NotAnAgent, $"{Endpoint.Address} wrote an empty line in a pull's progress.");
+                if (reportLine.End)
+                {
+                    return;
+                }
+
+                if (reportLine.Rule is { } rule)
+                {
+                    throw new AgentCallException(rule switch
+                    {
+                        SpaceFullRule => AgentCallException.Rules.SpaceFull,
+                        RestorePullReport.SourceUnreachable => AgentCallException.Rules.SourceUnreachable,
+                        _ => AgentCallException.Rules.Refused,
+                    }, $"The recording server at {Endpoint.Address} stopped fetching footage: {reportLine.Problem}");
+                }
+
+                await report(reportLine).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException e) when (silence.Stalled && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentCallException(AgentCallException.Rules.Stalled,
+                $"The recording server at {Endpoint.Address} wrote nothing about its pull for {PullSilence.TotalSeconds:0} s; the next attempt resumes from what arrived.", e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentCallException(AgentCallException.Rules.Unreachable, $"The pull on {Endpoint.Address} broke off ({e.Message}); the next attempt resumes from what arrived.", e);
+        }
+
+        throw new AgentCallException(AgentCallException.Rules.Unreachable, $"The pull on {Endpoint.Address} ended before it said it was done; the next attempt resumes from what arrived.");
     }
 
     public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) =>

@@ -12,7 +12,7 @@ namespace Vigil.Cms.Agents;
 /// that cannot be decrypted gives an <see cref="UnusableAgent"/> that says so on every call, never an
 /// exception out of <see cref="For"/>: one damaged row must not stop the CMS serving the others.
 /// </summary>
-internal sealed class AgentClients(SecretProtector secrets) : IAgentConnections, IDisposable
+internal sealed class AgentClients(SecretProtector secrets, TimeProvider time) : IAgentConnections, IDisposable
 {
     /// <summary>Timeout of inventory calls and of contact while adding a server (probes use the probe timeout).</summary>
     public static TimeSpan CallTimeout { get; } = TimeSpan.FromSeconds(10);
@@ -77,6 +77,6 @@ internal sealed class AgentClients(SecretProtector secrets) : IAgentConnections,
                 $"The CMS cannot read its stored credential for '{server.Name}' (a database restored without its keys folder, or a damaged row); edit the server and give its admin password to pair again."));
         }
 
-        return new AgentClient(new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, credential), CallTimeout);
+        return new AgentClient(new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, credential), CallTimeout, time);
     }
 }

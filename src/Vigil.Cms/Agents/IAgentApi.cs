@@ -48,6 +48,17 @@ internal interface IAgentApi
     /// </summary>
     Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken);
 
+    /// <summary>Lets the bearer of a token read the footage of takeover <paramref name="key"/> (and nothing else) until the grant expires.</summary>
+    Task GrantFootageAsync(string key, FootageGrant grant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Has the recording server fetch one catalog page of footage straight from a standby, and passes on each progress line it
+    /// writes. No whole-call timeout: a pull that writes nothing for a while (it writes at least every
+    /// <see cref="RestorePullReport.Heartbeat"/>) is ended. Throws when the pull stopped short, with the agent's reason
+    /// (<see cref="AgentCallException.Rules.SourceUnreachable"/> when it cannot reach the standby at all).
+    /// </summary>
+    Task PullAsync(RestorePull pull, Func<RestorePullReport, Task> report, CancellationToken cancellationToken);
+
     /// <summary>Which of the listed failover recordings the recording server holds already, in whole or in part.</summary>
     Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken);
 

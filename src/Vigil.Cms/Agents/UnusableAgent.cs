@@ -37,6 +37,10 @@ internal sealed class UnusableAgent(AgentCallException reason) : IAgentApi
     public Task<RecordingList> RecordingsAsync(string owner, DateTimeOffset? from, DateTimeOffset? to, long? after, CancellationToken cancellationToken) =>
         Task.FromException<RecordingList>(reason);
 
+    public Task GrantFootageAsync(string key, FootageGrant grant, CancellationToken cancellationToken) => Task.FromException(reason);
+
+    public Task PullAsync(RestorePull pull, Func<RestorePullReport, Task> report, CancellationToken cancellationToken) => Task.FromException(reason);
+
     public Task ReadRecordingAsync(long recordingId, long offset, Func<Stream, Task> consume, CancellationToken cancellationToken) => Task.FromException(reason);
 
     public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) => Task.FromException<RestoreCheckResult>(reason);

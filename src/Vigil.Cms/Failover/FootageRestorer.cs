@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
@@ -6,18 +8,21 @@ using Vigil.Cms.Storage;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Domain.Failover;
+using Vigil.Hosting.Transfers;
 
 namespace Vigil.Cms.Failover;
 
 /// <summary>
-/// Copies every segment and snapshot the standbys recorded during an episode to the recording server. Every standby
+/// Brings every segment and snapshot the standbys recorded during an episode home to the recording server. Every standby
 /// that may hold footage is first told to release the takeover (idempotent), so none goes on recording for an episode
 /// that is failing back and every file it wrote is catalogued; one that does not answer holds the restore until it
-/// does. Each standby's catalog is read a page at a time, and the recording server is asked per page which of its
-/// files are home already, in whole or in part: a copy interrupted by any crash resumes where it stopped, within a
-/// file too, and never copies a file twice. Several files are in flight at once, paced by the site's bandwidth
-/// limit; a transfer ends only when it stops making progress, never for its length. The recording server keeps a
-/// file only if the whole of it hashes to the standby's SHA-256.
+/// does. Each standby's catalog is read a page at a time, and the recording server pulls each page straight from the
+/// standby (the bytes cross the network once, never through the CMS) with a read-only grant for that footage and the
+/// standby's pinned certificate, both from the CMS. Only when the recording server cannot reach the standby (or is too
+/// old to pull) does the CMS carry that standby's bytes itself. Either way what is home already, in whole or in part, is
+/// never copied again: a copy interrupted by any crash resumes where it stopped, within a file too. Several files are in
+/// flight at once, paced by the site's bandwidth limit; a transfer ends only when it stops making progress, never for its
+/// length. The recording server keeps a file only if the whole of it hashes to the standby's SHA-256.
 /// </summary>
 internal sealed partial class FootageRestorer(
     CmsDbContext db, IAgentConnections agents, RestoreBandwidth bandwidth, RestoreBoard board, CmsMetrics metrics, TimeProvider time,
@@ -30,6 +35,9 @@ internal sealed partial class FootageRestorer(
     public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a footage grant lasts: a restore pass that outlives it is refused by the standby and the next pass grants anew.</summary>
+    private static readonly TimeSpan GrantLifetime = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Copies what is missing; answers <see cref="RestoreCompleted"/> once all is home, <see cref="RestoreWaiting"/> when
@@ -89,7 +97,7 @@ internal sealed partial class FootageRestorer(
             await CopyMissingAsync(footage, _ => Task.CompletedTask, _ => { }, cancellationToken).ConfigureAwait(false);
             var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
             var remaining = 0;
-            foreach (var holder in footage.Holders)
+            foreach (var holder in footage.Holders.Select(h => h.Client))
             {
                 // Deleting what a page confirmed never moves the cursor: later pages hold only higher catalog ids.
                 await foreach (var page in holder.PagesAsync(footage.Key, null, null, cancellationToken).ConfigureAwait(false))
@@ -120,7 +128,7 @@ internal sealed partial class FootageRestorer(
         var key = EpisodeRecords.FootageKey(episode.Id);
         var target = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == episode.RecordingServer.Value, cancellationToken).ConfigureAwait(false);
         var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
-        var holders = new List<IAgentApi>();
+        var holders = new List<Holder>();
         var everyone = true;
         foreach (var id in episode.FootageOn)
         {
@@ -135,7 +143,7 @@ internal sealed partial class FootageRestorer(
             try
             {
                 await client.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
-                holders.Add(client);
+                holders.Add(new Holder(client, standby));
             }
             catch (AgentCallException)
             {
@@ -152,10 +160,10 @@ internal sealed partial class FootageRestorer(
         var home = footage.Target!;
 
         // The first page of each holder carries its totals: progress is reported against the whole without listing it.
-        var first = new List<(IAgentApi Holder, RecordingList Page)>();
+        var first = new List<(Holder Holder, RecordingList Page)>();
         foreach (var holder in footage.Holders)
         {
-            first.Add((holder, await holder.RecordingsAsync(footage.Key, null, null, null, cancellationToken).ConfigureAwait(false)));
+            first.Add((holder, await holder.Client.RecordingsAsync(footage.Key, null, null, null, cancellationToken).ConfigureAwait(false)));
         }
 
         using var progress = new ProgressTally(
@@ -168,22 +176,92 @@ internal sealed partial class FootageRestorer(
         }
 
         await progress.ReportAsync().ConfigureAwait(false);
-        foreach (var (holder, firstPage) in first)
+        // A standby that holds none of this footage (it never recorded for the episode) is given no grant: there is nothing to read.
+        foreach (var (holder, firstPage) in first.Where(f => f.Page.Recordings.Count > 0))
         {
+            var token = await GrantAsync(footage.Key, holder, cancellationToken).ConfigureAwait(false);
             var page = firstPage;
             while (true)
             {
-                await CopyPageAsync(holder, home, page.Recordings, progress, cancellationToken).ConfigureAwait(false);
+                if (token is not null && page.Recordings.Count > 0)
+                {
+                    token = await PullPageAsync(holder, home, token, page.Recordings, progress, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (token is null)
+                {
+                    await CopyPageAsync(holder.Client, home, page.Recordings, progress, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (page.Next is null)
                 {
                     break;
                 }
 
-                page = await holder.RecordingsAsync(footage.Key, null, null, page.Next, cancellationToken).ConfigureAwait(false);
+                page = await holder.Client.RecordingsAsync(footage.Key, null, null, page.Next, cancellationToken).ConfigureAwait(false);
             }
         }
 
         await progress.ReportAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A read-only grant on the standby for this footage, its token for the recording server; null when the standby is too old
+    /// to grant one, and the CMS carries its bytes.
+    /// </summary>
+    private async Task<string?> GrantAsync(string key, Holder holder, CancellationToken cancellationToken)
+    {
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var grant = new FootageGrant(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token))), time.GetUtcNow() + GrantLifetime);
+        try
+        {
+            await holder.Client.GrantFootageAsync(key, grant, cancellationToken).ConfigureAwait(false);
+            return token;
+        }
+        catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.NotAnAgent)
+        {
+            LogRelaying(logger, holder.Row.Name, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Has the recording server fetch one page straight from the standby; answers the token for the next page, or null when the
+    /// recording server cannot reach the standby (or cannot pull at all) and this page and the rest are carried by the CMS.
+    /// </summary>
+    private async Task<string?> PullPageAsync(
+        Holder holder, IAgentApi home, string token, IReadOnlyList<Recording> page, ProgressTally progress, CancellationToken cancellationToken)
+    {
+        using var share = bandwidth.JoinPull();
+        var source = new ServerAddress(holder.Row.Host, holder.Row.Port, holder.Row.Https).ToString();
+        var pull = new RestorePull(source, holder.Row.Https ? holder.Row.CertificateFingerprint : null, token, share.BytesPerSecond, page);
+        try
+        {
+            await home.PullAsync(pull, async line =>
+            {
+                if (line.CameraId is { } camera)
+                {
+                    progress.AddBytes(camera, line.Bytes);
+                    for (var file = 0; file < line.Files; file++)
+                    {
+                        progress.AddFile(camera);
+                    }
+
+                    if (!line.AlreadyHome)
+                    {
+                        metrics.Restored(line.Files, line.Bytes);
+                    }
+                }
+
+                await progress.ReportIfDueAsync(ProgressEvery).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return token;
+        }
+        catch (AgentCallException e) when (e.Rule is AgentCallException.Rules.SourceUnreachable or AgentCallException.Rules.NotAnAgent)
+        {
+            LogRelaying(logger, holder.Row.Name, e.Message);
+            return null;
+        }
     }
 
     /// <summary>Copies the files of one page the recording server lacks, <see cref="FilesInFlight"/> at a time.</summary>
@@ -201,7 +279,7 @@ internal sealed partial class FootageRestorer(
             }
             else
             {
-                var offset = holding?.PartialBytes is > 0 and var partial && partial < recording.Bytes ? partial : 0;
+                var offset = holding?.PartialBytes is > 0 and var partial && partial <= recording.Bytes ? partial : 0;
                 progress.AddBytes(recording.CameraId, offset);
                 pending.Add((recording, offset));
             }
@@ -257,8 +335,16 @@ internal sealed partial class FootageRestorer(
         using var watch = new StallWatch(StallAfter, time, cancellationToken);
         try
         {
-            await from.ReadRecordingAsync(recording.Id, offset,
-                content => to.RestoreAsync(described, offset, new PacedSourceStream(content, bandwidth, watch, Moved), watch.Token), watch.Token).ConfigureAwait(false);
+            // Every byte arrived before (the copy was cut off just before its check): the recording server only checks and keeps it.
+            if (offset == recording.Bytes)
+            {
+                await to.RestoreAsync(described, offset, Stream.Null, watch.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await from.ReadRecordingAsync(recording.Id, offset,
+                    content => to.RestoreAsync(described, offset, new PacedSourceStream(content, bandwidth, watch, Moved), watch.Token), watch.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException e) when (watch.Stalled && !cancellationToken.IsCancellationRequested)
         {
@@ -271,7 +357,7 @@ internal sealed partial class FootageRestorer(
                 $"The copy of {recording.FileName} broke off ({e.Message}); the next attempt resumes from what arrived.", e);
         }
 
-        metrics.FileRestored(recording.Bytes - offset);
+        metrics.Restored(1, recording.Bytes - offset);
         progress.AddFile(recording.CameraId);
         await progress.ReportIfDueAsync(ProgressEvery).ConfigureAwait(false);
 
@@ -298,11 +384,17 @@ internal sealed partial class FootageRestorer(
             .ToDictionary(h => h.Identity, h => h.Holding);
     }
 
+    // Warning: the site's layout makes the CMS carry footage it should not have to; the operator may want to open the route.
+    [LoggerMessage(EventId = 3210, Level = LogLevel.Warning, Message = "The recording server cannot fetch footage from {Standby} itself, so the CMS carries it: {Reason}")]
+    private static partial void LogRelaying(ILogger logger, string standby, string reason);
+
     // Debug: a restore waiting for space is tried every round, and the wait itself is an event and the episode's note.
     [LoggerMessage(EventId = 3209, Level = LogLevel.Debug, Message = "The restore of failover {Episode} stopped for now and resumes from what is home: {Reason}")]
     private static partial void LogRestorePaused(ILogger logger, long episode, string reason);
 
     private static RecordingIdentity Identity(Recording recording) => new(recording.CameraId, recording.Kind, recording.Sha256.ToLowerInvariant());
 
-    private sealed record EpisodeFootage(string Key, IAgentApi? Target, IReadOnlyList<IAgentApi> Holders);
+    private sealed record EpisodeFootage(string Key, IAgentApi? Target, IReadOnlyList<Holder> Holders);
+
+    private sealed record Holder(IAgentApi Client, ServerRow Row);
 }

@@ -65,9 +65,9 @@ internal sealed class CmsMetrics
 
     public void ProbeDiscounted() => _probesDiscounted.Inc();
 
-    public void FileRestored(long bytes)
+    public void Restored(int files, long bytes)
     {
-        _restoreFiles.Inc();
+        _restoreFiles.Inc(files);
         _restoreBytes.Inc(bytes);
     }
 

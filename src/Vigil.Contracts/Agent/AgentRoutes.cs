@@ -53,6 +53,12 @@ public static class AgentRoutes
     /// <summary>POST <see cref="RestoreCheck"/>: which of the listed recordings are home already, in whole or in part (<see cref="RestoreCheckResult"/>).</summary>
     public const string RestoredRecordingsCheck = RestoredRecordings + "/check";
 
+    /// <summary>
+    /// POST <see cref="RestorePull"/>: the recording server fetches failover recordings straight from a standby; answers a stream of
+    /// <see cref="RestorePullReport"/> lines (<c>application/x-ndjson</c>).
+    /// </summary>
+    public const string RestoredRecordingsPull = RestoredRecordings + "/pull";
+
     /// <summary>PUT <see cref="LicenseRequest"/>: the license channels of a server this one replaces move here.</summary>
     public const string License = Prefix + "/license";
 
@@ -81,6 +87,9 @@ public static class AgentRoutes
 
     /// <summary>POST <see cref="FootageRemoval"/>: deletes the listed (confirmed home) footage of a released takeover.</summary>
     public static string TakeoverRecordingsRemoval(string server) => $"{Takeover(server)}/recordings/removal";
+
+    /// <summary>PUT <see cref="FootageGrant"/>: a read-only token for this takeover's footage (its catalog pages and file contents).</summary>
+    public static string TakeoverGrant(string server) => $"{Takeover(server)}/grant";
 
     public static string RecordingContent(long id) => $"{Recordings}/{id}/content";
 

@@ -7,7 +7,7 @@ namespace Vigil.Cms.Tests.Failover;
 /// <summary>
 /// The acting standby dies mid-failover, with real processes: the next standby takes over under a newer epoch,
 /// the dead one comes back holding its part of the outage, and at failback the footage split across both is on the
-/// original's disk byte for byte, each file uploaded once, with the camera-time gap of a second detection bounded and
+/// original's disk byte for byte, each file copied once, with the camera-time gap of a second detection bounded and
 /// the restore kept to its bandwidth limit, as measured where the original receives it.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
@@ -64,14 +64,14 @@ public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1, s =
         var ownHashes = Site.OwnFileHashes("rec");
         FailoverSite.ShouldAllBeHome(onFirst, ownHashes, cameras: 1);
         FailoverSite.ShouldAllBeHome(onSecond, ownHashes, cameras: 1);
-        home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onFirst) + Site.UploadsNeeded("rec", onSecond), "one upload per file of either standby");
-        home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+        AgentGate.RestoresAcross(home, gate1, gate2).Count.ShouldBe(Site.UploadsNeeded("rec", onFirst) + Site.UploadsNeeded("rec", onSecond), "one transfer per file of either standby");
+        AgentGate.RestoresAcross(home, gate1, gate2).Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
 
         // The limit paces every read of the copy, and a pause earns at most a quarter second of credit; measured from the first
         // file's start to the last one's end over n files, n/(n-1) times the limit and 10% more leave room for that and for timing.
-        var uploads = home.RestoresAccepted.Count;
-        uploads.ShouldBeGreaterThanOrEqualTo(5);
-        home.RestoreBytesPerSecond.ShouldNotBeNull().ShouldBeLessThanOrEqualTo(Bandwidth * uploads / (uploads - 1.0) * 1.1, "the restore bandwidth limit");
+        var transfers = AgentGate.RestoresAcross(home, gate1, gate2).Count;
+        transfers.ShouldBeGreaterThanOrEqualTo(5);
+        AgentGate.RestoreBytesPerSecond(home, gate1, gate2).ShouldNotBeNull().ShouldBeLessThanOrEqualTo(Bandwidth * transfers / (transfers - 1.0) * 1.1, "the restore bandwidth limit");
         (await FailoverSite.RecordingsAsync(first, key)).ShouldBeEmpty();
         Site.FailoverSegments("standby-1", key, "cam-1").ShouldBeEmpty();
         Site.FailoverSegments("standby-2", key, "cam-1").ShouldBeEmpty();

@@ -8,7 +8,7 @@ namespace Vigil.Cms.Tests.Failover;
 /// The CMS SIGKILLed twice in a failback: while it releases the standby (the original records again), and while it
 /// cleans the standby up after the restore. Gates hold each call so the kill lands inside it. Each time the restarted
 /// CMS carries the failback on under the same epoch. In the end every file the standby wrote is on the original's
-/// disk byte for byte, uploaded once, and the standby holds and records nothing.
+/// disk byte for byte, copied once, and the standby holds and records nothing.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class FailbackCrashTests() : FailoverSiteTests(cameras: 1)
@@ -53,8 +53,8 @@ public sealed class FailbackCrashTests() : FailoverSiteTests(cameras: 1)
         done.Epoch.ShouldBe(active.Epoch, "the failback went on under the same epoch");
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
         FailoverSite.ShouldAllBeHome(onStandby, Site.OwnFileHashes("rec"), cameras: 1);
-        home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one upload for each file the original did not record itself");
-        home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+        AgentGate.RestoresAcross(home, gate).Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one transfer for each file the original did not record itself");
+        AgentGate.RestoresAcross(home, gate).Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty();
         (await FailoverSite.TakeoversAsync(standby)).ShouldBeEmpty();
         Site.FailoverSegments("standby", key, "cam-1").ShouldBeEmpty();

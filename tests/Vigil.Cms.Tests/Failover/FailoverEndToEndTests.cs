@@ -12,7 +12,7 @@ namespace Vigil.Cms.Tests.Failover;
 /// The whole failover with real processes and real ffmpeg: a paused agent that comes back within the
 /// detection window is not taken over; a SIGKILLed one is, by the standby, within the detection window
 /// plus one segment; when it returns it records before the standby stops (for every camera), every file the
-/// standby wrote (segments and a snapshot) is on the original's disk byte for byte, each uploaded once, and is then removed from the standby.
+/// standby wrote (segments and a snapshot) is on the original's disk byte for byte, each copied once, and is then removed from the standby.
 /// It runs with the CMS on SQLite and on PostgreSQL.
 /// </summary>
 public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<TestDatabase>> database)
@@ -24,7 +24,7 @@ public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<
         var recording = await Site.StartAgentAsync("rec", 1, 2);
         var standby = await Site.StartAgentAsync("standby");
 
-        // Both through gates: the original's counts the restore uploads it accepted, the standby's holds the cleanup.
+        // Both through gates: each counts the restore transfers through it (the standby's the original's fetches), the standby's holds the cleanup.
         await using var home = await AgentGate.StartAsync(recording.BaseUrl);
         await using var gate = await AgentGate.StartAsync(standby.BaseUrl);
         var rec = await Site.AddThroughAsync(home, ServerRoleName.Recording);
@@ -71,8 +71,8 @@ public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<
         var homeFiles = Site.OwnFileHashes("rec");
         FailoverSite.ShouldAllBeHome(onStandby, homeFiles, cameras: 2);
         homeFiles["cam-1"].ShouldContain(snapshot.Sha256, "the snapshot taken on the standby is on the original byte for byte");
-        home.RestoresAccepted.Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one upload for each file the original did not record itself");
-        home.RestoresAccepted.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+        AgentGate.RestoresAcross(home, gate).Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one transfer for each file the original did not record itself");
+        AgentGate.RestoresAcross(home, gate).Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty("the standby's failover footage is removed");
         Directory.Exists(Path.Combine(Site.DataOf("standby"), "space1", "failover", key)).ShouldBeFalse();
         await Site.WaitStatusAsync(rec.Id, "normal_protected");

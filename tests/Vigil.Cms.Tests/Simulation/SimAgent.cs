@@ -23,6 +23,9 @@ internal sealed class SimAgent(
 
     private readonly Dictionary<string, SimTakeover> _takeovers = [];
     private readonly List<SimFile> _files = [];
+
+    /// <summary>The footage grants the CMS gave: token SHA-256 → takeover key.</summary>
+    private readonly Dictionary<string, string> _grants = [];
     private long _nextId = 1;
     private long _highestEpoch;
 
@@ -54,6 +57,12 @@ internal sealed class SimAgent(
     public TimeSpan Skew { get; set; }
 
     public HashSet<string> Blocked { get; } = [];
+
+    /// <summary>It cannot reach the other servers (another network that only the CMS bridges): the CMS must carry its footage home.</summary>
+    public bool PeersUnreachable { get; set; }
+
+    /// <summary>The simulated agent at a server address, as a pull reaches it.</summary>
+    public Func<string, SimAgent?> Peers { get; set; } = _ => null;
 
     /// <summary>False once the server was removed from the CMS: its footage is no longer the site's.</summary>
     public bool Managed { get; set; } = true;
@@ -178,6 +187,35 @@ internal sealed class SimAgent(
         await consume(content).ConfigureAwait(false);
     }
 
+    public Task GrantFootageAsync(string key, FootageGrant grant, CancellationToken cancellationToken) =>
+        Answer(() => _grants[grant.TokenSha256] = key, mutates: true);
+
+    /// <summary>Fetches the page from the standby the CMS named, with the grant it gave: a file of another takeover is refused there.</summary>
+    public async Task PullAsync(RestorePull pull, Func<RestorePullReport, Task> report, CancellationToken cancellationToken)
+    {
+        await Answer(() => true, mutates: false).ConfigureAwait(false);
+        var source = PeersUnreachable ? null : Peers(pull.Source);
+        if (source is null || source.Down)
+        {
+            throw new AgentCallException(AgentCallException.Rules.SourceUnreachable, $"{Name} cannot reach {pull.Source}");
+        }
+
+        foreach (var recording in pull.Recordings)
+        {
+            if (_files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == recording.CameraId && f.Sha256 == recording.Sha256))
+            {
+                await report(new RestorePullReport(recording.CameraId, recording.Bytes, 1, AlreadyHome: true)).ConfigureAwait(false);
+                continue;
+            }
+
+            var content = source.GrantedContent(pull.Token, recording.Id);
+            var described = new RestoredRecording(
+                recording.CameraId, recording.Kind, recording.Start, recording.End, recording.Bytes, recording.Sha256, "day", recording.FileName);
+            await RestoreAsync(described, 0, new MemoryStream(content), cancellationToken).ConfigureAwait(false);
+            await report(new RestorePullReport(recording.CameraId, recording.Bytes, 1)).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A simulated copy is never cut off part way, so only complete files are ever held.</summary>
     public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) => Answer(() =>
         new RestoreCheckResult(check.Recordings
@@ -225,6 +263,20 @@ internal sealed class SimAgent(
 
     public Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken) =>
         Task.FromException<AgentUpdateStatus>(Refused("update.not-simulated"));
+
+    private byte[] GrantedContent(string token, long recordingId)
+    {
+        var file = _files.FirstOrDefault(f => f.Id == recordingId);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        if (Down)
+        {
+            throw new AgentCallException(AgentCallException.Rules.Refused, $"{Name} went down during the pull");
+        }
+
+        return file is not null && _grants.TryGetValue(hash, out var key) && key == file.Owner
+            ? file.Content
+            : throw new AgentCallException(AgentCallException.Rules.Refused, $"{Name} refused recording {recordingId} to the grant");
+    }
 
     private static RecordingTotals Totals(List<SimFile> files) =>
         new(files.Count, files.Sum(f => (long)f.Content.Length),

@@ -22,7 +22,7 @@ internal sealed class SimSchedule(int seed)
     [
         "crash", "crash", "crash", "hang", "401", "disk full", "camera unreachable", "credential unreadable", "lost takeover records",
         "failover now", "failover now", "failback", "stop restoration", "replace", "disable/enable", "rename", "clear protection failure",
-        "delete standby", "delete group", "clock skew",
+        "delete standby", "delete group", "clock skew", "standbys out of reach",
     ];
 
     private readonly Random _random = new(seed);
@@ -186,6 +186,11 @@ internal sealed class SimSchedule(int seed)
                 agent.Skew = TimeSpan.FromSeconds(_random.Next(-60, 61));
                 what = string.Create(CultureInfo.InvariantCulture, $"clock of {agent.Name} off by {agent.Skew.TotalSeconds:0} s");
                 break;
+            case 20:
+                agent.PeersUnreachable = true;
+                what = $"{agent.Name} cannot reach the other servers for {ticks} ticks";
+                Timed(site, ticks, () => agent.PeersUnreachable = false);
+                break;
             case 18 when _random.Next(4) == 0:
                 what = "delete Site B: " + await site.OperateAsync<GroupService>(g => g.DeleteAsync(siteB, site.Operator, confirmed: true, default));
                 break;
@@ -221,7 +226,7 @@ internal sealed class SimSchedule(int seed)
         site.Agents.Unreadable.Clear();
         foreach (var agent in site.Agents.BySerial.Values)
         {
-            agent.Down = agent.Hung = agent.RejectsCredential = agent.DiskFull = false;
+            agent.Down = agent.Hung = agent.RejectsCredential = agent.DiskFull = agent.PeersUnreachable = false;
             agent.Blocked.Clear();
         }
 

@@ -134,13 +134,14 @@ internal sealed class SimSite : IAsyncDisposable
             Enumerable.Range(1, cameras).Select(c => new CameraConfig($"{name}-cam-{c}", $"{name} camera {c}", $"rtsp://cameras.invalid/{name}/{c}")).ToList(),
             Time);
         Agents.BySerial[serial] = agent;
+        agent.Peers = address => Agents.BySerial.Values.FirstOrDefault(a => address.Contains($"//{a.Name}.sim.invalid:", StringComparison.OrdinalIgnoreCase));
         await using var scope = _services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         var priority = await db.Servers.Where(s => s.GroupId == group).Select(s => (int?)s.Priority).MaxAsync() ?? 0;
         var row = new ServerRow
         {
             Name = name, Role = standby ? AgentInventory.StandbyRole : AgentInventory.RecordingRole, Enabled = true, GroupId = group, Priority = priority + 1,
-            Host = "sim.invalid", Port = 1, Https = false, ProtectedCredential = "-", Serial = serial, AgentName = name, Model = "SIM-1",
+            Host = $"{name}.sim.invalid", Port = 1, Https = false, ProtectedCredential = "-", Serial = serial, AgentName = name, Model = "SIM-1",
             AgentVersion = "0", SpacesJson = "[]", CamerasJson = "[]", CreatedAt = Time.GetUtcNow(),
         };
         AgentInventory.Apply(row, await agent.InfoAsync(CancellationToken.None), Time.GetUtcNow(), _services.GetRequiredService<CameraSecrets>());

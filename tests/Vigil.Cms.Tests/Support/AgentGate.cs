@@ -19,17 +19,20 @@ public enum GatedCall
     /// <summary>The CMS releasing a standby from a takeover (it stops recording the server's cameras).</summary>
     Release,
 
-    /// <summary>The CMS uploading one failover recording to the recording server it is restored to.</summary>
-    RestoreUpload,
+    /// <summary>
+    /// One failover recording on its way home: the recording server fetching it from the standby (seen at the standby's gate)
+    /// or, where the recording server cannot reach the standby, the CMS uploading it (seen at the recording server's).
+    /// </summary>
+    RestoreTransfer,
 }
 
 /// <summary>
 /// A plain-HTTP reverse proxy on 127.0.0.1 in front of one agent, added to the CMS by the proxy's address. It can
-/// hold one kind of call (a takeover, a release, a footage removal, a restore upload) unanswered until the test releases it, while the agent
+/// hold one kind of call (a takeover, a release, a footage removal, a restore transfer) unanswered until the test releases it, while the agent
 /// goes on answering probes and everything else: the deterministic form of "the standby freezes just as it is
 /// sent the takeover", "the CMS dies in the middle of a restore" or "look at the standby's disk after the restore, before
 /// the cleanup", with no window to hit.
-/// It also counts the restore uploads the agent accepted, so a test can tell a recording copied twice.
+/// It also counts the restore transfers that went through whole, so a test can tell a recording copied twice.
 /// Everything streams through unchanged, restores included. The agent may be killed and started again on its port.
 /// </summary>
 public sealed class AgentGate : IAsyncDisposable
@@ -43,7 +46,7 @@ public sealed class AgentGate : IAsyncDisposable
     private readonly HttpClient _upstream;
     private readonly Lock _lock = new();
     private readonly ConcurrentDictionary<string, int> _restoresAccepted = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(TimeSpan Began, TimeSpan Ended, long Bytes)> _restoreUploads = new();
+    private readonly ConcurrentQueue<(TimeSpan Began, TimeSpan Ended, long Bytes)> _restoreTransfers = new();
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private GatedCall? _holding;
     private int _letThrough;
@@ -58,20 +61,28 @@ public sealed class AgentGate : IAsyncDisposable
 
     public Uri BaseUrl => new(_app.Urls.First());
 
-    /// <summary>Restore uploads the agent answered with success, by the recording they described (camera, times, checksum).</summary>
+    /// <summary>
+    /// Restore transfers that went through whole, by what they moved: an upload the agent answered with success (by the
+    /// recording it described, from its offset) or a download the agent served to the end (by this gate, recording and range).
+    /// </summary>
     public IReadOnlyDictionary<string, int> RestoresAccepted => _restoresAccepted;
 
+    /// <summary>How many recordings the transfers of these gates moved, however many parts each came in (a resumed copy is two).</summary>
+    public static int RecordingsAcross(params AgentGate[] gates) => RestoresAcross(gates).Keys.Select(k => k.Split('|')[0]).Distinct().Count();
+
+    /// <summary>The restore transfers of several gates together (the standbys' and the recording server's), by recording and part.</summary>
+    public static IReadOnlyDictionary<string, int> RestoresAcross(params AgentGate[] gates) =>
+        gates.SelectMany(g => g._restoresAccepted).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Sum(t => t.Value));
+
     /// <summary>
-    /// The restore rate the agent received: the bytes of every accepted upload, over the time from the start of the first to
-    /// the end of the last; null before two uploads were accepted.
+    /// The restore rate the recording server received, seen at its gate: the bytes of every upload the CMS made, and the bytes
+    /// every pull reported received as it went, over the time from the start of the first to the end (or report) of the last;
+    /// null before two were seen. (A standby's gate cannot tell it: a paced reader's bytes sit in socket buffers long before it reads them.)
     /// </summary>
-    public double? RestoreBytesPerSecond
+    public static double? RestoreBytesPerSecond(params AgentGate[] gates)
     {
-        get
-        {
-            var uploads = _restoreUploads.ToList();
-            return uploads.Count < 2 ? null : uploads.Sum(u => u.Bytes) / (uploads.Max(u => u.Ended) - uploads.Min(u => u.Began)).TotalSeconds;
-        }
+        var transfers = gates.SelectMany(g => g._restoreTransfers).ToList();
+        return transfers.Count < 2 ? null : transfers.Sum(u => u.Bytes) / (transfers.Max(u => u.Ended) - transfers.Min(u => u.Began)).TotalSeconds;
     }
 
     public static async Task<AgentGate> StartAsync(Uri agent)
@@ -142,7 +153,9 @@ public sealed class AgentGate : IAsyncDisposable
             ? GatedCall.FootageRemoval
         : HttpMethods.IsDelete(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Takeovers, out var rest) && rest.Value!.LastIndexOf('/') == 0
             ? GatedCall.Release
-        : HttpMethods.IsPut(request.Method) && request.Path.StartsWithSegments(AgentRoutes.RestoredRecordings) ? GatedCall.RestoreUpload
+        : HttpMethods.IsPut(request.Method) && request.Path.StartsWithSegments(AgentRoutes.RestoredRecordings) ? GatedCall.RestoreTransfer
+        : HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments(AgentRoutes.Recordings) && request.Path.Value!.EndsWith("/content", StringComparison.Ordinal)
+            ? GatedCall.RestoreTransfer
         : null;
 
     private async Task ForwardAsync(HttpContext context)
@@ -165,17 +178,22 @@ public sealed class AgentGate : IAsyncDisposable
 
         var began = _clock.Elapsed;
         var aborted = context.RequestAborted;
+        var held = false;
         if (kind is { } call && WaitingGate(call) is { } gate)
         {
             await gate;
             aborted = CancellationToken.None;
+            held = true;
         }
 
         using var response = await _upstream.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, aborted);
-        if (kind == GatedCall.RestoreUpload && response.IsSuccessStatusCode)
+        var upload = HttpMethods.IsPut(context.Request.Method);
+        if (kind == GatedCall.RestoreTransfer && upload && response.IsSuccessStatusCode)
         {
-            _restoresAccepted.AddOrUpdate(context.Request.QueryString.Value ?? string.Empty, 1, (_, n) => n + 1);
-            _restoreUploads.Enqueue((began, _clock.Elapsed, context.Request.ContentLength ?? 0));
+            var query = context.Request.QueryString.Value ?? string.Empty;
+            var offset = query.LastIndexOf("&offset=", StringComparison.Ordinal);
+            _restoresAccepted.AddOrUpdate(offset < 0 ? query : $"{query[..offset]}|{query[offset..]}", 1, (_, n) => n + 1);
+            _restoreTransfers.Enqueue((began, _clock.Elapsed, context.Request.ContentLength ?? 0));
         }
 
         context.Response.StatusCode = (int)response.StatusCode;
@@ -186,7 +204,15 @@ public sealed class AgentGate : IAsyncDisposable
 
         try
         {
-            await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+            var pull = HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments(AgentRoutes.RestoredRecordingsPull);
+            await response.Content.CopyToAsync(pull ? new PullReportReader(context.Response.Body, bytes => _restoreTransfers.Enqueue((began, _clock.Elapsed, bytes)))
+                : context.Response.Body, context.RequestAborted);
+
+            // A download counts once it went out whole to a caller still there; one that waited at the gate may have lost its caller.
+            if (kind == GatedCall.RestoreTransfer && !upload && !held && response.IsSuccessStatusCode && !context.RequestAborted.IsCancellationRequested)
+            {
+                _restoresAccepted.AddOrUpdate($"{BaseUrl.Port} {context.Request.Path}|{context.Request.Headers.Range}", 1, (_, n) => n + 1);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
@@ -219,5 +245,57 @@ public sealed class AgentGate : IAsyncDisposable
         using var copy = new MemoryStream();
         await body.CopyToAsync(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>Passes a pull's progress lines on and tells the bytes each reports received (not those found home already).</summary>
+    private sealed class PullReportReader(Stream inner, Action<long> received) : Stream
+    {
+        private readonly List<byte> _line = [];
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            foreach (var b in buffer.Span)
+            {
+                if (b != (byte)'\n')
+                {
+                    _line.Add(b);
+                    continue;
+                }
+
+                var report = System.Text.Json.JsonSerializer.Deserialize<RestorePullReport>(_line.ToArray(), Contracts.ContractJson.Options);
+                _line.Clear();
+                if (report is { CameraId: not null, AlreadyHome: false, Bytes: > 0 })
+                {
+                    received(report.Bytes);
+                }
+            }
+
+            await inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

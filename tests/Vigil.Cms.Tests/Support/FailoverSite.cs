@@ -155,12 +155,23 @@ public sealed class FailoverSite : IAsyncDisposable
         return (onStandby, backAt);
     }
 
-    public Task<FailoverView> WaitFailoverAsync(int recordingServer, Func<FailoverView, bool> condition, string what) =>
-        Eventually.GetAsync(async () =>
+    public async Task<FailoverView> WaitFailoverAsync(int recordingServer, Func<FailoverView, bool> condition, string what)
+    {
+        FailoverView? latest = null;
+        try
         {
-            var latest = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(recordingServer));
-            return condition(latest) ? latest : null;
-        }, TimeSpan.FromSeconds(90), what);
+            return await Eventually.GetAsync(async () =>
+            {
+                latest = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(recordingServer));
+                return condition(latest) ? latest : null;
+            }, TimeSpan.FromSeconds(90), what);
+        }
+        catch (TimeoutException e) when (latest is not null)
+        {
+            // Where the failover stood says what it waited for.
+            throw new TimeoutException($"{e.Message} The failover was {latest.Phase}: {latest.Note}", e);
+        }
+    }
 
     public static async Task<IReadOnlyList<Recording>> RecordingsAsync(VigilProcess agent, string owner)
     {

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Vigil.Cms.Failover;
+using Vigil.Hosting.Transfers;
 
-namespace Vigil.Cms.Tests.Failover;
+namespace Vigil.Agent.Tests.Hosting.Transfers;
 
 /// <summary>The site's restore bandwidth: one bucket for every restore and file in flight, paid at an even rate, a pause earning little credit.</summary>
 public sealed class RestoreBandwidthTests

@@ -1,11 +1,11 @@
-namespace Vigil.Cms.Failover;
+namespace Vigil.Hosting.Transfers;
 
 /// <summary>
 /// The standby's side of one file's copy as the recording server's upload reads it: each read is paced by the site's
 /// restore bandwidth and, when bytes arrive, gives the transfer's <see cref="StallWatch"/> more time and tells
 /// <paramref name="moved"/> how many.
 /// </summary>
-internal sealed class PacedSourceStream(Stream inner, RestoreBandwidth bandwidth, StallWatch watch, Func<int, Task> moved) : Stream
+public sealed class PacedSourceStream(Stream inner, RestoreBandwidth bandwidth, StallWatch watch, Func<int, Task> moved) : Stream
 {
     public override bool CanRead => true;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using Vigil.Cms.Failover;
+using Vigil.Hosting.Transfers;
 
-namespace Vigil.Cms.Tests.Failover;
+namespace Vigil.Agent.Tests.Hosting.Transfers;
 
 /// <summary>A transfer ends when it stops moving bytes, never for how long it runs.</summary>
 public sealed class StallWatchTests

@@ -1,10 +1,10 @@
-namespace Vigil.Cms.Failover;
+namespace Vigil.Hosting.Transfers;
 
 /// <summary>
 /// Ends a transfer that makes no progress for a while, however long it runs while bytes flow: a recording of an hour
 /// may take minutes to copy, and a copy whose peer went silent must not hold the restore for ever.
 /// </summary>
-internal sealed class StallWatch : IDisposable
+public sealed class StallWatch : IDisposable
 {
     private readonly TimeSpan _after;
     private readonly CancellationTokenSource _timer;

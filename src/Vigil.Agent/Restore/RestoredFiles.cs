@@ -1,0 +1,254 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Vigil.Agent.Api;
+using Vigil.Agent.Recording;
+using Vigil.Agent.Spaces;
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Agent.Restore;
+
+/// <summary>
+/// Keeps the footage a standby recorded for this server while it was down, whether the CMS sends it or this server fetches
+/// it. The bytes go to a partial file named by camera, kind and checksum beside the space; a copy cut off part way (the
+/// sender gone, this agent killed) keeps what arrived, and a later copy continues from that offset. The whole file is
+/// checked against its SHA-256, then moved into the camera's folder and catalogued as this server's own recording (beside,
+/// never over, different footage of the same name). A crash at any point leaves a partial file, or a complete checked one,
+/// and receiving the same recording again is harmless, so the copy can always resume. Nothing is written unless the space
+/// can hold the rest of the file above its reserve, and bytes beyond the announced size are cut off.
+/// </summary>
+internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCatalog catalog, AuditLog audit)
+{
+    private const string RestoredPrefix = "restored-";
+    private const string PartialFolder = ".restoring";
+    private const int BufferBytes = 81920;
+
+    private static readonly Lock Naming = new();
+
+    /// <summary>Why a described recording cannot be received at all; null when it may be.</summary>
+    public static string? Invalid(RestoredRecording? recording, long from) =>
+        recording is null || !AgentValidation.IsIdentifier(recording.CameraId) || recording.End < recording.Start || recording.Bytes < 0
+        || !AgentValidation.IsSha256(recording.Sha256) || recording.Folder is null || !SafeName().IsMatch(recording.Folder)
+        || recording.FileName is null || !SafeName().IsMatch(recording.FileName) || from < 0 || from > recording.Bytes
+            ? "A restored recording needs camera, kind, start, end (ms), bytes, sha256, the folder and file names it had, and an offset within it."
+            : null;
+
+    /// <summary>Which of the recordings are home already, in whole or in part.</summary>
+    public IReadOnlyList<RestoreHolding> Held(IReadOnlyCollection<RecordingIdentity> recordings)
+    {
+        var complete = catalog.Held(AgentRoutes.OwnRecordings, recordings);
+        var space = spaces.OwnSpace();
+        var held = new List<RestoreHolding>();
+        foreach (var recording in recordings)
+        {
+            var partial = space is null || complete.Contains(recording) ? 0 : PartialLength(PartialPath(space, recording));
+            if (complete.Contains(recording) || partial > 0)
+            {
+                held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, complete.Contains(recording), partial));
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>Writes <paramref name="body"/> (the recording's bytes from <paramref name="from"/> on) and keeps the file once all of it is here and checked.</summary>
+    public async Task<RestoreOutcome> ReceiveAsync(
+        HttpContext context, RestoredRecording recording, long from, Stream body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        ArgumentNullException.ThrowIfNull(body);
+        var space = spaces.OwnSpace();
+        if (space is null)
+        {
+            return RestoreOutcome.Refused("restore.no-space", "This server has no recording space for its own recordings.", StatusCodes.Status507InsufficientStorage);
+        }
+
+        var (camera, kind, bytes, file) = (recording.CameraId, recording.Kind, recording.Bytes, recording.FileName);
+        var sha256 = recording.Sha256.ToLowerInvariant();
+        var subfolder = kind == RecordingKind.Snapshot ? "snapshots" : recording.Folder;
+        var folderPath = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, camera), subfolder);
+        var relative = Path.Combine(folderPath, Names(file, sha256).First());
+        if (Names(file, sha256).Select(name => catalog.Find(space, Path.Combine(folderPath, name)))
+            .FirstOrDefault(e => e is not null && string.Equals(e.Sha256, sha256, StringComparison.OrdinalIgnoreCase)) is { } home)
+        {
+            return new RestoreOutcome(home.ToContract());
+        }
+
+        var partial = PartialPath(space, new RecordingIdentity(camera, kind, sha256));
+        Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
+        FileStream output;
+        try
+        {
+            output = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, BufferBytes, useAsync: true);
+        }
+        catch (IOException)
+        {
+            return RestoreOutcome.Refused("restore.busy", $"{relative} is being received already; try again when that copy ends.", StatusCodes.Status409Conflict);
+        }
+
+        await using (output.ConfigureAwait(false))
+        {
+            if (from > output.Length)
+            {
+                return RestoreOutcome.Refused("restore.offset-ahead",
+                    $"Only {output.Length} bytes of {relative} are here; continue from there, not from {from}.", StatusCodes.Status409Conflict);
+            }
+
+            var free = FreeBytes(space);
+            if (free - RecordingSpaces.MinimumFreeBytes < bytes - from)
+            {
+                return RestoreOutcome.Refused("restore.space-full",
+                    $"The recording space {space} has {Mib(free)} MiB free and keeps {Mib(RecordingSpaces.MinimumFreeBytes)} MiB in reserve; "
+                    + $"{relative} needs {Mib(bytes - from)} MiB more. Nothing was written; the copy resumes when space frees.",
+                    StatusCodes.Status507InsufficientStorage);
+            }
+
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[BufferBytes];
+            await HashPrefixAsync(output, from, hash, buffer, cancellationToken).ConfigureAwait(false);
+            output.SetLength(from);
+            output.Position = from;
+            var length = from;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                if (length + read > bytes)
+                {
+                    File.Delete(partial);
+                    return RestoreOutcome.Refused("restore.too-large",
+                        $"More than the announced {bytes} bytes of {relative} arrived; the copy was cut off and nothing was kept.",
+                        StatusCodes.Status413RequestEntityTooLarge);
+                }
+
+                hash.AppendData(buffer, 0, read);
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                length += read;
+            }
+
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            output.Flush(flushToDisk: true);
+            if (length < bytes)
+            {
+                return RestoreOutcome.Refused("restore.incomplete",
+                    $"{length} of the {bytes} bytes of {relative} are here; a copy from offset {length} continues it.", StatusCodes.Status422UnprocessableEntity);
+            }
+
+            var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+            {
+                File.Delete(partial);
+                return RestoreOutcome.Refused("restore.checksum-mismatch",
+                    $"The received {length} bytes hash to {actual}, not the {bytes} bytes with SHA-256 {sha256} announced; nothing was kept.",
+                    StatusCodes.Status422UnprocessableEntity);
+            }
+
+            // Moved while this copy still holds the partial file, so no second copy of it can write into the kept file.
+            return Keep(context, partial, space, folderPath, file, camera, kind, recording.Start, recording.End, length, actual);
+        }
+    }
+
+    /// <summary>
+    /// Moves a checked file to the first of its names that is free or holds these very bytes, and catalogs it. One at a time
+    /// in this process: two recordings of the same name arriving together must not both take it.
+    /// </summary>
+    private RestoreOutcome Keep(
+        HttpContext context, string partial, string space, string folder, string file, string camera, RecordingKind kind, DateTimeOffset startAt,
+        DateTimeOffset endAt, long length, string sha256)
+    {
+        lock (Naming)
+        {
+            foreach (var relative in Names(file, sha256).Select(name => Path.Combine(folder, name)))
+            {
+                var target = Path.Combine(space, relative);
+                if (catalog.Find(space, relative) is { } existing)
+                {
+                    if (string.Equals(existing.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                    {
+                        File.Delete(partial);
+                        return new RestoreOutcome(existing.ToContract());
+                    }
+
+                    continue;
+                }
+
+                // A file left by a crash between an earlier move and its catalog entry: the same bytes are simply catalogued, other footage is never replaced.
+                if (File.Exists(target) && !string.Equals(Sha256Of(target), sha256, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                // Recovery after a crash between the move and the catalog reads the span from the file's time.
+                File.SetLastWriteTimeUtc(partial, endAt.UtcDateTime);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(partial, target, overwrite: true);
+                var entry = catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind, startAt, endAt, length, sha256, space, relative));
+                audit.Record(context, "restore.receive", $"{relative} ({length} bytes, SHA-256 {sha256})");
+                return new RestoreOutcome(entry.ToContract());
+            }
+        }
+
+        return RestoreOutcome.Refused("restore.conflict", $"Every name for {file} in {folder} holds different footage; the footage kept is not replaced.", StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>Where the bytes of a recording on its way home wait until they are all here and checked.</summary>
+    public static string PartialPath(string space, RecordingIdentity recording) =>
+        Path.Combine(space, PartialFolder, $"{recording.CameraId}.{recording.Kind}.{recording.Sha256.ToLowerInvariant()}.part");
+
+    private static long PartialLength(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? info.Length : 0;
+    }
+
+    /// <summary>Hashes the first <paramref name="count"/> bytes already kept, so the checksum covers the whole file after a resume.</summary>
+    private static async Task HashPrefixAsync(FileStream file, long count, IncrementalHash hash, byte[] buffer, CancellationToken cancellationToken)
+    {
+        file.Position = 0;
+        var left = count;
+        while (left > 0)
+        {
+            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, left)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException($"{file.Name} ended before the {count} bytes it held.");
+            }
+
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+    }
+
+    private static long FreeBytes(string space)
+    {
+        try
+        {
+            return new DriveInfo(space).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return 0;
+        }
+    }
+
+    private static long Mib(long bytes) => bytes / (1024 * 1024);
+
+    /// <summary>
+    /// The names a restored file may take: the standby's name after "restored-", or, when that name holds different footage
+    /// here (two outages whose standbys named files alike), the same with the checksum's start added, so both are kept.
+    /// </summary>
+    private static IEnumerable<string> Names(string file, string sha256)
+    {
+        yield return RestoredPrefix + file;
+        yield return RestoredPrefix + Path.GetFileNameWithoutExtension(file) + "-" + sha256[..16] + Path.GetExtension(file);
+    }
+
+    private static string Sha256Of(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
+    private static partial Regex SafeName();
+}
