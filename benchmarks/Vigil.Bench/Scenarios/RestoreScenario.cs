@@ -165,10 +165,11 @@ public sealed class RestoreScenario : IScenario
     }
 
     private const string RestoreBound =
-        "How the restore goes: the CMS reads the standby's catalog a page at a time, asks the original per page what is home, and copies four files at a time "
-        + "from the standby's download to the original's upload (two HTTP hops through the CMS); the original hashes each file (SHA-256), fsyncs it and catalogues it "
-        + "before answering. `cp` only reads and writes page-cached bytes. What would close the rest: the original pulling from the standby directly (one hop, "
-        + "a token scoped to the episode) and catalogue writes batched.";
+        "How the restore goes: the CMS reads the standby's catalog a page at a time and hands each page to the original, which fetches it straight from the "
+        + "standby (one HTTP hop, four files at a time, with a read-only grant for that footage; the bytes never pass the CMS), hashes each file (SHA-256), "
+        + "fsyncs it and catalogues it, one SQLite write per file. `cp` only reads and writes page-cached bytes. What bounds the rest: per file, an HTTP "
+        + "request, an fsync and a catalogue write; per page, a listing and a pull call. What would close it: catalogue writes batched per page, the fsync "
+        + "per file traded for one per page, and more files in flight for small segments.";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
