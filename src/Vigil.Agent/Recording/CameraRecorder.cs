@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
@@ -45,7 +44,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<(string Folder, string Prefix, string ListPath)> _uncatalogued = [];
+    private readonly List<(string Folder, string Prefix, DateTimeOffset RunBegan, string ListPath)> _uncatalogued = [];
     private readonly CameraSource? _source;
     private Task? _loop;
     private bool _cannotStart;
@@ -185,8 +184,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private async Task<RunEnd> RunOnceAsync(CancellationToken stopping)
     {
         var now = _time.GetUtcNow();
-        var prefix = now.ToString("HHmmssfff", CultureInfo.InvariantCulture);
-        var folder = Path.Combine(Target.Space, Target.RelativeFolder, now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var prefix = RecorderRunName.Prefix(now);
+        var folder = Path.Combine(Target.Space, Target.RelativeFolder, RecorderRunName.Day(now));
         var list = new SegmentList(Path.Combine(_listFolder, $"{now:yyyyMMdd}-{prefix}.csv"));
         var catalogued = new HashSet<string>(StringComparer.Ordinal);
         Process ffmpeg;
@@ -213,14 +212,14 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             try
             {
                 await CatalogUncataloguedRunsAsync().ConfigureAwait(false);
-                silentFor = await RecordAsync(ffmpeg, list, folder, prefix, catalogued, stopping).ConfigureAwait(false);
+                silentFor = await RecordAsync(ffmpeg, list, folder, prefix, now, catalogued, stopping).ConfigureAwait(false);
                 _runFailed = false;
             }
             catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
                 // Whatever failed (disk, database, ffprobe), ffmpeg must not go on recording unwatched.
                 await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
-                _uncatalogued.Add((folder, prefix, list.Path));
+                _uncatalogued.Add((folder, prefix, now, list.Path));
                 ReportFailure("cataloguing failed", e);
                 await Task.WhenAll(output, errors).ConfigureAwait(false);
                 return new RunEnd(0, TryAgainAtOnce: false);
@@ -256,7 +255,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     /// (ffmpeg's own timeouts are per socket read and may take three times as long), cataloguing each segment it
     /// finishes; answers how long the camera had been silent when the recorder stopped it (null when ffmpeg ended otherwise).
     /// </summary>
-    private async Task<TimeSpan?> RecordAsync(Process ffmpeg, SegmentList list, string folder, string prefix, HashSet<string> catalogued, CancellationToken stopping)
+    private async Task<TimeSpan?> RecordAsync(
+        Process ffmpeg, SegmentList list, string folder, string prefix, DateTimeOffset runBegan, HashSet<string> catalogued, CancellationToken stopping)
     {
         var exited = ffmpeg.WaitForExitAsync(stopping);
         var silence = new SilenceWatch(_time.GetUtcNow());
@@ -264,7 +264,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         while (!exited.IsCompleted)
         {
             await Task.WhenAny(exited, Task.Delay(PollInterval, _time, stopping)).ConfigureAwait(false);
-            await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
+            await CatalogListedAsync(list, folder, runBegan, catalogued, CancellationToken.None).ConfigureAwait(false);
             // The segment being written is the one after those listed: its length grows with every packet flushed.
             var current = new FileInfo(Path.Combine(folder, $"{prefix}-{catalogued.Count:D6}.ts"));
             var limit = catalogued.Count > 0 || current.Exists ? SilenceLimit : StartLimit;
@@ -283,8 +283,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             await ProcessSignals.StopAsync(ffmpeg, TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
         }
 
-        await CatalogListedAsync(list, folder, catalogued, CancellationToken.None).ConfigureAwait(false);
-        await CatalogUnlistedAsync(folder, prefix, catalogued).ConfigureAwait(false);
+        await CatalogListedAsync(list, folder, runBegan, catalogued, CancellationToken.None).ConfigureAwait(false);
+        await CatalogUnlistedAsync(folder, prefix, runBegan, catalogued).ConfigureAwait(false);
         File.Delete(list.Path);
         return silentFor;
     }
@@ -294,10 +294,10 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     {
         while (_uncatalogued.Count > 0)
         {
-            var (folder, prefix, listPath) = _uncatalogued[0];
+            var (folder, prefix, runBegan, listPath) = _uncatalogued[0];
             if (Directory.Exists(folder))
             {
-                await CatalogUnlistedAsync(folder, prefix, []).ConfigureAwait(false);
+                await CatalogUnlistedAsync(folder, prefix, runBegan, []).ConfigureAwait(false);
             }
 
             File.Delete(listPath);
@@ -305,14 +305,14 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         }
     }
 
-    private async Task CatalogListedAsync(SegmentList list, string folder, HashSet<string> catalogued, CancellationToken cancellationToken)
+    private async Task CatalogListedAsync(SegmentList list, string folder, DateTimeOffset runBegan, HashSet<string> catalogued, CancellationToken cancellationToken)
     {
         foreach (var segment in list.ReadNew())
         {
             // ffmpeg lists a run's first segment as starting at 0 whatever its real start: ask ffprobe instead.
             double? duration = catalogued.Count == 0 ? null : segment.Duration.TotalSeconds;
             var entry = await _cataloguer.AddVideoAsync(Target.Owner, Target.Camera.Id, Target.Space, Path.Combine(folder, segment.FileName),
-                duration, cancellationToken, follows: LastSegmentEnd).ConfigureAwait(false);
+                duration, cancellationToken, follows: LastSegmentEnd, notBefore: runBegan).ConfigureAwait(false);
             catalogued.Add(segment.FileName);
             if (entry is not null)
             {
@@ -325,7 +325,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     }
 
     /// <summary>A segment cut short (ffmpeg killed, or a stop) is not listed; it is still playable up to its last packet.</summary>
-    private async Task CatalogUnlistedAsync(string folder, string prefix, HashSet<string> catalogued)
+    private async Task CatalogUnlistedAsync(string folder, string prefix, DateTimeOffset runBegan, HashSet<string> catalogued)
     {
         foreach (var file in Directory.EnumerateFiles(folder, $"{prefix}-*.ts").Order(StringComparer.Ordinal))
         {
@@ -333,7 +333,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             if (catalogued.Add(name))
             {
                 var entry = await _cataloguer.AddVideoAsync(Target.Owner, Target.Camera.Id, Target.Space, file, null, CancellationToken.None,
-                    follows: LastSegmentEnd).ConfigureAwait(false);
+                    follows: LastSegmentEnd, notBefore: runBegan).ConfigureAwait(false);
                 LastSegmentEnd = entry?.End ?? LastSegmentEnd;
             }
         }

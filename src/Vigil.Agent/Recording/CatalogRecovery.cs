@@ -31,7 +31,8 @@ public sealed partial class CatalogRecovery(RecordingCatalog catalog, SegmentCat
                 try
                 {
                     entry = video
-                        ? await cataloguer.AddVideoAsync(owner.Owner, owner.Camera, space, file, null, cancellationToken).ConfigureAwait(false)
+                        ? await cataloguer.AddVideoAsync(owner.Owner, owner.Camera, space, file, null, cancellationToken,
+                            notBefore: RecorderRunName.Began(file)).ConfigureAwait(false)
                         : await cataloguer.AddSnapshotAsync(owner.Owner, owner.Camera, space, file, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)

@@ -12,15 +12,19 @@ namespace Vigil.Agent.Recording;
 /// and starts its duration earlier, but never before the end of the segment it follows: the duration counts
 /// the last frame's display time and network jitter moves arrival times, so without that bound two consecutive
 /// segments could overlap by a fraction of a frame. Spans are the agent's clock, whatever the camera's
-/// timestamps say: an RTSP camera's RTP clock starts anywhere and may run fast or slow.
+/// timestamps say: an RTSP camera's RTP clock starts anywhere and may run fast or slow. Nor does a segment start
+/// before the recorder's run began: the first segment of an RTSP run over UDP, with audio, has been probed as
+/// long as the camera's uptime (its streams' clocks are aligned only when the camera's first sender report
+/// arrives), and taken at its word it claimed the whole outage before the run as recorded.
 /// </summary>
 public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools, RecordingMetrics metrics)
 {
     /// <summary>Catalogs <paramref name="fullPath"/>; null (and an empty file deleted) when it holds no video.</summary>
     /// <param name="follows">The end of the segment this one follows in the same recording, if any.</param>
+    /// <param name="notBefore">When the recorder's run that wrote it began, if known: the earliest it can start.</param>
     public async Task<CatalogEntry?> AddVideoAsync(
         string owner, string camera, string space, string fullPath, double? durationSeconds, CancellationToken cancellationToken,
-        DateTimeOffset? follows = null)
+        DateTimeOffset? follows = null, DateTimeOffset? notBefore = null)
     {
         var file = new FileInfo(fullPath);
         if (!file.Exists)
@@ -42,6 +46,11 @@ public sealed class SegmentCataloguer(RecordingCatalog catalog, MediaTools tools
 
         var end = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
         var start = end - TimeSpan.FromSeconds(duration.Value);
+        if (notBefore is { } runBegan && runBegan > start && runBegan <= end)
+        {
+            start = runBegan;
+        }
+
         if (follows is { } previous && previous > start && previous < end)
         {
             start = previous;

@@ -66,6 +66,9 @@ public sealed class RtspFailoverTests(ITestOutputHelper output) : FailoverSiteTe
             var restored = video.Where(r => r.FileName.StartsWith("restored-", StringComparison.Ordinal)).ToList();
             var own = video.Except(restored).ToList();
             var lastBeforeKill = own.Where(r => r.Start < killedAt).Max(r => r.End);
+            // No segment of the original's may claim the outage: a first segment after its return probed as long as the
+            // camera's uptime once started before the kill, and the overlap below then found no segment after it.
+            lastBeforeKill.ShouldBeLessThanOrEqualTo(killedAt, $"{camera}: the original's catalog claims no part of its outage");
             var gap = restored.Min(r => r.Start) - lastBeforeKill;
             var overlap = restored.Max(r => r.End) - own.Where(r => r.Start > killedAt).Min(r => r.Start);
             output.WriteLine($"{camera}: failover gap {gap.TotalSeconds:0.00} s (bound {bound} s), failback overlap {overlap.TotalSeconds:0.00} s, from the catalog");
