@@ -1,9 +1,10 @@
 namespace Vigil.Hosting.Transfers;
 
 /// <summary>
-/// The standby's side of one file's copy as the recording server's upload reads it: each read is paced by the site's
-/// restore bandwidth and, when bytes arrive, gives the transfer's <see cref="StallWatch"/> more time and tells
-/// <paramref name="moved"/> how many.
+/// The source of one file's copy as its reader drains it: the standby's download as the recording server's pull reads it,
+/// or as the CMS's relay sends it on. Each read is paced by a restore bandwidth (the pull's share, or the site's at the
+/// CMS) and, when bytes arrive, gives the transfer's <see cref="StallWatch"/> more time and tells <paramref name="moved"/>
+/// how many.
 /// </summary>
 public sealed class PacedSourceStream(Stream inner, RestoreBandwidth bandwidth, StallWatch watch, Func<int, Task> moved) : Stream
 {

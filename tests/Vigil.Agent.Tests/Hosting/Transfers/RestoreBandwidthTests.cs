@@ -60,4 +60,28 @@ public sealed class RestoreBandwidthTests
         bandwidth.ChunkFor(81920).ShouldBe(1024, "at a low limit one read is a twentieth of a second, not a burst");
         bandwidth.TakeAsync(20_000, CancellationToken.None).AsTask().IsCompleted.ShouldBeFalse();
     }
+
+    [Fact]
+    public void Each_pull_gets_the_limit_divided_among_the_pulls_running_when_it_starts_and_an_ended_pull_frees_its_part()
+    {
+        var limit = 3 * MegabytePerSecond;
+        var bandwidth = new RestoreBandwidth(() => limit, _time);
+
+        using var first = bandwidth.JoinPull();
+        var second = bandwidth.JoinPull();
+        using var third = bandwidth.JoinPull();
+
+        first.BytesPerSecond.ShouldBe(3 * MegabytePerSecond, "alone when it started, the first pull has the whole limit");
+        second.BytesPerSecond.ShouldBe(3 * MegabytePerSecond / 2);
+        third.BytesPerSecond.ShouldBe(MegabytePerSecond);
+
+        second.Dispose();
+        second.Dispose(); // ending twice frees its part once
+        using var fourth = bandwidth.JoinPull();
+        fourth.BytesPerSecond.ShouldBe(MegabytePerSecond, "three pulls run again, not four");
+
+        limit = 0;
+        using var unlimited = bandwidth.JoinPull();
+        unlimited.BytesPerSecond.ShouldBe(0, "no limit, no share");
+    }
 }
