@@ -41,7 +41,8 @@ internal sealed partial class FootageRestorer(
 
     /// <summary>
     /// Copies what is missing; answers <see cref="RestoreCompleted"/> once all is home, <see cref="RestoreWaiting"/> when
-    /// the recording server has no room for the rest, null to try again later.
+    /// the recording server has no room for the rest or a pass that failed brought nothing home (so the operator reads why
+    /// the restore does not move instead of "restoring" for ever), null to try again later after a pass that moved on.
     /// </summary>
     public async Task<FailoverInput?> RestoreAsync(
         FailoverEpisode episode, Func<RestoreProgress, Task> report, CancellationToken cancellationToken)
@@ -60,9 +61,17 @@ internal sealed partial class FootageRestorer(
             return new StepFailed("the recording server to restore to is no longer managed");
         }
 
+        var before = episode.Restore;
+        var moved = false;
+        Task Report(RestoreProgress progress)
+        {
+            moved |= progress.FilesCopied > before.FilesCopied || progress.BytesCopied > before.BytesCopied;
+            return report(progress);
+        }
+
         try
         {
-            await CopyMissingAsync(footage, report, cameras => board.Publish(episode.Id, cameras), cancellationToken).ConfigureAwait(false);
+            await CopyMissingAsync(footage, Report, cameras => board.Publish(episode.Id, cameras), cancellationToken).ConfigureAwait(false);
             board.Forget(episode.Id);
             return new RestoreCompleted();
         }
@@ -74,7 +83,7 @@ internal sealed partial class FootageRestorer(
         catch (AgentCallException e)
         {
             LogRestorePaused(logger, episode.Id.Value, e.Message);
-            return null;
+            return moved ? null : new RestoreWaiting($"the last attempt brought nothing home and it is tried again: {e.Message}");
         }
     }
 

@@ -39,8 +39,8 @@ public sealed record StandbyReleased(bool RestoreRecordings) : FailoverInput;
 public sealed record RestoreProgressed(RestoreProgress Progress) : FailoverInput;
 
 /// <summary>
-/// The restore cannot go on for now, and why (the recording server's space cannot hold the rest): it goes on by
-/// itself once the cause is gone, and the note says what it waits for meanwhile.
+/// The restore cannot go on for now, and why (the recording server's space cannot hold the rest, or an attempt failed
+/// without bringing anything home): it goes on by itself once the cause is gone, and the note says what it waits for meanwhile.
 /// </summary>
 public sealed record RestoreWaiting(string Reason) : FailoverInput;
 

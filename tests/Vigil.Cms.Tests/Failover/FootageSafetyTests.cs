@@ -86,6 +86,31 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_restore_that_fails_again_and_again_says_why_and_goes_on_once_the_cause_is_gone()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var damaged = b.Files.First(f => f.Owner == key);
+        damaged.Content[0] ^= 0xFF; // the standby's copy no longer matches its catalogued checksum
+
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Restoring, Note.Code: EpisodeNote.Codes.RestoreWaits }, "the restore to say it waits");
+        Episode()!.Note.Detail.ShouldNotBeNull().ShouldContain("restore.checksum-mismatch");
+        await TicksAsync(10);
+        Episode().ShouldNotBeNull("nothing is lost by waiting: the episode stays open").Phase.ShouldBe(FailoverPhase.Restoring);
+
+        damaged.Content[0] ^= 0xFF;
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+        await TickUntilAsync(() => Episode() is null, "the restore to go on and end");
+        ShouldBeHome(rec, held);
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_manual_failback_with_no_standby_holding_the_takeover_restores_the_footage_that_exists()
     {
         var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
