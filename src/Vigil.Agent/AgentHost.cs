@@ -87,6 +87,7 @@ public static class AgentHost
         builder.Services.AddSingleton<CatalogRecovery>();
         builder.Services.AddSingleton<FootageSweep>();
         builder.Services.AddSingleton<RetentionEnforcer>();
+        builder.Services.AddSingleton(s => new Vigil.Agent.Restore.AbandonedPartials(s.GetRequiredService<RecordingSpaces>().Paths));
         builder.Services.AddSingleton<EpochGate>();
         builder.Services.AddSingleton<FailureThrottle>();
         builder.Services.AddSingleton<AuditLog>();

@@ -21,7 +21,7 @@ namespace Vigil.Agent.Restore;
 internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCatalog catalog, AuditLog audit)
 {
     private const string RestoredPrefix = "restored-";
-    private const string PartialFolder = ".restoring";
+    internal const string PartialFolder = ".restoring";
     private const int BufferBytes = 81920;
 
     private static readonly Lock Naming = new();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Agent.Recording;
+using Vigil.Agent.Restore;
 using Vigil.Agent.Storage;
 using Vigil.Agent.Tests.Support;
 using Vigil.Contracts.Agent;
@@ -26,7 +27,7 @@ public sealed class RetentionTimerTests : IDisposable
         var oldAtStart = Add(Start.AddHours(-25));
         var oldAfter30Seconds = Add(Start.AddHours(-24).AddSeconds(30));
         var time = new FakeTimeProvider(Start);
-        using var timer = new RetentionTimer(new RetentionEnforcer(_disk.Cameras, _disk.Catalog), time, NullLogger<RetentionTimer>.Instance);
+        using var timer = new RetentionTimer(new RetentionEnforcer(_disk.Cameras, _disk.Catalog), new AbandonedPartials([]), time, NullLogger<RetentionTimer>.Instance);
 
         await timer.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => _disk.Catalog.Find(oldAtStart.Id) is null, TimeSpan.FromSeconds(10), "the pass at start to delete the expired recording");
@@ -53,7 +54,7 @@ public sealed class RetentionTimerTests : IDisposable
         Directory.CreateDirectory(old.FullPath);
         var time = new FakeTimeProvider(Start);
         var logger = new FakeLogger<RetentionTimer>();
-        using var timer = new RetentionTimer(new RetentionEnforcer(_disk.Cameras, _disk.Catalog), time, logger);
+        using var timer = new RetentionTimer(new RetentionEnforcer(_disk.Cameras, _disk.Catalog), new AbandonedPartials([]), time, logger);
         await timer.StartAsync(CancellationToken.None);
         await Eventually.UntilAsync(() => logger.Collector.GetSnapshot().Any(r => r.Level == LogLevel.Error), TimeSpan.FromSeconds(10), "the failed pass to be logged");
         _disk.Catalog.Find(old.Id).ShouldNotBeNull();
