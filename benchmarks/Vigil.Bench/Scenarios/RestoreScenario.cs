@@ -58,7 +58,8 @@ public sealed class RestoreScenario : IScenario
         return new ScenarioResult(figures, [], notes);
     }
 
-    private static async Task<(Trial Trial, VigilProcess Recording)> RunOutageAsync(
+    /// <summary>One failover whose outage is made <paramref name="outage"/>-sized, failed back and restored; the agent back, and what it took.</summary>
+    internal static async Task<(Trial Trial, VigilProcess Recording)> RunOutageAsync(
         RealSite site, int rec, int sb, VigilProcess recording, VigilProcess standby, Outage outage, CancellationToken cancellationToken)
     {
         await site.WaitStatusAsync(rec, "normal_protected", cancellationToken);
@@ -77,7 +78,7 @@ public sealed class RestoreScenario : IScenario
         {
             var latest = await site.Api.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec), cancellationToken);
             return latest.Id == failover.Id && latest.Phase == "completed" ? latest : null;
-        }, TimeSpan.FromMinutes(30), "failback and restore to complete");
+        }, TimeSpan.FromMinutes(30) + TimeSpan.FromMilliseconds(20.0 * outage.Count), "failback and restore to complete");
 
         var events = (await site.Api.GetAsync<EventList>($"{CmsRoutes.Events}?server={rec}&limit=50", cancellationToken)).Events.Where(e => e.At >= failover.StartedAt).ToList();
         var started = events.First(e => e.Kind == "failover" && e.To == "restoring" && e.From != "restoring").At;
@@ -92,7 +93,7 @@ public sealed class RestoreScenario : IScenario
 
     private static List<FileInfo> Restored(RealSite site)
     {
-        var folder = new DirectoryInfo(Path.Combine(site.DataOf("rec"), "space1", "own", "cam-1"));
+        var folder = new DirectoryInfo(Path.Combine(site.DataOf("rec"), "space1", "own"));
         return folder.Exists ? folder.EnumerateFiles("restored-*", SearchOption.AllDirectories).ToList() : [];
     }
 
@@ -100,9 +101,13 @@ public sealed class RestoreScenario : IScenario
     private static async Task AddFootageAsync(string standbyData, string key, Outage outage, CancellationToken cancellationToken)
     {
         var space = Path.GetFullPath(Path.Combine(standbyData, "space1"));
-        var folder = Path.Combine("failover", key, "cam-1", "added");
-        Directory.CreateDirectory(Path.Combine(space, folder));
-        var start = TimeProvider.System.GetUtcNow().AddSeconds(-2 * outage.Count);
+        var perCamera = (outage.Count + outage.Cameras - 1) / outage.Cameras;
+        var start = TimeProvider.System.GetUtcNow().AddSeconds(-2 * perCamera);
+        for (var camera = 1; camera <= outage.Cameras; camera++)
+        {
+            Directory.CreateDirectory(Path.Combine(space, "failover", key, Invariant($"cam-{camera}"), "added"));
+        }
+
         var buffer = new byte[outage.Bytes];
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(standbyData, "agent.db"), DefaultTimeout = 60 }.ToString());
         await connection.OpenAsync(cancellationToken);
@@ -110,18 +115,19 @@ public sealed class RestoreScenario : IScenario
         for (var i = 0; i < outage.Count; i++)
         {
             RandomNumberGenerator.Fill(buffer);
-            var name = Invariant($"added-{i:D6}.ts");
-            var relative = Path.Combine(folder, name);
+            var (camera, slot) = ((i % outage.Cameras) + 1, i / outage.Cameras);
+            var relative = Path.Combine("failover", key, Invariant($"cam-{camera}"), "added", Invariant($"added-{slot:D6}.ts"));
             await File.WriteAllBytesAsync(Path.Combine(space, relative), buffer, cancellationToken);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
                 INSERT INTO recordings(owner, camera, kind, start_ms, end_ms, bytes, sha256, space, relative_path)
-                VALUES($owner, 'cam-1', 'Video', $start, $end, $bytes, $sha, $space, $path)
+                VALUES($owner, $camera, 'Video', $start, $end, $bytes, $sha, $space, $path)
                 """;
             insert.Parameters.AddWithValue("$owner", key);
-            insert.Parameters.AddWithValue("$start", start.AddSeconds(2 * i).ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$end", start.AddSeconds((2 * i) + 2).ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$camera", Invariant($"cam-{camera}"));
+            insert.Parameters.AddWithValue("$start", start.AddSeconds(2 * slot).ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$end", start.AddSeconds((2 * slot) + 2).ToUnixTimeMilliseconds());
             insert.Parameters.AddWithValue("$bytes", buffer.Length);
             insert.Parameters.AddWithValue("$sha", Convert.ToHexStringLower(SHA256.HashData(buffer)));
             insert.Parameters.AddWithValue("$space", space);
@@ -133,15 +139,18 @@ public sealed class RestoreScenario : IScenario
     }
 
     /// <summary>Bytes per second of <c>cp</c> copying the same files to the same disk, in this run.</summary>
-    private static async Task<double> CopyRateAsync(List<FileInfo> files, string root, CancellationToken cancellationToken)
+    internal static async Task<double> CopyRateAsync(List<FileInfo> files, string root, CancellationToken cancellationToken)
     {
         var target = Directory.CreateDirectory(Path.Combine(root, "cp-" + Guid.NewGuid().ToString("N"))).FullName;
         try
         {
             var clock = Stopwatch.StartNew();
-            foreach (var chunk in files.Chunk(500))
+            // One target folder per source folder: cameras' restored files may share names.
+            foreach (var (folder, index) in files.GroupBy(f => f.DirectoryName).Select((g, i) => (g, i)))
+            foreach (var chunk in folder.Chunk(500))
             {
-                using var cp = Process.Start("cp", [.. chunk.Select(f => f.FullName), target]);
+                var into = Directory.CreateDirectory(Path.Combine(target, index.ToString(CultureInfo.InvariantCulture))).FullName;
+                using var cp = Process.Start("cp", [.. chunk.Select(f => f.FullName), into]);
                 await cp.WaitForExitAsync(cancellationToken);
                 if (cp.ExitCode != 0)
                 {
@@ -158,7 +167,7 @@ public sealed class RestoreScenario : IScenario
     }
 
     /// <summary>The process's peak resident memory (VmHWM), in bytes.</summary>
-    private static long PeakMemory(VigilProcess process)
+    internal static long PeakMemory(VigilProcess process)
     {
         var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
@@ -171,9 +180,10 @@ public sealed class RestoreScenario : IScenario
         + "request, an fsync and a catalogue write; per page, a listing and a pull call. On two shared cores the agents' CPU per file is what bounds it: "
         + "more files in flight, or no fsync and no audit entry per file, barely changed the time (2026-12-04).";
 
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record Outage(string Name, int Count, int Bytes);
+    /// <summary>Footage added to one outage: <paramref name="Count"/> files of <paramref name="Bytes"/>, spread over <paramref name="Cameras"/> cameras.</summary>
+    internal sealed record Outage(string Name, int Count, int Bytes, int Cameras = 1);
 
-    private sealed record Trial(int Files, long Bytes, double Seconds, double Rate, double CopyRate, long CmsPeak, long OriginalPeak, long StandbyPeak);
+    internal sealed record Trial(int Files, long Bytes, double Seconds, double Rate, double CopyRate, long CmsPeak, long OriginalPeak, long StandbyPeak);
 }
