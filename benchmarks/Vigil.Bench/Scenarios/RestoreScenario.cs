@@ -139,7 +139,7 @@ public sealed class RestoreScenario : IScenario
     }
 
     /// <summary>Bytes per second of <c>cp</c> copying the same files to the same disk, in this run.</summary>
-    internal static async Task<double> CopyRateAsync(List<FileInfo> files, string root, CancellationToken cancellationToken)
+    private static async Task<double> CopyRateAsync(List<FileInfo> files, string root, CancellationToken cancellationToken)
     {
         var target = Directory.CreateDirectory(Path.Combine(root, "cp-" + Guid.NewGuid().ToString("N"))).FullName;
         try
@@ -167,7 +167,7 @@ public sealed class RestoreScenario : IScenario
     }
 
     /// <summary>The process's peak resident memory (VmHWM), in bytes.</summary>
-    internal static long PeakMemory(VigilProcess process)
+    private static long PeakMemory(VigilProcess process)
     {
         var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
         return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
