@@ -69,20 +69,15 @@ internal static class TakeoverFootageEndpoints
                 return refused;
             }
 
-            var entries = catalog.List(server, null, null, null);
-            foreach (var entry in entries)
-            {
-                File.Delete(entry.FullPath);
-                catalog.Remove(entry.Id);
-            }
-
+            // The catalog goes first: a folder left half deleted by a failure holds only uncatalogued files, which a sweep finds.
+            var deleted = catalog.RemoveAll(server);
             foreach (var folder in OwnerFolders(server, spaces).Where(Directory.Exists))
             {
                 Directory.Delete(folder, recursive: true);
             }
 
-            audit.Record(context, "takeover.discard", $"all {entries.Count} recordings of takeover '{server}' discarded at epoch {epoch}");
-            return Results.Ok(new { deleted = entries.Count });
+            audit.Record(context, "takeover.discard", $"all {deleted} recordings of takeover '{server}' discarded at epoch {epoch}");
+            return Results.Ok(new { deleted });
         }).ConfigureAwait(false);
     }
 
@@ -99,9 +94,10 @@ internal static class TakeoverFootageEndpoints
             return TakeoverEndpoints.InvalidServer(server);
         }
 
-        if (removal?.Sha256 is null)
+        if (removal?.Sha256 is null || removal.Sha256.Count > RecordingList.MaxPageSize || !removal.Sha256.All(AgentValidation.IsSha256))
         {
-            return Problems.Refuse("takeover.invalid-removal", "A removal needs the epoch and the SHA-256 of each recording confirmed home.");
+            return Problems.Refuse("takeover.invalid-removal",
+                $"A removal needs the epoch and the SHA-256 of each recording confirmed home, at most {RecordingList.MaxPageSize} of them.");
         }
 
         return await gate.RunAsync(removal.Epoch, async () =>
@@ -116,23 +112,26 @@ internal static class TakeoverFootageEndpoints
                 return refused;
             }
 
-            await sweep.RunAsync(server, cancellationToken).ConfigureAwait(false);
-            var confirmed = removal.Sha256.Where(s => s is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
-            var entries = catalog.List(server, null, null, null);
-            var deleted = 0;
-            foreach (var entry in entries.Where(e => confirmed.Contains(e.Sha256)))
+            var files = catalog.RemoveByChecksum(server, removal.Sha256);
+            foreach (var file in files)
             {
-                File.Delete(entry.FullPath);
-                catalog.Remove(entry.Id);
-                deleted++;
+                File.Delete(file);
             }
 
-            var remaining = entries.Count - deleted;
+            // Before answering that nothing is left, any file nobody catalogued is swept in, so it cannot vanish with a
+            // folder it was never confirmed from. While entries remain, the sweep at release has already looked.
+            var remaining = catalog.CountOf(server);
+            if (remaining == 0 && await sweep.RunAsync(server, cancellationToken).ConfigureAwait(false) > 0)
+            {
+                remaining = catalog.CountOf(server);
+            }
+
             if (remaining == 0)
             {
                 RemoveEmptyFolders(server, spaces);
             }
 
+            var deleted = files.Count;
             audit.Record(context, "footage.remove", $"{deleted} recordings of takeover '{server}' confirmed home removed, {remaining} kept, at epoch {removal.Epoch}");
             return Results.Ok(new FootageRemovalResult(deleted, remaining));
         }).ConfigureAwait(false);

@@ -13,31 +13,42 @@ namespace Vigil.Agent.Recording;
 /// </summary>
 public sealed partial class FootageSweep(RecordingSpaces spaces, RecordingCatalog catalog, SegmentCataloguer cataloguer, ILogger<FootageSweep> logger)
 {
-    /// <summary>Returns how many files it catalogued.</summary>
+    /// <summary>
+    /// Returns how many files it catalogued. It goes a folder at a time, comparing each folder's files with what the
+    /// catalog holds for that folder alone, so a key of a day's worth of segments is never held in memory at once.
+    /// </summary>
     public async Task<int> RunAsync(string owner, CancellationToken cancellationToken)
     {
-        var known = catalog.List(owner, null, null, null).Select(e => e.FullPath).ToHashSet(StringComparer.Ordinal);
         var found = 0;
         foreach (var space in spaces.Paths)
         {
-            var folder = Path.Combine(space, RecordingTarget.OwnerFolder(owner));
-            if (!Directory.Exists(folder))
+            var ownerFolder = Path.Combine(space, RecordingTarget.OwnerFolder(owner));
+            if (!Directory.Exists(ownerFolder))
             {
                 continue;
             }
 
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var folder in FoldersUnder(ownerFolder))
             {
-                if (!known.Contains(file) && await CatalogAsync(owner, CameraOf(folder, file), space, file, cancellationToken).ConfigureAwait(false) is { } entry)
+                var known = catalog.FilesIn(space, Path.GetRelativePath(space, folder));
+                foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
                 {
-                    found++;
-                    LogSwept(logger, entry.FullPath, entry.Bytes);
+                    if (!known.Contains(Path.GetRelativePath(space, file))
+                        && await CatalogAsync(owner, CameraOf(ownerFolder, file), space, file, cancellationToken).ConfigureAwait(false) is { } entry)
+                    {
+                        found++;
+                        LogSwept(logger, entry.FullPath, entry.Bytes);
+                    }
                 }
             }
         }
 
         return found;
     }
+
+    /// <summary>The folder and every folder below it, in ordinal order.</summary>
+    private static IEnumerable<string> FoldersUnder(string folder) =>
+        Directory.EnumerateDirectories(folder).Order(StringComparer.Ordinal).SelectMany(FoldersUnder).Prepend(folder);
 
     private async Task<CatalogEntry?> CatalogAsync(string owner, string camera, string space, string file, CancellationToken cancellationToken)
     {

@@ -123,6 +123,67 @@ public sealed class RecordingCatalog(AgentDatabase database)
             ("$owner", owner), ("$camera", camera)).Single();
     }
 
+    /// <summary>
+    /// Drops from the catalog, in one transaction, every entry of <paramref name="owner"/> whose SHA-256 is listed, and
+    /// answers where their files lie. The caller deletes the files afterwards: a file whose deletion then fails is only
+    /// uncatalogued, which a <see cref="Recording.FootageSweep"/> catalogs again, never a catalog entry without its file.
+    /// </summary>
+    public IReadOnlyList<string> RemoveByChecksum(string owner, IReadOnlyCollection<string> sha256)
+    {
+        ArgumentNullException.ThrowIfNull(sha256);
+        if (sha256.Count == 0)
+        {
+            return [];
+        }
+
+        var checksums = System.Text.Json.JsonSerializer.Serialize(sha256.Select(s => s.ToLowerInvariant()).Distinct().ToList());
+        const string Matching = "owner = $owner AND sha256 IN (SELECT value FROM json_each($checksums))";
+        using var connection = database.Open();
+        List<string> files = [];
+        connection.InTransaction(() =>
+        {
+            files = connection.Query($"SELECT space, relative_path FROM recordings WHERE {Matching}", r => Path.Combine(r.GetString(0), r.GetString(1)),
+                ("$owner", owner), ("$checksums", checksums));
+            connection.Execute($"DELETE FROM recordings WHERE {Matching}", ("$owner", owner), ("$checksums", checksums));
+        });
+        return files;
+    }
+
+    /// <summary>Drops every entry of <paramref name="owner"/> in one statement; answers how many there were.</summary>
+    public int RemoveAll(string owner)
+    {
+        using var connection = database.Open();
+        return connection.Execute("DELETE FROM recordings WHERE owner = $owner", ("$owner", owner));
+    }
+
+    /// <summary>How many entries <paramref name="owner"/> has, counted in the database rather than read.</summary>
+    public int CountOf(string owner)
+    {
+        using var connection = database.Open();
+        return connection.Query("SELECT COUNT(*) FROM recordings WHERE owner = $owner", r => r.GetInt32(0), ("$owner", owner)).Single();
+    }
+
+    /// <summary>
+    /// The catalogued files lying directly in <paramref name="relativeFolder"/> of <paramref name="space"/> (not in its
+    /// subfolders), as relative paths: one folder's worth, so a pass over a key of any size holds one folder at a time.
+    /// </summary>
+    public IReadOnlySet<string> FilesIn(string space, string relativeFolder)
+    {
+        var prefix = relativeFolder + Path.DirectorySeparatorChar;
+
+        // Every path under the folder sorts between "folder/" and "folder" followed by the next character after the separator.
+        var end = relativeFolder + (char)(Path.DirectorySeparatorChar + 1);
+        using var connection = database.Open();
+        return connection.Query(
+            """
+            SELECT relative_path FROM recordings
+            WHERE space = $space AND relative_path > $prefix AND relative_path < $end
+              AND instr(substr(relative_path, length($prefix) + 1), $separator) = 0
+            """,
+            r => r.GetString(0), ("$space", space), ("$prefix", prefix), ("$end", end), ("$separator", Path.DirectorySeparatorChar.ToString()))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     public void Remove(long id)
     {
         using var connection = database.Open();

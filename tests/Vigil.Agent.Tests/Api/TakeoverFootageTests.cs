@@ -28,6 +28,13 @@ public sealed class TakeoverFootageTests(CameraSimulatorFixture cameras)
         var kept = recorded[^1];
         var confirmed = recorded.SkipLast(1).Select((r, i) => i == 0 ? r.Sha256.ToUpperInvariant() : r.Sha256).ToList();
 
+        foreach (var malformed in new List<string>[] { ["not a checksum"], Enumerable.Repeat(kept.Sha256, RecordingList.MaxPageSize + 1).ToList() })
+        {
+            var refused = await RemoveAsync(standby, 4, malformed);
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await RuleAsync(refused)).ShouldBe("takeover.invalid-removal");
+        }
+
         var stale = await RemoveAsync(standby, 3, confirmed);
         var first = await RemoveAsync(standby, 4, confirmed);
 

@@ -1,0 +1,60 @@
+using Vigil.Agent.Storage;
+using Vigil.Contracts.Agent;
+
+namespace Vigil.Agent.Tests.Storage;
+
+/// <summary>The catalog's set-wise passes: what a released key's cleanup reads and deletes, without reading the whole key.</summary>
+public sealed class RecordingCatalogTests : IDisposable
+{
+    private const string Space = "/srv/space1";
+    private readonly string _root = Directory.CreateTempSubdirectory("vigil-catalog-").FullName;
+    private readonly RecordingCatalog _catalog;
+
+    public RecordingCatalogTests() => _catalog = new RecordingCatalog(new AgentDatabase(Path.Combine(_root, "data")));
+
+    [Fact]
+    public void A_folder_lists_only_the_files_directly_in_it_not_a_subfolder_or_a_sibling_sharing_its_name()
+    {
+        Add("server-1", "failover/server-1/cam1/2026-03-04/a.ts", "01");
+        Add("server-1", "failover/server-1/cam1/2026-03-04/b.ts", "02");
+        Add("server-1", "failover/server-1/cam1/loose.ts", "03");
+        Add("server-1", "failover/server-1/cam10/2026-03-04/c.ts", "04");
+        Add("server-1", "failover/server-1/cam1-old/d.ts", "05");
+
+        _catalog.FilesIn(Space, "failover/server-1/cam1/2026-03-04")
+            .ShouldBe(["failover/server-1/cam1/2026-03-04/a.ts", "failover/server-1/cam1/2026-03-04/b.ts"], ignoreOrder: true);
+        _catalog.FilesIn(Space, "failover/server-1/cam1").ShouldBe(["failover/server-1/cam1/loose.ts"]);
+        _catalog.FilesIn(Space, "failover/server-1").ShouldBeEmpty();
+        _catalog.FilesIn("/srv/space2", "failover/server-1/cam1/2026-03-04").ShouldBeEmpty("another space holds none of them");
+    }
+
+    [Fact]
+    public void Removing_by_checksum_takes_every_entry_of_the_key_with_it_in_any_case_and_nothing_of_another_key()
+    {
+        Add("server-1", "failover/server-1/cam1/a.ts", "0a");
+        Add("server-1", "failover/server-1/cam2/b.ts", "0a");
+        Add("server-1", "failover/server-1/cam1/c.ts", "0c");
+        Add("server-2", "failover/server-2/cam1/a.ts", "0a");
+
+        var removed = _catalog.RemoveByChecksum("server-1", [Checksum("0A"), Checksum("ff")]);
+
+        removed.ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts"), Path.Combine(Space, "failover/server-1/cam2/b.ts")], ignoreOrder: true);
+        _catalog.CountOf("server-1").ShouldBe(1);
+        _catalog.CountOf("server-2").ShouldBe(1);
+        _catalog.RemoveByChecksum("server-1", []).ShouldBeEmpty();
+        _catalog.RemoveAll("server-1").ShouldBe(1);
+        _catalog.CountOf("server-1").ShouldBe(0);
+        _catalog.CountOf("server-2").ShouldBe(1);
+    }
+
+    private void Add(string owner, string relativePath, string checksum)
+    {
+        var start = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
+        _catalog.Add(new CatalogEntry(0, owner, "cam", RecordingKind.Video, start, start.AddSeconds(2), 100, Checksum(checksum), Space, relativePath));
+    }
+
+    /// <summary>A 64-digit checksum ending in <paramref name="tail"/>, in the case given.</summary>
+    private static string Checksum(string tail) => new string('0', 64 - tail.Length) + tail;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
