@@ -83,10 +83,10 @@ public sealed class RestoreScenario : IScenario
         var events = (await site.Api.GetAsync<EventList>($"{CmsRoutes.Events}?server={rec}&limit=50", cancellationToken)).Events.Where(e => e.At >= failover.StartedAt).ToList();
         var started = events.First(e => e.Kind == "failover" && e.To == "restoring" && e.From != "restoring").At;
         var ended = events.First(e => e.Kind == "failover" && e.From == "restoring" && e.To != "restoring").At;
+        var completed = events.First(e => e.Kind == "failover" && e.To == "completed").At;
         var seconds = Math.Max((ended - started).TotalSeconds, 0.001);
-        var restored = Restored(site).Where(f => !before.Contains(f.FullName)).ToList();
-        var copyRate = await CopyRateAsync(restored, site.Root, cancellationToken);
-        var trial = new Trial(done.Restore.FilesTotal, done.Restore.BytesTotal, seconds, done.Restore.BytesTotal / seconds, copyRate,
+        var copyRate = outage.TimeCopy ? await CopyRateAsync(Restored(site).Where(f => !before.Contains(f.FullName)).ToList(), site.Root, cancellationToken) : double.NaN;
+        var trial = new Trial(done.Restore.FilesTotal, done.Restore.BytesTotal, seconds, (completed - ended).TotalSeconds, done.Restore.BytesTotal / seconds, copyRate,
             PeakMemory(site.Cms), PeakMemory(recording), PeakMemory(standby));
         return (trial, recording);
     }
@@ -183,7 +183,9 @@ public sealed class RestoreScenario : IScenario
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Footage added to one outage: <paramref name="Count"/> files of <paramref name="Bytes"/>, spread over <paramref name="Cameras"/> cameras.</summary>
-    internal sealed record Outage(string Name, int Count, int Bytes, int Cameras = 1);
+    /// <summary>An outage's added footage; <paramref name="TimeCopy"/> false skips the <c>cp</c> yardstick, whose rate is then NaN.</summary>
+    internal sealed record Outage(string Name, int Count, int Bytes, int Cameras = 1, bool TimeCopy = true);
 
-    internal sealed record Trial(int Files, long Bytes, double Seconds, double Rate, double CopyRate, long CmsPeak, long OriginalPeak, long StandbyPeak);
+    /// <summary>What one outage took: <paramref name="CleanupSeconds"/> from leaving <c>restoring</c> until the standby held none of it.</summary>
+    internal sealed record Trial(int Files, long Bytes, double Seconds, double CleanupSeconds, double Rate, double CopyRate, long CmsPeak, long OriginalPeak, long StandbyPeak);
 }

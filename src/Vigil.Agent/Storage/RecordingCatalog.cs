@@ -100,11 +100,18 @@ public sealed class RecordingCatalog(AgentDatabase database)
         using var connection = database.Open();
         var checksums = System.Text.Json.JsonSerializer.Serialize(identities.Select(i => i.Sha256.ToLowerInvariant()).Distinct().ToList());
         var held = connection.Query(
-            "SELECT camera, kind, sha256 FROM recordings WHERE owner = $owner AND sha256 IN (SELECT value FROM json_each($checksums))",
+            $"SELECT camera, kind, sha256 FROM recordings WHERE {ByChecksum}",
             r => new RecordingIdentity(r.GetString(0), Enum.Parse<RecordingKind>(r.GetString(1)), r.GetString(2)),
             ("$owner", owner), ("$checksums", checksums)).ToHashSet();
         return identities.Where(i => held.Contains(i with { Sha256 = i.Sha256.ToLowerInvariant() })).ToHashSet();
     }
+
+    /// <summary>
+    /// An owner's entries among a page of checksums (<c>$checksums</c>, a JSON array). The unary plus keeps SQLite off the
+    /// owner index, which it would otherwise choose, reading every entry of the owner for each page: a day's restore
+    /// then checks hundreds of thousands of rows per page instead of the page's own thousand.
+    /// </summary>
+    internal const string ByChecksum = "+owner = $owner AND sha256 IN (SELECT value FROM json_each($checksums))";
 
     private const string Filter = """
         ($owner IS NULL OR owner = $owner) AND ($camera IS NULL OR camera = $camera)
@@ -137,14 +144,13 @@ public sealed class RecordingCatalog(AgentDatabase database)
         }
 
         var checksums = System.Text.Json.JsonSerializer.Serialize(sha256.Select(s => s.ToLowerInvariant()).Distinct().ToList());
-        const string Matching = "owner = $owner AND sha256 IN (SELECT value FROM json_each($checksums))";
         using var connection = database.Open();
         List<string> files = [];
         connection.InTransaction(() =>
         {
-            files = connection.Query($"SELECT space, relative_path FROM recordings WHERE {Matching}", r => Path.Combine(r.GetString(0), r.GetString(1)),
+            files = connection.Query($"SELECT space, relative_path FROM recordings WHERE {ByChecksum}", r => Path.Combine(r.GetString(0), r.GetString(1)),
                 ("$owner", owner), ("$checksums", checksums));
-            connection.Execute($"DELETE FROM recordings WHERE {Matching}", ("$owner", owner), ("$checksums", checksums));
+            connection.Execute($"DELETE FROM recordings WHERE {ByChecksum}", ("$owner", owner), ("$checksums", checksums));
         });
         return files;
     }

@@ -47,6 +47,24 @@ public sealed class RecordingCatalogTests : IDisposable
         _catalog.CountOf("server-2").ShouldBe(1);
     }
 
+    [Fact]
+    public void A_page_of_checksums_is_looked_up_by_checksum_not_by_reading_every_entry_of_the_owner()
+    {
+        using var connection = new AgentDatabase(Path.Combine(_root, "data")).Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"EXPLAIN QUERY PLAN SELECT camera FROM recordings WHERE {RecordingCatalog.ByChecksum}";
+        command.Parameters.AddWithValue("$owner", "own");
+        command.Parameters.AddWithValue("$checksums", "[]");
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        plan.ShouldContain(step => step.Contains("recordings_by_sha256", StringComparison.Ordinal), string.Join(" | ", plan));
+    }
+
     private void Add(string owner, string relativePath, string checksum)
     {
         var start = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
