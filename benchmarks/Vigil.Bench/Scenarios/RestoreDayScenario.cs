@@ -7,7 +7,7 @@ namespace Vigil.Bench.Scenarios;
 
 /// <summary>
 /// A day-long outage restored: 16 cameras × 24 h of 2-second segments (691 200 catalogue entries, small files), on the same
-/// real site as the restore scenario. It takes about an hour here, so it runs only when named (<c>./bench --only
+/// real site as the restore scenario. It takes about half an hour here, so it runs only when named (<c>./bench --only
 /// restore-day</c>); <c>VIGIL_BENCH_DAY_FRACTION</c> (0 to 1) runs that share of the day, to see how the figures grow.
 /// </summary>
 public sealed class RestoreDayScenario : IScenario

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Vigil.Agent.Tests.Support;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
+using Vigil.Testing;
 
 namespace Vigil.Agent.Tests.Restore;
 
@@ -77,6 +78,62 @@ public sealed class FootagePullTests(CameraSimulatorFixture cameras)
         again.Where(l => !l.AlreadyHome).Sum(l => l.Files + l.Bytes).ShouldBe(0, "what is home is never fetched again");
         again.Where(l => l.AlreadyHome).Sum(l => l.Files).ShouldBe(footage.Count);
         (await home.RecordingsAsync()).Count.ShouldBe(footage.Count);
+    }
+
+    /// <summary>
+    /// The pull path's resume: the recording server killed in the middle of a large pulled file keeps what it wrote,
+    /// and the next pull asks the standby only for the rest (an HTTP Range from that byte) and checks the whole. How
+    /// little of what reached the killed process is lost (at most one write buffer) is the writer's, shared with the PUT
+    /// path and measured in <c>ResumedRestoreTests</c>.
+    /// </summary>
+    [Fact]
+    public async Task The_recording_server_killed_mid_pull_fetches_only_the_rest_of_the_file_afterwards()
+    {
+        await using var standby = await AgentUnderTest.StartAsync([], scheme: "https");
+        await using var home = await AgentUnderTest.StartAsync([], scheme: "https");
+        var bytes = RandomNumberGenerator.GetBytes(48 * 1024 * 1024);
+        var large = await LeaveFootageAsync(standby, bytes);
+        var token = await GrantAsync(standby);
+        var pin = (await standby.GetAsync<AgentIdentityView>(AgentRoutes.Identity))!.CertificateFingerprint.ShouldNotBeNull();
+        var source = standby.Process.BaseUrl.GetLeftPart(UriPartial.Authority);
+
+        // Paced at 4 MiB/s, the 48 MiB file is a third home after about 4 s, when the recording server is killed.
+        var pulling = PullAsync(home, new RestorePull(source, pin, token, 4 * 1024 * 1024, [large]));
+        var written = 0L;
+        await Eventually.UntilAsync(async () => (written = await PartialAsync(home, large)) >= 16 * 1024 * 1024, TimeSpan.FromSeconds(60), "a third of the file to be written");
+        await home.Process.KillAsync();
+        await Should.ThrowAsync<Exception>(() => pulling);
+        await home.StartAsync();
+
+        var kept = await PartialAsync(home, large);
+        kept.ShouldBeInRange(written, bytes.Length - 1, "what was written before the kill is kept, and the file is not home yet");
+        var resumed = await PullAsync(home, new RestorePull(source, pin, token, 0, [large]));
+
+        resumed[^1].End.ShouldBeTrue();
+        resumed.ShouldNotContain(l => l.Rule != null);
+        resumed.Where(l => l.AlreadyHome).Sum(l => l.Bytes).ShouldBe(kept, "the pull starts from the bytes kept");
+        resumed.Where(l => !l.AlreadyHome).Sum(l => l.Bytes).ShouldBe(bytes.Length - kept, "only the rest is fetched");
+        (await home.RecordingsAsync()).Single().Sha256.ShouldBe(large.Sha256, "the file is home whole, checked end to end");
+    }
+
+    /// <summary>A released takeover whose only footage is <paramref name="bytes"/>, left in its camera folder and catalogued by the release's sweep.</summary>
+    private async Task<Contracts.Agent.Recording> LeaveFootageAsync(AgentUnderTest standby, byte[] bytes)
+    {
+        var takeover = new TakeoverRequest(4, "rec-1", [new CameraConfig("cam7", "Camera 7", cameras.CameraUrl(7))]);
+        (await standby.Http.PutAsJsonAsync(AgentRoutes.Takeover(Key).TrimStart('/'), takeover, ContractJson.Options)).EnsureSuccessStatusCode();
+        var folder = Path.Combine(standby.Space(1), "failover", Key, "cam7", "2026-11-23");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "large.ts"), bytes);
+        (await standby.Http.DeleteAsync(AgentRoutes.Takeover(Key).TrimStart('/') + "?epoch=4")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        return (await standby.RecordingsAsync(owner: Key)).Single(r => r.FileName == "large.ts");
+    }
+
+    private static async Task<long> PartialAsync(AgentUnderTest home, Contracts.Agent.Recording recording)
+    {
+        var check = new RestoreCheck([new RecordingIdentity(recording.CameraId, recording.Kind, recording.Sha256)]);
+        var response = await home.Http.PostAsJsonAsync(AgentRoutes.RestoredRecordingsCheck.TrimStart('/'), check, ContractJson.Options);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<RestoreCheckResult>(ContractJson.Options))!.Held.SingleOrDefault()?.PartialBytes ?? 0;
     }
 
     private async Task<IReadOnlyList<Contracts.Agent.Recording>> RecordFootageAsync(AgentUnderTest standby)

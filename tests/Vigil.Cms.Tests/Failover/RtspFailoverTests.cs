@@ -65,14 +65,20 @@ public sealed class RtspFailoverTests(ITestOutputHelper output) : FailoverSiteTe
             var video = home.Where(r => r.CameraId == camera && r.Kind == RecordingKind.Video).ToList();
             var restored = video.Where(r => r.FileName.StartsWith("restored-", StringComparison.Ordinal)).ToList();
             var own = video.Except(restored).ToList();
-            var lastBeforeKill = own.Where(r => r.Start < killedAt).Max(r => r.End);
+            var last = own.Where(r => r.Start < killedAt).MaxBy(r => r.End)!;
+            var lastBeforeKill = last.End;
             // No segment of the original's may claim the outage: a first segment after its return probed as long as the
             // camera's uptime once started before the kill, and the overlap below then found no segment after it.
             lastBeforeKill.ShouldBeLessThanOrEqualTo(killedAt, $"{camera}: the original's catalog claims no part of its outage");
-            var gap = restored.Min(r => r.Start) - lastBeforeKill;
+            var first = restored.MinBy(r => r.Start)!;
+            var gap = first.Start - lastBeforeKill;
             var overlap = restored.Max(r => r.End) - own.Where(r => r.Start > killedAt).Min(r => r.Start);
             output.WriteLine($"{camera}: failover gap {gap.TotalSeconds:0.00} s (bound {bound} s), failback overlap {overlap.TotalSeconds:0.00} s, from the catalog");
-            gap.TotalSeconds.ShouldBeLessThanOrEqualTo(bound, $"{camera}: the gap from the original's last segment to the standby's first");
+            // A gap over the bound says whose side it was on: a late takeover, or footage the original lost at the kill.
+            gap.TotalSeconds.ShouldBeLessThanOrEqualTo(bound,
+                $"{camera}: the gap from the original's last segment to the standby's first; killed at {killedAt:HH:mm:ss.fff}, failover began "
+                + $"{failover.StartedAt:HH:mm:ss.fff}, the original's last segment {last.FileName} {last.Start:HH:mm:ss.fff}–{last.End:HH:mm:ss.fff}, "
+                + $"the standby's first {first.FileName} {first.Start:HH:mm:ss.fff}–{first.End:HH:mm:ss.fff}");
             overlap.ShouldBeGreaterThan(TimeSpan.Zero, $"{camera}: make before break, the original records before the standby stops");
         }
 
