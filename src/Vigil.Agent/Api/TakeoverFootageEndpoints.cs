@@ -69,12 +69,13 @@ internal static class TakeoverFootageEndpoints
                 return refused;
             }
 
-            // The catalog goes first: a folder left half deleted by a failure holds only uncatalogued files, which a sweep finds.
-            var deleted = catalog.RemoveAll(server);
+            // The files go first: a failure part way leaves the catalog naming the key, so the discard can be asked again.
             foreach (var folder in OwnerFolders(server, spaces).Where(Directory.Exists))
             {
                 Directory.Delete(folder, recursive: true);
             }
+
+            var deleted = catalog.RemoveAll(server);
 
             audit.Record(context, "takeover.discard", $"all {deleted} recordings of takeover '{server}' discarded at epoch {epoch}");
             return Results.Ok(new { deleted });
@@ -112,11 +113,15 @@ internal static class TakeoverFootageEndpoints
                 return refused;
             }
 
-            var files = catalog.RemoveByChecksum(server, removal.Sha256);
-            foreach (var file in files)
+            // The files go first, then their entries: a failure in between leaves entries of files already gone, all
+            // confirmed home, which the next removal drops (deleting a missing file is no error). The other order could
+            // leave files that no entry names under a key the catalog no longer knows.
+            foreach (var file in catalog.FilesByChecksum(server, removal.Sha256))
             {
                 File.Delete(file);
             }
+
+            var deleted = catalog.RemoveByChecksum(server, removal.Sha256);
 
             // Before answering that nothing is left, any file nobody catalogued is swept in, so it cannot vanish with a
             // folder it was never confirmed from. While entries remain, the sweep at release has already looked.
@@ -131,7 +136,6 @@ internal static class TakeoverFootageEndpoints
                 RemoveEmptyFolders(server, spaces);
             }
 
-            var deleted = files.Count;
             audit.Record(context, "footage.remove", $"{deleted} recordings of takeover '{server}' confirmed home removed, {remaining} kept, at epoch {removal.Epoch}");
             return Results.Ok(new FootageRemovalResult(deleted, remaining));
         }).ConfigureAwait(false);

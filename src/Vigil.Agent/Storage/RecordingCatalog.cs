@@ -98,7 +98,7 @@ public sealed class RecordingCatalog(AgentDatabase database)
         }
 
         using var connection = database.Open();
-        var checksums = System.Text.Json.JsonSerializer.Serialize(identities.Select(i => i.Sha256.ToLowerInvariant()).Distinct().ToList());
+        var checksums = Checksums(identities.Select(i => i.Sha256).ToList());
         var held = connection.Query(
             $"SELECT camera, kind, sha256 FROM recordings WHERE {ByChecksum}",
             r => new RecordingIdentity(r.GetString(0), Enum.Parse<RecordingKind>(r.GetString(1)), r.GetString(2)),
@@ -130,30 +130,23 @@ public sealed class RecordingCatalog(AgentDatabase database)
             ("$owner", owner), ("$camera", camera)).Single();
     }
 
-    /// <summary>
-    /// Drops from the catalog, in one transaction, every entry of <paramref name="owner"/> whose SHA-256 is listed, and
-    /// answers where their files lie. The caller deletes the files afterwards: a file whose deletion then fails is only
-    /// uncatalogued, which a <see cref="Recording.FootageSweep"/> catalogs again, never a catalog entry without its file.
-    /// </summary>
-    public IReadOnlyList<string> RemoveByChecksum(string owner, IReadOnlyCollection<string> sha256)
+    /// <summary>Where the files of <paramref name="owner"/>'s entries with the listed SHA-256s lie (any case).</summary>
+    public IReadOnlyList<string> FilesByChecksum(string owner, IReadOnlyCollection<string> sha256)
     {
-        ArgumentNullException.ThrowIfNull(sha256);
-        if (sha256.Count == 0)
-        {
-            return [];
-        }
-
-        var checksums = System.Text.Json.JsonSerializer.Serialize(sha256.Select(s => s.ToLowerInvariant()).Distinct().ToList());
         using var connection = database.Open();
-        List<string> files = [];
-        connection.InTransaction(() =>
-        {
-            files = connection.Query($"SELECT space, relative_path FROM recordings WHERE {ByChecksum}", r => Path.Combine(r.GetString(0), r.GetString(1)),
-                ("$owner", owner), ("$checksums", checksums));
-            connection.Execute($"DELETE FROM recordings WHERE {ByChecksum}", ("$owner", owner), ("$checksums", checksums));
-        });
-        return files;
+        return connection.Query($"SELECT space, relative_path FROM recordings WHERE {ByChecksum}", r => Path.Combine(r.GetString(0), r.GetString(1)),
+            ("$owner", owner), ("$checksums", Checksums(sha256)));
     }
+
+    /// <summary>Drops, in one statement, every entry of <paramref name="owner"/> whose SHA-256 is listed; answers how many.</summary>
+    public int RemoveByChecksum(string owner, IReadOnlyCollection<string> sha256)
+    {
+        using var connection = database.Open();
+        return connection.Execute($"DELETE FROM recordings WHERE {ByChecksum}", ("$owner", owner), ("$checksums", Checksums(sha256)));
+    }
+
+    private static string Checksums(IReadOnlyCollection<string> sha256) =>
+        System.Text.Json.JsonSerializer.Serialize(sha256.Select(s => s.ToLowerInvariant()).Distinct().ToList());
 
     /// <summary>Drops every entry of <paramref name="owner"/> in one statement; answers how many there were.</summary>
     public int RemoveAll(string owner)

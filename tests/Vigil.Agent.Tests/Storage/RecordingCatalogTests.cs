@@ -36,12 +36,14 @@ public sealed class RecordingCatalogTests : IDisposable
         Add("server-1", "failover/server-1/cam1/c.ts", "0c");
         Add("server-2", "failover/server-2/cam1/a.ts", "0a");
 
+        var files = _catalog.FilesByChecksum("server-1", [Checksum("0A"), Checksum("ff")]);
         var removed = _catalog.RemoveByChecksum("server-1", [Checksum("0A"), Checksum("ff")]);
 
-        removed.ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts"), Path.Combine(Space, "failover/server-1/cam2/b.ts")], ignoreOrder: true);
+        files.ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts"), Path.Combine(Space, "failover/server-1/cam2/b.ts")], ignoreOrder: true);
+        removed.ShouldBe(2);
         _catalog.CountOf("server-1").ShouldBe(1);
         _catalog.CountOf("server-2").ShouldBe(1);
-        _catalog.RemoveByChecksum("server-1", []).ShouldBeEmpty();
+        _catalog.RemoveByChecksum("server-1", []).ShouldBe(0);
         _catalog.RemoveAll("server-1").ShouldBe(1);
         _catalog.CountOf("server-1").ShouldBe(0);
         _catalog.CountOf("server-2").ShouldBe(1);
