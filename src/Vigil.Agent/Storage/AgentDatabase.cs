@@ -90,7 +90,10 @@ public sealed class AgentDatabase
     private void Migrate()
     {
         using var connection = Open();
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        // WAL is a property of the file, so setting it once here holds for every later connection. Synchronous stays at
+        // SQLite's default (FULL) on every connection: a catalogued segment survives a power cut with its entry, and
+        // NORMAL measured no faster restore (docs/benchmarks.md).
+        Execute(connection, "PRAGMA journal_mode=WAL;");
         using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);

@@ -72,13 +72,6 @@ public sealed class RecordingCatalog(AgentDatabase database)
             Read, [.. FilterParameters(owner, camera, from, to), ("$after", after), ("$limit", limit)]);
     }
 
-    /// <summary>Every entry by owner and camera that overlaps [from, to), oldest first (for the agent's own passes over its catalog).</summary>
-    public IReadOnlyList<CatalogEntry> List(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
-    {
-        using var connection = database.Open();
-        return connection.Query($"SELECT {Columns} FROM recordings WHERE {Filter} ORDER BY start_ms, id", Read, FilterParameters(owner, camera, from, to));
-    }
-
     /// <summary>How many entries, of how many bytes, the same filter as <see cref="Page"/> matches, in all and by camera.</summary>
     public RecordingTotals Count(string? owner, string? camera, DateTimeOffset? from, DateTimeOffset? to)
     {
@@ -183,10 +176,17 @@ public sealed class RecordingCatalog(AgentDatabase database)
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    public void Remove(long id)
+    /// <summary>Drops the entries with the listed ids in one statement; answers how many there were.</summary>
+    public int Remove(IReadOnlyCollection<long> ids)
     {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
         using var connection = database.Open();
-        connection.Execute("DELETE FROM recordings WHERE id = $id", ("$id", id));
+        return connection.Execute("DELETE FROM recordings WHERE id IN (SELECT value FROM json_each($ids))",
+            ("$ids", System.Text.Json.JsonSerializer.Serialize(ids)));
     }
 
     /// <summary>The space holding recordings of <paramref name="owner"/>, if any.</summary>

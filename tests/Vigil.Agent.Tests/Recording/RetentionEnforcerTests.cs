@@ -1,4 +1,5 @@
 using Vigil.Agent.Recording;
+using Vigil.Agent.Storage;
 using Vigil.Agent.Tests.Support;
 using Vigil.Contracts.Agent;
 
@@ -26,6 +27,30 @@ public sealed class RetentionEnforcerTests : IDisposable
         File.Exists(old.FullPath).ShouldBeFalse();
         _disk.Catalog.Find(old.Id).ShouldBeNull();
         foreach (var kept in new[] { fresh, keptForever, failover })
+        {
+            File.Exists(kept.FullPath).ShouldBeTrue();
+            _disk.Catalog.Find(kept.Id).ShouldNotBeNull();
+        }
+    }
+
+    [Fact]
+    public void A_catalog_of_many_pages_is_aged_out_whole_past_an_entry_that_runs_across_the_cutoff()
+    {
+        _disk.Cameras.Put(AgentRoutes.OwnRecordings, new CameraConfig("lobby", "Lobby", "rtsp://cam/1", RetentionHours: 24));
+        var cutoff = Now.AddHours(-24);
+
+        // Catalog order is not time order (restored footage is catalogued after what was recorded since): the entry that
+        // runs across the cutoff sits among the expired ones, and a page of two ends on it.
+        var expired = new List<CatalogEntry> { _disk.Add(AgentRoutes.OwnRecordings, "lobby", cutoff.AddSeconds(-10)) };
+        var across = _disk.Add(AgentRoutes.OwnRecordings, "lobby", cutoff.AddSeconds(1));
+        expired.AddRange(Enumerable.Range(1, 6).Select(i => _disk.Add(AgentRoutes.OwnRecordings, "lobby", cutoff.AddMinutes(-i))));
+        var fresh = _disk.Add(AgentRoutes.OwnRecordings, "lobby", Now);
+
+        var deleted = new RetentionEnforcer(_disk.Cameras, _disk.Catalog) { PageSize = 2 }.Enforce(Now);
+
+        deleted.ShouldBe(expired.Count);
+        expired.ShouldAllBe(e => !File.Exists(e.FullPath) && _disk.Catalog.Find(e.Id) == null);
+        foreach (var kept in new[] { across, fresh })
         {
             File.Exists(kept.FullPath).ShouldBeTrue();
             _disk.Catalog.Find(kept.Id).ShouldNotBeNull();
