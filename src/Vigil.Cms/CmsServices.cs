@@ -22,7 +22,9 @@ internal static class CmsServices
     {
         services.AddSingleton<ServerDirectory>();
         services.AddSingleton<ServerWriteInterceptor>();
-        services.AddDbContext<CmsDbContext>((provider, o) =>
+        // Pooled: the CMS opens a context for every probe round's writes, engine step, operator command and request;
+        // a pooled one is reset (its change tracker cleared) instead of rebuilt with its options and services each time.
+        services.AddDbContextPool<CmsDbContext>((provider, o) =>
         {
             CmsDatabase.Configure(o, options.DataDirectory, options.Postgres);
             o.AddInterceptors(provider.GetRequiredService<ServerWriteInterceptor>());
