@@ -9,7 +9,9 @@ namespace Vigil.Cms.Storage;
 /// <summary>
 /// Tells the <see cref="ServerDirectory"/> when a change to the servers table is committed: when a save that
 /// touched a server row ends outside a transaction, or when the transaction it was part of commits. Telling it at
-/// the save alone would let the monitor read, and keep, the rows as they were before the commit.
+/// the save alone would let the monitor read, and keep, the rows as they were before the commit. Contexts are pooled:
+/// a transaction disposed without a commit or a rollback leaves its note on the context, and the context's next commit
+/// then tells the directory once more than needed, which costs it one re-read and never a missed write.
 /// </summary>
 internal sealed class ServerWriteInterceptor(ServerDirectory directory) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
