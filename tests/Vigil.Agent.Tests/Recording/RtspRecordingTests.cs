@@ -17,9 +17,6 @@ public sealed class RtspRecordingTests
 {
     private static readonly MediaTools Tools = CameraTimeline.Tools;
 
-    /// <summary>The agent's segment length in these tests.</summary>
-    private const double SegmentSeconds = 2;
-
     [Fact]
     public async Task H264_over_tcp_and_over_udp_is_recorded_in_playable_segments_cut_near_the_clock_marks()
     {
@@ -183,7 +180,7 @@ public sealed class RtspRecordingTests
     /// Each catalog entry lasts what its file plays, within a frame; no two overlap and none is empty. The catalog ends an
     /// entry at its file's close on the wall clock; when the previous file closed late (the muxer held it for interleaving)
     /// the entry's start is clipped to the previous end instead of overlapping it, so a clipped entry is shorter than its
-    /// file by that lateness. The lateness stays under a segment (2 s), so a clip never swallows a whole entry; how much
+    /// file by that lateness. The lateness stays under a segment (the agent's own length, 2 s here), so a clip never swallows a whole entry; how much
     /// under depends on the machine: usually a few tenths, but 1.1 s was seen on a 2-core CI machine where GStreamer
     /// encoded H.265 and AAC in software beside the rest of the suite.
     /// </summary>
@@ -191,6 +188,7 @@ public sealed class RtspRecordingTests
     {
         var entries = (await agent.RecordingsAsync(camera: camera)).Where(r => r.Kind == RecordingKind.Video).OrderBy(r => r.Start).ToList();
         var files = agent.SegmentFiles(camera).ToDictionary(f => Path.GetFileName(f));
+        var segmentSeconds = (await agent.GetAsync<AgentInfo>(AgentRoutes.Info))!.SegmentSeconds;
         Vigil.Contracts.Agent.Recording? previous = null;
         foreach (var entry in entries)
         {
@@ -199,7 +197,7 @@ public sealed class RtspRecordingTests
             var timing = (await MediaProbe.TimingAsync(Tools, files[entry.FileName], CancellationToken.None))!;
             if (previous is not null && entry.Start == previous.End && span < timing.DurationSeconds - 0.1)
             {
-                (timing.DurationSeconds - span).ShouldBeLessThan(SegmentSeconds, $"{entry.FileName}: clipped to the previous entry's end by the previous file's late close");
+                (timing.DurationSeconds - span).ShouldBeLessThan(segmentSeconds, $"{entry.FileName}: clipped to the previous entry's end by the previous file's late close");
             }
             else
             {
