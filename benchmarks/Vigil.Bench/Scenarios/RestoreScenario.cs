@@ -182,8 +182,10 @@ public sealed class RestoreScenario : IScenario
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Footage added to one outage: <paramref name="Count"/> files of <paramref name="Bytes"/>, spread over <paramref name="Cameras"/> cameras.</summary>
-    /// <summary>An outage's added footage; <paramref name="TimeCopy"/> false skips the <c>cp</c> yardstick, whose rate is then NaN.</summary>
+    /// <summary>
+    /// Footage added to one outage: <paramref name="Count"/> files of <paramref name="Bytes"/>, spread over <paramref name="Cameras"/> cameras;
+    /// <paramref name="TimeCopy"/> false skips the <c>cp</c> yardstick, whose rate is then NaN.
+    /// </summary>
     internal sealed record Outage(string Name, int Count, int Bytes, int Cameras = 1, bool TimeCopy = true);
 
     /// <summary>What one outage took: <paramref name="CleanupSeconds"/> from leaving <c>restoring</c> until the standby held none of it.</summary>
