@@ -268,8 +268,8 @@ internal sealed class ServerAdmission(
     /// <summary>
     /// Pairs a batch's agents <see cref="PairingsAtOnce"/> at a time, in the batch's order: each pairing is a connection, a round
     /// trip and a password check on its own agent, so one after another they made a batch of 64 take about a second. The first
-    /// refusal ends the batch as before: pairings not yet started are not started, and an agent paired for a batch that is then
-    /// refused holds a credential the CMS never kept, which the next pairing replaces.
+    /// refusal ends the batch as before: pairings not yet started are not started and those in flight are cancelled; an agent
+    /// paired for a batch that is then refused holds a credential the CMS never kept, which the next pairing replaces.
     /// </summary>
     private async Task<string[]> PairAllAsync(List<AgentContact> contacts, string password, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ public sealed class RecordingTests(CameraSimulatorFixture cameras)
             timeline.LongestGap().ShouldBeLessThan(0.5, $"{camera}: consecutive segments must meet (one frame is 0.1 s)");
             // ffmpeg cuts at the first keyframe (one a second here) after each 2-second mark of the recorder's wall clock.
             // When ffmpeg falls behind and then catches up on a burst of queued frames, two marks can fall one keyframe
-            // apart in camera time (a CI run on a loaded machine saw a 1.0 s segment), or one segment can hold a skipped
+            // apart in camera time (a full ./test on a loaded 2-core machine saw a 1.0 s segment), or one segment can hold a skipped
             // mark. So a middle segment holds at least one keyframe interval and at most two marks and one keyframe more.
             timeline.Segments.Skip(1).Take(timeline.Segments.Count - 2).ShouldAllBe(s => s.End - s.Start > 0.9 && s.End - s.Start < 5.5);
         }
