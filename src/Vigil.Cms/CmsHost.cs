@@ -15,6 +15,7 @@ using Vigil.Cms.Discovery;
 using Vigil.Cms.Drills;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Leadership;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
@@ -64,10 +65,18 @@ public static class CmsHost
         // A failed query surfaces as an exception the CMS reports itself; EF's own log of it would say it twice.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.None);
 
-        // The key ring is kept unencrypted on purpose: it is the data directory's key, readable by its owner only.
+        // The key ring is kept unencrypted on purpose: on SQLite it is the data directory's key, readable by its owner
+        // only; on PostgreSQL it is in the database, shared by every CMS host (see SharedKeyRing and docs/security.md).
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        builder.Services.AddDataProtection().SetApplicationName("vigil-cms")
-            .PersistKeysToFileSystem(KeyRing(options.DataDirectory));
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("vigil-cms");
+        if (options.Postgres is null)
+        {
+            dataProtection.PersistKeysToFileSystem(KeyRing(options.DataDirectory));
+        }
+        else
+        {
+            dataProtection.PersistKeysToDbContext<CmsDbContext>();
+        }
         builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = RefusalHandler.NameTheRule);
@@ -80,14 +89,14 @@ public static class CmsHost
         builder.Services.AddSingleton<IAgentConnections>(s => s.GetRequiredService<AgentClients>());
         builder.Services.AddSingleton<LiveUpdates>();
         builder.Services.AddHostedService<StallSampler>();
-        builder.Services.AddHostedService<AgentMonitor>();
-        builder.Services.AddHostedService<FailoverLoop>();
-        builder.Services.AddHostedService<ProtectionWatch>();
-        builder.Services.AddHostedService<EventLogPruner>();
+        builder.Services.AddLeaderOnly<AgentMonitor>();
+        builder.Services.AddLeaderOnly<FailoverLoop>();
+        builder.Services.AddLeaderOnly<ProtectionWatch>();
+        builder.Services.AddLeaderOnly<EventLogPruner>();
         builder.Services.AddSingleton<AlertSettingsStore>();
         builder.Services.AddSingleton<AlertOutbox>();
         builder.Services.AddSingleton<WebhookSender>();
-        builder.Services.AddHostedService<AlertDispatcher>();
+        builder.Services.AddLeaderOnly<AlertDispatcher>();
         builder.Services.AddDrills();
         builder.Services.AddAgentUpdates(options);
         builder.Services.AddSingleton<LanSearch>();
@@ -95,6 +104,7 @@ public static class CmsHost
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
+        builder.Services.AddLeadership(options, time);
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
         builder.Services.AddSystemd(); // Under systemd: READY=1 once started (Type=notify), stops on SIGTERM, journal log levels; elsewhere nothing.
         builder.Services.AddAuthentication(CmsAuthentication.SchemeName)
@@ -122,7 +132,7 @@ public static class CmsHost
 
         // Made once here, so its gauges are computed at every scrape from the first one on.
         app.Services.GetRequiredService<CmsStateMetrics>();
-        await InitialiseAsync(app.Services, time, console, cancellationToken).ConfigureAwait(false);
+        await InitialiseAsync(app.Services, options, time, console, cancellationToken).ConfigureAwait(false);
 
         // The key ring's first key and the database files were just created with the process's default mode; the 0700
         // directory already shuts others out, and their own modes are corrected too.
@@ -135,6 +145,7 @@ public static class CmsHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseStandbyGate();
         var secured = app.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Read);
         AuthEndpoints.Map(app, secured);
         GroupEndpoints.Map(secured);
@@ -143,6 +154,7 @@ public static class CmsHost
         AgentPasswordEndpoints.Map(secured).RequireAuthorization(CmsPolicies.Administer);
         ServerCameraEndpoints.Map(secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
         SettingsEndpoints.Map(secured);
+        HostEndpoints.Map(secured);
         UserEndpoints.Map(secured);
         FailoverEndpoints.Map(secured);
         AlertEndpoints.Map(secured, secured.MapGroup(string.Empty).RequireAuthorization(CmsPolicies.Administer));
@@ -154,6 +166,10 @@ public static class CmsHost
         return app;
     }
 
+    /// <summary>The exit code of a CMS whose host has shut down: <see cref="LeaseKeeper.LostLeadershipExitCode"/> when it stopped because it lost the lead.</summary>
+    public static int ExitCode(WebApplication app) =>
+        app.Services.GetRequiredService<HostLeadership>().HasLost ? LeaseKeeper.LostLeadershipExitCode : 0;
+
     private static DirectoryInfo KeyRing(string dataDirectory)
     {
         var path = Path.Combine(dataDirectory, "keys");
@@ -161,12 +177,17 @@ public static class CmsHost
         return new DirectoryInfo(path);
     }
 
-    private static async Task InitialiseAsync(IServiceProvider services, TimeProvider time, TextWriter console, CancellationToken cancellationToken)
+    private static async Task InitialiseAsync(IServiceProvider services, CmsOptions options, TimeProvider time, TextWriter console, CancellationToken cancellationToken)
     {
         await CmsDatabase.MigrateAsync(services, cancellationToken).ConfigureAwait(false);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            if (options.Postgres is not null && await SharedKeyRing.ImportAsync(db, KeyRing(options.DataDirectory).FullName, cancellationToken).ConfigureAwait(false) is > 0 and var imported)
+            {
+                await console.WriteLineAsync($"Copied the {imported} key(s) of this data directory's key ring into the database, where every CMS host can use them").ConfigureAwait(false);
+            }
+
             await FirstAdmin.EnsureAsync(db, time, Environment.GetEnvironmentVariable, console, cancellationToken).ConfigureAwait(false);
             await GroupService.EnsureDefaultAsync(db, time, cancellationToken).ConfigureAwait(false);
             await CmsInstallation.EnsureAsync(db, cancellationToken).ConfigureAwait(false);

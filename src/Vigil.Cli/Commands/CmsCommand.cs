@@ -84,7 +84,7 @@ internal static class CmsCommand
             await using var _ = app;
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return CmsHost.ExitCode(app);
         });
         return command;
     }

@@ -15,7 +15,7 @@ namespace Vigil.Cms.Alerts;
 /// is written with its operator event in one save; the webhook secrets and the SMTP password are sealed with the
 /// CMS's key ring and never shown again (the secret once, when the CMS makes it).
 /// </summary>
-internal sealed class AlertSettingsStore(IServiceScopeFactory scopes, SecretProtector secrets, TimeProvider time) : IDisposable
+internal sealed class AlertSettingsStore(IServiceScopeFactory scopes, SecretProtector secrets, TimeProvider time) : IDisposable, Leadership.IReloadedOnLeading
 {
     private const string Key = "alerts";
     private const string Masked = "********";

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 
+using Vigil.Cms.Leadership;
+
 namespace Vigil.Cms.Drills;
 
 /// <summary>Failover drills in the web host: their settings, the runner that carries each drill, and the schedule's loop.</summary>
@@ -11,7 +13,7 @@ internal static class DrillServices
         services.AddSingleton<DrillRunner>();
         services.AddScoped<DrillCommands>();
         services.AddScoped<DrillViews>();
-        services.AddHostedService<DrillLoop>();
+        services.AddLeaderOnly<DrillLoop>();
         return services;
     }
 }

@@ -14,7 +14,7 @@ namespace Vigil.Cms.Drills;
 /// settings, so a client that replaces the failover settings never resets them. Held in memory for the drill loop;
 /// <see cref="Changed"/> tells it to look at the schedule again.
 /// </summary>
-internal sealed class DrillSettingsStore(IServiceScopeFactory scopes, TimeProvider time)
+internal sealed class DrillSettingsStore(IServiceScopeFactory scopes, TimeProvider time) : Leadership.IReloadedOnLeading
 {
     private const string Key = "drills";
     private volatile DrillSettings _current = DrillSettings.Default;

@@ -29,8 +29,11 @@ internal static class EventLog
 
     public const string InStep = "in_step";
 
+    /// <summary>Another CMS host took the leader's lease (see <c>LeaseKeeper</c>): from the host before it, to the new leader.</summary>
+    public const string LeaderKind = "leader";
+
     /// <summary>Every kind an event can have, as a reader may filter on it.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = [FailoverKind, HealthKind, OperatorKind, ProtectionKind, CmsKind, ClockKind, Updates.UpdateEvents.Kind];
+    public static IReadOnlyList<string> Kinds { get; } = [FailoverKind, HealthKind, OperatorKind, ProtectionKind, CmsKind, ClockKind, LeaderKind, Updates.UpdateEvents.Kind];
 
     public const string Drifting = "drifting";
 
@@ -96,6 +99,17 @@ internal static class EventLog
         To = isOverloaded ? Overloaded : Recovered,
         Reason = reason,
         Actor = FailoverLedger.EngineActor,
+    };
+
+    public static EventRow Leader(string? previousHost, string host, long generation, DateTimeOffset at) => new()
+    {
+        At = at,
+        ServerName = string.Empty,
+        Kind = LeaderKind,
+        From = previousHost ?? "none",
+        To = host,
+        Reason = $"took the leader's lease, generation {generation}",
+        Actor = host,
     };
 
     public static EventRow Operator(int? serverId, string serverName, string action, string detail, string actor, DateTimeOffset at) => new()

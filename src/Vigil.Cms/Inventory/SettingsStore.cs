@@ -14,7 +14,7 @@ namespace Vigil.Cms.Inventory;
 /// The failover settings, inventory limits and event-log retention: stored as one document, held in memory for the probe
 /// loop, which reads them every round. <see cref="Changed"/> tells the monitor to apply new thresholds.
 /// </summary>
-public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time)
+public sealed class SettingsStore(IServiceScopeFactory scopes, TimeProvider time) : Leadership.IReloadedOnLeading
 {
     private const string Key = "failover";
     private volatile Snapshot _current = new(FailoverSettings.Default, InventoryLimits.Default, EventLogRetention.Default);

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.DataProtection;
 namespace Vigil.Cms.Security;
 
 /// <summary>
-/// Encrypts the agent credentials the CMS keeps. The key ring lives in the data directory, never in
-/// the database, so a copy of the database alone does not give access to the agents.
+/// Encrypts the agent credentials the CMS keeps. On SQLite the key ring lives in the data directory, not in the
+/// database, so a copy of the database alone does not give access to the agents. On PostgreSQL it lives in the
+/// database, shared by every CMS host (see <see cref="SharedKeyRing"/>): its backups must be kept as safely as the agents' passwords.
 /// </summary>
 public sealed class SecretProtector(IDataProtectionProvider provider)
 {

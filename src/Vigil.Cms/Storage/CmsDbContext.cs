@@ -1,9 +1,10 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Vigil.Cms.Storage;
 
 /// <summary>The CMS database, on SQLite or PostgreSQL. Its schema comes from the hand-written migrations in <c>Migrations/</c>.</summary>
-internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbContext(options)
+internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<UserRow> Users => Set<UserRow>();
 
@@ -22,12 +23,16 @@ internal sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbC
     public DbSet<AlertDeliveryRow> AlertDeliveries => Set<AlertDeliveryRow>();
     public DbSet<DrillRow> Drills => Set<DrillRow>();
 
+    /// <summary>The Data Protection key ring when the CMS runs on PostgreSQL, so every CMS host can read the agents' credentials.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     public DbSet<UpdatePackageRow> UpdatePackages => Set<UpdatePackageRow>();
 
     public DbSet<ServerUpdateRow> ServerUpdates => Set<ServerUpdateRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        modelBuilder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         modelBuilder.Entity<UserRow>(user =>
         {
             user.ToTable("users");

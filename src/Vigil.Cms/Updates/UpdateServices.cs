@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 
+using Vigil.Cms.Leadership;
+
 namespace Vigil.Cms.Updates;
 
 internal static class UpdateServices
@@ -13,7 +15,7 @@ internal static class UpdateServices
         services.AddSingleton<OnlineFeed>();
         services.AddHttpClient(OnlineFeed.HttpClientName, c => c.Timeout = TimeSpan.FromMinutes(10));
         services.AddSingleton<UpdateRunner>();
-        services.AddHostedService(s => s.GetRequiredService<UpdateRunner>());
+        services.AddLeaderOnly<UpdateRunner>();
         services.AddScoped<UpdateCommands>();
         return services;
     }

@@ -56,6 +56,12 @@ public static class CmsRoutes
     /// <summary>GET, PUT <see cref="SettingsView"/>.</summary>
     public const string Settings = Prefix + "/settings";
 
+    /// <summary>
+    /// GET <see cref="CmsHostsView"/>: which CMS host leads, since when, and every host's last renewal. A standby host
+    /// answers it too (with the sign-ins and <see cref="Live"/>); everything else it refuses with 503 naming the leader.
+    /// </summary>
+    public const string Hosts = Prefix + "/cms/hosts";
+
     /// <summary>GET <see cref="FailoverList"/>: the failovers now open (filter: server).</summary>
     public const string Failovers = Prefix + "/failovers";
 

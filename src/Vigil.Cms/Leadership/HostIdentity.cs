@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using Vigil.Hosting;
+
+namespace Vigil.Cms.Leadership;
+
+/// <summary>
+/// Who this CMS host is to the others: <see cref="HostId"/> is kept in the data directory, so a host keeps it across
+/// restarts; <see cref="Incarnation"/> is new in every process and is what holds the lease, so each start of a host is
+/// a new holder with a new generation.
+/// </summary>
+internal sealed record HostIdentity(string HostId, string Incarnation, string Name)
+{
+    public const string IdFileName = "host-id";
+
+    public const string LockFileName = "host.lock";
+
+    public static HostIdentity LoadOrCreate(string dataDirectory, string name)
+    {
+        var path = Path.Combine(dataDirectory, IdFileName);
+        if (!File.Exists(path))
+        {
+            PrivateFiles.WriteAllBytes(path, Encoding.ASCII.GetBytes(NewId()));
+        }
+
+        return new HostIdentity(File.ReadAllText(path).Trim(), NewId(), name);
+    }
+
+    /// <summary>
+    /// Locks the data directory for this process's lifetime (the lock goes with the process, even on SIGKILL). Holding
+    /// it proves that no earlier process of this host still runs, which lets a restarted host take over the lease its
+    /// previous process held at once instead of waiting for it to lapse.
+    /// </summary>
+    /// <exception cref="IOException">Another <c>vigil cms</c> runs on this data directory.</exception>
+    public static FileStream LockDataDirectory(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, LockFileName);
+        try
+        {
+            // On Linux, FileShare.None takes an exclusive advisory lock (flock) on the file.
+            var held = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            PrivateFiles.EnsureFile(path);
+            return held;
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"another vigil cms already runs on the data directory {dataDirectory}", e);
+        }
+    }
+
+    private static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}

@@ -1,0 +1,19 @@
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.Leadership;
+
+/// <summary>Where the leader's lease and the hosts' last reports are kept: the shared PostgreSQL database.</summary>
+internal interface ILeaseStore
+{
+    /// <summary>
+    /// In one transaction: records that this host reported, then takes the lease if it is free, lapsed or held by an
+    /// earlier process of this same host, or renews it if this process holds it. All times are the database's.
+    /// </summary>
+    /// <returns>The lease as this host now holds it, or null when another host holds it.</returns>
+    Task<LeaseGrant?> HoldAsync(HostIdentity me, string address, TimeSpan ttl, CancellationToken cancellationToken);
+
+    /// <summary>Lets the lease lapse now, if this process still holds it in <paramref name="generation"/>: a graceful stop hands over at once.</summary>
+    Task ReleaseAsync(HostIdentity me, long generation, CancellationToken cancellationToken);
+
+    Task<(CmsLeaderView? Leader, IReadOnlyList<CmsHostView> Hosts)> ReadAsync(CancellationToken cancellationToken);
+}

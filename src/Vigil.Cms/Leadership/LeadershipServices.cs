@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Vigil.Cms.Alerts;
+using Vigil.Cms.Drills;
+using Vigil.Cms.Inventory;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.Leadership;
+
+internal static class LeadershipServices
+{
+    /// <summary>
+    /// Who leads: on SQLite this lone host, from its start; on PostgreSQL the holder of the lease, which
+    /// <see cref="LeaseKeeper"/> takes and renews. Registered before the host announces that it listens, so the
+    /// announcement comes after the first try at the lease.
+    /// </summary>
+    public static IServiceCollection AddLeadership(this IServiceCollection services, CmsOptions options, TimeProvider time)
+    {
+        var me = HostIdentity.LoadOrCreate(options.DataDirectory, options.Name);
+        services.AddSingleton<CmsHosts>();
+        services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<SettingsStore>());
+        services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<AlertSettingsStore>());
+        services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<DrillSettingsStore>());
+        if (options.Postgres is null)
+        {
+            var lone = new HostLeadership(me, CmsHostsView.SingleHost);
+            lone.Begin(LeaderTerm.Unending(time.GetUtcNow(), time));
+            services.AddSingleton(lone);
+            return services;
+        }
+
+        services.AddSingleton(HostIdentity.LockDataDirectory(options.DataDirectory));
+        services.AddSingleton(new HostLeadership(me, CmsHostsView.Lease));
+        services.AddSingleton<ILeaseStore>(new PostgresLeaseStore(options.Postgres));
+        services.AddSingleton(LeaseTerms.Default);
+        services.AddHostedService<LeaseKeeper>();
+        return services;
+    }
+
+    /// <summary>Runs <typeparamref name="T"/> only while this host leads (see <see cref="LeaderOnlyService"/>).</summary>
+    public static IServiceCollection AddLeaderOnly<T>(this IServiceCollection services)
+        where T : BackgroundService =>
+        // Not AddHostedService: it adds one service per implementation type, and every wrapper has the same type.
+        services.AddSingleton<IHostedService>(s => new LeaderOnlyService(s.GetService<T>() ?? ActivatorUtilities.CreateInstance<T>(s), s.GetRequiredService<HostLeadership>()));
+}

@@ -1,0 +1,122 @@
+using Npgsql;
+using Vigil.Contracts.Cms;
+
+namespace Vigil.Cms.Leadership;
+
+/// <summary>
+/// The lease as one row of <c>cms_lease</c>, changed by single statements whose conditions the database checks under
+/// its row lock: two hosts that find the lease lapsed at the same moment cannot both take it. Expiry is judged by the
+/// database's clock alone, so hosts whose clocks disagree still agree on who leads.
+/// </summary>
+internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
+{
+    // statement_timestamp() is read once per statement, before any wait for the row lock: an expiry computed from it
+    // is never later than the holder's own deadline, which counts from when it sent the statement (see LeaseTerms).
+    private const string Report = """
+        INSERT INTO cms_hosts (host_id, incarnation, name, address, started_at, seen_at)
+        VALUES (@host, @incarnation, @name, @address, statement_timestamp(), statement_timestamp())
+        ON CONFLICT (host_id) DO UPDATE SET
+          started_at = CASE WHEN cms_hosts.incarnation = @incarnation THEN cms_hosts.started_at ELSE statement_timestamp() END,
+          incarnation = @incarnation, name = @name, address = @address, seen_at = statement_timestamp()
+        """;
+
+    private const string Hold = """
+        WITH previous AS (SELECT holder, name, generation FROM cms_lease WHERE id = 1)
+        INSERT INTO cms_lease AS l (id, holder, host_id, name, address, generation, acquired_at, expires_at)
+        VALUES (1, @incarnation, @host, @name, @address, 1, statement_timestamp(), statement_timestamp() + @ttl)
+        ON CONFLICT (id) DO UPDATE SET
+          generation = CASE WHEN l.holder = @incarnation THEN l.generation ELSE l.generation + 1 END,
+          acquired_at = CASE WHEN l.holder = @incarnation THEN l.acquired_at ELSE statement_timestamp() END,
+          holder = @incarnation, host_id = @host, name = @name, address = @address,
+          expires_at = statement_timestamp() + @ttl
+        WHERE (l.holder = @incarnation AND l.expires_at > statement_timestamp())
+           OR l.expires_at <= statement_timestamp()
+           OR (l.host_id = @host AND l.holder <> @incarnation)
+        RETURNING l.generation, l.acquired_at, (SELECT holder FROM previous), (SELECT name FROM previous)
+        """;
+
+    private const string Release = """
+        UPDATE cms_lease SET expires_at = statement_timestamp() WHERE id = 1 AND holder = @incarnation AND generation = @generation
+        """;
+
+    private const string ReadLease = "SELECT host_id, name, address, generation, acquired_at, expires_at, expires_at > statement_timestamp() FROM cms_lease WHERE id = 1";
+
+    private const string ReadHosts = "SELECT host_id, name, address, started_at, seen_at FROM cms_hosts ORDER BY name, host_id";
+
+    public async Task<LeaseGrant?> HoldAsync(HostIdentity me, string address, TimeSpan ttl, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var report = new NpgsqlCommand(Report, connection, transaction))
+        {
+            AddIdentity(report, me, address);
+            await report.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        LeaseGrant? grant = null;
+        await using (var hold = new NpgsqlCommand(Hold, connection, transaction))
+        {
+            AddIdentity(hold, me, address);
+            hold.Parameters.AddWithValue("ttl", ttl);
+            await using var row = await hold.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var previousHolder = row.IsDBNull(2) ? null : row.GetString(2);
+                var isNew = previousHolder != me.Incarnation;
+                grant = new LeaseGrant(row.GetInt64(0), row.GetFieldValue<DateTimeOffset>(1), isNew, isNew && !row.IsDBNull(3) ? row.GetString(3) : null);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return grant;
+    }
+
+    public async Task ReleaseAsync(HostIdentity me, long generation, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var release = new NpgsqlCommand(Release, connection);
+        release.Parameters.AddWithValue("incarnation", me.Incarnation);
+        release.Parameters.AddWithValue("generation", generation);
+        await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<(CmsLeaderView? Leader, IReadOnlyList<CmsHostView> Hosts)> ReadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        CmsLeaderView? leader = null;
+        await using (var read = new NpgsqlCommand(ReadLease, connection))
+        await using (var row = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await row.ReadAsync(cancellationToken).ConfigureAwait(false) && row.GetBoolean(6))
+            {
+                leader = new CmsLeaderView(row.GetString(0), row.GetString(1), row.GetString(2), row.GetInt64(3),
+                    row.GetFieldValue<DateTimeOffset>(4), row.GetFieldValue<DateTimeOffset>(5));
+            }
+        }
+
+        var hosts = new List<CmsHostView>();
+        await using (var read = new NpgsqlCommand(ReadHosts, connection))
+        await using (var row = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var hostId = row.GetString(0);
+                hosts.Add(new CmsHostView(hostId, row.GetString(1), row.GetString(2),
+                    row.GetFieldValue<DateTimeOffset>(3), row.GetFieldValue<DateTimeOffset>(4), leader?.HostId == hostId));
+            }
+        }
+
+        return (leader, hosts);
+    }
+
+    private static void AddIdentity(NpgsqlCommand command, HostIdentity me, string address)
+    {
+        command.Parameters.AddWithValue("host", me.HostId);
+        command.Parameters.AddWithValue("incarnation", me.Incarnation);
+        command.Parameters.AddWithValue("name", me.Name);
+        command.Parameters.AddWithValue("address", address);
+    }
+}

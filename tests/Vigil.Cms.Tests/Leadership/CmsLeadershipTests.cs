@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net;
+using Vigil.Cms.Tests.Support;
+using Vigil.Contracts.Cms;
+using Vigil.Testing;
+
+namespace Vigil.Cms.Tests.Leadership;
+
+/// <summary>Two real <c>vigil cms</c> processes on one real PostgreSQL database, and a real agent.</summary>
+[Collection(CmsTestGroup.Name)]
+public sealed class CmsLeadershipTests
+{
+    [Fact]
+    public async Task A_standby_host_refuses_the_API_then_leads_within_five_seconds_of_the_leader_being_killed()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var first = await CmsUnderTest.StartAsync(database);
+        await using var second = await CmsUnderTest.StartAsync(database);
+        var agentData = Directory.CreateTempSubdirectory("vigil-ha-agent-").FullName;
+        await using var agent = await VigilProcess.StartAsync(
+            ["agent", "--data", agentData, "--urls", "http://127.0.0.1:0", "--name", "standby-ha"],
+            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password });
+        try
+        {
+            var hosts = await first.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+            Assert.Equal(CmsHostsView.Lease, hosts.Mode);
+            Assert.Equal(hosts.ThisHost, hosts.Leader?.HostId);
+            Assert.Equal(2, hosts.Hosts.Count);
+            var server = await first.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Standby));
+
+            // The standby answers who leads, and refuses the rest with 503 naming the leader.
+            var seenBySecond = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+            Assert.Equal(hosts.ThisHost, seenBySecond.Leader?.HostId);
+            Assert.NotEqual(seenBySecond.ThisHost, seenBySecond.Leader?.HostId);
+            using var refused = await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            Assert.Contains("stands by", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            var killedAt = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            await first.Process.KillAsync();
+            await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'))).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(5), "the standby host to lead within 5 s of the leader's SIGKILL");
+            var replacedIn = clock.Elapsed;
+
+            var after = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+            Assert.Equal(after.ThisHost, after.Leader?.HostId);
+            Assert.Equal(hosts.Leader!.Generation + 1, after.Leader!.Generation);
+
+            // The new leader probes the agent with the credential the first host stored: the key ring is shared.
+            await Eventually.UntilAsync(async () =>
+                {
+                    var view = await second.GetAsync<ServerView>(CmsRoutes.Server(server.Id));
+                    return view.Health.LastProbe > killedAt && view.Health.State == "healthy" && view.Health.Access is null;
+                },
+                TimeSpan.FromSeconds(10), "the new leader to probe the agent with the shared credential");
+            var events = await second.GetAsync<EventList>($"{CmsRoutes.Events}?kind=leader");
+            Assert.Contains(events.Events, e => e.To == "cms-under-test" && e.Reason.Contains($"generation {after.Leader.Generation}", StringComparison.Ordinal));
+            Console.WriteLine($"standby host led {replacedIn.TotalSeconds:0.00} s after the leader's SIGKILL");
+        }
+        finally
+        {
+            Directory.Delete(agentData, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_lone_host_on_SQLite_leads_from_its_start()
+    {
+        await using var database = await TestDatabase.SqliteAsync();
+        await using var cms = await CmsUnderTest.StartAsync(database);
+
+        var hosts = await cms.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+
+        Assert.Equal(CmsHostsView.SingleHost, hosts.Mode);
+        Assert.Equal(hosts.ThisHost, hosts.Leader?.HostId);
+        Assert.Null(hosts.Leader?.ExpiresAt);
+        Assert.Single(hosts.Hosts);
+    }
+}
