@@ -5,10 +5,14 @@ namespace Vigil.Cli.Admin;
 
 /// <summary>
 /// What <c>vigil login</c> keeps for later calls: the CMS address, the bearer token and, over https, the
-/// CMS certificate's fingerprint trusted at login. Stored readable by the user only.
+/// CMS certificate's fingerprint trusted at login; with several CMS hosts, the others in <paramref name="OtherHosts"/>.
+/// Stored readable by the user only.
 /// </summary>
-internal sealed record CliSession(Uri Cms, string Token, string? Fingerprint)
+internal sealed record CliSession(Uri Cms, string Token, string? Fingerprint, IReadOnlyList<CmsEndpoint>? OtherHosts = null)
 {
+    /// <summary>Every host, the one signed in to first.</summary>
+    public IReadOnlyList<CmsEndpoint> Endpoints() => [new CmsEndpoint(Cms, Fingerprint), .. OtherHosts ?? []];
+
     public const string PathVariable = "VIGIL_CLI_SESSION";
 
     public static string FilePath

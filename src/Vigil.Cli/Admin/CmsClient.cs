@@ -10,50 +10,36 @@ namespace Vigil.Cli.Admin;
 /// <summary>
 /// The admin client's HTTP side. Over https it trusts only the CMS certificate fingerprint pinned at
 /// login; a refusal becomes a <see cref="CliFailure"/> carrying the problem's detail and rule.
+/// Given several CMS hosts (one leader and its standbys), it sends each call to the host that answered
+/// last and moves on to the next when one cannot be reached or answers 503 (a standby, or a host
+/// restarting): the token is valid on every host, since the hosts share one database.
 /// </summary>
 internal sealed class CmsClient : IDisposable
 {
-    private readonly HttpClient _http;
-
-    /// <summary>For uploads (update packages: tens of megabytes), which may take longer than any other call; same connections.</summary>
-    private readonly HttpClient _transfer;
+    private readonly CmsChannel[] _channels;
+    private int _current;
 
     public CmsClient(Uri cms, string? token, string? pinnedFingerprint)
+        : this([new CmsEndpoint(cms, pinnedFingerprint)], token)
     {
-        Cms = cms;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    SeenFingerprint = SelfSignedCertificate.Fingerprint(certificate);
-                    return pinnedFingerprint is null || string.Equals(pinnedFingerprint, SeenFingerprint, StringComparison.OrdinalIgnoreCase);
-                },
-            },
-        };
-        _http = new HttpClient(handler) { BaseAddress = cms, Timeout = TimeSpan.FromSeconds(100) };
-        _transfer = new HttpClient(handler, disposeHandler: false) { BaseAddress = cms, Timeout = TimeSpan.FromMinutes(30) };
-        if (token is not null)
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            _transfer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
     }
 
-    public Uri Cms { get; }
+    public CmsClient(IReadOnlyList<CmsEndpoint> endpoints, string? token)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        _channels = [.. endpoints.Select(e => new CmsChannel(e, token))];
+    }
 
-    public string? SeenFingerprint { get; private set; }
+    /// <summary>The host the last call went to.</summary>
+    public Uri Cms => _channels[_current].Endpoint.Address;
+
+    /// <summary>The certificate fingerprint the host of the last call presented, over https.</summary>
+    public string? SeenFingerprint => _channels[_current].SeenFingerprint;
 
     public static CmsClient FromSession()
     {
         var session = CliSession.Load() ?? throw new CliFailure("Not logged in: run 'vigil login --cms URL --user admin --password P' first.", exitCode: 2);
-        return new CmsClient(session.Cms, session.Token, session.Fingerprint);
+        return new CmsClient(session.Endpoints(), session.Token);
     }
 
     public Task<T> GetAsync<T>(string path) => SendAsync<T>(HttpMethod.Get, path, null);
@@ -72,37 +58,63 @@ internal sealed class CmsClient : IDisposable
     /// <summary>POSTs <paramref name="file"/> as the body, telling <paramref name="progress"/> how many bytes went so far.</summary>
     public async Task<T> UploadAsync<T>(string path, string file, IProgress<long> progress)
     {
-        var stream = new ProgressStream(File.OpenRead(file), progress);
-        await using (stream.ConfigureAwait(false))
+        HttpContent Content()
         {
-            var content = new StreamContent(stream, 128 * 1024);
+            // Opened again for each host tried: a body already sent to a host that then failed cannot be sent twice.
+            var content = new StreamContent(new ProgressStream(File.OpenRead(file), progress), 128 * 1024);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             content.Headers.ContentLength = new FileInfo(file).Length;
-            using var response = await RawAsync(HttpMethod.Post, path, content, _transfer).ConfigureAwait(false);
-            return (await response.Content.ReadFromJsonAsync<T>(ContractJson.Options).ConfigureAwait(false))!;
+            return content;
         }
+
+        using var response = await RawAsync(HttpMethod.Post, path, Content, transfer: true).ConfigureAwait(false);
+        return (await response.Content.ReadFromJsonAsync<T>(ContractJson.Options).ConfigureAwait(false))!;
     }
 
     public void Dispose()
     {
-        _transfer.Dispose();
-        _http.Dispose();
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
     }
 
     private Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, object? body) =>
-        RawAsync(method, path, body is null ? null : JsonContent.Create(body, body.GetType(), options: ContractJson.Options), _http);
+        RawAsync(method, path, () => body is null ? null : JsonContent.Create(body, body.GetType(), options: ContractJson.Options), transfer: false);
 
-    private async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, HttpContent? content, HttpClient client)
+    private async Task<HttpResponseMessage> RawAsync(HttpMethod method, string path, Func<HttpContent?> content, bool transfer)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
-        HttpResponseMessage response;
-        try
+        HttpResponseMessage? response = null;
+        HttpRequestException? unreachable = null;
+        var unreachableHosts = new List<Uri>();
+        for (var tried = 0; tried < _channels.Length; tried++)
         {
-            response = await client.SendAsync(request).ConfigureAwait(false);
+            var index = (_current + tried) % _channels.Length;
+            var channel = _channels[index];
+            using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content() };
+            response?.Dispose();
+            response = null;
+            try
+            {
+                response = await (transfer ? channel.Transfer : channel.Http).SendAsync(request).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e)
+            {
+                unreachable = e;
+                unreachableHosts.Add(channel.Endpoint.Address);
+                continue;
+            }
+
+            _current = index;
+            if (response.StatusCode != System.Net.HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
         }
-        catch (HttpRequestException e)
+
+        if (response is null)
         {
-            throw new CliFailure($"Cannot reach the CMS at {Cms}: {e.Message}", e);
+            throw new CliFailure($"Cannot reach the CMS at {string.Join(", ", unreachableHosts)}: {unreachable!.Message}", unreachable);
         }
 
         if (response.IsSuccessStatusCode)
@@ -155,4 +167,53 @@ internal sealed class CmsClient : IDisposable
         var address = member.GetProperty("address");
         return $"{address.GetProperty("host").GetString()}:{address.GetProperty("port").GetInt32()}";
     }
+
+    /// <summary>One CMS host's connections: calls, and uploads that may take longer than any other call.</summary>
+    private sealed class CmsChannel : IDisposable
+    {
+        public CmsChannel(CmsEndpoint endpoint, string? token)
+        {
+            Endpoint = endpoint;
+            var handler = new SocketsHttpHandler
+            {
+                SslOptions = new SslClientAuthenticationOptions
+                {
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        if (certificate is null)
+                        {
+                            return false;
+                        }
+
+                        SeenFingerprint = SelfSignedCertificate.Fingerprint(certificate);
+                        return endpoint.Fingerprint is null || string.Equals(endpoint.Fingerprint, SeenFingerprint, StringComparison.OrdinalIgnoreCase);
+                    },
+                },
+            };
+            Http = new HttpClient(handler) { BaseAddress = endpoint.Address, Timeout = TimeSpan.FromSeconds(100) };
+            Transfer = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.Address, Timeout = TimeSpan.FromMinutes(30) };
+            if (token is not null)
+            {
+                Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                Transfer.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+        }
+
+        public CmsEndpoint Endpoint { get; }
+
+        public HttpClient Http { get; }
+
+        public HttpClient Transfer { get; }
+
+        public string? SeenFingerprint { get; private set; }
+
+        public void Dispose()
+        {
+            Transfer.Dispose();
+            Http.Dispose();
+        }
+    }
 }
+
+/// <summary>A CMS host's address and, over https, the fingerprint of the certificate trusted for it at login.</summary>
+internal sealed record CmsEndpoint(Uri Address, string? Fingerprint);

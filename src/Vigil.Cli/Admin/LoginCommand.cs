@@ -8,33 +8,47 @@ internal static class LoginCommand
 {
     public static Command Create()
     {
-        var cms = new Option<string>("--cms") { Description = "The CMS address, e.g. https://cms.example.org:7180", Required = true };
+        var cms = new Option<string>("--cms")
+        {
+            Description = "The CMS address, e.g. https://cms.example.org:7180; with several CMS hosts, all their addresses, comma-separated",
+            Required = true,
+        };
         var user = new Option<string>("--user") { Description = "User name", DefaultValueFactory = _ => "admin" };
         var password = new Option<string?>("--password") { Description = "Password (asked for when left out)" };
         var fingerprint = new Option<string?>("--fingerprint")
         {
-            Description = "The CMS certificate's SHA-256 fingerprint, as the CMS printed it at start (https); asked to confirm when left out",
+            Description = "The CMS certificate's SHA-256 fingerprint, as the CMS printed it at start (https), comma-separated in the order of --cms; asked to confirm when left out",
         };
         var command = new Command("login", "Sign in to a CMS and keep the token for later commands") { cms, user, password, fingerprint };
         command.SetAction(async (result, _) =>
         {
             try
             {
-                var text = result.GetValue(cms)!;
-                if (!Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+                var addresses = result.GetValue(cms)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Address).ToList();
+                var given = (result.GetValue(fingerprint) ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+                var secret = AdminAction.Secret(result.GetValue(password), "Password");
+                var endpoints = new List<CmsEndpoint>();
+                for (var i = 0; i < addresses.Count; i++)
                 {
-                    throw new CliFailure($"'{text}' is not an http:// or https:// address.");
+                    var address = addresses[i];
+                    var pinned = i < given.Length && given[i].Length > 0 ? given[i] : null;
+                    var trusted = address.Scheme == "https" ? pinned ?? await ConfirmCertificateAsync(address).ConfigureAwait(false) : null;
+                    endpoints.Add(new CmsEndpoint(address, trusted));
                 }
 
-                var secret = AdminAction.Secret(result.GetValue(password), "Password");
-                var trusted = address.Scheme == "https" ? result.GetValue(fingerprint) ?? await ConfirmCertificateAsync(address).ConfigureAwait(false) : null;
-                using var client = new CmsClient(address, token: null, trusted);
+                using var client = new CmsClient(endpoints, token: null);
                 var login = await client.SendAsync<LoginResponse>(HttpMethod.Post, CmsRoutes.Login, new LoginRequest(result.GetValue(user)!, secret)).ConfigureAwait(false);
-                new CliSession(address, login.Token, client.SeenFingerprint).Save();
-                Console.Out.WriteLine($"Logged in to {address} as {login.User} ({login.Role}) until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC, or 30 minutes unused.");
-                if (client.SeenFingerprint is { } seen)
+                var first = endpoints.Single(e => e.Address == client.Cms);
+                new CliSession(first.Address, login.Token, first.Fingerprint ?? client.SeenFingerprint, [.. endpoints.Where(e => e != first)]).Save();
+                Console.Out.WriteLine($"Logged in to {client.Cms} as {login.User} ({login.Role}) until {login.ExpiresAt:yyyy-MM-dd HH:mm} UTC, or 30 minutes unused.");
+                if (endpoints.Count > 1)
                 {
-                    Console.Out.WriteLine($"Trusting the CMS certificate {seen}.");
+                    Console.Out.WriteLine($"When it stops answering, later commands go to {string.Join(", ", endpoints.Where(e => e != first).Select(e => e.Address))}.");
+                }
+
+                foreach (var endpoint in endpoints.Where(e => e.Fingerprint is not null))
+                {
+                    Console.Out.WriteLine($"Trusting the certificate {endpoint.Fingerprint} for {endpoint.Address}.");
                 }
 
                 return 0;
@@ -46,6 +60,11 @@ internal static class LoginCommand
         });
         return command;
     }
+
+    private static Uri Address(string text) =>
+        Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
+            ? address
+            : throw new CliFailure($"'{text}' is not an http:// or https:// address.");
 
     /// <summary>Looks at the CMS's certificate without sending anything secret, and asks the operator to confirm it.</summary>
     private static async Task<string> ConfirmCertificateAsync(Uri address)

@@ -23,6 +23,8 @@ internal static class StatusCommand
                 summary.Recording.Select(c => (IReadOnlyList<string>)["recording", c.Key, c.Value.ToString(CultureInfo.InvariantCulture)])
                     .Concat(summary.Standby.Select(c => (IReadOnlyList<string>)["standby", c.Key, c.Value.ToString(CultureInfo.InvariantCulture)])));
             Console.Out.WriteLine($"{summary.Total} server(s) in all.");
+            var hosts = await client.GetAsync<CmsHostsView>(CmsRoutes.Hosts).ConfigureAwait(false);
+            Console.Out.WriteLine(Leading(hosts));
             if (summary.Cms.Overloaded)
             {
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -30,5 +32,25 @@ internal static class StatusCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Which CMS host leads, since when, and when each standby host last reported.</summary>
+    private static string Leading(CmsHostsView hosts)
+    {
+        if (hosts.Leader is not { } leader)
+        {
+            return "No CMS host leads at the moment: failovers wait until one takes the lease.";
+        }
+
+        var since = string.Create(CultureInfo.InvariantCulture, $"{leader.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+        if (hosts.Mode == CmsHostsView.SingleHost)
+        {
+            return $"CMS: a single host ({leader.Name}), running since {since}.";
+        }
+
+        var standbys = hosts.Hosts.Where(h => !h.Leads).Select(h => string.Create(CultureInfo.InvariantCulture,
+            $"{h.Name} ({h.Address}, last reported {h.SeenAt.UtcDateTime:HH:mm:ss} UTC)")).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"CMS: {leader.Name} ({leader.Address}) leads since {since}, lease generation {leader.Generation}; ")
+            + (standbys.Count == 0 ? "no standby host." : $"standby: {string.Join(", ", standbys)}.");
     }
 }

@@ -66,6 +66,29 @@ public sealed class CmsLeadershipTests
     }
 
     [Fact]
+    public async Task The_admin_client_given_both_hosts_goes_past_the_standby_and_past_a_killed_leader()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var first = await CmsUnderTest.StartAsync(database, https: true);
+        await using var second = await CmsUnderTest.StartAsync(database, https: true);
+        using var cli = new AdminCli();
+        string Fingerprint(CmsUnderTest cms) => cms.Process.Find(@"fingerprint: (\S+)")!;
+
+        // The standby first: it signs in (sessions are in the shared database), then the client moves past its 503.
+        (await cli.RunAsync("login", "--cms", $"{second.Process.BaseUrl},{first.Process.BaseUrl}",
+            "--fingerprint", $"{Fingerprint(second)},{Fingerprint(first)}", "--password", CmsUnderTest.Password)).ShouldSucceed()
+            .ShouldContain("When it stops answering, later commands go to");
+        (await cli.RunAsync("group", "add", "Hall")).ShouldSucceed();
+        (await cli.RunAsync("status")).ShouldSucceed().ShouldContain("lease generation 1; standby: cms-under-test");
+
+        await first.Process.KillAsync();
+        await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Groups.TrimStart('/'))).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(5), "the standby host to lead");
+        (await cli.RunAsync("group", "list")).ShouldSucceed().ShouldContain("Hall");
+        (await cli.RunAsync("status")).ShouldSucceed().ShouldContain("lease generation 2");
+    }
+
+    [Fact]
     public async Task A_lone_host_on_SQLite_leads_from_its_start()
     {
         await using var database = await TestDatabase.SqliteAsync();
