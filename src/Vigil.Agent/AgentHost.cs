@@ -89,6 +89,8 @@ public static class AgentHost
         builder.Services.AddSingleton<RetentionEnforcer>();
         builder.Services.AddSingleton(s => new Vigil.Agent.Restore.AbandonedPartials(s.GetRequiredService<RecordingSpaces>().Paths));
         builder.Services.AddSingleton<EpochGate>();
+        builder.Services.AddSingleton<LeaderTermFence>();
+        builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<FailureThrottle>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<Vigil.Agent.Restore.RestoredFiles>();
@@ -119,6 +121,7 @@ public static class AgentHost
         app.UsePasswordAttemptThrottling();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseLeaderTerms();
         var secured = app.MapGroup(string.Empty).RequireAuthorization(policy => policy.RequireRole(AgentAuthentication.ManagerRole));
 
         // A footage grant's bearer reaches only these, and they answer it only about its own takeover's footage.

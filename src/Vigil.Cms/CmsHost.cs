@@ -193,6 +193,7 @@ public static class CmsHost
             await CmsInstallation.EnsureAsync(db, cancellationToken).ConfigureAwait(false);
         }
 
+        await LeadershipServices.BeginLoneHostAsync(services, time, cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<SettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<AlertSettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<DrillSettingsStore>().LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Vigil.Agent.Security;
 using Vigil.Agent.Storage;
 using Vigil.Hosting;
 
@@ -7,9 +8,10 @@ namespace Vigil.Agent.Api;
 
 /// <summary>
 /// Applies takeover commands one at a time, each only if its epoch is not older than the highest this
-/// agent has obeyed (which it then becomes), so a check and the change it guards never interleave.
+/// agent has obeyed (which it then becomes) and it comes from no older CMS leader term than the highest
+/// seen (<see cref="LeaderTermFence"/>), so a check and the change it guards never interleave.
 /// </summary>
-public sealed class EpochGate(AgentSettings settings) : IDisposable
+public sealed class EpochGate(AgentSettings settings, LeaderTermFence leaders, IHttpContextAccessor requests) : IDisposable
 {
     private readonly SemaphoreSlim _one = new(1, 1);
 
@@ -30,6 +32,12 @@ public sealed class EpochGate(AgentSettings settings) : IDisposable
         await _one.WaitAsync().ConfigureAwait(false);
         try
         {
+            if (requests.HttpContext is { } context && LeaderTermFence.Of(context.Request) is { } term && term < leaders.Highest)
+            {
+                return Problems.Conflict("takeover.stale-leader",
+                    $"This command comes from CMS leader term {term}; a later leader (term {leaders.Highest}) has spoken to this server since.");
+            }
+
             var highest = settings.GetLong(AgentSettings.HighestEpoch);
             if (epoch < highest)
             {

@@ -27,7 +27,7 @@ internal static class PairingEndpoints
 
     private static IResult Pair(
         PairingRequest? request, HttpContext context, AgentSettings settings, CredentialStore credentials, AgentIdentity identity,
-        FailureThrottle throttle, AuditLog audit)
+        FailureThrottle throttle, AuditLog audit, LeaderTermFence leaders)
     {
         if (PasswordAttemptThrottling.Refusal(context) is { } refused)
         {
@@ -49,6 +49,10 @@ internal static class PairingEndpoints
         }
 
         var credential = credentials.Issue(request.CmsName, request.CmsId);
+
+        // The CMS pairing now counts its leader terms from its own start: one whose database came from a backup, or
+        // another CMS, is not held to the terms of the one before it.
+        leaders.Reset();
         audit.Record($"{AgentAuthentication.AdminCaller} from {context.Connection.RemoteIpAddress}", "credential.issue",
             $"to '{request.CmsName}'" + (request.CmsId is null ? string.Empty : $" (CMS id {request.CmsId}, replacing its earlier credentials)"));
         return Results.Ok(new PairingResponse(credential, identity.Serial, identity.CertificateFingerprint));

@@ -31,6 +31,9 @@ public sealed class AgentAuthentication(
     /// <summary>The caller's name when the admin password was given.</summary>
     public const string AdminCaller = "admin";
 
+    /// <summary>How the caller's name begins when a paired CMS's credential was given.</summary>
+    public const string CmsCallerPrefix = "cms:";
+
     /// <summary>The role of a caller that manages the agent: the CMS or the admin.</summary>
     public const string ManagerRole = "manager";
 
@@ -46,7 +49,7 @@ public sealed class AgentAuthentication(
 
         var manager = header.Scheme.ToUpperInvariant() switch
         {
-            "BEARER" => credentials.Holder(header.Parameter) is { } cms ? $"cms:{cms}" : null,
+            "BEARER" => credentials.Holder(header.Parameter) is { } cms ? CmsCallerPrefix + cms : null,
             "BASIC" => IsAdmin(header.Parameter) ? AdminCaller : null,
             _ => null,
         };

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Vigil.Agent.Storage;
 
-/// <summary>Small named values the agent keeps: identity, admin password hash, the highest epoch obeyed.</summary>
+/// <summary>Small named values the agent keeps: identity, admin password hash, the highest epoch obeyed, the highest CMS leader term seen.</summary>
 public sealed class AgentSettings(AgentDatabase database)
 {
     public const string Serial = "serial";
@@ -11,6 +11,7 @@ public sealed class AgentSettings(AgentDatabase database)
     public const string LicenseChannels = "license_channels";
     public const string AdminPasswordHash = "admin_password_hash";
     public const string HighestEpoch = "highest_epoch";
+    public const string HighestLeaderTerm = "highest_leader_term";
 
     public string? Get(string key)
     {

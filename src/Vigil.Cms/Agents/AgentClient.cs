@@ -79,6 +79,13 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         _http.DefaultRequestHeaders.Authorization = authorization;
         _transfer.DefaultRequestHeaders.Authorization = authorization;
         _stream.DefaultRequestHeaders.Authorization = authorization;
+        if (endpoint.LeaderTerm is { } term)
+        {
+            var value = term.ToString(CultureInfo.InvariantCulture);
+            _http.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, value);
+            _transfer.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, value);
+            _stream.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, value);
+        }
     }
 
     public AgentEndpoint Endpoint { get; }

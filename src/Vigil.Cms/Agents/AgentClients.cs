@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Vigil.Cms.Leadership;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
@@ -12,7 +13,8 @@ namespace Vigil.Cms.Agents;
 /// that cannot be decrypted gives an <see cref="UnusableAgent"/> that says so on every call, never an
 /// exception out of <see cref="For"/>: one damaged row must not stop the CMS serving the others.
 /// </summary>
-internal sealed class AgentClients(SecretProtector secrets, TimeProvider time) : IAgentConnections, IDisposable
+/// <param name="leadership">Whose term the paired servers' clients carry; none in tests that make clients without a host.</param>
+internal sealed class AgentClients(SecretProtector secrets, TimeProvider time, HostLeadership? leadership = null) : IAgentConnections, IDisposable
 {
     /// <summary>Timeout of inventory calls and of contact while adding a server (probes use the probe timeout).</summary>
     public static TimeSpan CallTimeout { get; } = TimeSpan.FromSeconds(10);
@@ -77,6 +79,9 @@ internal sealed class AgentClients(SecretProtector secrets, TimeProvider time) :
                 $"The CMS cannot read its stored credential for '{server.Name}' (a database restored without its keys folder, or a damaged row); edit the server and give its admin password to pair again."));
         }
 
-        return new AgentClient(new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, credential), CallTimeout, time);
+        // Only the leader calls paired servers, and a host leads for one term at most: the term never changes under a client.
+        return new AgentClient(
+            new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, credential, LeaderTerm: leadership?.Term?.Grant.Term),
+            CallTimeout, time);
     }
 }

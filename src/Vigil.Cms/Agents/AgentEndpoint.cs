@@ -8,7 +8,8 @@ namespace Vigil.Cms.Agents;
 /// </summary>
 /// <param name="Credential">The pairing credential (bearer), or null to use the admin password.</param>
 /// <param name="AdminPassword">The agent's admin password, for contact before pairing.</param>
-public sealed record AgentEndpoint(ServerAddress Address, string? PinnedFingerprint, string? Credential = null, string? AdminPassword = null)
+/// <param name="LeaderTerm">The leading CMS host's term, sent with every call so the agent can refuse an older leader's takeover commands.</param>
+public sealed record AgentEndpoint(ServerAddress Address, string? PinnedFingerprint, string? Credential = null, string? AdminPassword = null, long? LeaderTerm = null)
 {
     public Uri BaseUri => new($"{Address}/");
 }

@@ -14,7 +14,7 @@ internal sealed class CmsHosts(HostLeadership leadership, IServer server, TimePr
         {
             var address = string.Join(' ', server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
             var since = leadership.Term?.Grant.Since ?? time.GetUtcNow();
-            return new CmsHostsView(leadership.Mode, me.HostId, new CmsLeaderView(me.HostId, me.Name, address, 0, since, ExpiresAt: null),
+            return new CmsHostsView(leadership.Mode, me.HostId, new CmsLeaderView(me.HostId, me.Name, address, 0, leadership.Term?.Grant.Term ?? 0, since, ExpiresAt: null),
                 [new CmsHostView(me.HostId, me.Name, address, since, time.GetUtcNow(), Leads: true)]);
         }
 

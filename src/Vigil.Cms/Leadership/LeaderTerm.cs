@@ -33,7 +33,8 @@ internal sealed class LeaderTerm : IDisposable
     public LeaseGrant Grant { get; }
 
     /// <summary>A lone host's term (SQLite): generation 0, never renewed, ended only by the host's stop.</summary>
-    public static LeaderTerm Unending(DateTimeOffset since, TimeProvider time) => new(new LeaseGrant(0, since, IsNew: true, PreviousHolderName: null), time);
+    public static LeaderTerm Unending(long term, DateTimeOffset since, TimeProvider time) =>
+        new(new LeaseGrant(0, term, since, IsNew: true, PreviousHolderName: null), time);
 
     public CancellationToken Token => _end.Token;
 

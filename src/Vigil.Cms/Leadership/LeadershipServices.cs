@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Vigil.Cms.Alerts;
 using Vigil.Cms.Drills;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Storage;
 using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Leadership;
@@ -23,9 +24,8 @@ internal static class LeadershipServices
         services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<DrillSettingsStore>());
         if (options.Postgres is null)
         {
-            var lone = new HostLeadership(me, CmsHostsView.SingleHost);
-            lone.Begin(LeaderTerm.Unending(time.GetUtcNow(), time));
-            services.AddSingleton(lone);
+            // Its term begins once the database is ready (BeginLoneHostAsync), before the host starts.
+            services.AddSingleton(new HostLeadership(me, CmsHostsView.SingleHost));
             return services;
         }
 
@@ -35,6 +35,20 @@ internal static class LeadershipServices
         services.AddSingleton(LeaseTerms.Default);
         services.AddHostedService<LeaseKeeper>();
         return services;
+    }
+
+    /// <summary>On SQLite: this lone host leads from now on, under a term above its previous start's.</summary>
+    public static async Task BeginLoneHostAsync(IServiceProvider services, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var leadership = services.GetRequiredService<HostLeadership>();
+        if (leadership.Mode != CmsHostsView.SingleHost)
+        {
+            return;
+        }
+
+        await using var scope = services.CreateAsyncScope();
+        var term = await LoneHostTerm.NextAsync(scope.ServiceProvider.GetRequiredService<CmsDbContext>(), time, cancellationToken).ConfigureAwait(false);
+        leadership.Begin(LeaderTerm.Unending(term, time.GetUtcNow(), time));
     }
 
     /// <summary>Runs <typeparamref name="T"/> only while this host leads (see <see cref="LeaderOnlyService"/>).</summary>

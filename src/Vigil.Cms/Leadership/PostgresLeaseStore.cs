@@ -22,24 +22,26 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
 
     private const string Hold = """
         WITH previous AS (SELECT holder, name, generation FROM cms_lease WHERE id = 1)
-        INSERT INTO cms_lease AS l (id, holder, host_id, name, address, generation, acquired_at, expires_at)
-        VALUES (1, @incarnation, @host, @name, @address, 1, statement_timestamp(), statement_timestamp() + @ttl)
+        INSERT INTO cms_lease AS l (id, holder, host_id, name, address, generation, term, acquired_at, expires_at)
+        VALUES (1, @incarnation, @host, @name, @address, 1, (extract(epoch FROM statement_timestamp()) * 1000000)::bigint,
+                statement_timestamp(), statement_timestamp() + @ttl)
         ON CONFLICT (id) DO UPDATE SET
           generation = CASE WHEN l.holder = @incarnation THEN l.generation ELSE l.generation + 1 END,
+          term = CASE WHEN l.holder = @incarnation THEN l.term ELSE GREATEST(l.term + 1, EXCLUDED.term) END,
           acquired_at = CASE WHEN l.holder = @incarnation THEN l.acquired_at ELSE statement_timestamp() END,
           holder = @incarnation, host_id = @host, name = @name, address = @address,
           expires_at = statement_timestamp() + @ttl
         WHERE (l.holder = @incarnation AND l.expires_at > statement_timestamp())
            OR l.expires_at <= statement_timestamp()
            OR (l.host_id = @host AND l.holder <> @incarnation)
-        RETURNING l.generation, l.acquired_at, (SELECT holder FROM previous), (SELECT name FROM previous)
+        RETURNING l.generation, l.acquired_at, (SELECT holder FROM previous), (SELECT name FROM previous), l.term
         """;
 
     private const string Release = """
         UPDATE cms_lease SET expires_at = statement_timestamp() WHERE id = 1 AND holder = @incarnation AND generation = @generation
         """;
 
-    private const string ReadLease = "SELECT host_id, name, address, generation, acquired_at, expires_at, expires_at > statement_timestamp() FROM cms_lease WHERE id = 1";
+    private const string ReadLease = "SELECT host_id, name, address, generation, acquired_at, expires_at, expires_at > statement_timestamp(), term FROM cms_lease WHERE id = 1";
 
     private const string ReadHosts = "SELECT host_id, name, address, started_at, seen_at FROM cms_hosts ORDER BY name, host_id";
 
@@ -64,7 +66,7 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
             {
                 var previousHolder = row.IsDBNull(2) ? null : row.GetString(2);
                 var isNew = previousHolder != me.Incarnation;
-                grant = new LeaseGrant(row.GetInt64(0), row.GetFieldValue<DateTimeOffset>(1), isNew, isNew && !row.IsDBNull(3) ? row.GetString(3) : null);
+                grant = new LeaseGrant(row.GetInt64(0), row.GetInt64(4), row.GetFieldValue<DateTimeOffset>(1), isNew, isNew && !row.IsDBNull(3) ? row.GetString(3) : null);
             }
         }
 
@@ -92,7 +94,7 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
         {
             if (await row.ReadAsync(cancellationToken).ConfigureAwait(false) && row.GetBoolean(6))
             {
-                leader = new CmsLeaderView(row.GetString(0), row.GetString(1), row.GetString(2), row.GetInt64(3),
+                leader = new CmsLeaderView(row.GetString(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(7),
                     row.GetFieldValue<DateTimeOffset>(4), row.GetFieldValue<DateTimeOffset>(5));
             }
         }

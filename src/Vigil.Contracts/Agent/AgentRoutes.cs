@@ -5,6 +5,14 @@ public static class AgentRoutes
 {
     public const string Prefix = "/api/v1";
 
+    /// <summary>
+    /// The header every call of a leading CMS carries: its leader term, a number that only grows from one leader to
+    /// the next (and across a CMS database restored from a backup). An agent raises the highest term it knows from any
+    /// CMS call, and refuses a takeover command (take over, release, discard, remove footage) from an older term with
+    /// 409 <c>takeover.stale-leader</c>: a leader that was paused past its lease cannot undo its successor's work.
+    /// </summary>
+    public const string LeaderTermHeader = "X-Vigil-Leader-Term";
+
     /// <summary>GET: answers 200 while the agent process runs. No authentication: the CMS probes it every second.</summary>
     public const string Live = Prefix + "/live";
 

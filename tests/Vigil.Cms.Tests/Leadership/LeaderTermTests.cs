@@ -6,7 +6,7 @@ namespace Vigil.Cms.Tests.Leadership;
 public sealed class LeaderTermTests
 {
     private static readonly LeaseTerms Terms = LeaseTerms.Default;
-    private static readonly LeaseGrant Grant = new(7, DateTimeOffset.UnixEpoch, IsNew: true, PreviousHolderName: "cms-a");
+    private static readonly LeaseGrant Grant = new(7, 1_000_000, DateTimeOffset.UnixEpoch, IsNew: true, PreviousHolderName: "cms-a");
 
     [Fact]
     public void A_term_ends_by_itself_when_no_renewal_comes_before_its_deadline()
@@ -62,7 +62,7 @@ public sealed class LeaderTermTests
     public void A_lone_host_term_never_ends_by_itself()
     {
         var time = new FakeTimeProvider();
-        using var term = LeaderTerm.Unending(time.GetUtcNow(), time);
+        using var term = LeaderTerm.Unending(1, time.GetUtcNow(), time);
 
         time.Advance(TimeSpan.FromDays(400));
         Assert.False(term.HasEnded);

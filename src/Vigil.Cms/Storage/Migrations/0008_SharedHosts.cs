@@ -39,6 +39,7 @@ internal sealed class SharedHostsSchema : Migration
               name text NOT NULL,
               address text NOT NULL,
               generation bigint NOT NULL,
+              term bigint NOT NULL,
               acquired_at timestamptz NOT NULL,
               expires_at timestamptz NOT NULL)
             """);
