@@ -12,8 +12,15 @@ namespace Vigil.Agent.Security;
 /// <c>EpochGate</c> refuses takeover commands from an older term. A new pairing starts over: a different CMS (or one
 /// whose database came from elsewhere) has terms of its own.
 /// </summary>
-public sealed class LeaderTermFence(AgentSettings settings)
+/// <remarks>
+/// A term is a time in microseconds since 1970 by the CMS database's clock. One further ahead of this agent's clock
+/// than <see cref="MostAhead"/> is not taken as the highest: a stolen credential cannot fence the real CMS out for
+/// long with a made-up term far in the future, and a CMS whose clock is that far off is simply not fenced.
+/// </remarks>
+public sealed class LeaderTermFence(AgentSettings settings, TimeProvider time)
 {
+    public static TimeSpan MostAhead { get; } = TimeSpan.FromMinutes(10);
+
     private readonly Lock _gate = new();
     private long? _highest;
 
@@ -37,6 +44,11 @@ public sealed class LeaderTermFence(AgentSettings settings)
 
     public void Observe(long term)
     {
+        if (term > (time.GetUtcNow() + MostAhead).ToUnixTimeMilliseconds() * 1000)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             if (term > (_highest ??= settings.GetLong(AgentSettings.HighestLeaderTerm)))

@@ -17,10 +17,11 @@ public sealed class LeaderTermFencingTests
     [Fact]
     public async Task Once_a_later_leader_has_probed_the_agent_an_earlier_leaders_takeover_commands_are_refused_even_after_a_restart()
     {
+        var now = Now;
         await using var standby = await AgentUnderTest.StartAsync([]);
         var credential = await PairAsync(standby);
-        using var earlier = Leader(standby, credential, term: 1_000);
-        using var later = Leader(standby, credential, term: 2_000);
+        using var earlier = Leader(standby, credential, term: now - 2_000_000);
+        using var later = Leader(standby, credential, term: now - 1_000_000);
         var takeover = AgentRoutes.Takeover("server-1").TrimStart('/');
         (await earlier.PutAsJsonAsync(takeover, Request(5), ContractJson.Options)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -34,33 +35,52 @@ public sealed class LeaderTermFencingTests
 
         await standby.Process.KillAsync();
         await standby.StartAsync();
-        using var earlierAgain = Leader(standby, credential, term: 1_000);
-        using var laterAgain = Leader(standby, credential, term: 2_000);
+        using var earlierAgain = Leader(standby, credential, term: now - 2_000_000);
+        using var laterAgain = Leader(standby, credential, term: now - 1_000_000);
         (await Rule(await earlierAgain.DeleteAsync(takeover + "?epoch=6"))).ShouldBe("takeover.stale-leader", "the highest term is kept on disk");
         (await laterAgain.DeleteAsync(takeover + "?epoch=6")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
     }
 
     [Fact]
-    public async Task The_admin_password_cannot_raise_the_term_and_a_new_pairing_starts_the_terms_over()
+    public async Task A_term_far_ahead_of_the_agents_clock_does_not_fence_the_real_leader_out()
     {
         await using var standby = await AgentUnderTest.StartAsync([]);
         var credential = await PairAsync(standby);
-        standby.Http.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, "9000000000000000");
+        using (var forged = Leader(standby, credential, term: Now + 3_600_000_000L))
+        {
+            (await forged.GetAsync(AgentRoutes.Health.TrimStart('/'))).EnsureSuccessStatusCode();
+        }
+
+        using var leader = Leader(standby, credential, term: Now);
+        (await leader.PutAsJsonAsync(AgentRoutes.Takeover("server-1").TrimStart('/'), Request(5), ContractJson.Options)).StatusCode
+            .ShouldBe(HttpStatusCode.OK, "a term an hour ahead of the agent's clock was not taken as the highest");
+    }
+
+    [Fact]
+    public async Task The_admin_password_cannot_raise_the_term_and_a_new_pairing_starts_the_terms_over()
+    {
+        var now = Now;
+        await using var standby = await AgentUnderTest.StartAsync([]);
+        var credential = await PairAsync(standby);
+        standby.Http.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, now.ToString(System.Globalization.CultureInfo.InvariantCulture));
         (await standby.Http.GetAsync(AgentRoutes.Health.TrimStart('/'))).EnsureSuccessStatusCode();
-        using var leader = Leader(standby, credential, term: 5);
+        using var leader = Leader(standby, credential, term: now - 5_000_000);
         var takeover = AgentRoutes.Takeover("server-1").TrimStart('/');
         (await leader.PutAsJsonAsync(takeover, Request(5), ContractJson.Options)).StatusCode.ShouldBe(HttpStatusCode.OK, "a header sent with the admin password counts for nothing");
 
-        using (var high = Leader(standby, credential, term: 7_000))
+        using (var high = Leader(standby, credential, term: now))
         {
             (await high.GetAsync(AgentRoutes.Health.TrimStart('/'))).EnsureSuccessStatusCode();
         }
 
         // A CMS restored from an older backup pairs again: its lower terms are obeyed from then on.
         var again = await PairAsync(standby);
-        using var restored = Leader(standby, again, term: 6);
+        using var restored = Leader(standby, again, term: now - 6_000_000);
         (await restored.DeleteAsync(takeover + "?epoch=6")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
     }
+
+    /// <summary>Terms are times in microseconds since 1970, as a CMS's database gives them.</summary>
+    private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
     private static async Task<string> PairAsync(AgentUnderTest agent)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Npgsql;
 using Vigil.Cms.Tests.Support;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
@@ -108,6 +109,31 @@ public sealed class CmsLeadershipTests
     }
 
     [Fact]
+    public async Task A_leader_cut_from_PostgreSQL_stops_acting_within_its_lease_and_a_host_that_reaches_it_leads()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var relay = new TcpRelay(new IPEndPoint(IPAddress.Loopback, direct.Port));
+        await using var first = await CmsUnderTest.StartAsync(new Relayed(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = relay.Port }.ConnectionString));
+        await using var second = await CmsUnderTest.StartAsync(database);
+        var hosts = await first.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+        hosts.Leader!.HostId.ShouldBe(hosts.ThisHost);
+
+        // A partition, not a refusal: the leader's connections hang, which only the term's own timer can end.
+        relay.Blackhole();
+        var clock = Stopwatch.StartNew();
+        await Eventually.UntilAsync(() => Task.FromResult(first.Process.Output.Contains("no longer leads", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), "the leader cut from PostgreSQL to stop acting");
+        var stoppedAfter = clock.Elapsed;
+        await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Groups.TrimStart('/'))).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(20), "the host that reaches PostgreSQL to lead");
+        var ledAfter = clock.Elapsed;
+        (await first.Process.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(75);
+        Console.WriteLine($"cut from PostgreSQL: the leader stopped acting after {stoppedAfter.TotalSeconds:0.00} s, the other host led after {ledAfter.TotalSeconds:0.00} s");
+        stoppedAfter.ShouldBeLessThan(ledAfter, "the old leader stops before the new one begins");
+    }
+
+    [Fact]
     public async Task The_admin_client_given_both_hosts_goes_past_the_standby_and_past_a_killed_leader()
     {
         await using var database = await TestDatabase.PostgresAsync();
@@ -142,5 +168,15 @@ public sealed class CmsLeadershipTests
         Assert.Equal(hosts.ThisHost, hosts.Leader?.HostId);
         Assert.Null(hosts.Leader?.ExpiresAt);
         Assert.Single(hosts.Hosts);
+    }
+
+    /// <summary>The same database reached another way (through a <see cref="TcpRelay"/>); dropped with the original.</summary>
+    private sealed class Relayed(string connectionString) : TestDatabase
+    {
+        public override string? ConnectionString => connectionString;
+
+        public override string Engine => "PostgreSQL";
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

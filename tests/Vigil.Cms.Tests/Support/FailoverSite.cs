@@ -23,6 +23,7 @@ public sealed class FailoverSite : IAsyncDisposable
     public const int Misses = 3;
 
     private readonly List<VigilProcess> _processes = [];
+    private readonly List<CmsUnderTest> _otherCmsHosts = [];
     private readonly Dictionary<string, (string Data, int Port, string[] Extra)> _agents = [];
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _environments = [];
     private TestDatabase _database = null!;
@@ -64,6 +65,27 @@ public sealed class FailoverSite : IAsyncDisposable
             await site.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Another CMS host on the site's database (PostgreSQL): it stands by while <see cref="Cms"/> leads.</summary>
+    public async Task<CmsUnderTest> StartCmsHostAsync()
+    {
+        var host = await CmsUnderTest.StartAsync(_database);
+        _otherCmsHosts.Add(host);
+        return host;
+    }
+
+    /// <summary>From now on the site's helpers speak to <paramref name="leader"/>, a CMS host that took the lead.</summary>
+    public void Follow(CmsUnderTest leader)
+    {
+        ArgumentNullException.ThrowIfNull(leader);
+        if (!_otherCmsHosts.Remove(leader))
+        {
+            throw new ArgumentException("Follow a host this site started.", nameof(leader));
+        }
+
+        _otherCmsHosts.Add(Cms);
+        Cms = leader;
     }
 
     public string Camera(int number) => new Uri(CamSim.BaseUrl, $"cam/{number}").ToString();
@@ -274,6 +296,11 @@ public sealed class FailoverSite : IAsyncDisposable
         if (Cms is not null)
         {
             await Cms.DisposeAsync();
+        }
+
+        foreach (var host in _otherCmsHosts)
+        {
+            await host.DisposeAsync();
         }
 
         foreach (var process in _processes)

@@ -10,6 +10,7 @@ export const routes = {
   password: '/api/v1/auth/password',
   users: '/api/v1/users',
   updates: '/api/v1/updates',
+  hosts: '/api/v1/cms/hosts',
   groups: '/api/v1/groups',
   servers: '/api/v1/servers',
   serverSearch: '/api/v1/servers/search',

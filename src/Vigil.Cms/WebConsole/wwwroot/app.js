@@ -21,6 +21,7 @@ const PAGES = {
 };
 
 let snapshot = null;
+let connected = false;
 let session = null;
 const main = document.getElementById('main');
 
@@ -43,6 +44,20 @@ async function start() {
   draw();
 }
 
+/** With several CMS hosts (PostgreSQL), which one leads and since when; a lone host (SQLite) shows nothing. */
+function showLeader() {
+  const label = document.getElementById('leader');
+  call('GET', routes.hosts).then((hosts) => {
+    const leader = hosts.leader;
+    label.hidden = hosts.mode !== 'lease';
+    label.textContent = leader ? `Leader: ${leader.name} · generation ${leader.generation}` : 'No CMS host leads';
+    label.title = leader
+      ? `${leader.address} leads since ${new Date(leader.since).toLocaleString()}; ${hosts.hosts.length} CMS host(s): `
+        + hosts.hosts.map((host) => `${host.name} (last report ${new Date(host.seenAt).toLocaleTimeString()})`).join(', ')
+      : '';
+  }, () => { label.hidden = true; });
+}
+
 function page() {
   return PAGES[location.pathname] ?? PAGES['/'];
 }
@@ -63,6 +78,9 @@ function listen() {
   const indicator = document.getElementById('live');
   const stream = new EventSource(routes.updates);
   stream.addEventListener('snapshot', (event) => {
+    // The first state after (re)connecting: the leader may have changed meanwhile.
+    if (!connected) showLeader();
+    connected = true;
     snapshot = JSON.parse(event.data);
     // The CMS's own trouble is said where the live state is: a server that goes silent meanwhile is failed over late.
     const cms = snapshot.summary.cms;
@@ -74,6 +92,7 @@ function listen() {
   stream.addEventListener('error', () => {
     indicator.className = 'live off';
     indicator.textContent = 'Reconnecting…';
+    connected = false;
     if (stream.readyState === EventSource.CLOSED) {
       // The CMS refused the stream (the session ended) or is down: ask it which, then try again.
       setTimeout(() => call('GET', routes.session).then(listen, listen), 2000);
