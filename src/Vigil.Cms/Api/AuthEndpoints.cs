@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
+using Vigil.Cms.Leadership;
 using Vigil.Cms.Security;
 using Vigil.Contracts.Cms;
 using Vigil.Hosting;
@@ -31,6 +32,10 @@ internal static class AuthEndpoints
     public static void Map(IEndpointRouteBuilder app, RouteGroupBuilder secured)
     {
         app.MapGet(CmsRoutes.Live, () => Results.Ok(new { status = "live" })).WithSummary("Answers while the CMS runs (no authentication).");
+        app.MapGet(CmsRoutes.LiveLeader, (HostLeadership leadership) => leadership.IsActing
+                ? Results.Ok(new { status = "leader" })
+                : Results.Json(new { status = "standby" }, statusCode: StatusCodes.Status503ServiceUnavailable))
+            .WithSummary("200 on the leading CMS host, 503 on a standby (no authentication): a load balancer's health check.");
         app.MapPost(CmsRoutes.Login, (LoginRequest request, Sessions sessions, CancellationToken ct) => sessions.LoginAsync(request, ct))
             .RequireRateLimiting(LoginLimit)
             .WithSummary("Signs in and returns a bearer token.");

@@ -14,7 +14,7 @@ namespace Vigil.Cms.Leadership;
 /// </summary>
 internal static class StandbyGate
 {
-    private static readonly string[] Open = [CmsRoutes.Live, CmsRoutes.Login, CmsRoutes.ConsoleSession, CmsRoutes.Hosts, MetricsEndpoint.Path];
+    private static readonly string[] Open = [CmsRoutes.Live, CmsRoutes.LiveLeader, CmsRoutes.Login, CmsRoutes.ConsoleSession, CmsRoutes.Hosts, MetricsEndpoint.Path];
 
     public static void UseStandbyGate(this WebApplication app) => app.Use(async (context, next) =>
     {

@@ -8,6 +8,12 @@ public static class CmsRoutes
     /// <summary>GET: answers 200 while the CMS runs.</summary>
     public const string Live = Prefix + "/live";
 
+    /// <summary>
+    /// GET: 200 on the CMS host that leads, 503 on a standby (no authentication): the health check a load balancer in
+    /// front of several CMS hosts sends requests by, so the console and clients behind one address follow the leader.
+    /// </summary>
+    public const string LiveLeader = Live + "/leader";
+
     /// <summary>POST <see cref="LoginRequest"/> → <see cref="LoginResponse"/>; DELETE ends the caller's session.</summary>
     public const string Login = Prefix + "/auth/session";
 

@@ -37,11 +37,6 @@ public enum GatedCall
 /// </summary>
 public sealed class AgentGate : IAsyncDisposable
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Transfer-Encoding", "Upgrade", "Proxy-Connection", "TE", "Trailer", "Host",
-    };
-
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
     private readonly Lock _lock = new();
@@ -168,7 +163,7 @@ public sealed class AgentGate : IAsyncDisposable
             request.Content = kind is null ? new StreamContent(context.Request.Body) : new ByteArrayContent(await ReadAllAsync(context.Request.Body));
         }
 
-        foreach (var (name, values) in context.Request.Headers.Where(h => !HopByHop.Contains(h.Key)))
+        foreach (var (name, values) in context.Request.Headers.Where(h => !ProxyHeaders.HopByHop.Contains(h.Key)))
         {
             if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
             {
@@ -197,7 +192,7 @@ public sealed class AgentGate : IAsyncDisposable
         }
 
         context.Response.StatusCode = (int)response.StatusCode;
-        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => !HopByHop.Contains(h.Key)))
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers).Where(h => !ProxyHeaders.HopByHop.Contains(h.Key)))
         {
             context.Response.Headers[name] = values.ToArray();
         }

@@ -50,7 +50,7 @@ function showLeader() {
   call('GET', routes.hosts).then((hosts) => {
     const leader = hosts.leader;
     label.hidden = hosts.mode !== 'lease';
-    label.textContent = leader ? `Leader: ${leader.name} · generation ${leader.generation}` : 'No CMS host leads';
+    label.textContent = leader ? `Leader: ${leader.name} · gen. ${leader.generation}` : 'No CMS host leads';
     label.title = leader
       ? `${leader.address} leads since ${new Date(leader.since).toLocaleString()}; ${hosts.hosts.length} CMS host(s): `
         + hosts.hosts.map((host) => `${host.name} (last report ${new Date(host.seenAt).toLocaleTimeString()})`).join(', ')
