@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Sourced by ./test: installs PostgreSQL if missing, starts a throwaway server on 127.0.0.1 in a
+# Sourced by ./test and ./bench: installs PostgreSQL if missing, starts a throwaway server on 127.0.0.1 in a
 # temporary directory, exports VIGIL_TEST_POSTGRES for the CMS tests and stops it on exit.
 set -euo pipefail
 
 postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
 
 if [ -z "$(postgres_bin)" ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "PostgreSQL is missing; install it (sudo apt-get install postgresql) or run as root" >&2
+    exit 2
+  fi
   echo "==> Installing PostgreSQL (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  # Another apt may hold the dpkg lock on a fresh machine: wait for it rather than fail.
+  apt-get -o DPkg::Lock::Timeout=300 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq postgresql >/dev/null
 fi
 PG_BIN="$(postgres_bin)"
 

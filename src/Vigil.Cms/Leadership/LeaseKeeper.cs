@@ -29,6 +29,9 @@ internal sealed partial class LeaseKeeper(
     /// <summary>EX_TEMPFAIL: under systemd's <c>Restart=on-failure</c> the host comes back, as a standby.</summary>
     public const int LostLeadershipExitCode = 75;
 
+    // Whether the last try failed: an unreachable database is logged when it becomes so and when it comes back, not at every try.
+    private bool _unreachable;
+
     /// <summary>The first try at the lease is made before the host announces that it listens, so a lone host (or one restarted on the same data directory) serves the API from its first answer.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -93,8 +96,19 @@ internal sealed partial class LeaseKeeper(
         catch (Exception e) when (e is DbException or TimeoutException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {
             // The term's own timer ends it if this lasts; a standby simply tries again.
-            LogUnreachable(logger, leadership.IsActing ? "renew" : "look for", e.Message);
+            if (!_unreachable)
+            {
+                LogUnreachable(logger, leadership.IsActing ? "renew" : "look for", e.Message);
+            }
+
+            _unreachable = true;
             return;
+        }
+
+        if (_unreachable)
+        {
+            LogReachable(logger);
+            _unreachable = false;
         }
 
         if (leadership.Term is { } term)
@@ -198,6 +212,9 @@ internal sealed partial class LeaseKeeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not {Action} the leader's lease in the database: {Reason}")]
     private static partial void LogUnreachable(ILogger logger, string action, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database answers again about the leader's lease")]
+    private static partial void LogReachable(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gave up the leader's lease (generation {Generation}) on stopping: a standby host can lead at once")]
     private static partial void LogReleased(ILogger logger, long generation);

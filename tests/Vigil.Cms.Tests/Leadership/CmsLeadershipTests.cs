@@ -62,6 +62,8 @@ public sealed class CmsLeadershipTests
         }
         finally
         {
+            // Stopped before its folder goes; disposing it again at the end of the scope does nothing.
+            await agent.DisposeAsync();
             Directory.Delete(agentData, recursive: true);
         }
     }
@@ -104,6 +106,8 @@ public sealed class CmsLeadershipTests
         }
         finally
         {
+            // Stopped before its folder goes; disposing it again at the end of the scope does nothing.
+            await agent.DisposeAsync();
             Directory.Delete(agentData, recursive: true);
         }
     }

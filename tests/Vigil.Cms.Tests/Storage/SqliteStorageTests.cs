@@ -63,6 +63,7 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
         // What a CMS of the first release leaves behind: schema 0001 only.
         await ExecuteAsync(cms, """
             DROP TABLE episodes; DROP TABLE events; DROP TABLE alert_deliveries; DROP TABLE drills; DROP TABLE update_packages; DROP TABLE server_updates;
+            DROP TABLE data_protection_keys;
             ALTER TABLE servers DROP COLUMN ProtectionFailedFor;
             ALTER TABLE servers DROP COLUMN ProtectionFailureReason;
             ALTER TABLE servers DROP COLUMN ProtectionFailedAt;
@@ -72,7 +73,7 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
             """);
         await cms.StartAsync();
 
-        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0007_Updates");
+        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0008_SharedHosts");
         (await ScalarAsync(cms, "SELECT Role FROM users WHERE Name = 'admin'")).ShouldBe("administrator");
         (await cms.GetAsync<ServerView>(CmsRoutes.Server(added.Id))).Name.ShouldBe("kept");
         (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
