@@ -17,55 +17,43 @@ public sealed class CmsLeadershipTests
         await using var database = await TestDatabase.PostgresAsync();
         await using var first = await CmsUnderTest.StartAsync(database);
         await using var second = await CmsUnderTest.StartAsync(database);
-        var agentData = Directory.CreateTempSubdirectory("vigil-ha-agent-").FullName;
-        await using var agent = await VigilProcess.StartAsync(
-            ["agent", "--data", agentData, "--urls", "http://127.0.0.1:0", "--name", "standby-ha"],
-            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password });
-        try
-        {
-            var hosts = await first.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
-            Assert.Equal(CmsHostsView.Lease, hosts.Mode);
-            Assert.Equal(hosts.ThisHost, hosts.Leader?.HostId);
-            Assert.Equal(2, hosts.Hosts.Count);
-            var server = await first.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Standby));
+        await using var agent = await StandbyAgent.StartAsync();
+        var hosts = await first.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+        Assert.Equal(CmsHostsView.Lease, hosts.Mode);
+        Assert.Equal(hosts.ThisHost, hosts.Leader?.HostId);
+        Assert.Equal(2, hosts.Hosts.Count);
+        var server = await first.AddAsync(AgentsFixture.Add(agent.Process, ServerRoleName.Standby));
 
-            // The standby answers who leads, and refuses the rest with 503 naming the leader.
-            var seenBySecond = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
-            Assert.Equal(hosts.ThisHost, seenBySecond.Leader?.HostId);
-            Assert.NotEqual(seenBySecond.ThisHost, seenBySecond.Leader?.HostId);
-            using var refused = await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'));
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.NotNull(refused.Headers.RetryAfter);
-            Assert.Contains("stands by", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The standby answers who leads, and refuses the rest with 503 naming the leader.
+        var seenBySecond = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+        Assert.Equal(hosts.ThisHost, seenBySecond.Leader?.HostId);
+        Assert.NotEqual(seenBySecond.ThisHost, seenBySecond.Leader?.HostId);
+        using var refused = await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Contains("stands by", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-            var killedAt = DateTimeOffset.UtcNow;
-            var clock = Stopwatch.StartNew();
-            await first.Process.KillAsync();
-            await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'))).IsSuccessStatusCode,
-                TimeSpan.FromSeconds(20), "the standby host to lead after the leader's SIGKILL (3.5 s at most, and the new leader's start: ./bench measures it)");
-            var replacedIn = clock.Elapsed;
+        var killedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        await first.Process.KillAsync();
+        await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'))).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(20), "the standby host to lead after the leader's SIGKILL (3.5 s at most, and the new leader's start: ./bench measures it)");
+        var replacedIn = clock.Elapsed;
 
-            var after = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
-            Assert.Equal(after.ThisHost, after.Leader?.HostId);
-            Assert.Equal(hosts.Leader!.Generation + 1, after.Leader!.Generation);
+        var after = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+        Assert.Equal(after.ThisHost, after.Leader?.HostId);
+        Assert.Equal(hosts.Leader!.Generation + 1, after.Leader!.Generation);
 
-            // The new leader probes the agent with the credential the first host stored: the key ring is shared.
-            await Eventually.UntilAsync(async () =>
-                {
-                    var view = await second.GetAsync<ServerView>(CmsRoutes.Server(server.Id));
-                    return view.Health.LastProbe > killedAt && view.Health.State == "healthy" && view.Health.Access is null;
-                },
-                TimeSpan.FromSeconds(10), "the new leader to probe the agent with the shared credential");
-            var events = await second.GetAsync<EventList>($"{CmsRoutes.Events}?kind=leader");
-            Assert.Contains(events.Events, e => e.To == "cms-under-test" && e.Reason.Contains($"generation {after.Leader.Generation}", StringComparison.Ordinal));
-            Console.WriteLine($"standby host led {replacedIn.TotalSeconds:0.00} s after the leader's SIGKILL");
-        }
-        finally
-        {
-            // Stopped before its folder goes; disposing it again at the end of the scope does nothing.
-            await agent.DisposeAsync();
-            Directory.Delete(agentData, recursive: true);
-        }
+        // The new leader probes the agent with the credential the first host stored: the key ring is shared.
+        await Eventually.UntilAsync(async () =>
+            {
+                var view = await second.GetAsync<ServerView>(CmsRoutes.Server(server.Id));
+                return view.Health.LastProbe > killedAt && view.Health.State == "healthy" && view.Health.Access is null;
+            },
+            TimeSpan.FromSeconds(10), "the new leader to probe the agent with the shared credential");
+        var events = await second.GetAsync<EventList>($"{CmsRoutes.Events}?kind=leader");
+        Assert.Contains(events.Events, e => e.To == "cms-under-test" && e.Reason.Contains($"generation {after.Leader.Generation}", StringComparison.Ordinal));
+        Console.WriteLine($"standby host led {replacedIn.TotalSeconds:0.00} s after the leader's SIGKILL");
     }
 
     [Fact]
@@ -74,42 +62,30 @@ public sealed class CmsLeadershipTests
         await using var database = await TestDatabase.PostgresAsync();
         await using var first = await CmsUnderTest.StartAsync(database);
         await using var second = await CmsUnderTest.StartAsync(database);
-        var agentData = Directory.CreateTempSubdirectory("vigil-ha-agent-").FullName;
-        await using var agent = await VigilProcess.StartAsync(
-            ["agent", "--data", agentData, "--urls", "http://127.0.0.1:0", "--name", "standby-ha"],
-            new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password });
+        await using var agent = await StandbyAgent.StartAsync();
+        var server = await first.AddAsync(AgentsFixture.Add(agent.Process, ServerRoleName.Standby));
+        var pausedAt = DateTimeOffset.UtcNow;
+        FailoverSite.Signal(first.Process, "STOP");
         try
         {
-            var server = await first.AddAsync(AgentsFixture.Add(agent, ServerRoleName.Standby));
-            var pausedAt = DateTimeOffset.UtcNow;
-            FailoverSite.Signal(first.Process, "STOP");
-            try
-            {
-                await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'))).IsSuccessStatusCode,
-                    TimeSpan.FromSeconds(20), "the standby host to lead while the leader is paused");
+            await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Servers.TrimStart('/'))).IsSuccessStatusCode,
+                TimeSpan.FromSeconds(20), "the standby host to lead while the leader is paused");
 
-                // Its first probe carries its term: from then on the agent refuses the paused leader's takeover commands.
-                await Eventually.UntilAsync(async () => (await second.GetAsync<ServerView>(CmsRoutes.Server(server.Id))).Health.LastProbe > pausedAt,
-                    TimeSpan.FromSeconds(10), "the new leader to probe the agent");
-            }
-            finally
-            {
-                FailoverSite.Signal(first.Process, "CONT");
-            }
-
-            (await first.Process.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(75, "75: systemd's Restart=on-failure starts it again, as a standby");
-            first.Process.Output.ShouldContain("no longer leads");
-            first.Process.Output.ShouldNotContain("This CMS host leads (lease generation 2");
-            var hosts = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
-            hosts.Leader!.HostId.ShouldBe(hosts.ThisHost);
-            hosts.Leader.Generation.ShouldBe(2);
+            // Its first probe carries its term: from then on the agent refuses the paused leader's takeover commands.
+            await Eventually.UntilAsync(async () => (await second.GetAsync<ServerView>(CmsRoutes.Server(server.Id))).Health.LastProbe > pausedAt,
+                TimeSpan.FromSeconds(10), "the new leader to probe the agent");
         }
         finally
         {
-            // Stopped before its folder goes; disposing it again at the end of the scope does nothing.
-            await agent.DisposeAsync();
-            Directory.Delete(agentData, recursive: true);
+            FailoverSite.Signal(first.Process, "CONT");
         }
+
+        (await first.Process.WaitForExitAsync(TimeSpan.FromSeconds(15))).ShouldBe(75, "75: systemd's Restart=on-failure starts it again, as a standby");
+        first.Process.Output.ShouldContain("no longer leads");
+        first.Process.Output.ShouldNotContain("This CMS host leads (lease generation 2");
+        var hosts = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+        hosts.Leader!.HostId.ShouldBe(hosts.ThisHost);
+        hosts.Leader.Generation.ShouldBe(2);
     }
 
     [Fact]
@@ -182,5 +158,34 @@ public sealed class CmsLeadershipTests
         public override string Engine => "PostgreSQL";
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    /// <summary>A real agent in a folder of its own, stopped and its folder deleted on dispose.</summary>
+    private sealed class StandbyAgent(VigilProcess process, string data) : IAsyncDisposable
+    {
+        public VigilProcess Process => process;
+
+        public static async Task<StandbyAgent> StartAsync()
+        {
+            var data = Directory.CreateTempSubdirectory("vigil-ha-agent-").FullName;
+            try
+            {
+                return new StandbyAgent(
+                    await VigilProcess.StartAsync(["agent", "--data", data, "--urls", "http://127.0.0.1:0", "--name", "standby-ha"],
+                        new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = AgentsFixture.Password }),
+                    data);
+            }
+            catch
+            {
+                Directory.Delete(data, recursive: true);
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await process.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
     }
 }
