@@ -166,9 +166,12 @@ public static class CmsHost
         return app;
     }
 
-    /// <summary>The exit code of a CMS whose host has shut down: <see cref="LeaseKeeper.LostLeadershipExitCode"/> when it stopped because it lost the lead.</summary>
+    /// <summary>
+    /// The exit code of a CMS whose host has shut down: <see cref="LeaseKeeper.LostLeadershipExitCode"/> when it stopped
+    /// because it lost the lead, 0 after a graceful stop (which gives the lease up too).
+    /// </summary>
     public static int ExitCode(WebApplication app) =>
-        app.Services.GetRequiredService<HostLeadership>().HasLost ? LeaseKeeper.LostLeadershipExitCode : 0;
+        app.Services.GetRequiredService<HostLeadership>().MustRestart ? LeaseKeeper.LostLeadershipExitCode : 0;
 
     private static DirectoryInfo KeyRing(string dataDirectory)
     {

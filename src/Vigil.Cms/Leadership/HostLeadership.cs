@@ -30,6 +30,14 @@ internal sealed class HostLeadership
     /// <summary>This process led and no longer does: it is on its way out, to restart as a standby.</summary>
     public bool HasLost => Term is { HasEnded: true };
 
+    /// <summary>
+    /// The term ended while the host was not stopping (no renewal in time, another holder): it must restart, as a
+    /// standby. A term given up by a graceful stop does not count, so <c>systemctl stop</c> ends cleanly.
+    /// </summary>
+    public bool MustRestart { get; private set; }
+
+    public void Lost() => MustRestart = true;
+
     /// <summary>Who led when this standby host last looked (for the answers it gives while it stands by).</summary>
     public CmsLeaderView? LastSeenLeader { get; set; }
 

@@ -163,7 +163,7 @@ internal sealed partial class LeaseKeeper(
         }
 
         LogLost(logger, term.Grant.Generation);
-        Environment.ExitCode = LostLeadershipExitCode;
+        leadership.Lost();
         lifetime.StopApplication();
     }
 

@@ -137,6 +137,21 @@ public sealed class CmsLeadershipTests
     }
 
     [Fact]
+    public async Task A_leader_stopped_gracefully_exits_cleanly_and_gives_its_lease_to_the_standby()
+    {
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var first = await CmsUnderTest.StartAsync(database);
+        await using var second = await CmsUnderTest.StartAsync(database);
+
+        FailoverSite.Signal(first.Process, "TERM");
+
+        (await first.Process.WaitForExitAsync(TimeSpan.FromSeconds(30))).ShouldBe(0, "systemctl stop is not a failure");
+        first.Process.Output.ShouldContain("Gave up the leader's lease");
+        await Eventually.UntilAsync(async () => (await second.Http.GetAsync(CmsRoutes.Groups.TrimStart('/'))).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(20), "the standby host to lead");
+    }
+
+    [Fact]
     public async Task A_lone_host_on_SQLite_leads_from_its_start()
     {
         await using var database = await TestDatabase.SqliteAsync();
