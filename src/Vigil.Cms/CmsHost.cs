@@ -49,6 +49,7 @@ public static class CmsHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls([.. options.Urls]);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = CmsLimits.MaxRequestBodyBytes);
+        string? fingerprint = null;
         if (options.UsesHttps)
         {
             var certificate = options.CertificateFile is { } file
@@ -56,7 +57,8 @@ public static class CmsHost
                 : SelfSignedCertificate.LoadOrCreate(options.DataDirectory, Environment.MachineName, time);
             builder.WebHost.UseKestrelHttpsConfiguration();
             builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
-            await console.WriteLineAsync($"TLS certificate SHA-256 fingerprint: {SelfSignedCertificate.Fingerprint(certificate)}").ConfigureAwait(false);
+            fingerprint = SelfSignedCertificate.Fingerprint(certificate);
+            await console.WriteLineAsync($"TLS certificate SHA-256 fingerprint: {fingerprint}").ConfigureAwait(false);
         }
 
         LogFormat.Configure(builder.Logging, options.LogFormat);
@@ -104,7 +106,7 @@ public static class CmsHost
 
         // Explicit: a background service that cannot go on stops the CMS (only the failover loop's start can: see FailoverLoop).
         builder.Services.Configure<HostOptions>(o => o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost);
-        builder.Services.AddLeadership(options, time);
+        builder.Services.AddLeadership(options, fingerprint);
         builder.Services.AddHostedService(s => ActivatorUtilities.CreateInstance<ListeningAnnouncement>(s, "vigil cms"));
         builder.Services.AddSystemd(); // Under systemd: READY=1 once started (Type=notify), stops on SIGTERM, journal log levels; elsewhere nothing.
         builder.Services.AddAuthentication(CmsAuthentication.SchemeName)

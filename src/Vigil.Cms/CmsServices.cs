@@ -42,6 +42,7 @@ internal static class CmsServices
         services.AddSingleton<CmsStalls>();
         services.AddSingleton<CmsSelfHealth>();
         services.AddSingleton<InventoryLock>();
+        services.AddSingleton<LeaderEpochs>();
         services.AddSingleton<FailoverLedger>();
         services.AddSingleton<ProbeRound>();
         services.AddSingleton<FailoverEngine>();

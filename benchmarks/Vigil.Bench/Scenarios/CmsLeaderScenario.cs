@@ -13,7 +13,7 @@ namespace Vigil.Bench.Scenarios;
 /// <summary>
 /// Two CMS hosts on one real PostgreSQL database (the one <c>./bench</c> starts on loopback), a camera simulator, a
 /// recording agent and a standby, all real processes. Leader trials SIGKILL the leading host and time the standby
-/// host until it leads (its API answers); double trials SIGKILL the leader and the recording agent (with its ffmpeg)
+/// host until it leads (its `live/leader` check answers 200); double trials SIGKILL the leader and the recording agent (with its ffmpeg)
 /// at the same moment and time the standby agent's first segment. The killed processes are started again after
 /// each trial, the CMS host as the new standby.
 /// </summary>
@@ -78,7 +78,7 @@ public sealed class CmsLeaderScenario : IScenario
             [
                 new Figure("leader SIGKILL → standby CMS host leading", "s", leaderTimes, "≤ 5 s (median and p99 over ≥ 10 trials)",
                     leaderSummary.P99 <= 5 && leaderTimes.Count >= 10,
-                    "Per trial, from the SIGKILL of the leading `vigil cms` to the first 200 answer of the standby host's API (polled every 50 ms), which it gives once it holds the lease and has started its loops. Bound: a lease of 3 s renewed every second, looked for every 0.5 s: 3.5 s at most, plus the new leader's start."),
+                    "Per trial, from the SIGKILL of the leading `vigil cms` to the standby host's first 200 answer to `GET /api/v1/live/leader` (polled every 50 ms), which it gives once it holds the lease and acts (a standby answers the rest of the API too, by passing it on). Bound: a lease of 3 s renewed every second, looked for every 0.5 s: 3.5 s at most, plus the new leader's start."),
                 new Figure("leader and recording server SIGKILL → first standby segment", "s", doubleTimes, "measured (no target)", null,
                     "Per trial, both killed at the same moment: the standby host takes the lease, starts probing with no history, counts the recording server's 3 missed probes at 1 s, opens the failover and commands the takeover; the time ends at the standby agent's first segment file. About the lease (≤ 3.5 s) plus a failover from the new leader's first probe (about 2.5 s: a dead server's probes fail at once)."),
             ],
@@ -151,7 +151,8 @@ public sealed class CmsLeaderScenario : IScenario
             {
                 try
                 {
-                    using var answer = await probe.GetAsync(CmsRoutes.Groups.TrimStart('/'), cancellationToken);
+                    // Asked as a load balancer asks: a standby answers the rest of the API too, by passing it to the leader.
+                    using var answer = await probe.GetAsync(CmsRoutes.LiveLeader.TrimStart('/'), cancellationToken);
                     if (answer.IsSuccessStatusCode)
                     {
                         return clock.Elapsed.TotalSeconds;

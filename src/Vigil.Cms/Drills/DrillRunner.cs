@@ -158,7 +158,7 @@ internal sealed partial class DrillRunner(
 
         private TimeProvider Time => runner.Clock;
 
-        private string Key => EpisodeRecords.FootageKey(_episode);
+        private string? _key;
 
         public async Task ExecuteAsync()
         {
@@ -394,7 +394,8 @@ internal sealed partial class DrillRunner(
             var standby = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, stopping).ConfigureAwait(false);
             if (standby is not null)
             {
-                await _footage.CollectAsync(runner.Agents.For(standby), Key, stopping).ConfigureAwait(false);
+                _key ??= EpisodeRecords.FootageKey(await db.Episodes.AsNoTracking().FirstAsync(e => e.Id == _episode.Value, stopping).ConfigureAwait(false));
+                await _footage.CollectAsync(runner.Agents.For(standby), _key, stopping).ConfigureAwait(false);
             }
         }
 

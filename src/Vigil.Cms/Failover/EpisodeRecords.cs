@@ -9,10 +9,17 @@ namespace Vigil.Cms.Failover;
 internal static class EpisodeRecords
 {
     /// <summary>
-    /// The key a standby records a protected server's cameras under: one per episode, so the footage of
-    /// two failovers of the same server never mixes and each is removed on its own.
+    /// The key a standby records a protected server's cameras under: one per episode, so the footage of two failovers
+    /// of the same server never mixes and each is removed on its own. It names the leader term the episode opened under
+    /// as well as its number, because numbers repeat: a database restored from a backup, or a new one, numbers its
+    /// episodes again from where it stands, and must not take over, copy or discard footage an agent keeps under a key
+    /// another database gave out (docs/design-notes.md, "Several CMS hosts").
     /// </summary>
-    public static string FootageKey(EpisodeId id) => $"episode-{id.Value}";
+    public static string FootageKey(EpisodeRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return row.OpenedTerm == 0 ? $"episode-{row.Id}" : $"episode-{row.Id}-{row.OpenedTerm}";
+    }
 
     public static FailoverEpisode ToDomain(EpisodeRow row) => new(
         new EpisodeId(row.Id),
@@ -30,13 +37,18 @@ internal static class EpisodeRecords
         Enum.Parse<FailoverResolution>(row.Resolution),
         EpisodeNote.Parse(row.Note),
         row.StartedAt,
-        row.PhaseSince);
+        row.PhaseSince)
+    {
+        FootageKey = FootageKey(row),
+    };
 
-    public static EpisodeRow NewRow(FailoverEpisode episode, string serverName)
+    /// <param name="openedTerm">The leader term of the CMS host that opens the episode.</param>
+    public static EpisodeRow NewRow(FailoverEpisode episode, string serverName, long openedTerm)
     {
         var row = new EpisodeRow
         {
             RecordingServerName = serverName,
+            OpenedTerm = openedTerm,
             Origin = episode.Origin.ToString(),
             Phase = episode.Phase.ToString(),
             FootageOnJson = "[]",

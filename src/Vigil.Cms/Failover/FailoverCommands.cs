@@ -25,6 +25,7 @@ internal sealed class FailoverCommands(
     CmsDbContext db,
     InventoryLock inventoryLock,
     FailoverLedger ledger,
+    LeaderEpochs epochs,
     HealthBoard board,
     SettingsStore settings,
     IAgentConnections agents,
@@ -113,7 +114,7 @@ internal sealed class FailoverCommands(
             (original, replacement, decided, byStandby) = await DecideReplaceAsync(serverId, withServerId, cancellationToken).ConfigureAwait(false);
         }
 
-        var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+        var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
         await HandOverAsync(original, replacement, decided.Episode, byStandby, epoch, cancellationToken).ConfigureAwait(false);
 
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
@@ -192,7 +193,7 @@ internal sealed class FailoverCommands(
             if (byStandby)
             {
                 await FailoverSteps.AddMissingCamerasAsync(client, cameraSecrets.Open(original), cancellationToken).ConfigureAwait(false);
-                await client.ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
+                await client.ReleaseAsync(episode.FootageKey, epoch.Value, cancellationToken).ConfigureAwait(false);
             }
             else
             {

@@ -23,6 +23,7 @@ namespace Vigil.Cms.Failover;
 internal sealed partial class FailoverEngine(
     IServiceScopeFactory scopes,
     FailoverLedger ledger,
+    LeaderEpochs epochs,
     HealthBoard board,
     SettingsStore settings,
     InventoryLock inventoryLock,
@@ -92,7 +93,7 @@ internal sealed partial class FailoverEngine(
             health.ToDictionary(h => h.Key, h => h.Value.State),
             ledger.Open,
             settings.Failover,
-            await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false),
+            await epochs.CurrentAsync(db, stoppingToken).ConfigureAwait(false),
             VigilVersion.Current)
         {
             Problems = health.Where(h => h.Value.Problem is not null).ToDictionary(h => h.Key, h => h.Value.Problem!),
@@ -226,8 +227,8 @@ internal sealed partial class FailoverEngine(
             var row = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == standby.Value, stoppingToken).ConfigureAwait(false);
             if (row is not null)
             {
-                var epoch = await FailoverLedger.CurrentEpochAsync(db, stoppingToken).ConfigureAwait(false);
-                await agents.For(row).ReleaseAsync(EpisodeRecords.FootageKey(id), epoch.Value, stoppingToken).ConfigureAwait(false);
+                var epoch = await epochs.CurrentAsync(db, stoppingToken).ConfigureAwait(false);
+                await agents.For(row).ReleaseAsync(found.Episode.FootageKey, epoch.Value, stoppingToken).ConfigureAwait(false);
             }
 
             lock (_released)

@@ -15,7 +15,7 @@ namespace Vigil.Cms.Failover;
 /// change. A step started for one version of an episode applies its outcome only to that version
 /// (optimistic concurrency), and a new version cancels the step still running for the old one.
 /// </summary>
-internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics)
+internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, LeaderEpochs epochs)
 {
     public const string EngineActor = "vigil";
 
@@ -41,10 +41,6 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics)
             }
         }
     }
-
-    /// <summary>The newest epoch written to the open episodes' rows or any closed one: commands that start nothing carry it.</summary>
-    public static async Task<Epoch> CurrentEpochAsync(CmsDbContext db, CancellationToken cancellationToken) =>
-        new(await db.Episodes.MaxAsync(e => (long?)e.Epoch, cancellationToken).ConfigureAwait(false) ?? 0);
 
     /// <summary>The open episode, the row version it was read at and a token cancelled when it next changes; null if closed.</summary>
     public OpenEpisode? Find(EpisodeId id)
@@ -147,10 +143,10 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics)
             return transition;
         }
 
-        var row = EpisodeRecords.NewRow(transition.Episode, server.Name);
+        var row = EpisodeRecords.NewRow(transition.Episode, server.Name, epochs.Term);
         db.Episodes.Add(row);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
-        var episode = transition.Episode with { Id = new EpisodeId(row.Id) };
+        var episode = transition.Episode with { Id = new EpisodeId(row.Id), FootageKey = EpisodeRecords.FootageKey(row) };
         var names = await NamesAsync(db, cancellationToken).ConfigureAwait(false);
         db.Events.Add(EventLog.Failover(episode, server.Name, EventLog.NotInFailover, episode.Phase, Render(episode, names), actor, time.GetUtcNow()));
         return transition with { Episode = episode };

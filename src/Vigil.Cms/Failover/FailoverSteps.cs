@@ -15,7 +15,8 @@ namespace Vigil.Cms.Failover;
 /// null when it should be tried again later (an agent that did not answer).
 /// </summary>
 internal sealed class FailoverSteps(
-    CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer, CameraSecrets cameraSecrets, TimeProvider time)
+    CmsDbContext db, IAgentConnections agents, SettingsStore settings, FootageRestorer restorer, CameraSecrets cameraSecrets, LeaderEpochs epochs,
+    TimeProvider time)
 {
     public async Task<FailoverInput?> StartTakeoverAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -34,7 +35,7 @@ internal sealed class FailoverSteps(
         var request = new TakeoverRequest(episode.Epoch.Value, original.Name, cameraSecrets.Open(original));
         try
         {
-            var status = await agents.For(standby).TakeOverAsync(EpisodeRecords.FootageKey(episode.Id), request, cancellationToken).ConfigureAwait(false);
+            var status = await agents.For(standby).TakeOverAsync(episode.FootageKey, request, cancellationToken).ConfigureAwait(false);
             return status.Epoch == episode.Epoch.Value ? new TakeoverConfirmed(new Epoch(status.Epoch)) : new TakeoverFailed($"it answered for epoch {status.Epoch}");
         }
         catch (AgentCallException e)
@@ -109,8 +110,8 @@ internal sealed class FailoverSteps(
 
         try
         {
-            var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
-            await agents.For(standby).ReleaseAsync(EpisodeRecords.FootageKey(episode.Id), epoch.Value, cancellationToken).ConfigureAwait(false);
+            var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
+            await agents.For(standby).ReleaseAsync(episode.FootageKey, epoch.Value, cancellationToken).ConfigureAwait(false);
             return new StandbyReleased(restore);
         }
         catch (AgentCallException)
@@ -133,7 +134,7 @@ internal sealed class FailoverSteps(
         }
 
         // Every holder is asked, even after one did not answer: none goes on recording for a stopped failover.
-        var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+        var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
         var all = true;
         foreach (var id in episode.FootageOn)
         {
@@ -161,7 +162,7 @@ internal sealed class FailoverSteps(
     {
         ArgumentNullException.ThrowIfNull(standby);
         ArgumentNullException.ThrowIfNull(episode);
-        var key = EpisodeRecords.FootageKey(episode.Id);
+        var key = episode.FootageKey;
         try
         {
             await standby.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
@@ -186,7 +187,7 @@ internal sealed class FailoverSteps(
         try
         {
             var health = await agents.For(standby).HealthAsync(cancellationToken).ConfigureAwait(false);
-            var key = EpisodeRecords.FootageKey(episode.Id);
+            var key = episode.FootageKey;
             return health.Cameras.Where(c => c.Owner == key && c.State == CameraState.Recording).Select(c => c.CameraId).ToHashSet(StringComparer.Ordinal);
         }
         catch (AgentCallException)

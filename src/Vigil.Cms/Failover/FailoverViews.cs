@@ -80,6 +80,7 @@ internal sealed class FailoverViews(CmsDbContext db, RestoreBoard board, TimePro
             FailoverLedger.PhaseName(episode.Phase),
             episode.Origin.ToString().ToLowerInvariant(),
             row.Epoch,
+            episode.FootageKey,
             EpisodeRecords.Render(episode.Note, names),
             row.StartedAt,
             row.PhaseSince,

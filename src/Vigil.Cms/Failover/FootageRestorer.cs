@@ -25,7 +25,7 @@ namespace Vigil.Cms.Failover;
 /// length. The recording server keeps a file only if the whole of it hashes to the standby's SHA-256.
 /// </summary>
 internal sealed partial class FootageRestorer(
-    CmsDbContext db, IAgentConnections agents, RestoreBandwidth bandwidth, RestoreBoard board, CmsMetrics metrics, TimeProvider time,
+    CmsDbContext db, IAgentConnections agents, RestoreBandwidth bandwidth, RestoreBoard board, CmsMetrics metrics, LeaderEpochs epochs, TimeProvider time,
     ILogger<FootageRestorer> logger)
 {
     /// <summary>How many files are copied at once: enough to hide each file's round trips and checks behind the others' bytes.</summary>
@@ -104,7 +104,7 @@ internal sealed partial class FootageRestorer(
         try
         {
             await CopyMissingAsync(footage, _ => Task.CompletedTask, _ => { }, cancellationToken).ConfigureAwait(false);
-            var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+            var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
             var remaining = 0;
             foreach (var holder in footage.Holders.Select(h => h.Client))
             {
@@ -134,9 +134,9 @@ internal sealed partial class FootageRestorer(
     /// <summary>Releases every holder; null when one of them does not answer.</summary>
     private async Task<EpisodeFootage?> ReadAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
-        var key = EpisodeRecords.FootageKey(episode.Id);
+        var key = episode.FootageKey;
         var target = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == episode.RecordingServer.Value, cancellationToken).ConfigureAwait(false);
-        var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+        var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
         var holders = new List<Holder>();
         var everyone = true;
         foreach (var id in episode.FootageOn)

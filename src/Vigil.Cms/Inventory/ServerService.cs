@@ -23,6 +23,7 @@ internal sealed class ServerService(
     IAgentConnections agents,
     HealthBoard board,
     FailoverLedger ledger,
+    LeaderEpochs epochs,
     CmsOptions options,
     TimeProvider time)
 {
@@ -152,7 +153,7 @@ internal sealed class ServerService(
         if (AgentInventory.RoleOf(removed) == ServerRole.Standby && stopped.Count > 0)
         {
             // Once removed the CMS can no longer reach it: its failover footage (discarded, as confirmed) goes now, if it answers.
-            var epoch = await FailoverLedger.CurrentEpochAsync(db, cancellationToken).ConfigureAwait(false);
+            var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
             foreach (var episode in stopped)
             {
                 await FailoverSteps.DiscardFootageFromAsync(agents.For(removed), episode, epoch, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Leadership;
@@ -12,9 +11,9 @@ internal sealed class CmsHosts(HostLeadership leadership, IServer server, TimePr
         var me = leadership.Me;
         if (store is null)
         {
-            var address = string.Join(' ', server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
+            var address = HostAddress.Listening(server);
             var since = leadership.Term?.Grant.Since ?? time.GetUtcNow();
-            return new CmsHostsView(leadership.Mode, me.HostId, new CmsLeaderView(me.HostId, me.Name, address, 0, leadership.Term?.Grant.Term ?? 0, since, ExpiresAt: null),
+            return new CmsHostsView(leadership.Mode, me.HostId, new CmsLeaderView(me.HostId, me.Name, address, 0, leadership.Term?.Grant.Term ?? 0, since, ExpiresAt: null, me.Fingerprint),
                 [new CmsHostView(me.HostId, me.Name, address, since, time.GetUtcNow(), Leads: true)]);
         }
 

@@ -7,15 +7,17 @@ namespace Vigil.Cms.Leadership;
 /// <summary>
 /// Who this CMS host is to the others: <see cref="HostId"/> is kept in the data directory, so a host keeps it across
 /// restarts; <see cref="Incarnation"/> is new in every process and is what holds the lease, so each start of a host is
-/// a new holder with a new generation.
+/// a new holder with a new generation. <see cref="Fingerprint"/> is the SHA-256 fingerprint of the certificate it serves
+/// TLS with (null over plain http): published with the lease, so a standby host that forwards a request to the leader
+/// sends it only to the certificate the leader itself announced.
 /// </summary>
-internal sealed record HostIdentity(string HostId, string Incarnation, string Name)
+internal sealed record HostIdentity(string HostId, string Incarnation, string Name, string? Fingerprint = null)
 {
     public const string IdFileName = "host-id";
 
     public const string LockFileName = "host.lock";
 
-    public static HostIdentity LoadOrCreate(string dataDirectory, string name)
+    public static HostIdentity LoadOrCreate(string dataDirectory, string name, string? fingerprint)
     {
         var path = Path.Combine(dataDirectory, IdFileName);
         if (!File.Exists(path))
@@ -23,7 +25,7 @@ internal sealed record HostIdentity(string HostId, string Incarnation, string Na
             PrivateFiles.WriteAllBytes(path, Encoding.ASCII.GetBytes(NewId()));
         }
 
-        return new HostIdentity(File.ReadAllText(path).Trim(), NewId(), name);
+        return new HostIdentity(File.ReadAllText(path).Trim(), NewId(), name, fingerprint);
     }
 
     /// <summary>

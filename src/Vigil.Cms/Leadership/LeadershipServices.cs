@@ -15,9 +15,10 @@ internal static class LeadershipServices
     /// <see cref="LeaseKeeper"/> takes and renews. Registered before the host announces that it listens, so the
     /// announcement comes after the first try at the lease.
     /// </summary>
-    public static IServiceCollection AddLeadership(this IServiceCollection services, CmsOptions options, TimeProvider time)
+    /// <param name="fingerprint">The fingerprint of the certificate this host serves TLS with; null over plain http.</param>
+    public static IServiceCollection AddLeadership(this IServiceCollection services, CmsOptions options, string? fingerprint)
     {
-        var me = HostIdentity.LoadOrCreate(options.DataDirectory, options.Name);
+        var me = HostIdentity.LoadOrCreate(options.DataDirectory, options.Name, fingerprint);
         services.AddSingleton<CmsHosts>();
         services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<SettingsStore>());
         services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<AlertSettingsStore>());
@@ -32,6 +33,7 @@ internal static class LeadershipServices
         services.AddSingleton(HostIdentity.LockDataDirectory(options.DataDirectory));
         services.AddSingleton(new HostLeadership(me, CmsHostsView.Lease));
         services.AddSingleton<ILeaseStore>(new PostgresLeaseStore(options.Postgres));
+        services.AddSingleton<LeaderForwarder>();
         services.AddSingleton(LeaseTerms.Default);
         services.AddHostedService<LeaseKeeper>();
         return services;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -90,8 +89,7 @@ internal sealed partial class LeaseKeeper(
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             bounded.CancelAfter(terms.Ttl);
             // Read each time: before the server starts, the addresses are as configured (a port 0 not yet chosen).
-            var address = string.Join(' ', server.Features.Get<IServerAddressesFeature>()?.Addresses ?? []);
-            grant = await store.HoldAsync(leadership.Me, address, terms.Ttl, bounded.Token).ConfigureAwait(false);
+            grant = await store.HoldAsync(leadership.Me, HostAddress.Listening(server), terms.Ttl, bounded.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is DbException or TimeoutException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
         {

@@ -13,24 +13,24 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
     // statement_timestamp() is read once per statement, before any wait for the row lock: an expiry computed from it
     // is never later than the holder's own deadline, which counts from when it sent the statement (see LeaseTerms).
     private const string Report = """
-        INSERT INTO cms_hosts (host_id, incarnation, name, address, started_at, seen_at)
-        VALUES (@host, @incarnation, @name, @address, statement_timestamp(), statement_timestamp())
+        INSERT INTO cms_hosts (host_id, incarnation, name, address, peer, started_at, seen_at)
+        VALUES (@host, @incarnation, @name, @address, host(inet_client_addr()), statement_timestamp(), statement_timestamp())
         ON CONFLICT (host_id) DO UPDATE SET
           started_at = CASE WHEN cms_hosts.incarnation = @incarnation THEN cms_hosts.started_at ELSE statement_timestamp() END,
-          incarnation = @incarnation, name = @name, address = @address, seen_at = statement_timestamp()
+          incarnation = @incarnation, name = @name, address = @address, peer = EXCLUDED.peer, seen_at = statement_timestamp()
         """;
 
     private const string Hold = """
         WITH previous AS (SELECT holder, name, generation FROM cms_lease WHERE id = 1)
-        INSERT INTO cms_lease AS l (id, holder, host_id, name, address, generation, term, acquired_at, expires_at)
-        VALUES (1, @incarnation, @host, @name, @address, 1, (extract(epoch FROM statement_timestamp()) * 1000000)::bigint,
-                statement_timestamp(), statement_timestamp() + @ttl)
+        INSERT INTO cms_lease AS l (id, holder, host_id, name, address, peer, fingerprint, generation, term, acquired_at, expires_at)
+        VALUES (1, @incarnation, @host, @name, @address, host(inet_client_addr()), @fingerprint, 1,
+                (extract(epoch FROM statement_timestamp()) * 1000000)::bigint, statement_timestamp(), statement_timestamp() + @ttl)
         ON CONFLICT (id) DO UPDATE SET
           generation = CASE WHEN l.holder = @incarnation THEN l.generation ELSE l.generation + 1 END,
           term = CASE WHEN l.holder = @incarnation THEN l.term ELSE GREATEST(l.term + 1, EXCLUDED.term) END,
           acquired_at = CASE WHEN l.holder = @incarnation THEN l.acquired_at ELSE statement_timestamp() END,
-          holder = @incarnation, host_id = @host, name = @name, address = @address,
-          expires_at = statement_timestamp() + @ttl
+          holder = @incarnation, host_id = @host, name = @name, address = @address, peer = EXCLUDED.peer,
+          fingerprint = @fingerprint, expires_at = statement_timestamp() + @ttl
         WHERE (l.holder = @incarnation AND l.expires_at > statement_timestamp())
            OR l.expires_at <= statement_timestamp()
            OR (l.host_id = @host AND l.holder <> @incarnation)
@@ -41,9 +41,12 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
         UPDATE cms_lease SET expires_at = statement_timestamp() WHERE id = 1 AND holder = @incarnation AND generation = @generation
         """;
 
-    private const string ReadLease = "SELECT host_id, name, address, generation, acquired_at, expires_at, expires_at > statement_timestamp(), term FROM cms_lease WHERE id = 1";
+    private const string ReadLease = """
+        SELECT host_id, name, address, generation, acquired_at, expires_at, expires_at > statement_timestamp(), term, peer, fingerprint
+        FROM cms_lease WHERE id = 1
+        """;
 
-    private const string ReadHosts = "SELECT host_id, name, address, started_at, seen_at FROM cms_hosts ORDER BY name, host_id";
+    private const string ReadHosts = "SELECT host_id, name, address, started_at, seen_at, peer FROM cms_hosts ORDER BY name, host_id";
 
     public async Task<LeaseGrant?> HoldAsync(HostIdentity me, string address, TimeSpan ttl, CancellationToken cancellationToken)
     {
@@ -94,8 +97,8 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
         {
             if (await row.ReadAsync(cancellationToken).ConfigureAwait(false) && row.GetBoolean(6))
             {
-                leader = new CmsLeaderView(row.GetString(0), row.GetString(1), row.GetString(2), row.GetInt64(3), row.GetInt64(7),
-                    row.GetFieldValue<DateTimeOffset>(4), row.GetFieldValue<DateTimeOffset>(5));
+                leader = new CmsLeaderView(row.GetString(0), row.GetString(1), HostAddress.Reachable(row.GetString(2), NullableText(row, 8)),
+                    row.GetInt64(3), row.GetInt64(7), row.GetFieldValue<DateTimeOffset>(4), row.GetFieldValue<DateTimeOffset>(5), NullableText(row, 9));
             }
         }
 
@@ -106,7 +109,7 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
             while (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var hostId = row.GetString(0);
-                hosts.Add(new CmsHostView(hostId, row.GetString(1), row.GetString(2),
+                hosts.Add(new CmsHostView(hostId, row.GetString(1), HostAddress.Reachable(row.GetString(2), NullableText(row, 5)),
                     row.GetFieldValue<DateTimeOffset>(3), row.GetFieldValue<DateTimeOffset>(4), leader?.HostId == hostId));
             }
         }
@@ -120,5 +123,8 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
         command.Parameters.AddWithValue("incarnation", me.Incarnation);
         command.Parameters.AddWithValue("name", me.Name);
         command.Parameters.AddWithValue("address", address);
+        command.Parameters.AddWithValue("fingerprint", (object?)me.Fingerprint ?? DBNull.Value);
     }
+
+    private static string? NullableText(NpgsqlDataReader row, int column) => row.IsDBNull(column) ? null : row.GetString(column);
 }

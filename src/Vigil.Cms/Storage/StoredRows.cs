@@ -141,6 +141,12 @@ internal sealed class EpisodeRow
 
     public long Epoch { get; set; }
 
+    /// <summary>
+    /// The CMS leader term the episode opened under (0 for an episode opened before terms existed): part of its footage
+    /// key, so an episode of a database restored from a backup never shares a key with one the agents recorded after it.
+    /// </summary>
+    public long OpenedTerm { get; set; }
+
     public int? StandbyId { get; set; }
 
     /// <summary>Ids of every standby that may hold this episode's footage, as JSON.</summary>

@@ -24,6 +24,7 @@ public sealed record CameraRestoreView(string CameraId, int FilesHome, int Files
 /// <summary>One failover of a recording server, from its failure to the end of its restore.</summary>
 /// <param name="Phase">detected, assigning, takingover, active, failingback, restoring, cleaning, completed, stopped, failed, interrupted.</param>
 /// <param name="Origin">automatic or manual.</param>
+/// <param name="FootageKey">What the standbys record this failover's footage under: the folder of its recordings on a standby.</param>
 public sealed record FailoverView(
     long Id,
     int RecordingServerId,
@@ -33,6 +34,7 @@ public sealed record FailoverView(
     string Phase,
     string Origin,
     long Epoch,
+    string FootageKey,
     string Note,
     DateTimeOffset StartedAt,
     DateTimeOffset PhaseSince,

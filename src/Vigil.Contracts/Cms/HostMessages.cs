@@ -16,9 +16,11 @@ public sealed record CmsHostsView(string Mode, string ThisHost, CmsLeaderView? L
 /// The leading host: <paramref name="Generation"/> grows by one at every change of lease holder (0 for a single host);
 /// <paramref name="Term"/> is what its calls to agents carry (see the agent's <c>LeaderTermHeader</c>);
 /// <paramref name="Since"/> is when this holder took the lease and <paramref name="ExpiresAt"/> when it lapses unless
-/// renewed, by the database's clock (null for a single host, whose leadership never lapses).
+/// renewed, by the database's clock (null for a single host, whose leadership never lapses). <paramref name="Fingerprint"/>
+/// is the SHA-256 fingerprint of the certificate the leader serves TLS with (null over plain http), to pin it by.
 /// </summary>
-public sealed record CmsLeaderView(string HostId, string Name, string Address, long Generation, long Term, DateTimeOffset Since, DateTimeOffset? ExpiresAt);
+public sealed record CmsLeaderView(
+    string HostId, string Name, string Address, long Generation, long Term, DateTimeOffset Since, DateTimeOffset? ExpiresAt, string? Fingerprint = null);
 
 /// <summary>One CMS host: when it last started and last reported (renewed its lease or looked for a free one).</summary>
 public sealed record CmsHostView(string HostId, string Name, string Address, DateTimeOffset StartedAt, DateTimeOffset SeenAt, bool Leads);

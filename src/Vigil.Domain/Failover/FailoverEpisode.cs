@@ -31,6 +31,12 @@ public sealed record FailoverEpisode(
     DateTimeOffset StartedAt,
     DateTimeOffset PhaseSince)
 {
+    /// <summary>
+    /// The key the standbys record this episode's footage under, unique across every CMS database the agents ever
+    /// obeyed; the CMS gives it when it stores the episode (empty until then).
+    /// </summary>
+    public string FootageKey { get; init; } = "";
+
     public bool IsOpen => Phase is not (FailoverPhase.Completed or FailoverPhase.Stopped or FailoverPhase.Failed or FailoverPhase.Interrupted);
 
     /// <summary>A standby records the server's cameras instead of it (the server is <c>abnormal_protected</c>).</summary>

@@ -41,7 +41,7 @@ public sealed class DrillEndToEndTests(ITestOutputHelper output) : FailoverSiteT
         await second.ShouldBeProblemAsync(HttpStatusCode.Conflict, "drill.already-running");
 
         // The standby's files of the drill, listed while it holds them (once home they are deleted from it).
-        var key = $"episode-{drill.FailoverId}";
+        var key = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.Single(f => f.Id == drill.FailoverId).FootageKey;
         var onStandby = new Dictionary<long, Recording>();
         var done = await Eventually.GetAsync(async () =>
         {

@@ -35,7 +35,7 @@ public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1, s =
         await recording.KillTreeAsync();
         var taken = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the first standby to take over");
         taken.StandbyId.ShouldBe(sb1.Id, "standby-1 is first in the group's order");
-        var key = $"episode-{taken.Id}";
+        var key = taken.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", key, "cam-1").Count >= 3, TimeSpan.FromSeconds(30), "standby-1 to record");
 
         // The acting standby dies: the next one takes the same failover over, under a newer epoch.

@@ -15,9 +15,12 @@ public class EpisodeRecordsTests
         var episode = new FailoverEpisode(
             new EpisodeId(12), new ServerId(3), new GroupId(2), FailoverOrigin.Manual, FailoverPhase.Cleaning, new Epoch(9), new ServerId(5),
             [new ServerId(5), new ServerId(6)], [new ServerId(6)], OriginalRecording: true, new RestoreProgress(10, 20, 1, 2),
-            FailoverPhase.Stopped, FailoverResolution.RestoreStopped, new EpisodeNote(EpisodeNote.Codes.RestoreStopped, new ServerId(5), new Epoch(9)), at, at.AddMinutes(3));
+            FailoverPhase.Stopped, FailoverResolution.RestoreStopped, new EpisodeNote(EpisodeNote.Codes.RestoreStopped, new ServerId(5), new Epoch(9)), at, at.AddMinutes(3))
+        {
+            FootageKey = "episode-12-1795000000000000",
+        };
 
-        var row = EpisodeRecords.NewRow(episode, "rec-3");
+        var row = EpisodeRecords.NewRow(episode, "rec-3", openedTerm: 1_795_000_000_000_000);
         row.Id = 12;
         var back = EpisodeRecords.ToDomain(row);
 
@@ -25,7 +28,20 @@ public class EpisodeRecordsTests
         back.FootageOn.ShouldBe(episode.FootageOn);
         back.FailedStandbys.ShouldBe(episode.FailedStandbys);
         row.IsOpen.ShouldBeTrue();
-        EpisodeRecords.FootageKey(episode.Id).ShouldBe("episode-12");
+    }
+
+    [Fact]
+    public void An_episode_stored_before_leader_terms_keeps_the_footage_key_its_standby_holds()
+    {
+        var row = new EpisodeRow
+        {
+            Id = 4, RecordingServerName = "x", Origin = "Automatic", Phase = "Active", FootageOnJson = "[]", FailedStandbysJson = "[]",
+            Resolution = "None", Note = new EpisodeNote(EpisodeNote.Codes.RecordingServerFailed).ToStorage(),
+        };
+
+        EpisodeRecords.ToDomain(row).FootageKey.ShouldBe("episode-4");
+        row.OpenedTerm = 1_795_000_000_000_000;
+        EpisodeRecords.ToDomain(row).FootageKey.ShouldBe("episode-4-1795000000000000", "two databases that both number an episode 4 give different keys");
     }
 
     [Fact]

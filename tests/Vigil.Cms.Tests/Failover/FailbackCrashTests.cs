@@ -27,7 +27,7 @@ public sealed class FailbackCrashTests() : FailoverSiteTests(cameras: 1)
 
         await recording.KillTreeAsync();
         var active = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the takeover");
-        var key = $"episode-{active.Id}";
+        var key = active.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 3, TimeSpan.FromSeconds(30), "the standby to record");
 
         // The original is back and records; the CMS dies while its release of the standby is held at the gate.

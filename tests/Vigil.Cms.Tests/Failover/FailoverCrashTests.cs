@@ -43,7 +43,7 @@ public abstract class FailoverCrashTests(Func<Task<TestDatabase>> database)
         var active = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
         active.Id.ShouldBe(takingOver.Id);
         active.Epoch.ShouldBe(takingOver.Epoch, "the takeover resumed, not started again under a new epoch");
-        var key = $"episode-{active.Id}";
+        var key = active.FootageKey;
         // Each hold below lets a file through and holds the others in flight (four at a time): three holds need files enough.
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 16, TimeSpan.FromSeconds(60), "the standby to record");
 

@@ -53,7 +53,7 @@ public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<
         var failover = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
         failover.StandbyId.ShouldBe(sb.Id);
         failover.Epoch.ShouldBeGreaterThan(0);
-        var key = $"episode-{failover.Id}";
+        var key = failover.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 4, TimeSpan.FromSeconds(30), "the standby to record");
 
         // An operator takes a still image during the outage: it belongs to the recording server's footage too.

@@ -48,7 +48,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         await Site.WaitStatusAsync(rec2.Id, "abnormal_protected");
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec2.Id))).StandbyId.ShouldBe(sb2.Id);
         var first = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec1.Id));
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{first.Id}", "cam-1").Count >= 2,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", first.FootageKey, "cam-1").Count >= 2,
             TimeSpan.FromSeconds(30), "standby-1 to record rec-1's camera");
 
         // Replace with the acting standby: it becomes "rec-1", records cam-1 as its own, and keeps its failover footage as its own.
@@ -64,7 +64,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
 
         // Replace with another recording server in normal status: rec-3 takes rec-2's name, cameras and licenses.
         var second = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec2.Id));
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-2", $"episode-{second.Id}", "cam-2").Count >= 2,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-2", second.FootageKey, "cam-2").Count >= 2,
             TimeSpan.FromSeconds(30), "standby-2 to record rec-2's camera");
         (await FailoverSite.InfoAsync(agent3)).LicenseChannels.ShouldBe(16);
         (await Cms.PostAsync(CmsRoutes.ServerReplace(rec2.Id), new ReplaceRequest(rec3.Id))).EnsureSuccessStatusCode();
@@ -84,7 +84,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         }
 
         await Site.WaitStatusAsync(sb2.Id, "normal_ready");
-        (await FailoverSite.RecordingsAsync(standby2, $"episode-{handedOver.Id}")).ShouldBeEmpty();
+        (await FailoverSite.RecordingsAsync(standby2, handedOver.FootageKey)).ShouldBeEmpty();
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
         var failover = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
         failover.Origin.ShouldBe("manual");
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{failover.Id}", "cam-1").Count >= 3,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", failover.FootageKey, "cam-1").Count >= 3,
             TimeSpan.FromSeconds(30), "the standby to record");
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("active", "a manual failover waits for a manual failback");
         await (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).ShouldBeProblemAsync(HttpStatusCode.Conflict, "failover.already-in-failover");
@@ -156,19 +156,19 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         (await Cms.DeleteAsync(CmsRoutes.ServerRestore(rec.Id) + "?confirm=true")).EnsureSuccessStatusCode();
         var stopped = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "completed", "the stopped restoration to clean up");
         stopped.Restore.FilesCopied.ShouldBeLessThan(stopped.Restore.FilesTotal);
-        (await FailoverSite.RecordingsAsync(standby, $"episode-{failover.Id}")).ShouldBeEmpty("what was left on the standby is removed");
+        (await FailoverSite.RecordingsAsync(standby, failover.FootageKey)).ShouldBeEmpty("what was left on the standby is removed");
         await Site.WaitStatusAsync(sb.Id, "normal_ready");
 
         // Deleting a protecting standby stops the failover and removes its footage, once confirmed.
         (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await Site.WaitStatusAsync(sb.Id, "normal_protecting");
         var second = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{second.Id}", "cam-1").Count >= 1,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", second.FootageKey, "cam-1").Count >= 1,
             TimeSpan.FromSeconds(30), "the standby to record again");
         await (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "server.confirmation-required");
         await Cms.ReauthenticateAsync();
         (await Cms.DeleteAsync(CmsRoutes.Server(sb.Id) + "?confirm=true")).EnsureSuccessStatusCode();
-        (await FailoverSite.RecordingsAsync(standby, $"episode-{second.Id}")).ShouldBeEmpty();
+        (await FailoverSite.RecordingsAsync(standby, second.FootageKey)).ShouldBeEmpty();
         await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "stopped", "the failover to stop with its standby gone");
 
         // Deleting a group mid-takeover interrupts it at once: its standby stops and its footage goes.
@@ -177,13 +177,13 @@ public sealed class FailoverOperationsTests() : FailoverSiteTests(cameras: 3)
         (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         await Site.WaitStatusAsync(sbAgain.Id, "normal_protecting");
         var third = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", $"episode-{third.Id}", "cam-1").Count >= 1,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", third.FootageKey, "cam-1").Count >= 1,
             TimeSpan.FromSeconds(30), "the standby to record in the new group");
         await (await Cms.DeleteAsync(CmsRoutes.Group(siteB.Id))).ShouldBeProblemAsync(HttpStatusCode.Conflict, "group.confirmation-required");
         await Cms.ReauthenticateAsync();
         (await Cms.DeleteAsync(CmsRoutes.Group(siteB.Id) + "?confirm=true")).EnsureSuccessStatusCode();
         await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "interrupted", "the takeover to be interrupted");
-        (await FailoverSite.RecordingsAsync(standby, $"episode-{third.Id}")).ShouldBeEmpty();
+        (await FailoverSite.RecordingsAsync(standby, third.FootageKey)).ShouldBeEmpty();
 
         var events = await Cms.GetAsync<EventList>(CmsRoutes.Events + "?limit=500");
         events.Events.ShouldContain(e => e.Kind == "operator" && e.To == "failover now" && e.Actor == "admin");

@@ -41,7 +41,7 @@ public sealed class FailoverSettingsTests() : FailoverSiteTests(cameras: 1)
         (await Cms.PutAsync(CmsRoutes.Settings, settings with { AutomaticFailback = false, RestoreRecordings = false })).StatusCode.ShouldBe(HttpStatusCode.OK);
         var failover = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the automatic takeover once automatic failover is on");
         failover.Origin.ShouldBe("automatic");
-        var key = $"episode-{failover.Id}";
+        var key = failover.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 2, TimeSpan.FromSeconds(30), "the standby to record");
 
         // Automatic failback off: the original is back and stable, and the standby goes on recording for it.

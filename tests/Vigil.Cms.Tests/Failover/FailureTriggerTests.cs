@@ -36,7 +36,7 @@ public sealed class FailureTriggerTests() : FailoverSiteTests(cameras: 2)
         var serviceFailover = await Site.WaitFailoverAsync(rec2.Id, f => f.Phase == "active", "rec-2 to be taken over");
         (await EventsAsync(rec2.Id)).ShouldContain(e => e.To == "failed" && e.Reason.Contains("recording service failure", StringComparison.Ordinal));
         var serviceStandby = serviceFailover.StandbyName!;
-        await Eventually.UntilAsync(() => Site.FailoverSegments(serviceStandby, $"episode-{serviceFailover.Id}", "cam-2").Count >= 1,
+        await Eventually.UntilAsync(() => Site.FailoverSegments(serviceStandby, serviceFailover.FootageKey, "cam-2").Count >= 1,
             TimeSpan.FromSeconds(30), "the standby to record rec-2's camera");
 
         // A recording space that is gone (a file where its mount was, so nothing can recreate it), while the agent process
@@ -49,7 +49,7 @@ public sealed class FailureTriggerTests() : FailoverSiteTests(cameras: 2)
         var rec1Events = await EventsAsync(rec1.Id);
         rec1Events.ShouldContain(e => e.To == "failed" && e.Reason.Contains("recording space failure", StringComparison.Ordinal), string.Join("\n", rec1Events.Select(e => $"{e.Kind} {e.From}->{e.To}: {e.Reason}")));
         spaceFailover.StandbyName.ShouldNotBe(serviceStandby);
-        await Eventually.UntilAsync(() => Site.FailoverSegments(spaceFailover.StandbyName!, $"episode-{spaceFailover.Id}", "cam-1").Count >= 1,
+        await Eventually.UntilAsync(() => Site.FailoverSegments(spaceFailover.StandbyName!, spaceFailover.FootageKey, "cam-1").Count >= 1,
             TimeSpan.FromSeconds(30), "the other standby to record rec-1's camera");
 
         // A dead camera is the camera's problem, not the server's: shown, never failed over.

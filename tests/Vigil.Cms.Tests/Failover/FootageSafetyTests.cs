@@ -43,7 +43,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         a.Down = false;
         await TicksAsync(2);
         a.Takeovers.ShouldBeEmpty("sb-a is told to release once it answers");
-        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var key = Episode()!.FootageKey;
         var held = a.Files.Where(f => f.Owner == key).ToList();
         held.ShouldNotBeEmpty("sb-a recorded some of the outage");
 
@@ -76,7 +76,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         await TicksAsync(30);
         Episode().ShouldNotBeNull("the episode waits for the footage on the dead standby").Phase.ShouldBe(FailoverPhase.Restoring);
 
-        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var key = Episode()!.FootageKey;
         var held = b.Files.Where(f => f.Owner == key).ToList();
         b.Down = false;
         await TickUntilAsync(() => Episode() is null, "the standby to be released and its footage restored");
@@ -93,7 +93,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         rec.Down = true;
         await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
         await TicksAsync(3);
-        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var key = Episode()!.FootageKey;
         var damaged = b.Files.First(f => f.Owner == key);
         damaged.Content[0] ^= 0xFF; // the standby's copy no longer matches its catalogued checksum
 
@@ -121,7 +121,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         await TicksAsync(3);
         b.Down = true;
         await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Assigning }, "the standby to be lost");
-        var key = EpisodeRecords.FootageKey(Episode()!.Id);
+        var key = Episode()!.FootageKey;
         var held = b.Files.Where(f => f.Owner == key).ToList();
 
         (await _site.OperateAsync<FailoverCommands>(c => c.FailBackAsync(recId, _site.Operator, default))).ShouldBe("done");

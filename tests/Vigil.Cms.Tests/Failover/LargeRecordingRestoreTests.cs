@@ -26,7 +26,7 @@ public sealed class LargeRecordingRestoreTests() : FailoverSiteTests(cameras: 1)
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         await recording.KillTreeAsync();
         var failover = await Site.WaitFailoverAsync(rec.Id, f => f.Phase == "active", "the standby to take over");
-        var key = $"episode-{failover.Id}";
+        var key = failover.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 1, TimeSpan.FromSeconds(30), "the standby to record");
         var large = await AddLargeRecordingAsync(Site.DataOf("standby"), key, 1);
 

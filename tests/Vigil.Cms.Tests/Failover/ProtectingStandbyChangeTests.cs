@@ -50,8 +50,8 @@ public sealed class ProtectingStandbyChangeTests() : FailoverSiteTests(cameras: 
         await Site.WaitStatusAsync(rec.Id, "normal_protected");
         var kept = await FailOverAsync(rec.Id, sb.Id);
         (await Cms.PutAsync(CmsRoutes.ServerEnabled(rec.Id), new EnabledRequest(false))).EnsureSuccessStatusCode();
-        var recorded = Site.FailoverSegments("standby", $"episode-{kept.Id}", "cam-1").Count;
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", $"episode-{kept.Id}", "cam-1").Count >= recorded + 2,
+        var recorded = Site.FailoverSegments("standby", kept.FootageKey, "cam-1").Count;
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", kept.FootageKey, "cam-1").Count >= recorded + 2,
             TimeSpan.FromSeconds(30), "the standby to go on recording the disabled server's camera");
         (await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id))).Phase.ShouldBe("active");
         (await FailoverSite.TakeoversAsync(standby)).ShouldNotBeEmpty();
@@ -69,7 +69,7 @@ public sealed class ProtectingStandbyChangeTests() : FailoverSiteTests(cameras: 
         (await Cms.PostAsync(CmsRoutes.ServerFailover(recording), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted);
         var failover = await Site.WaitFailoverAsync(recording, f => f.Phase == "active", "the manual failover");
         failover.StandbyId.ShouldBe(standby);
-        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", $"episode-{failover.Id}", "cam-1").Count >= 2,
+        await Eventually.UntilAsync(() => Site.FailoverSegments("standby", failover.FootageKey, "cam-1").Count >= 2,
             TimeSpan.FromSeconds(30), "the standby to record");
         return failover;
     }
@@ -77,7 +77,7 @@ public sealed class ProtectingStandbyChangeTests() : FailoverSiteTests(cameras: 
     /// <summary>The failover ended as stopped, the standby records nothing and holds none of its footage, and the recording server records again.</summary>
     private async Task ShouldBeStoppedAsync(int recording, FailoverView failover, VigilProcess standby, DateTime changedAt)
     {
-        var key = $"episode-{failover.Id}";
+        var key = failover.FootageKey;
         await Site.WaitFailoverAsync(recording, f => f.Id == failover.Id && f.Phase == "stopped", "the failover to stop");
         await Eventually.UntilAsync(async () => (await FailoverSite.TakeoversAsync(standby)).Count == 0, TimeSpan.FromSeconds(30), "the standby to stop recording");
         await Eventually.UntilAsync(async () => (await FailoverSite.RecordingsAsync(standby, key)).Count == 0, TimeSpan.FromSeconds(30), "its footage to go");

@@ -29,7 +29,7 @@ public sealed class ReauthenticationTests() : FailoverSiteTests(cameras: 1, sett
         (await Cms.PostAsync(CmsRoutes.ServerFailover(rec.Id), new { })).StatusCode.ShouldBe(HttpStatusCode.Accepted, "failing over discards nothing");
         await Site.WaitStatusAsync(sb.Id, "normal_protecting");
         var failover = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
-        var footage = $"episode-{failover.Id}";
+        var footage = failover.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby-1", footage, "cam-1").Count >= 2, TimeSpan.FromSeconds(30), "the standby to record");
         var recorded = (await FailoverSite.RecordingsAsync(standby, footage)).Count;
         var settings = await Cms.GetAsync<SettingsView>(CmsRoutes.Settings);

@@ -36,7 +36,7 @@ public sealed class RtspFailoverTests(ITestOutputHelper output) : FailoverSiteTe
         var killedAt = TimeProvider.System.GetUtcNow();
         await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
         var failover = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
-        var key = $"episode-{failover.Id}";
+        var key = failover.FootageKey;
         foreach (var camera in new[] { "entrance", "office" })
         {
             await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, camera).Count >= 3, TimeSpan.FromSeconds(30), $"the standby to record {camera}");
@@ -102,7 +102,7 @@ public sealed class RtspFailoverTests(ITestOutputHelper output) : FailoverSiteTe
 
         await recording.KillTreeAsync();
         await Site.WaitStatusAsync(rec.Id, "abnormal_protected");
-        var key = $"episode-{(await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.Single().Id}";
+        var key = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.Single().FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "door").Count >= 2, TimeSpan.FromSeconds(30), "the standby to record the door");
 
         await Site.StartAgentAsync("rec");

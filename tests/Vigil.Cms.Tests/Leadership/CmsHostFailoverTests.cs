@@ -38,7 +38,7 @@ public sealed class CmsHostFailoverTests() : FailoverSiteTests(cameras: 1, datab
         var active = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldHaveSingleItem();
         active.Id.ShouldBe(takingOver.Id);
         active.Epoch.ShouldBe(takingOver.Epoch, "the new leader resumed the takeover, not a new one under a new epoch");
-        var key = $"episode-{active.Id}";
+        var key = active.FootageKey;
         await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 6, TimeSpan.FromSeconds(60), "the standby to record");
 
         // The first host comes back as a standby; the new leader dies with the restore under way.

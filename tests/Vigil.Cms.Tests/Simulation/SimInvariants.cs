@@ -29,7 +29,7 @@ internal sealed class SimInvariants(SimSite site)
     public async Task<List<string>> AfterTickAsync()
     {
         var violations = new List<string>();
-        var episodes = (await site.EpisodesAsync()).ToDictionary(e => EpisodeRecords.FootageKey(new Domain.EpisodeId(e.Id)));
+        var episodes = (await site.EpisodesAsync()).ToDictionary(EpisodeRecords.FootageKey);
         var servers = await site.ServersAsync();
         foreach (var agent in site.Agents.BySerial.Values)
         {

@@ -285,7 +285,7 @@ internal sealed class SimSchedule(int seed)
         {
             await site.TickAsync();
             key = site.Ledger.OpenFor(new Domain.ServerId(candidate.Id)) is { } open && open.Phase == FailoverPhase.Active
-                ? EpisodeRecords.FootageKey(open.Id) : string.Empty;
+                ? open.FootageKey : string.Empty;
         }
 
         if (key.Length == 0)

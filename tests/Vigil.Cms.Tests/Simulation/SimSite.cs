@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Leadership;
 using Vigil.Cms.Monitoring;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
@@ -68,11 +69,14 @@ internal sealed class SimSite : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddCmsCore(new CmsOptions(root, ["http://127.0.0.1:0"], null, "sim"), time);
+        var options = new CmsOptions(root, ["http://127.0.0.1:0"], null, "sim");
+        services.AddCmsCore(options, time);
+        services.AddLeadership(options, fingerprint: null);
         services.AddSingleton<IAgentConnections>(agents);
         var provider = services.BuildServiceProvider();
         var site = new SimSite(provider, root, time, agents);
         await MigrateAsync(provider, root);
+        await LeadershipServices.BeginLoneHostAsync(provider, time, CancellationToken.None);
         await using (var scope = provider.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();

@@ -73,7 +73,7 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
             """);
         await cms.StartAsync();
 
-        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0008_SharedHosts");
+        (await ScalarAsync(cms, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId DESC LIMIT 1")).ShouldBe("0010_HostReach");
         (await ScalarAsync(cms, "SELECT Role FROM users WHERE Name = 'admin'")).ShouldBe("administrator");
         (await cms.GetAsync<ServerView>(CmsRoutes.Server(added.Id))).Name.ShouldBe("kept");
         (await cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.ShouldBeEmpty();
@@ -103,6 +103,7 @@ public sealed class SqliteStorageTests(AgentsFixture agents)
         latest.Phase.ShouldBe("completed");
         latest.Note.ShouldBe("restore complete; removing footage");
         latest.Epoch.ShouldBe(3);
+        latest.FootageKey.ShouldBe($"episode-{latest.Id}", "the key its standby recorded under before leader terms existed");
     }
 
     private static async Task<string> ScalarAsync(CmsUnderTest cms, string sql)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Vigil.Cms.Leadership;
 using Vigil.Cms.Storage;
 
 namespace Vigil.Cms.Tests.Support;
@@ -31,9 +32,12 @@ public sealed class InProcessCmsCore : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        services.AddCmsCore(new CmsOptions(root, ["http://127.0.0.1:0"], null, name), time);
+        var options = new CmsOptions(root, ["http://127.0.0.1:0"], null, name);
+        services.AddCmsCore(options, time);
+        services.AddLeadership(options, fingerprint: null);
         var provider = services.BuildServiceProvider();
         await CmsDatabase.MigrateAsync(provider, CancellationToken.None);
+        await LeadershipServices.BeginLoneHostAsync(provider, time, CancellationToken.None);
         return new InProcessCmsCore(root, provider, time);
     }
 

@@ -40,7 +40,7 @@ public sealed class ConsoleFailoverTests() : FailoverSiteTests(cameras: 2, setti
             await ConsoleBrowser.SaveScreenshotAsync(page, "failover-abnormal-protected");
 
             // Enough footage to restore that the progress is on screen for a while.
-            var key = $"episode-{(await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.Single().Id}";
+            var key = (await Cms.GetAsync<FailoverList>(CmsRoutes.Failovers)).Failovers.Single().FootageKey;
             await Eventually.UntilAsync(() => Site.FailoverSegments("standby", key, "cam-1").Count >= 5, TimeSpan.FromSeconds(30), "the standby to record");
             await Site.StartAgentAsync("rec");
             var progress = page.Locator("tr[data-server='rec'] progress");
@@ -95,7 +95,7 @@ public sealed class ConsoleFailoverTests() : FailoverSiteTests(cameras: 2, setti
             await Expect(StatusOf(page, "rec")).ToHaveTextAsync("Abnormal, protected");
             var first = await Cms.GetAsync<FailoverView>(CmsRoutes.ServerRestore(rec.Id));
             first.Origin.ShouldBe("manual");
-            await Eventually.UntilAsync(() => Site.FailoverSegments("standby", $"episode-{first.Id}", "cam-1").Count >= 5,
+            await Eventually.UntilAsync(() => Site.FailoverSegments("standby", first.FootageKey, "cam-1").Count >= 5,
                 TimeSpan.FromSeconds(30), "the standby to record");
 
             // Fail back: the restore starts; stopping it removes what is left on the standby, after a warning and the first admin's verification.
