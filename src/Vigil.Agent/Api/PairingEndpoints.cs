@@ -50,9 +50,11 @@ internal static class PairingEndpoints
 
         var credential = credentials.Issue(request.CmsName, request.CmsId);
 
-        // The CMS pairing now counts its leader terms from its own start: one whose database came from a backup, or
-        // another CMS, is not held to the terms of the one before it.
+        // The CMS pairing now counts its leader terms and epochs from its own start: one whose database came from a backup,
+        // or another CMS, is not held to the terms and epochs of the one before it. What the one before recorded is safe
+        // all the same: its footage keys name its own leader terms, and its credential (same CMS id) has just been replaced.
         leaders.Reset();
+        settings.Set(AgentSettings.HighestEpoch, "0");
         audit.Record($"{AgentAuthentication.AdminCaller} from {context.Connection.RemoteIpAddress}", "credential.issue",
             $"to '{request.CmsName}'" + (request.CmsId is null ? string.Empty : $" (CMS id {request.CmsId}, replacing its earlier credentials)"));
         return Results.Ok(new PairingResponse(credential, identity.Serial, identity.CertificateFingerprint));

@@ -57,7 +57,7 @@ public sealed class LeaderTermFencingTests
     }
 
     [Fact]
-    public async Task The_admin_password_cannot_raise_the_term_and_a_new_pairing_starts_the_terms_over()
+    public async Task The_admin_password_cannot_raise_the_term_and_a_new_pairing_starts_the_terms_and_epochs_over()
     {
         var now = Now;
         await using var standby = await AgentUnderTest.StartAsync([]);
@@ -71,12 +71,14 @@ public sealed class LeaderTermFencingTests
         using (var high = Leader(standby, credential, term: now))
         {
             (await high.GetAsync(AgentRoutes.Health.TrimStart('/'))).EnsureSuccessStatusCode();
+            (await high.DeleteAsync(takeover + "?epoch=50")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
         }
 
-        // A CMS restored from an older backup pairs again: its lower terms are obeyed from then on.
+        // A CMS restored from an older backup, or a new one, pairs again: its lower terms and epochs are obeyed from then on.
         var again = await PairAsync(standby);
         using var restored = Leader(standby, again, term: now - 6_000_000);
-        (await restored.DeleteAsync(takeover + "?epoch=6")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await restored.PutAsJsonAsync(AgentRoutes.Takeover("server-3").TrimStart('/'), Request(7), ContractJson.Options)).StatusCode
+            .ShouldBe(HttpStatusCode.OK, "term and epoch 50 of the CMS paired before do not hold the new pairing back");
     }
 
     /// <summary>Terms are times in microseconds since 1970, as a CMS's database gives them.</summary>
