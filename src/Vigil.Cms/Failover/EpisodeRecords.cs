@@ -21,6 +21,20 @@ internal static class EpisodeRecords
         return row.OpenedTerm == 0 ? $"episode-{row.Id}" : $"episode-{row.Id}-{row.OpenedTerm}";
     }
 
+    /// <summary>The episode number a footage key names (<c>episode-N</c> or <c>episode-N-TERM</c>); null for any other key.</summary>
+    public static long? EpisodeIdOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        const string Prefix = "episode-";
+        if (!key.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var number = key[Prefix.Length..].Split('-')[0];
+        return long.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+    }
+
     public static FailoverEpisode ToDomain(EpisodeRow row) => new(
         new EpisodeId(row.Id),
         new ServerId(row.RecordingServerId),

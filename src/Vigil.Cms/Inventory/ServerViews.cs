@@ -5,6 +5,7 @@ using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
 using Vigil.Cms.Updates;
 using Vigil.Contracts;
+using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Domain;
 using Vigil.Domain.Status;
@@ -83,7 +84,35 @@ internal sealed class ServerViews(
     {
         var (rows, groups, statuses) = await DeriveAsync(cancellationToken).ConfigureAwait(false);
         var latest = await updates.LatestAsync(cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => ToView(r, r.GroupId is { } g ? groups.GetValueOrDefault(g) : null, statuses[new ServerId(r.Id)], latest.GetValueOrDefault(r.Id))).ToList();
+        var foreign = await ForeignFootageAsync(rows, cancellationToken).ConfigureAwait(false);
+        return rows.Select(r => ToView(r, r.GroupId is { } g ? groups.GetValueOrDefault(g) : null, statuses[new ServerId(r.Id)], latest.GetValueOrDefault(r.Id),
+            foreign.GetValueOrDefault(r.Id))).ToList();
+    }
+
+    /// <summary>
+    /// Per server, the footage keys it records cameras under that no episode of this database gave out: a failover that
+    /// another CMS database commanded, most often the one this database was restored from a backup of. This CMS never
+    /// touches that footage (its keys name its own leader terms), so the operator is told, not left to find a standby
+    /// busy for no failover it shows.
+    /// </summary>
+    private async Task<Dictionary<int, List<string>>> ForeignFootageAsync(List<ServerRow> rows, CancellationToken cancellationToken)
+    {
+        var open = ledger.Open.Select(e => e.FootageKey).ToHashSet(StringComparer.Ordinal);
+        var unknown = rows
+            .SelectMany(r => board.CamerasOf(r.Id).Select(c => (Server: r.Id, Key: c.Owner)))
+            .Where(o => o.Key != AgentRoutes.OwnRecordings && !open.Contains(o.Key))
+            .Distinct()
+            .ToList();
+        if (unknown.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = unknown.Select(o => EpisodeRecords.EpisodeIdOf(o.Key)).OfType<long>().Distinct().ToList();
+        var known = (await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(cancellationToken).ConfigureAwait(false))
+            .Select(EpisodeRecords.FootageKey)
+            .ToHashSet(StringComparer.Ordinal);
+        return unknown.Where(o => !known.Contains(o.Key)).GroupBy(o => o.Server).ToDictionary(g => g.Key, g => g.Select(o => o.Key).ToList());
     }
 
     /// <summary>Every server row in list order, the groups by id, and each server's derived status, from one read of the inventory.</summary>
@@ -113,13 +142,22 @@ internal sealed class ServerViews(
         return (rows, groups, statuses);
     }
 
-    private ServerView ToView(ServerRow row, GroupRow? group, ServerStatus status, ServerUpdateView? update)
+    private ServerView ToView(ServerRow row, GroupRow? group, ServerStatus status, ServerUpdateView? update, List<string>? foreignFootage)
     {
         var (state, problem, since, lastProbe) = board.Describe(row.Id);
         var access = board.AccessProblemOf(row.Id);
         if (access is not null)
         {
             status = status with { Detail = $"{access} — {status.Detail}" };
+        }
+
+        if (foreignFootage is { Count: > 0 })
+        {
+            status = status with
+            {
+                Detail = $"{status.Detail} — it records cameras for a failover this CMS does not know ({string.Join(", ", foreignFootage)}), "
+                    + "commanded by another CMS database; this CMS leaves that footage alone",
+            };
         }
 
         return new ServerView(

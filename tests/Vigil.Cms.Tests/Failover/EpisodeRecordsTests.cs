@@ -30,6 +30,14 @@ public class EpisodeRecordsTests
         row.IsOpen.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("episode-4", 4L)]
+    [InlineData("episode-4-1795000000000000", 4L)]
+    [InlineData("own", null)]
+    [InlineData("episode-", null)]
+    [InlineData("episode-x-1", null)]
+    public void A_footage_key_names_its_episode(string key, long? id) => EpisodeRecords.EpisodeIdOf(key).ShouldBe(id);
+
     [Fact]
     public void An_episode_stored_before_leader_terms_keeps_the_footage_key_its_standby_holds()
     {

@@ -77,6 +77,11 @@ public sealed class RestoredDatabaseTests() : FailoverSiteTests(cameras: 1)
         var holderAgent = holder == "standby-1" ? first : second;
         (await FailoverSite.TakeoversAsync(holderAgent)).Select(t => t.Server).ShouldBe([orphan.FootageKey],
             "the standby goes on recording for the failover only the lost database knew; the restored one never touched it");
+
+        // The restored CMS says so on that standby, naming the key, rather than leaving it busy for no failover it shows.
+        var holderView = (await Cms.ServersAsync()).Single(s => s.Name == holder);
+        holderView.Status.Detail.ShouldContain($"a failover this CMS does not know ({orphan.FootageKey})");
+        (await Cms.ServersAsync()).Where(s => s.Name != holder).ShouldAllBe(s => !s.Status.Detail.Contains("does not know"));
     }
 
     /// <summary>Stops the CMS, copies its SQLite files aside and starts it again.</summary>
