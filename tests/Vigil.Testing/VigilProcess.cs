@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Vigil.Testing;
@@ -146,6 +147,16 @@ public sealed partial class VigilProcess : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>SIGTERM, as <c>systemctl stop</c> sends: the process stops gracefully in its own time.</summary>
+    public async Task TerminateAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
 using Vigil.Bench.Measurement;
 using Vigil.Bench.Report;
 using Vigil.Bench.Site;
-using Vigil.Contracts;
 using Vigil.Contracts.Cms;
 using Vigil.Testing;
 
@@ -12,10 +10,10 @@ namespace Vigil.Bench.Scenarios;
 
 /// <summary>
 /// Two CMS hosts on one real PostgreSQL database (the one <c>./bench</c> starts on loopback), a camera simulator, a
-/// recording agent and a standby, all real processes. Leader trials SIGKILL the leading host and time the standby
-/// host until it leads (its `live/leader` check answers 200); double trials SIGKILL the leader and the recording agent (with its ffmpeg)
-/// at the same moment and time the standby agent's first segment. The killed processes are started again after
-/// each trial, the CMS host as the new standby.
+/// recording agent and a standby, all real processes. Leader trials SIGKILL the leading host, graceful trials stop it
+/// with SIGTERM, and both time the standby host until it leads (its <c>live/leader</c> check answers 200); double
+/// trials SIGKILL the leader and the recording agent (with its ffmpeg) at the same moment and time the standby agent's
+/// first segment. The stopped processes are started again after each trial, the CMS host as the new standby.
 /// </summary>
 public sealed class CmsLeaderScenario : IScenario
 {
@@ -47,8 +45,16 @@ public sealed class CmsLeaderScenario : IScenario
         var leaderTimes = new List<double>();
         for (var i = 1; i <= leaderTrials; i++)
         {
-            leaderTimes.Add(await hosts.KillLeaderAsync(cancellationToken));
+            leaderTimes.Add(await hosts.StopLeaderAsync(graceful: false, cancellationToken));
             options.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  leader trial {i}/{leaderTrials}: the standby host led {leaderTimes[^1]:0.00} s after the leader's SIGKILL"));
+            await hosts.RestartKilledAsync(cancellationToken);
+        }
+
+        var gracefulTimes = new List<double>();
+        for (var i = 1; i <= leaderTrials; i++)
+        {
+            gracefulTimes.Add(await hosts.StopLeaderAsync(graceful: true, cancellationToken));
+            options.Log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  graceful trial {i}/{leaderTrials}: the standby host led {gracefulTimes[^1]:0.00} s after the leader's SIGTERM"));
             await hosts.RestartKilledAsync(cancellationToken);
         }
 
@@ -79,6 +85,8 @@ public sealed class CmsLeaderScenario : IScenario
                 new Figure("leader SIGKILL → standby CMS host leading", "s", leaderTimes, "≤ 5 s (median and p99 over ≥ 10 trials)",
                     leaderSummary.P99 <= 5 && leaderTimes.Count >= 10,
                     "Per trial, from the SIGKILL of the leading `vigil cms` to the standby host's first 200 answer to `GET /api/v1/live/leader` (polled every 50 ms), which it gives once it holds the lease and acts (a standby answers the rest of the API too, by passing it on). Bound: a lease of 3 s renewed every second, looked for every 0.5 s: 3.5 s at most, plus the new leader's start."),
+                new Figure("leader SIGTERM (systemctl stop) → standby CMS host leading", "s", gracefulTimes, "measured (no target)", null,
+                    "Per trial, from the SIGTERM of the leading `vigil cms` to the standby host's first 200 answer to `GET /api/v1/live/leader`. A stopping leader gives its lease up at once, so the standby takes it at its next look (every 0.5 s) instead of after the 3 s lease, plus the new leader's start."),
                 new Figure("leader and recording server SIGKILL → first standby segment", "s", doubleTimes, "measured (no target)", null,
                     "Per trial, both killed at the same moment: the standby host takes the lease, starts probing with no history, counts the recording server's 3 missed probes at 1 s, opens the failover and commands the takeover; the time ends at the standby agent's first segment file. About the lease (≤ 3.5 s) plus a failover from the new leader's first probe (about 2.5 s: a dead server's probes fail at once)."),
             ],
@@ -135,18 +143,15 @@ public sealed class CmsLeaderScenario : IScenario
                 return null;
             }, TimeSpan.FromSeconds(30), "a CMS host to lead");
 
-        /// <summary>SIGKILLs the leader and returns how long the other host took to answer its API.</summary>
-        public async Task<double> KillLeaderAsync(CancellationToken cancellationToken)
+        /// <summary>SIGKILLs the leader, or stops it with SIGTERM, and returns how long the other host took to lead.</summary>
+        public async Task<double> StopLeaderAsync(bool graceful, CancellationToken cancellationToken)
         {
             var (session, index) = await LeaderAsync(cancellationToken);
             session.Dispose();
             var other = _hosts[1 - index]!;
             using var probe = new HttpClient { BaseAddress = other.BaseUrl, Timeout = TimeSpan.FromSeconds(2) };
-            var login = await probe.PostAsJsonAsync(CmsRoutes.Login.TrimStart('/'), new LoginRequest("admin", CmsPassword), ContractJson.Options, cancellationToken);
-            var token = (await login.Content.ReadFromJsonAsync<LoginResponse>(ContractJson.Options, cancellationToken))!.Token;
-            probe.DefaultRequestHeaders.Authorization = new("Bearer", token);
             var clock = Stopwatch.StartNew();
-            await KillAsync(index);
+            var stopped = graceful ? TerminateAsync(index) : KillAsync(index);
             while (clock.Elapsed < TimeSpan.FromSeconds(30))
             {
                 try
@@ -155,7 +160,9 @@ public sealed class CmsLeaderScenario : IScenario
                     using var answer = await probe.GetAsync(CmsRoutes.LiveLeader.TrimStart('/'), cancellationToken);
                     if (answer.IsSuccessStatusCode)
                     {
-                        return clock.Elapsed.TotalSeconds;
+                        var led = clock.Elapsed.TotalSeconds;
+                        await stopped;
+                        return led;
                     }
                 }
                 catch (HttpRequestException)
@@ -165,7 +172,7 @@ public sealed class CmsLeaderScenario : IScenario
                 await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
             }
 
-            throw new TimeoutException("The standby CMS host did not lead within 30 s of the leader's SIGKILL.");
+            throw new TimeoutException($"The standby CMS host did not lead within 30 s of the leader's {(graceful ? "SIGTERM" : "SIGKILL")}.");
         }
 
         public async Task KillLeaderProcessAsync() => await KillAsync((await LeaderAsync(CancellationToken.None)).Index);
@@ -191,6 +198,14 @@ public sealed class CmsLeaderScenario : IScenario
         {
             _killed = index;
             await _hosts[index]!.KillAsync();
+            await _hosts[index]!.DisposeAsync();
+        }
+
+        private async Task TerminateAsync(int index)
+        {
+            _killed = index;
+            await _hosts[index]!.TerminateAsync();
+            await _hosts[index]!.WaitForExitAsync(TimeSpan.FromSeconds(30));
             await _hosts[index]!.DisposeAsync();
         }
 

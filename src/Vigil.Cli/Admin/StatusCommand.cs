@@ -45,7 +45,7 @@ internal static class StatusCommand
         var since = string.Create(CultureInfo.InvariantCulture, $"{leader.Since.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
         if (hosts.Mode == CmsHostsView.SingleHost)
         {
-            return $"CMS: a single host ({leader.Name}), running since {since}.";
+            return $"CMS: a single host ({leader.Name}) on SQLite, running since {since}; several CMS hosts need PostgreSQL.";
         }
 
         var standbys = hosts.Hosts.Where(h => !h.Leads).Select(h => string.Create(CultureInfo.InvariantCulture,

@@ -33,8 +33,9 @@ internal sealed record HostIdentity(string HostId, string Incarnation, string Na
     /// it proves that no earlier process of this host still runs, which lets a restarted host take over the lease its
     /// previous process held at once instead of waiting for it to lapse.
     /// </summary>
+    /// <param name="sqlite">The host keeps its state in this directory's SQLite database, which only one host may use.</param>
     /// <exception cref="IOException">Another <c>vigil cms</c> runs on this data directory.</exception>
-    public static FileStream LockDataDirectory(string dataDirectory)
+    public static FileStream LockDataDirectory(string dataDirectory, bool sqlite)
     {
         var path = Path.Combine(dataDirectory, LockFileName);
         try
@@ -46,7 +47,10 @@ internal sealed record HostIdentity(string HostId, string Incarnation, string Na
         }
         catch (IOException e)
         {
-            throw new IOException($"another vigil cms already runs on the data directory {dataDirectory}", e);
+            throw new IOException(
+                $"another vigil cms already runs on the data directory {dataDirectory}"
+                + (sqlite ? "; a CMS on SQLite runs as a single host: several CMS hosts need PostgreSQL (--database), each with its own data directory" : string.Empty),
+                e);
         }
     }
 

@@ -23,6 +23,8 @@ internal static class LeadershipServices
         services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<SettingsStore>());
         services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<AlertSettingsStore>());
         services.AddSingleton<IReloadedOnLeading>(s => s.GetRequiredService<DrillSettingsStore>());
+        // On SQLite too: a second process on the same database would lead as well.
+        services.AddSingleton(HostIdentity.LockDataDirectory(options.DataDirectory, sqlite: options.Postgres is null));
         if (options.Postgres is null)
         {
             // Its term begins once the database is ready (BeginLoneHostAsync), before the host starts.
@@ -30,7 +32,6 @@ internal static class LeadershipServices
             return services;
         }
 
-        services.AddSingleton(HostIdentity.LockDataDirectory(options.DataDirectory));
         services.AddSingleton(new HostLeadership(me, CmsHostsView.Lease));
         services.AddSingleton<ILeaseStore>(new PostgresLeaseStore(options.Postgres));
         services.AddSingleton<LeaderForwarder>();

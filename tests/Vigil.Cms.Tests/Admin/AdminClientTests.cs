@@ -37,7 +37,9 @@ public sealed class AdminClientTests(AgentsFixture agents) : IDisposable
         var counts = JsonSerializer.Deserialize<StatusSummary>((await RunAsync("status", "--json")).ShouldSucceed(), ContractJson.Options)!;
         counts.Recording["normal_protected"].ShouldBe(1);
         counts.Standby["normal_ready"].ShouldBe(1);
-        (await RunAsync("status")).ShouldSucceed().ShouldContain("normal_protected");
+        var status = (await RunAsync("status")).ShouldSucceed();
+        status.ShouldContain("normal_protected");
+        status.ShouldContain("on SQLite, running since", customMessage: "a single host says several need PostgreSQL");
 
         (await RunAsync("settings", "set", "misses-before-failure", "5")).ShouldSucceed().ShouldMatch(@"(?m)^misses-before-failure\s+5\s*$");
         (await RunAsync("server", "disable", "Standby TLS")).ShouldSucceed().ShouldContain("disabled");

@@ -190,6 +190,12 @@ public sealed class CmsLeadershipTests
         Assert.Equal(hosts.ThisHost, hosts.Leader?.HostId);
         Assert.Null(hosts.Leader?.ExpiresAt);
         Assert.Single(hosts.Hosts);
+
+        // A second host on the same SQLite database would lead as well: it is refused, and told what several hosts need.
+        await using var second = VigilProcess.Launch(["cms", "--data", cms.DataDirectory, "--urls", "http://127.0.0.1:0", "--name", "second"]);
+        (await second.WaitForExitAsync(TimeSpan.FromSeconds(60))).ShouldBe(1);
+        second.Output.ShouldContain("several CMS hosts need PostgreSQL (--database)");
+        (await cms.GetAsync<CmsHostsView>(CmsRoutes.Hosts)).Leader!.Name.ShouldBe("cms-under-test");
     }
 
     /// <summary>The same database reached another way (through a <see cref="TcpRelay"/>); dropped with the original.</summary>
