@@ -1,3 +1,5 @@
+using System.Net;
+using Microsoft.Playwright;
 using Vigil.Cms.Tests.Support;
 using Vigil.Contracts.Cms;
 using static Microsoft.Playwright.Assertions;
@@ -7,7 +9,8 @@ namespace Vigil.Cms.Tests.WebConsole;
 /// <summary>
 /// Two CMS hosts on real PostgreSQL behind one address (a proxy that sends requests to the host whose leader check
 /// answers, as a site's load balancer does), and the console in real Chromium: its header names the leader, and when
-/// the leader is SIGKILLed the page follows the new one without a reload.
+/// the leader is SIGKILLed the page follows the new one without a reload. Without a balancer, the console opened on a
+/// standby host's own address works the same, the standby passing its calls and live stream on to the leader.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
 public sealed class ConsoleLeaderTests
@@ -36,5 +39,27 @@ public sealed class ConsoleLeaderTests
         var hosts = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
         hosts.Leader!.HostId.ShouldBe(hosts.ThisHost);
         await ConsoleBrowser.SaveScreenshotAsync(page, "console-new-leader");
+    }
+
+    [Fact]
+    public async Task The_console_opened_on_a_standby_hosts_own_address_shows_the_leaders_live_state_and_its_changes()
+    {
+        SetDefaultExpectTimeout(15_000);
+        await using var database = await TestDatabase.PostgresAsync();
+        await using var first = await CmsUnderTest.StartAsync(database);
+        await using var second = await CmsUnderTest.StartAsync(database);
+        await using var browser = await ConsoleBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+
+        // The second host stands by: it signs the user in itself and passes the rest, the live stream included, to the leader.
+        await ConsoleBrowser.SignInAsync(page, second.Process.BaseUrl, CmsUnderTest.Password);
+        await Expect(page.Locator("#leader")).ToHaveTextAsync("Leader: cms-under-test · gen. 1");
+        await Expect(page.Locator("#live")).ToHaveTextAsync("Live");
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Failover Group 1" })).ToBeVisibleAsync();
+
+        (await first.PostAsync(CmsRoutes.Groups, new GroupRequest("Added on the leader"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        await Expect(page.GetByRole(AriaRole.Tab, new() { Name = "Added on the leader" })).ToBeVisibleAsync();
+        var hosts = await second.GetAsync<CmsHostsView>(CmsRoutes.Hosts);
+        hosts.Leader!.HostId.ShouldNotBe(hosts.ThisHost, "the page came from the standby host");
     }
 }
