@@ -5,7 +5,8 @@ namespace Vigil.CamSim;
 
 /// <summary>
 /// Hands one live MPEG-TS byte stream to any number of clients. A client that joins starts with the
-/// latest PAT and PMT and every packet since the last keyframe, so its first frame decodes at once.
+/// latest PAT and PMT and every packet since the last keyframe, so its first frame decodes at once;
+/// one that joins before the encoder's first keyframe waits for it rather than starting mid-stream.
 /// A client that cannot keep up is dropped rather than allowed to hold the others back.
 /// </summary>
 public sealed class StreamFanOut
@@ -14,6 +15,7 @@ public sealed class StreamFanOut
 
     private readonly Lock _gate = new();
     private readonly List<Channel<byte[]>> _clients = [];
+    private readonly List<Channel<byte[]>> _waiting = [];
     private readonly List<byte[]> _sinceKeyframe = [];
     private byte[]? _pat;
     private byte[]? _pmt;
@@ -25,7 +27,7 @@ public sealed class StreamFanOut
         {
             lock (_gate)
             {
-                return _clients.Count;
+                return _clients.Count + _waiting.Count;
             }
         }
     }
@@ -54,6 +56,17 @@ public sealed class StreamFanOut
                     _clients.RemoveAt(i);
                 }
             }
+
+            if (_waiting.Count > 0 && TryStart(out var start))
+            {
+                foreach (var waiting in _waiting)
+                {
+                    waiting.Writer.TryWrite(start);
+                    _clients.Add(waiting);
+                }
+
+                _waiting.Clear();
+            }
         }
     }
 
@@ -63,26 +76,39 @@ public sealed class StreamFanOut
         var channel = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ClientBacklog) { SingleReader = true, SingleWriter = true });
         lock (_gate)
         {
-            if (_pat is not null && _pmt is not null && _sinceKeyframe.Count > 0)
+            if (TryStart(out var start))
             {
-                channel.Writer.TryWrite([.. _pat, .. _pmt, .. _sinceKeyframe.SelectMany(p => p)]);
+                channel.Writer.TryWrite(start);
+                _clients.Add(channel);
             }
-
-            _clients.Add(channel);
+            else
+            {
+                _waiting.Add(channel);
+            }
         }
 
         return channel.Reader;
+    }
+
+    /// <summary>The tables and the packets since the last keyframe: where a decoder can begin.</summary>
+    private bool TryStart(out byte[] start)
+    {
+        start = _pat is not null && _pmt is not null && _sinceKeyframe.Count > 0
+            ? [.. _pat, .. _pmt, .. _sinceKeyframe.SelectMany(p => p)]
+            : [];
+        return start.Length > 0;
     }
 
     public void Leave(ChannelReader<byte[]> client)
     {
         lock (_gate)
         {
-            var channel = _clients.FirstOrDefault(c => c.Reader == client);
+            var channel = _clients.Concat(_waiting).FirstOrDefault(c => c.Reader == client);
             if (channel is not null)
             {
                 channel.Writer.TryComplete();
                 _clients.Remove(channel);
+                _waiting.Remove(channel);
             }
         }
     }
@@ -92,12 +118,13 @@ public sealed class StreamFanOut
     {
         lock (_gate)
         {
-            foreach (var client in _clients)
+            foreach (var client in _clients.Concat(_waiting))
             {
                 client.Writer.TryComplete();
             }
 
             _clients.Clear();
+            _waiting.Clear();
         }
     }
 
@@ -125,11 +152,11 @@ public sealed class StreamFanOut
         if (TsPacket.IsRandomAccess(packet))
         {
             _sinceKeyframe.Clear();
+            _sinceKeyframe.Add(packet.ToArray());
         }
-
-        // Bounded: a stream without keyframes must not grow the cache forever.
-        if (_sinceKeyframe.Count < 20_000)
+        else if (_sinceKeyframe.Count is > 0 and < 20_000)
         {
+            // Only from a keyframe on, and bounded: a stream without keyframes must not grow the cache forever.
             _sinceKeyframe.Add(packet.ToArray());
         }
     }

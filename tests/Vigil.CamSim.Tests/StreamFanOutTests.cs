@@ -51,11 +51,43 @@ public class StreamFanOutTests
     }
 
     [Fact]
-    public void Every_client_gets_the_live_packets()
+    public void A_client_that_joins_before_the_first_keyframe_waits_for_it_and_starts_with_the_tables()
     {
         var fanOut = new StreamFanOut();
+        var early = fanOut.Join();
+
+        fanOut.Publish([.. Packet(0x11, false), .. Pat(), .. Packet(PmtPid, false), .. Packet(VideoPid, false, 1)]);
+        early.TryRead(out _).ShouldBeFalse("nothing a decoder could begin with has come yet");
+
+        fanOut.Publish([.. Packet(VideoPid, true, 2), .. Packet(VideoPid, false, 3)]);
+
+        early.TryRead(out var start).ShouldBeTrue();
+        TsPacket.Pid(start).ShouldBe(TsPacket.PatPid);
+        TsPacket.Pid(start.AsSpan(TsPacket.Size)).ShouldBe(PmtPid);
+        start[(3 * TsPacket.Size) - 1].ShouldBe((byte)2, "then the keyframe");
+        start[^1].ShouldBe((byte)3);
+        fanOut.Publish(Packet(VideoPid, false, 4));
+        early.TryRead(out var live).ShouldBeTrue();
+        live[^1].ShouldBe((byte)4, "and live from there, nothing twice");
+        early.TryRead(out _).ShouldBeFalse();
+    }
+
+    /// <summary>An encoder's first packets: the tables and a keyframe, so clients that join are streaming.</summary>
+    private static StreamFanOut Started()
+    {
+        var fanOut = new StreamFanOut();
+        fanOut.Publish([.. Pat(), .. Packet(PmtPid, false), .. Packet(VideoPid, true)]);
+        return fanOut;
+    }
+
+    [Fact]
+    public void Every_client_gets_the_live_packets()
+    {
+        var fanOut = Started();
         var a = fanOut.Join();
         var b = fanOut.Join();
+        a.TryRead(out _).ShouldBeTrue("the start");
+        b.TryRead(out _).ShouldBeTrue("the start");
 
         fanOut.Publish(Packet(VideoPid, false, 9));
 
@@ -69,9 +101,10 @@ public class StreamFanOutTests
     [Fact]
     public async Task A_client_that_falls_behind_is_dropped_without_holding_back_the_others()
     {
-        var fanOut = new StreamFanOut();
+        var fanOut = Started();
         var slow = fanOut.Join();
         var fast = fanOut.Join();
+        fast.TryRead(out _).ShouldBeTrue("the start");
 
         for (var i = 0; i < 600; i++)
         {
@@ -92,15 +125,21 @@ public class StreamFanOutTests
     }
 
     [Fact]
-    public async Task Disconnecting_all_ends_every_clients_stream()
+    public async Task Disconnecting_all_ends_every_clients_stream_those_waiting_for_a_keyframe_too()
     {
-        var fanOut = new StreamFanOut();
+        var waitingFanOut = new StreamFanOut();
+        var waiting = waitingFanOut.Join();
+        var fanOut = Started();
         var client = fanOut.Join();
 
         fanOut.DisconnectAll();
+        waitingFanOut.DisconnectAll();
+        client.TryRead(out _).ShouldBeTrue("the start it was sent");
 
         await client.Completion.WaitAsync(TimeSpan.FromSeconds(5));
+        await waiting.Completion.WaitAsync(TimeSpan.FromSeconds(5));
         fanOut.ClientCount.ShouldBe(0);
+        waitingFanOut.ClientCount.ShouldBe(0);
     }
 
     [Fact]

@@ -64,8 +64,7 @@ public sealed class ActingStandbyLossTests() : FailoverSiteTests(cameras: 1, s =
         var ownHashes = Site.OwnFileHashes("rec");
         FailoverSite.ShouldAllBeHome(onFirst, ownHashes, cameras: 1);
         FailoverSite.ShouldAllBeHome(onSecond, ownHashes, cameras: 1);
-        AgentGate.RestoresAcross(home, gate1, gate2).Count.ShouldBe(Site.UploadsNeeded("rec", onFirst) + Site.UploadsNeeded("rec", onSecond), "one transfer per file of either standby");
-        AgentGate.RestoresAcross(home, gate1, gate2).Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+        Site.ShouldHaveCopiedEachOnce([home, gate1, gate2], onFirst, onSecond);
 
         // The limit paces every read of the copy, and a pause earns at most a quarter second of credit; measured from the first
         // file's start to the last one's end over n files, n/(n-1) times the limit and 10% more leave room for that and for timing.

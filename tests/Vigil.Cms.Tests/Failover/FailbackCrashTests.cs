@@ -53,8 +53,7 @@ public sealed class FailbackCrashTests() : FailoverSiteTests(cameras: 1)
         done.Epoch.ShouldBe(active.Epoch, "the failback went on under the same epoch");
         done.Restore.FilesCopied.ShouldBe(done.Restore.FilesTotal);
         FailoverSite.ShouldAllBeHome(onStandby, Site.OwnFileHashes("rec"), cameras: 1);
-        AgentGate.RestoresAcross(home, gate).Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one transfer for each file the original did not record itself");
-        AgentGate.RestoresAcross(home, gate).Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+        Site.ShouldHaveCopiedEachOnce([home, gate], onStandby);
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty();
         (await FailoverSite.TakeoversAsync(standby)).ShouldBeEmpty();
         Site.FailoverSegments("standby", key, "cam-1").ShouldBeEmpty();

@@ -71,8 +71,7 @@ public abstract class FailoverEndToEndTests(ITestOutputHelper output, Func<Task<
         var homeFiles = Site.OwnFileHashes("rec");
         FailoverSite.ShouldAllBeHome(onStandby, homeFiles, cameras: 2);
         homeFiles["cam-1"].ShouldContain(snapshot.Sha256, "the snapshot taken on the standby is on the original byte for byte");
-        AgentGate.RestoresAcross(home, gate).Count.ShouldBe(Site.UploadsNeeded("rec", onStandby), "one transfer for each file the original did not record itself");
-        AgentGate.RestoresAcross(home, gate).Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
+        Site.ShouldHaveCopiedEachOnce([home, gate], onStandby);
         (await FailoverSite.RecordingsAsync(standby, key)).ShouldBeEmpty("the standby's failover footage is removed");
         Directory.Exists(Path.Combine(Site.DataOf("standby"), "space1", "failover", key)).ShouldBeFalse();
         await Site.WaitStatusAsync(rec.Id, "normal_protected");

@@ -165,7 +165,7 @@ public sealed class FailoverSite : IAsyncDisposable
     /// hashes the standby's failover files once the cleanup arrives: its recorders have stopped and the restore is done,
     /// but the files are still there. Returns those hashes and when the original started again.
     /// </summary>
-    public async Task<(Dictionary<string, HashSet<string>> OnStandby, DateTime BackAt)> ReturnAndHashAtCleanupAsync(AgentGate gate, string standby, string key)
+    public async Task<(Dictionary<string, List<string>> OnStandby, DateTime BackAt)> ReturnAndHashAtCleanupAsync(AgentGate gate, string standby, string key)
     {
         ArgumentNullException.ThrowIfNull(gate);
         gate.Hold(GatedCall.FootageRemoval);
@@ -239,29 +239,45 @@ public sealed class FailoverSite : IAsyncDisposable
         Files(Path.Combine(DataOf(agent), "space1", "failover", key, camera));
 
     /// <summary>The SHA-256 of every segment and snapshot file on disk under an episode's failover folder of <paramref name="agent"/>, by camera.</summary>
-    public Dictionary<string, HashSet<string>> FailoverFileHashes(string agent, string key) =>
+    public Dictionary<string, List<string>> FailoverFileHashes(string agent, string key) =>
         HashesByCamera(Path.Combine(DataOf(agent), "space1", "failover", key), _ => true);
 
     /// <summary>The SHA-256 of every segment and snapshot file on disk of <paramref name="agent"/>'s own cameras (restored ones included), by camera.</summary>
-    public Dictionary<string, HashSet<string>> OwnFileHashes(string agent) => HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), _ => true);
+    public Dictionary<string, List<string>> OwnFileHashes(string agent) => HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), _ => true);
 
     /// <summary>
     /// How many uploads a restore of <paramref name="onStandby"/> to <paramref name="agent"/> needs: one per file the
     /// original did not record itself. A standby and the original cutting the same stream at the same keyframes write
     /// identical files around a failback, and the restore rightly skips what is already home by checksum.
     /// </summary>
-    public int UploadsNeeded(string agent, Dictionary<string, HashSet<string>> onStandby)
+    public int UploadsNeeded(string agent, Dictionary<string, List<string>> onStandby)
     {
         ArgumentNullException.ThrowIfNull(onStandby);
         var recorded = HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), f => !IsRestored(f));
-        return onStandby.Sum(c => c.Value.Except(recorded.GetValueOrDefault(c.Key) ?? []).Count());
+        return onStandby.Sum(c => c.Value.Count(h => !(recorded.GetValueOrDefault(c.Key) ?? []).Contains(h)));
+    }
+
+    /// <summary>
+    /// The restore moved each failover file of these standbys home once: every file the original did not record itself, and
+    /// of those it recorded too (identical cuts around a failback) only the ones its own copy was not yet catalogued for when
+    /// the restore looked, which a loaded machine makes more likely. No part of a file came twice.
+    /// </summary>
+    public void ShouldHaveCopiedEachOnce(AgentGate[] gates, params Dictionary<string, List<string>>[] standbys)
+    {
+        var needed = standbys.Sum(s => UploadsNeeded("rec", s));
+        var identical = standbys.Sum(s => s.Values.Sum(c => c.Count)) - needed;
+        var parts = AgentGate.RestoresAcross(gates);
+        var seen = $"transfers: {string.Join(", ", parts.Keys.Order(StringComparer.Ordinal))}";
+        parts.Count.ShouldBeGreaterThanOrEqualTo(needed, $"one transfer for each file the original did not record itself; {seen}");
+        parts.Count.ShouldBeLessThanOrEqualTo(needed + identical, $"and at most one for each of the {identical} it recorded too; {seen}");
+        parts.Where(r => r.Value > 1).ShouldBeEmpty("nothing was copied twice");
     }
 
     /// <summary>
     /// Every file the standby recorded for an episode, hashed from its disk, is on the original's disk byte for byte
     /// under the same camera, and the standby recorded every one of the <paramref name="cameras"/>.
     /// </summary>
-    public static void ShouldAllBeHome(Dictionary<string, HashSet<string>> onStandby, Dictionary<string, HashSet<string>> home, int cameras)
+    public static void ShouldAllBeHome(Dictionary<string, List<string>> onStandby, Dictionary<string, List<string>> home, int cameras)
     {
         ArgumentNullException.ThrowIfNull(onStandby);
         ArgumentNullException.ThrowIfNull(home);
@@ -333,10 +349,10 @@ public sealed class FailoverSite : IAsyncDisposable
 
     private static bool IsRestored(string file) => Path.GetFileName(file).StartsWith("restored-", StringComparison.Ordinal);
 
-    private static Dictionary<string, HashSet<string>> HashesByCamera(string folder, Func<string, bool> include) => Directory.Exists(folder)
+    private static Dictionary<string, List<string>> HashesByCamera(string folder, Func<string, bool> include) => Directory.Exists(folder)
         ? Directory.EnumerateDirectories(folder).ToDictionary(
             camera => Path.GetFileName(camera),
-            camera => Footage(camera).Where(include).Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))).ToHashSet(StringComparer.Ordinal),
+            camera => Footage(camera).Where(include).Select(f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))).ToList(),
             StringComparer.Ordinal)
         : [];
 
