@@ -7,8 +7,8 @@ using Vigil.Testing;
 namespace Vigil.Bench.Fleet;
 
 /// <summary>
-/// The real, unchanged <c>vigil cms</c> as a separate process (SQLite in a temporary data directory),
-/// with a client signed in as its first admin. A call the CMS does not answer in time fails with a
+/// The real, unchanged <c>vigil cms</c> as a separate process (SQLite in a temporary data directory, or the
+/// <see cref="BenchDatabase"/> chosen), with a client signed in as its first admin. A call the CMS does not answer in time fails with a
 /// <see cref="TimeoutException"/>, never a cancellation, so an overwhelmed CMS ends a scenario, not the bench.
 /// </summary>
 public sealed class BenchCms : IAsyncDisposable
@@ -17,12 +17,14 @@ public sealed class BenchCms : IAsyncDisposable
     private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(1);
 
     private readonly string _data;
+    private readonly BenchDatabase _database;
     private readonly VigilProcess _process;
     private readonly HttpClient _http;
 
-    private BenchCms(string data, VigilProcess process, HttpClient http)
+    private BenchCms(string data, BenchDatabase database, VigilProcess process, HttpClient http)
     {
         _data = data;
+        _database = database;
         _process = process;
         _http = http;
     }
@@ -32,18 +34,19 @@ public sealed class BenchCms : IAsyncDisposable
     public static async Task<BenchCms> StartAsync(CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("vigil-bench-cms-").FullName;
+        var database = await BenchDatabase.CreateAsync(cancellationToken);
         VigilProcess? process = null;
         var http = new HttpClient { Timeout = CallTimeout };
         try
         {
             process = await VigilProcess.StartAsync(
-                ["cms", "--data", data, "--urls", "http://127.0.0.1:0", "--name", "bench-cms"],
+                ["cms", "--data", data, "--urls", "http://127.0.0.1:0", "--name", "bench-cms", .. database.Arguments],
                 new Dictionary<string, string> { ["VIGIL_ADMIN_PASSWORD"] = Password });
             http.BaseAddress = process.BaseUrl;
             var login = await Answer(() => Post<LoginRequest, LoginResponse>(http, CmsRoutes.Login, new LoginRequest("admin", Password), cancellationToken),
                 "signing in", cancellationToken);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Token);
-            return new BenchCms(data, process, http);
+            return new BenchCms(data, database, process, http);
         }
         catch
         {
@@ -53,6 +56,7 @@ public sealed class BenchCms : IAsyncDisposable
                 await process.DisposeAsync();
             }
 
+            await database.DisposeAsync();
             Directory.Delete(data, recursive: true);
             throw;
         }
@@ -90,8 +94,18 @@ public sealed class BenchCms : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A CMS that stopped on its own during a scenario (it exited, or stopped serving to restart as a standby) says why.
+        var output = _process.Output;
+        if (_process.HasExited || output.Contains("no longer leads", StringComparison.Ordinal))
+        {
+            await Console.Error.WriteLineAsync("    the CMS stopped on its own; its warnings and errors:\n      "
+                + string.Join("\n      ", output.Split('\n').Where(l => l.StartsWith("warn", StringComparison.Ordinal) || l.StartsWith("fail", StringComparison.Ordinal)
+                    || l.StartsWith("crit", StringComparison.Ordinal)).TakeLast(25)));
+        }
+
         _http.Dispose();
         await _process.DisposeAsync();
+        await _database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
 

@@ -6,7 +6,8 @@ namespace Vigil.Bench.Fleet;
 /// <summary>The CMS process's CPU use in each second of a window (1.0 = one full core), and how often the fleet was probed meanwhile.</summary>
 /// <param name="ProbesPerServerPerSecond">Health probes answered per managed server per second: 1.0 at a 1 Hz probe interval.</param>
 /// <param name="FleetAverage">The fleet's own processes in the same window: what the CMS shared the machine's cores with.</param>
-public sealed record CpuUse(IReadOnlyList<double> PerSecond, double Average, double ProbesPerServerPerSecond, double FleetAverage);
+/// <param name="DatabaseAverage">The PostgreSQL server's processes, when the CMS runs on one; null on SQLite (inside the CMS).</param>
+public sealed record CpuUse(IReadOnlyList<double> PerSecond, double Average, double ProbesPerServerPerSecond, double FleetAverage, double? DatabaseAverage);
 
 /// <summary>Per killed server, from its kill until the CMS recorded it failed; and how many it had not noticed by the deadline.</summary>
 public sealed record Detection(IReadOnlyList<double> Seconds, int Unnoticed);
@@ -67,6 +68,7 @@ public sealed class MonitoringMeter(FleetSite site)
         var servers = site.Managed;
         var probesBefore = Probes(servers, await site.Fleet.ProbesAsync(cancellationToken));
         var fleetStart = FleetCpu();
+        var databaseStart = DatabaseCpu();
         var clock = Stopwatch.StartNew();
         var start = ProcessCpu.Used(pid);
         var (last, lastAt) = (start, TimeSpan.Zero);
@@ -80,11 +82,15 @@ public sealed class MonitoringMeter(FleetSite site)
         }
 
         var fleetUsed = FleetCpu() - fleetStart;
+        var databaseUsed = DatabaseCpu() - databaseStart;
         var probes = Probes(servers, await site.Fleet.ProbesAsync(cancellationToken)) - probesBefore;
-        return new CpuUse(perSecond, (last - start) / lastAt, probes / lastAt.TotalSeconds / servers.Count, fleetUsed / clock.Elapsed);
+        return new CpuUse(perSecond, (last - start) / lastAt, probes / lastAt.TotalSeconds / servers.Count, fleetUsed / clock.Elapsed,
+            databaseUsed / clock.Elapsed);
     }
 
     private static long Probes(IReadOnlyList<FleetMember> servers, long[] counts) => servers.Sum(s => counts[s.Index]);
+
+    private static TimeSpan? DatabaseCpu() => BenchDatabase.UsesPostgres ? ProcessCpu.UsedByName("postgres") : null;
 
     private TimeSpan FleetCpu() => site.Fleet.ProcessIds.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessCpu.Used(pid));
 

@@ -70,9 +70,9 @@ public sealed class MassFailureScenario : IScenario
         var met = unsettled is null && missed == 0 && allAgain.Count > 0;
         return new ScenarioResult(
             [
-                new Figure("mass failure: all recording again", "s", allAgain, "all ≤ 10 s", met && allAgain.Max() <= TargetSeconds,
+                new Figure("mass failure: all recording again" + BenchDatabase.Label, "s", allAgain, "all ≤ 10 s", met && allAgain.Max() <= TargetSeconds,
                     $"Per trial, from killing the recording servers until the last one's cameras were accepted by a standby (its takeover PUT answered). {setup}.{never}"),
-                new Figure("mass failure: each server recording again", "s", eachAgain, "≤ 10 s", met && eachAgain.Max() <= TargetSeconds,
+                new Figure("mass failure: each server recording again" + BenchDatabase.Label, "s", eachAgain, "≤ 10 s", met && eachAgain.Max() <= TargetSeconds,
                     $"One sample per killed server and trial: from the kill until a standby accepted its cameras. {setup}.{never}"),
             ],
             eachAgain.Count > 0 ? [new Plot(plot, "Time from the mass failure until each server's cameras were accepted by a standby, sorted.")] : [],
@@ -80,7 +80,7 @@ public sealed class MassFailureScenario : IScenario
                 Invariant($"A fleet simulator stands in for the agents: processes of at most {FleetShards.ServersPerShard} virtual servers, each a Kestrel endpoint on its own loopback port ")
                 + "answering the agent API over https (pairing, info, health, takeovers fenced by epochs, release, footage removal), recording nothing. A killed virtual server aborts every "
                 + "request, as a dead host would look. \"Recording again\" is the moment a standby accepted the takeover command. The CMS is the real, "
-                + "unchanged `vigil cms` on SQLite with default settings (probe every 1 s, 800 ms timeout, failure after 3 misses), added its servers "
+                + "unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure after 3 misses), added its servers "
                 + "by batch add like an operator and chose the standbys itself.",
             ]);
     }

@@ -90,7 +90,7 @@ public sealed class MonitoringScaleScenario : IScenario
             Invariant($"A fleet simulator stands in for the agents: processes of at most {FleetShards.ServersPerShard} virtual recording servers each (2 cameras each, no standbys), ")
             + "each virtual server a Kestrel endpoint on its own loopback port answering the agent API over https with one self-signed certificate "
             + "(HTTP/1.1 and HTTP/2 offered, as the real agent does), recording nothing; a killed virtual server aborts every request, as a dead "
-            + "host would look. The CMS is the real, unchanged `vigil cms` on SQLite with default settings (probe every 1 s, 800 ms timeout, failure "
+            + "host would look. The CMS is the real, unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure "
             + "after 3 misses, inventory copied from every agent every 10 s), its servers added by batch add in groups of 64 with the fleet's "
             + "certificate trusted (the group limit raised to fit); it speaks HTTP/2 to each, one connection per server. A fresh CMS and fleet "
             + "are used for each N. The fleet, the bench and the CMS share this machine's cores: the CPU notes give the fleet's share.",
@@ -119,7 +119,7 @@ public sealed class MonitoringScaleScenario : IScenario
         var cpu = await meter.CpuAsync(plan.Window, cancellationToken);
         var heldFailed = await meter.HeldFailedAsync(cancellationToken);
         var detection = settled ? await meter.DetectAsync(plan.Kills, cancellationToken) : new Detection([], plan.Kills);
-        log.WriteLine(Invariant($"    N = {size}: CMS CPU {cpu.Average:0.00} cores (fleet {cpu.FleetAverage:0.00}), {cpu.ProbesPerServerPerSecond:0.00} probes/server/s, ")
+        log.WriteLine(Invariant($"    N = {size}: CMS CPU {cpu.Average:0.00} cores (fleet {cpu.FleetAverage:0.00}, database {cpu.DatabaseAverage ?? 0:0.00}), {cpu.ProbesPerServerPerSecond:0.00} probes/server/s, ")
             + Invariant($"live servers held failed: {Held(heldFailed)}, detection p99 {BenchmarkReport.Format(P99(detection.Seconds))} s ({detection.Unnoticed} unnoticed)"));
         return new ScaleRun(size, managed, site.AddTook, site.BatchSeconds, site.AddCutShort, settled, cpu, heldFailed, detection);
     }
@@ -129,9 +129,10 @@ public sealed class MonitoringScaleScenario : IScenario
         var judged = run.Servers == LargestSite;
         var note = Invariant($"CPU time of the CMS process (user + system, /proc/PID/stat) in each second of a {plan.Window.TotalSeconds:0} s window; average {run.Cpu.Average:0.00} cores. ")
             + Invariant($"The fleet answered {run.Cpu.ProbesPerServerPerSecond:0.00} probes per server per second in it (1.00 = every server probed every second), and its processes used {run.Cpu.FleetAverage:0.00} cores. ")
+            + (run.Cpu.DatabaseAverage is { } database ? Invariant($"PostgreSQL's processes used {database:0.00} cores beside it. ") : string.Empty)
             + State(run, plan)
             + (judged ? " Met when every server was added, the CMS settled, and the window's average is at most 1 core." : " The target applies at N = 10 000.");
-        return new Figure(Invariant($"CMS CPU at N={run.Servers}"), "cores", run.Cpu.PerSecond, "≤ 1 core at N = 10 000",
+        return new Figure(Invariant($"CMS CPU at N={run.Servers}") + BenchDatabase.Label, "cores", run.Cpu.PerSecond, "≤ 1 core at N = 10 000",
             judged ? run.Managed == run.Servers && run.Settled && run.Cpu.Average <= CpuTargetCores : null, note);
     }
 
@@ -143,19 +144,19 @@ public sealed class MonitoringScaleScenario : IScenario
                 + Invariant($"Median {Summary.Of(seconds).Median:0.00} s, p99 {P99(seconds):0.00} s.")
                 + (run.Detection.Unnoticed > 0 ? Invariant($" {run.Detection.Unnoticed} kills were not recorded within 2 minutes.") : string.Empty)
             : "Not measured: the CMS never settled, so it could not tell a killed server from the live ones it already held as failed. " + State(run, plan);
-        return new Figure(Invariant($"detection latency at N={run.Servers}"), "s", seconds, "none (compared with N = 10 below)", null, note);
+        return new Figure(Invariant($"detection latency at N={run.Servers}") + BenchDatabase.Label, "s", seconds, "none (compared with N = 10 below)", null, note);
     }
 
     /// <summary>A size this machine cannot simulate: the CPU target there is not met, since nothing shows it would be.</summary>
     private static Figure UnfitFigure(Unfit unfit, int measuredInstead) => new(
-        Invariant($"CMS CPU at N={unfit.Servers}"), "cores", [], "≤ 1 core at N = 10 000", unfit.Servers == LargestSite ? false : null,
+        Invariant($"CMS CPU at N={unfit.Servers}") + BenchDatabase.Label, "cores", [], "≤ 1 core at N = 10 000", unfit.Servers == LargestSite ? false : null,
         Invariant($"Not measured: the CMS holds one connection per server, and processes here may open {unfit.OpenFiles} files, ")
         + Invariant($"a hard limit this machine does not let even root raise: enough for {unfit.Capacity} servers with the CMS's own files. ")
         + Invariant($"N = {measuredInstead} was measured instead. A CMS for {unfit.Servers} servers needs an open-file limit above {unfit.Servers + (int)FleetShards.ReservedFiles}."));
 
     private static Figure UnchangedFigure(ScaleRun smallest, ScaleRun largest, bool largerUnfit)
     {
-        var name = Invariant($"detection p99 at N={largest.Servers} vs N={smallest.Servers}");
+        var name = Invariant($"detection p99 at N={largest.Servers} vs N={smallest.Servers}") + BenchDatabase.Label;
         var target = Invariant($"unchanged from N = {smallest.Servers}");
         var baseline = P99(smallest.Detection.Seconds);
         var allowed = Math.Max(baseline + UnchangedSlackSeconds, baseline * UnchangedRatio);
@@ -175,11 +176,11 @@ public sealed class MonitoringScaleScenario : IScenario
     private static IEnumerable<Figure> AddingFigures(ScaleRun run)
     {
         var whole = Invariant($"Adding {run.Servers} servers");
-        yield return new Figure(Invariant($"adding {run.Servers} servers by batch add"), "s", [run.AddTook.TotalSeconds], Invariant($"≤ {AddAllTargetSeconds} s at N = 10 000"),
+        yield return new Figure(Invariant($"adding {run.Servers} servers by batch add") + BenchDatabase.Label, "s", [run.AddTook.TotalSeconds], Invariant($"≤ {AddAllTargetSeconds} s at N = 10 000"),
             run.Servers == LargestSite ? run.Managed == run.Servers && run.AddTook.TotalSeconds <= AddAllTargetSeconds : null,
             Invariant($"{whole}, from the first batch until the CMS answered the last, {FleetSite.ServersPerGroup} to a batch (one failover group each), one batch at a time, as a script of the admin API would.")
             + (run.Managed == run.Servers ? string.Empty : Invariant($" Only {run.Managed} were added ({run.AddCutShort?.TrimEnd('.')}).")));
-        yield return new Figure(Invariant($"one batch add of {FleetSite.ServersPerGroup} servers at N={run.Servers}"), "s", run.BatchSeconds, Invariant($"≤ {BatchTargetSeconds} s"),
+        yield return new Figure(Invariant($"one batch add of {FleetSite.ServersPerGroup} servers at N={run.Servers}") + BenchDatabase.Label, "s", run.BatchSeconds, Invariant($"≤ {BatchTargetSeconds} s"),
             run.BatchSeconds.Count > 0 && run.BatchSeconds.Max() <= BatchTargetSeconds,
             Invariant($"Each batch of that run: the CMS contacting, pairing and adding up to {FleetSite.ServersPerGroup} servers of one group, while monitoring those already added."));
     }
