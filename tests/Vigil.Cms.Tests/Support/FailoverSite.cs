@@ -246,15 +246,19 @@ public sealed class FailoverSite : IAsyncDisposable
     public Dictionary<string, List<string>> OwnFileHashes(string agent) => HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), _ => true);
 
     /// <summary>
-    /// How many uploads a restore of <paramref name="onStandby"/> to <paramref name="agent"/> needs: one per file the
+    /// How many uploads a restore of <paramref name="standbys"/> to <paramref name="agent"/> needs: one per content the
     /// original did not record itself. A standby and the original cutting the same stream at the same keyframes write
-    /// identical files around a failback, and the restore rightly skips what is already home by checksum.
+    /// identical files around a failback, and so do two standbys that both recorded a camera for a moment (a dead acting
+    /// standby restarts holding its takeover until the CMS releases it); the restore rightly skips what is already home by
+    /// checksum.
     /// </summary>
-    public int UploadsNeeded(string agent, Dictionary<string, List<string>> onStandby)
+    public int UploadsNeeded(string agent, params Dictionary<string, List<string>>[] standbys)
     {
-        ArgumentNullException.ThrowIfNull(onStandby);
+        ArgumentNullException.ThrowIfNull(standbys);
         var recorded = HashesByCamera(Path.Combine(DataOf(agent), "space1", "own"), f => !IsRestored(f));
-        return onStandby.Sum(c => c.Value.Except(recorded.GetValueOrDefault(c.Key) ?? []).Count());
+        return standbys.SelectMany(s => s)
+            .GroupBy(c => c.Key, c => c.Value)
+            .Sum(c => c.SelectMany(h => h).Except(recorded.GetValueOrDefault(c.Key) ?? []).Count());
     }
 
     /// <summary>
@@ -265,7 +269,7 @@ public sealed class FailoverSite : IAsyncDisposable
     /// </summary>
     public void ShouldHaveCopiedEachOnce(AgentGate[] gates, params Dictionary<string, List<string>>[] standbys)
     {
-        var needed = standbys.Sum(s => UploadsNeeded("rec", s));
+        var needed = UploadsNeeded("rec", standbys);
         var files = standbys.Sum(s => s.Values.Sum(c => c.Count));
         var parts = AgentGate.RestoresAcross(gates);
         var seen = $"transfers: {string.Join(", ", parts.Keys.Order(StringComparer.Ordinal))}";
