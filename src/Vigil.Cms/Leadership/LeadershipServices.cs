@@ -33,7 +33,7 @@ internal static class LeadershipServices
         }
 
         services.AddSingleton(new HostLeadership(me, CmsHostsView.Lease));
-        services.AddSingleton<ILeaseStore>(new PostgresLeaseStore(options.Postgres));
+        services.AddSingleton<ILeaseStore>(new PostgresLeaseStore(options.Postgres, LeaseTerms.Default));
         services.AddSingleton<LeaderForwarder>();
         services.AddSingleton(LeaseTerms.Default);
         services.AddHostedService<LeaseKeeper>();

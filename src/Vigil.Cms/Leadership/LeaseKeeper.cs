@@ -59,25 +59,55 @@ internal sealed partial class LeaseKeeper(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Keeps the lease on a thread of its own: a leader with thousands of servers to probe can fill the thread pool, and a
+    /// renewal queued behind that work would come back too late and end the term of a leader that is merely busy.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested && !leadership.HasLost)
+        var kept = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            var pause = leadership.IsActing ? terms.RenewEvery : terms.LookEvery;
-            using (var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leadership.Term?.Token ?? CancellationToken.None))
+            try
             {
-                try
-                {
-                    await Task.Delay(pause, time, wake.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    continue;
-                }
+                Keep(stoppingToken);
+                kept.TrySetResult();
             }
+            catch (Exception e)
+            {
+                kept.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Vigil lease keeper",
+        };
+        thread.Start();
+        return kept.Task;
+    }
 
-            await TryAsync(stoppingToken).ConfigureAwait(false);
+    private void Keep(CancellationToken stoppingToken)
+    {
+        while (Pause(stoppingToken))
+        {
+            // Renewing completes on this thread (the store's call is synchronous); only a change of leader awaits other work.
+            TryAsync(stoppingToken).GetAwaiter().GetResult();
         }
+    }
+
+    /// <summary>Waits until the next try; false when the host stops or the term ended meanwhile.</summary>
+    private bool Pause(CancellationToken stoppingToken)
+    {
+        if (stoppingToken.IsCancellationRequested || leadership.HasLost)
+        {
+            return false;
+        }
+
+        // An operating-system wait rather than a timer: a timer's callback is queued on the same thread pool as the probes.
+        var pause = leadership.IsActing ? terms.RenewEvery : terms.LookEvery;
+        WaitHandle[] wakes = leadership.Term is { } term ? [stoppingToken.WaitHandle, term.Token.WaitHandle] : [stoppingToken.WaitHandle];
+        WaitHandle.WaitAny(wakes, pause);
+        return !stoppingToken.IsCancellationRequested && !leadership.HasLost;
     }
 
     private async Task TryAsync(CancellationToken stoppingToken)
@@ -86,12 +116,10 @@ internal sealed partial class LeaseKeeper(
         LeaseGrant? grant;
         try
         {
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            bounded.CancelAfter(terms.Ttl);
             // Read each time: before the server starts, the addresses are as configured (a port 0 not yet chosen).
-            grant = await store.HoldAsync(leadership.Me, HostAddress.Listening(server), terms.Ttl, bounded.Token).ConfigureAwait(false);
+            grant = store.Hold(leadership.Me, HostAddress.Listening(server), terms.Ttl);
         }
-        catch (Exception e) when (e is DbException or TimeoutException || (e is OperationCanceledException && !stoppingToken.IsCancellationRequested))
+        catch (Exception e) when (e is DbException or TimeoutException)
         {
             // The term's own timer ends it if this lasts; a standby simply tries again.
             if (!_unreachable)

@@ -8,7 +8,7 @@ namespace Vigil.Cms.Leadership;
 /// its row lock: two hosts that find the lease lapsed at the same moment cannot both take it. Expiry is judged by the
 /// database's clock alone, so hosts whose clocks disagree still agree on who leads.
 /// </summary>
-internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
+internal sealed class PostgresLeaseStore : ILeaseStore
 {
     // statement_timestamp() is read once per statement, before any wait for the row lock: an expiry computed from it
     // is never later than the holder's own deadline, which counts from when it sent the statement (see LeaseTerms).
@@ -20,7 +20,7 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
           incarnation = @incarnation, name = @name, address = @address, peer = EXCLUDED.peer, seen_at = statement_timestamp()
         """;
 
-    private const string Hold = """
+    private const string TakeOrRenew = """
         WITH previous AS (SELECT holder, name, generation FROM cms_lease WHERE id = 1)
         INSERT INTO cms_lease AS l (id, holder, host_id, name, address, peer, fingerprint, generation, term, acquired_at, expires_at)
         VALUES (1, @incarnation, @host, @name, @address, host(inet_client_addr()), @fingerprint, 1,
@@ -48,24 +48,36 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
 
     private const string ReadHosts = "SELECT host_id, name, address, started_at, seen_at, peer FROM cms_hosts ORDER BY name, host_id";
 
-    public async Task<LeaseGrant?> HoldAsync(HostIdentity me, string address, TimeSpan ttl, CancellationToken cancellationToken)
+    private readonly string connectionString;
+
+    public PostgresLeaseStore(string connectionString, LeaseTerms terms)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var report = new NpgsqlCommand(Report, connection, transaction))
+        // A pool of its own (the application name differs), so a renewal never queues for a connection behind the CMS's
+        // other work, and connect and statement timeouts of one lease each, since the renewal's calls are synchronous.
+        var seconds = (int)Math.Ceiling(terms.Ttl.TotalSeconds);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Timeout = seconds, CommandTimeout = seconds };
+        builder.ApplicationName = $"{builder.ApplicationName ?? "vigil"} lease";
+        this.connectionString = builder.ConnectionString;
+    }
+
+    public LeaseGrant? Hold(HostIdentity me, string address, TimeSpan ttl)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var transaction = connection.BeginTransaction();
+        using (var report = new NpgsqlCommand(Report, connection, transaction))
         {
             AddIdentity(report, me, address);
-            await report.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            report.ExecuteNonQuery();
         }
 
         LeaseGrant? grant = null;
-        await using (var hold = new NpgsqlCommand(Hold, connection, transaction))
+        using (var hold = new NpgsqlCommand(TakeOrRenew, connection, transaction))
         {
             AddIdentity(hold, me, address);
             hold.Parameters.AddWithValue("ttl", ttl);
-            await using var row = await hold.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (await row.ReadAsync(cancellationToken).ConfigureAwait(false))
+            using var row = hold.ExecuteReader();
+            if (row.Read())
             {
                 var previousHolder = row.IsDBNull(2) ? null : row.GetString(2);
                 var isNew = previousHolder != me.Incarnation;
@@ -73,7 +85,7 @@ internal sealed class PostgresLeaseStore(string connectionString) : ILeaseStore
             }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        transaction.Commit();
         return grant;
     }
 
