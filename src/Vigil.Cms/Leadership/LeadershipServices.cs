@@ -33,9 +33,9 @@ internal static class LeadershipServices
         }
 
         services.AddSingleton(new HostLeadership(me, CmsHostsView.Lease));
-        services.AddSingleton<ILeaseStore>(new PostgresLeaseStore(options.Postgres, LeaseTerms.Default));
-        services.AddSingleton<LeaderForwarder>();
         services.AddSingleton(LeaseTerms.Default);
+        services.AddSingleton<ILeaseStore>(s => new PostgresLeaseStore(options.Postgres, s.GetRequiredService<LeaseTerms>()));
+        services.AddSingleton<LeaderForwarder>();
         services.AddHostedService<LeaseKeeper>();
         return services;
     }

@@ -117,7 +117,7 @@ internal sealed partial class LeaseKeeper(
         try
         {
             // Read each time: before the server starts, the addresses are as configured (a port 0 not yet chosen).
-            grant = store.Hold(leadership.Me, HostAddress.Listening(server), terms.Ttl);
+            grant = store.Hold(leadership.Me, HostAddress.Listening(server));
         }
         catch (Exception e) when (e is DbException or TimeoutException)
         {

@@ -49,9 +49,11 @@ internal sealed class PostgresLeaseStore : ILeaseStore
     private const string ReadHosts = "SELECT host_id, name, address, started_at, seen_at, peer FROM cms_hosts ORDER BY name, host_id";
 
     private readonly string connectionString;
+    private readonly TimeSpan ttl;
 
     public PostgresLeaseStore(string connectionString, LeaseTerms terms)
     {
+        ttl = terms.Ttl;
         // A pool of its own (the application name differs), so a renewal never queues for a connection behind the CMS's
         // other work, and connect and statement timeouts of one lease each, since the renewal's calls are synchronous.
         var seconds = (int)Math.Ceiling(terms.Ttl.TotalSeconds);
@@ -60,7 +62,7 @@ internal sealed class PostgresLeaseStore : ILeaseStore
         this.connectionString = builder.ConnectionString;
     }
 
-    public LeaseGrant? Hold(HostIdentity me, string address, TimeSpan ttl)
+    public LeaseGrant? Hold(HostIdentity me, string address)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
