@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Vigil.Contracts;
@@ -62,6 +64,11 @@ public sealed class BenchCms : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the CMS process where it stands (SIGSTOP), as a host that froze or lost its CPU would; <see cref="Resume"/> lets it go on.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
     public Task<SettingsView> SettingsAsync(CancellationToken cancellationToken) => GetAsync<SettingsView>(CmsRoutes.Settings, cancellationToken);
 
     public Task SaveSettingsAsync(SettingsView settings, CancellationToken cancellationToken) =>
@@ -92,21 +99,30 @@ public sealed class BenchCms : IAsyncDisposable
     public async Task<IReadOnlyList<EventView>> EventsOfAsync(int serverId, int limit, CancellationToken cancellationToken) =>
         (await GetAsync<EventList>($"{CmsRoutes.Events}?server={serverId}&limit={limit}", cancellationToken)).Events;
 
+    /// <summary>The last <paramref name="count"/> warnings and errors the CMS logged, for a scenario that must say why the CMS did not do what it waited for.</summary>
+    public IReadOnlyList<string> Warnings(int count) =>
+        _process.Output.Split('\n').Where(l => l.StartsWith("warn", StringComparison.Ordinal) || l.StartsWith("fail", StringComparison.Ordinal)
+            || l.StartsWith("crit", StringComparison.Ordinal)).TakeLast(count).ToList();
+
     public async ValueTask DisposeAsync()
     {
         // A CMS that stopped on its own during a scenario (it exited, or stopped serving to restart as a standby) says why.
         var output = _process.Output;
         if (_process.HasExited || output.Contains("no longer leads", StringComparison.Ordinal))
         {
-            await Console.Error.WriteLineAsync("    the CMS stopped on its own; its warnings and errors:\n      "
-                + string.Join("\n      ", output.Split('\n').Where(l => l.StartsWith("warn", StringComparison.Ordinal) || l.StartsWith("fail", StringComparison.Ordinal)
-                    || l.StartsWith("crit", StringComparison.Ordinal)).TakeLast(25)));
+            await Console.Error.WriteLineAsync("    the CMS stopped on its own; its warnings and errors:\n      " + string.Join("\n      ", Warnings(25)));
         }
 
         _http.Dispose();
         await _process.DisposeAsync();
         await _database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
+    }
+
+    private void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     private Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Vigil.Contracts.Cms;
+using Vigil.Testing;
 
 namespace Vigil.Bench.Fleet;
 
@@ -68,6 +69,31 @@ public sealed class FleetSite : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(server);
         return _groups[server.Name];
+    }
+
+    /// <summary>
+    /// Waits until the CMS shows every recording server of the fleet protected and every standby ready: null then; else, after
+    /// <paramref name="deadline"/>, what it showed last.
+    /// </summary>
+    public async Task<string?> AllProtectedAsync(TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var (recording, standbys) = (Fleet.Recording.Count(), Fleet.Standbys.Count());
+        StatusSummary? last = null;
+        try
+        {
+            await Eventually.UntilAsync(async () =>
+            {
+                last = await Cms.StatusAsync(cancellationToken);
+                return last.Recording.GetValueOrDefault("normal_protected") == recording && last.Standby.GetValueOrDefault("normal_ready") == standbys;
+            }, deadline, "every recording server to be normal_protected and every standby normal_ready");
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return last is null
+                ? "no answer to its status"
+                : string.Create(CultureInfo.InvariantCulture, $"{last.Recording.GetValueOrDefault("normal_protected")} of {recording} recording servers protected, {last.Standby.GetValueOrDefault("normal_ready")} of {standbys} standbys ready, CMS {(last.Cms.Overloaded ? "overloaded" : "not overloaded")}");
+        }
     }
 
     public async ValueTask DisposeAsync()

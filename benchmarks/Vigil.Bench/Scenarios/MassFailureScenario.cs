@@ -3,7 +3,6 @@ using System.Globalization;
 using Vigil.Bench.Fleet;
 using Vigil.Bench.Measurement;
 using Vigil.Bench.Report;
-using Vigil.Contracts.Cms;
 using Vigil.Testing;
 
 namespace Vigil.Bench.Scenarios;
@@ -41,7 +40,7 @@ public sealed class MassFailureScenario : IScenario
             : Invariant($"Not measured: only {site.Managed.Count} of {servers + standbys} servers were added in {site.AddTook.TotalSeconds:0} s ({site.AddCutShort.TrimEnd('.')}).");
         for (var trial = 1; trial <= trials && unsettled is null; trial++)
         {
-            if (await WaitAllProtectedAsync(site, servers, standbys, cancellationToken) is { } notYet)
+            if (await site.AllProtectedAsync(Settle, cancellationToken) is { } notYet)
             {
                 // Measured as it is: a CMS that never has the whole site protected cannot show how fast it recovers from a mass failure.
                 unsettled = Invariant($"Not measured: within {Settle.TotalMinutes:0} min of adding (or of the trial before) the CMS never had every recording server protected and every standby ready; at the end it showed {notYet}.");
@@ -83,27 +82,6 @@ public sealed class MassFailureScenario : IScenario
                 + "unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure after 3 misses), added its servers "
                 + "by batch add like an operator and chose the standbys itself.",
             ]);
-    }
-
-    /// <summary>Null once every recording server is protected and every standby ready; else, after <see cref="Settle"/>, what the CMS showed last.</summary>
-    private static async Task<string?> WaitAllProtectedAsync(FleetSite site, int servers, int standbys, CancellationToken cancellationToken)
-    {
-        StatusSummary? last = null;
-        try
-        {
-            await Eventually.UntilAsync(async () =>
-            {
-                last = await site.Cms.StatusAsync(cancellationToken);
-                return last.Recording.GetValueOrDefault("normal_protected") == servers && last.Standby.GetValueOrDefault("normal_ready") == standbys;
-            }, Settle, "every recording server to be normal_protected and every standby normal_ready");
-            return null;
-        }
-        catch (TimeoutException)
-        {
-            return last is null
-                ? "no answer to its status"
-                : Invariant($"{last.Recording.GetValueOrDefault("normal_protected")} of {servers} recording servers protected, {last.Standby.GetValueOrDefault("normal_ready")} of {standbys} standbys ready, CMS {(last.Cms.Overloaded ? "overloaded" : "not overloaded")}");
-        }
     }
 
     /// <summary>In each group, as many of its recording servers as it has standbys: every one can be taken over.</summary>
