@@ -116,7 +116,9 @@ public sealed class OverloadSafetyScenario : IScenario
         {
             await Eventually.UntilAsync(async () =>
             {
-                foreach (var takeover in (await site.Fleet.TakeoversAsync(cancellationToken)).Where(t => t.Timestamp >= killedAt && names.Contains(t.ProtectedServerName)))
+                foreach (var takeover in (await site.Fleet.TakeoversAsync(cancellationToken))
+                    .Where(t => t.Timestamp >= killedAt && names.Contains(t.ProtectedServerName))
+                    .OrderBy(t => t.Timestamp))
                 {
                     taken.TryAdd(takeover.ProtectedServerName, takeover.Timestamp);
                 }
