@@ -58,6 +58,11 @@ internal static class VirtualAgentApi
             Fenced(server, epoch, e => Server(context).Release(server, e), Results.NoContent()));
         app.MapDelete(AgentRoutes.Takeovers + "/{server}/recordings", (string server, long? epoch, HttpContext context) =>
             Fenced(server, epoch, e => Server(context).DeleteFootage(server, e), Results.Ok(new { deleted = 0 })));
+        // The cleanup after a failback: nothing was recorded, so nothing is deleted and nothing remains.
+        app.MapPost(AgentRoutes.Takeovers + "/{server}/recordings/removal", (string server, FootageRemoval? removal, HttpContext context) =>
+            removal is null
+                ? Problems.Refuse("takeover.invalid-removal", "A removal needs the epoch and the SHA-256 of each recording confirmed home.")
+                : Fenced(server, removal.Epoch, e => Server(context).DeleteFootage(server, e), Results.Ok(new FootageRemovalResult(0, 0))));
 
         // Nothing is recorded, so every catalog is empty and nothing can be downloaded.
         app.MapGet(AgentRoutes.Recordings, () => new RecordingList([]));

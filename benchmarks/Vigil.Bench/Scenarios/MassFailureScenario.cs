@@ -28,7 +28,7 @@ public sealed class MassFailureScenario : IScenario
     public async Task<ScenarioResult> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var (servers, standbys, trials) = options.Quick ? (200, 20, 1) : (10_000, 1_000, 2);
+        var (servers, standbys, trials) = options.Quick ? (200, 20, 2) : (10_000, 1_000, 2);
         await using var site = await FleetSite.StartAsync(servers, standbys, AddBudget, options.Log, cancellationToken);
         options.Log.WriteLine(Invariant($"    {site.Managed.Count} of {servers} recording servers and {standbys} standbys added in {site.GroupCount} groups in {site.AddTook.TotalSeconds:0.#} s"));
         var victims = Victims(site);
