@@ -145,18 +145,26 @@ internal sealed partial class FailoverEngine(
         {
             // The episode changed under the step (or the CMS stops); the next round looks at it afresh.
         }
+        catch (AgentCallException e)
+        {
+            // An agent that refuses or does not answer is weather, not a fault of the CMS: said once, with the agent's
+            // reason, so an episode that does not move shows why.
+            await MarkStepFailedAsync(found, $"step {episode.NextStep} waits on an agent: {e.Message}; it is tried again", stoppingToken)
+                .ConfigureAwait(false);
+        }
         catch (Exception e)
         {
             LogStepFailed(logger, id.Value, episode.NextStep, e);
-            await MarkStepFailedAsync(found, e, stoppingToken).ConfigureAwait(false);
+            await MarkStepFailedAsync(found, $"step {episode.NextStep} failed ({e.GetType().Name}: {e.Message}); it is tried again", stoppingToken)
+                .ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Writes a step's fault to the event log, once per episode version (the step is tried again every round, and
-    /// the log must not fill with the same line); the episode itself is unchanged.
+    /// Writes why a step did not finish to the event log and the log, once per episode version (the step is tried
+    /// again every round, and neither must fill with the same line); the episode itself is unchanged.
     /// </summary>
-    private async Task MarkStepFailedAsync(FailoverLedger.OpenEpisode step, Exception fault, CancellationToken stoppingToken)
+    private async Task MarkStepFailedAsync(FailoverLedger.OpenEpisode step, string reason, CancellationToken stoppingToken)
     {
         lock (_failedSteps)
         {
@@ -165,6 +173,8 @@ internal sealed partial class FailoverEngine(
                 return;
             }
         }
+
+        LogStepWaits(logger, step.Episode.Id.Value, reason);
 
         try
         {
@@ -177,7 +187,7 @@ internal sealed partial class FailoverEngine(
             {
                 At = time.GetUtcNow(), ServerId = step.Episode.RecordingServer.Value, ServerName = name, EpisodeId = step.Episode.Id.Value,
                 Kind = EventLog.FailoverKind, From = phase, To = phase, Actor = FailoverLedger.EngineActor,
-                Reason = $"step {step.Episode.NextStep} failed ({fault.GetType().Name}: {fault.Message}); it is tried again",
+                Reason = reason,
             });
             await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
         }
@@ -342,6 +352,9 @@ internal sealed partial class FailoverEngine(
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Step {Step} of failover episode {Episode} failed; it is tried again")]
     private static partial void LogStepFailed(ILogger logger, long episode, FailoverStep step, Exception exception);
+
+    [LoggerMessage(EventId = 3211, Level = LogLevel.Warning, Message = "Failover episode {Episode}: {Reason}")]
+    private static partial void LogStepWaits(ILogger logger, long episode, string reason);
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Failover episode {Episode} refused a step's outcome: {Reason}")]
     private static partial void LogStepRefused(ILogger logger, long episode, string reason);

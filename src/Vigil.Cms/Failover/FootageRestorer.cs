@@ -90,7 +90,8 @@ internal sealed partial class FootageRestorer(
     /// <summary>
     /// The cleanup of an episode whose footage must be home: copies anything still missing, then asks each standby,
     /// a page at a time, to delete only the files whose checksums the recording server holds. Answers
-    /// <see cref="CleanupCompleted"/> when nothing of the episode is left on any standby.
+    /// <see cref="CleanupCompleted"/> when nothing of the episode is left on any standby. An agent's refusal is thrown
+    /// to the engine, which says it in the event log once and tries again: a cleanup must not stall without a reason.
     /// </summary>
     public async Task<FailoverInput?> RemoveHomeFootageAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -101,34 +102,27 @@ internal sealed partial class FootageRestorer(
             return null;
         }
 
-        try
+        await CopyMissingAsync(footage, _ => Task.CompletedTask, _ => { }, cancellationToken).ConfigureAwait(false);
+        var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
+        var remaining = 0;
+        foreach (var holder in footage.Holders.Select(h => h.Client))
         {
-            await CopyMissingAsync(footage, _ => Task.CompletedTask, _ => { }, cancellationToken).ConfigureAwait(false);
-            var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
-            var remaining = 0;
-            foreach (var holder in footage.Holders.Select(h => h.Client))
+            // Deleting what a page confirmed never moves the cursor: later pages hold only higher catalog ids.
+            await foreach (var page in holder.PagesAsync(footage.Key, null, null, cancellationToken).ConfigureAwait(false))
             {
-                // Deleting what a page confirmed never moves the cursor: later pages hold only higher catalog ids.
-                await foreach (var page in holder.PagesAsync(footage.Key, null, null, cancellationToken).ConfigureAwait(false))
+                var held = await HeldAsync(home, page.Recordings, cancellationToken).ConfigureAwait(false);
+                var confirmed = page.Recordings.Where(r => held.TryGetValue(Identity(r), out var h) && h.Complete)
+                    .Select(r => r.Sha256).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                if (confirmed.Count > 0)
                 {
-                    var held = await HeldAsync(home, page.Recordings, cancellationToken).ConfigureAwait(false);
-                    var confirmed = page.Recordings.Where(r => held.TryGetValue(Identity(r), out var h) && h.Complete)
-                        .Select(r => r.Sha256).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                    if (confirmed.Count > 0)
-                    {
-                        await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, confirmed), cancellationToken).ConfigureAwait(false);
-                    }
+                    await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, confirmed), cancellationToken).ConfigureAwait(false);
                 }
-
-                remaining += (await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, []), cancellationToken).ConfigureAwait(false)).Remaining;
             }
 
-            return remaining == 0 ? new CleanupCompleted() : null;
+            remaining += (await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, []), cancellationToken).ConfigureAwait(false)).Remaining;
         }
-        catch (AgentCallException)
-        {
-            return null;
-        }
+
+        return remaining == 0 ? new CleanupCompleted() : null;
     }
 
     /// <summary>Releases every holder; null when one of them does not answer.</summary>

@@ -195,6 +195,33 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cleanup_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        var key = Episode()!.FootageKey;
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+        b.RefusesRemoval = "footage.locked";
+
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Cleaning }, "the restore to end and the cleanup to begin");
+        await TicksAsync(5);
+        Episode().ShouldNotBeNull("a refused cleanup keeps the failover open").Phase.ShouldBe(FailoverPhase.Cleaning);
+        var id = _site.ById.Single(s => s.Value == rec).Key;
+        var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id && e.Reason.Contains("RemoveFootage waits")).ToListAsync());
+        events.ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
+
+        b.RefusesRemoval = null;
+        await TickUntilAsync(() => Episode() is null, "the cleanup to end");
+        ShouldBeHome(rec, held);
+        b.Files.Where(f => f.Owner == key).ShouldBeEmpty("the footage confirmed home is removed from the standby");
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task An_unreadable_credential_never_stops_the_probing_of_the_others()
     {
         var rec1 = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);

@@ -53,6 +53,9 @@ internal sealed class SimAgent(
     /// <summary>A bug in the agent or in reading its answer: takeover calls throw something that is not an agent error.</summary>
     public bool Broken { get; set; }
 
+    /// <summary>A rule it refuses every footage removal with (a standby that will not let go of a failover's footage); null obeys.</summary>
+    public string? RefusesRemoval { get; set; }
+
     /// <summary>How far the agent's clock is off: every time it writes or reports is on its own clock.</summary>
     public TimeSpan Skew { get; set; }
 
@@ -149,6 +152,11 @@ internal sealed class SimAgent(
     {
         Fence(removal.Epoch);
         NotRecording(key);
+        if (RefusesRemoval is { } rule)
+        {
+            throw Refused(rule);
+        }
+
         var confirmed = removal.Sha256.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var deleted = _files.Where(f => f.Owner == key && confirmed.Contains(f.Sha256)).ToList();
         Delete(deleted, discard: false);
