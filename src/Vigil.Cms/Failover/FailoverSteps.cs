@@ -123,7 +123,8 @@ internal sealed class FailoverSteps(
     /// <summary>
     /// Removes the episode's footage from every standby that may hold it. After an operator's confirmed discard
     /// (or with restore off) all of it goes; otherwise only the files the recording server has confirmed by
-    /// checksum, after copying whatever is still missing: footage that is not home is never deleted.
+    /// checksum, after copying whatever is still missing: footage that is not home is never deleted. A holder's
+    /// refusal is thrown to the engine, which says it once and tries again.
     /// </summary>
     public async Task<FailoverInput?> RemoveFootageAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
@@ -135,14 +136,25 @@ internal sealed class FailoverSteps(
 
         // Every holder is asked, even after one did not answer: none goes on recording for a stopped failover.
         var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
-        var all = true;
+        AgentCallException? refused = null;
         foreach (var id in episode.FootageOn)
         {
-            var standby = await FindAsync(id.Value, cancellationToken).ConfigureAwait(false);
-            all &= standby is null || await DiscardFootageFromAsync(agents.For(standby), episode, epoch, cancellationToken).ConfigureAwait(false);
+            if (await FindAsync(id.Value, cancellationToken).ConfigureAwait(false) is not { } standby)
+            {
+                continue;
+            }
+
+            try
+            {
+                await DiscardFootageAsync(agents.For(standby), episode, epoch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AgentCallException e)
+            {
+                refused ??= e;
+            }
         }
 
-        return all ? new CleanupCompleted() : null;
+        return refused is null ? new CleanupCompleted() : throw refused;
     }
 
     /// <summary>Gives an agent those of <paramref name="cameras"/> it does not have (by id); the ones it has are left as they are.</summary>
@@ -162,17 +174,21 @@ internal sealed class FailoverSteps(
     {
         ArgumentNullException.ThrowIfNull(standby);
         ArgumentNullException.ThrowIfNull(episode);
-        var key = episode.FootageKey;
         try
         {
-            await standby.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
-            await standby.DiscardFootageAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
+            await DiscardFootageAsync(standby, episode, epoch, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (AgentCallException)
         {
             return false;
         }
+    }
+
+    private static async Task DiscardFootageAsync(IAgentApi standby, FailoverEpisode episode, Epoch epoch, CancellationToken cancellationToken)
+    {
+        await standby.ReleaseAsync(episode.FootageKey, epoch.Value, cancellationToken).ConfigureAwait(false);
+        await standby.DiscardFootageAsync(episode.FootageKey, epoch.Value, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The cameras the acting standby is recording for this episode now (none when it does not answer).</summary>

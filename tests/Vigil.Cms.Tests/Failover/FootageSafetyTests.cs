@@ -222,6 +222,33 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_discard_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        var key = Episode()!.FootageKey;
+        b.Files.First(f => f.Owner == key).Content[0] ^= 0xFF; // the restore cannot finish, so the operator stops it
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Restoring, Note.Code: EpisodeNote.Codes.RestoreWaits }, "the restore to say it waits");
+
+        b.RefusesRemoval = "footage.locked";
+        var id = _site.ById.Single(s => s.Value == rec).Key;
+        (await _site.OperateAsync<FailoverCommands>(c => c.StopRestorationAsync(id, confirmed: true, _site.Operator, default))).ShouldBe("done");
+        await TicksAsync(5);
+        Episode().ShouldNotBeNull("a refused discard keeps the failover open").Phase.ShouldBe(FailoverPhase.Cleaning);
+        var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id && e.Reason.Contains("RemoveFootage waits")).ToListAsync());
+        events.ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
+
+        b.RefusesRemoval = null;
+        await TickUntilAsync(() => Episode() is null, "the discard to end");
+        b.Files.Where(f => f.Owner == key).ShouldBeEmpty("the operator's confirmed discard removes the standby's footage");
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task An_unreadable_credential_never_stops_the_probing_of_the_others()
     {
         var rec1 = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);

@@ -53,7 +53,7 @@ internal sealed class SimAgent(
     /// <summary>A bug in the agent or in reading its answer: takeover calls throw something that is not an agent error.</summary>
     public bool Broken { get; set; }
 
-    /// <summary>A rule it refuses every footage removal with (a standby that will not let go of a failover's footage); null obeys.</summary>
+    /// <summary>A rule it refuses every removal or discard of footage with (a standby that will not let go of a failover's footage); null obeys.</summary>
     public string? RefusesRemoval { get; set; }
 
     /// <summary>How far the agent's clock is off: every time it writes or reports is on its own clock.</summary>
@@ -144,6 +144,11 @@ internal sealed class SimAgent(
     {
         Fence(epoch);
         NotRecording(key);
+        if (RefusesRemoval is { } rule)
+        {
+            throw Refused(rule);
+        }
+
         Delete(_files.Where(f => f.Owner == key).ToList(), discard: true);
         return true;
     }, mutates: true);
