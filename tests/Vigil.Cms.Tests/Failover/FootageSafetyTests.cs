@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Storage;
 using Vigil.Cms.Tests.Simulation;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
@@ -88,12 +89,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     [Fact]
     public async Task A_restore_that_fails_again_and_again_says_why_and_goes_on_once_the_cause_is_gone()
     {
-        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
-        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
-        rec.Down = true;
-        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
-        await TicksAsync(3);
-        var key = Episode()!.FootageKey;
+        var (rec, b, key) = await TakenOverAsync();
         var damaged = b.Files.First(f => f.Owner == key);
         damaged.Content[0] ^= 0xFF; // the standby's copy no longer matches its catalogued checksum
 
@@ -197,12 +193,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     [Fact]
     public async Task A_cleanup_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
     {
-        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
-        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
-        rec.Down = true;
-        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
-        await TicksAsync(3);
-        var key = Episode()!.FootageKey;
+        var (rec, b, key) = await TakenOverAsync();
         var held = b.Files.Where(f => f.Owner == key).ToList();
         b.RefusesRemoval = "footage.locked";
 
@@ -211,8 +202,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         await TicksAsync(5);
         Episode().ShouldNotBeNull("a refused cleanup keeps the failover open").Phase.ShouldBe(FailoverPhase.Cleaning);
         var id = _site.ById.Single(s => s.Value == rec).Key;
-        var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id && e.Reason.Contains("RemoveFootage waits")).ToListAsync());
-        events.ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
+        (await RemovalWaitsAsync(id)).ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
 
         b.RefusesRemoval = null;
         await TickUntilAsync(() => Episode() is null, "the cleanup to end");
@@ -224,12 +214,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     [Fact]
     public async Task A_discard_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
     {
-        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
-        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
-        rec.Down = true;
-        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
-        await TicksAsync(3);
-        var key = Episode()!.FootageKey;
+        var (rec, b, key) = await TakenOverAsync();
         b.Files.First(f => f.Owner == key).Content[0] ^= 0xFF; // the restore cannot finish, so the operator stops it
         rec.Down = false;
         await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Restoring, Note.Code: EpisodeNote.Codes.RestoreWaits }, "the restore to say it waits");
@@ -239,8 +224,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         (await _site.OperateAsync<FailoverCommands>(c => c.StopRestorationAsync(id, confirmed: true, _site.Operator, default))).ShouldBe("done");
         await TicksAsync(5);
         Episode().ShouldNotBeNull("a refused discard keeps the failover open").Phase.ShouldBe(FailoverPhase.Cleaning);
-        var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id && e.Reason.Contains("RemoveFootage waits")).ToListAsync());
-        events.ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
+        (await RemovalWaitsAsync(id)).ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
 
         b.RefusesRemoval = null;
         await TickUntilAsync(() => Episode() is null, "the discard to end");
@@ -281,6 +265,21 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     private FailoverEpisode? Episode() => _site.Ledger.Open is [var first, ..] ? first : null;
+
+    /// <summary>rec-1 (one camera) fails and sb-b takes it over and records for it for a few seconds.</summary>
+    private async Task<(SimAgent Rec, SimAgent Standby, string Key)> TakenOverAsync()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        return (rec, b, Episode()!.FootageKey);
+    }
+
+    /// <summary>The events saying the footage removal of <paramref name="serverId"/>'s failover waits on an agent.</summary>
+    private Task<List<EventRow>> RemovalWaitsAsync(int serverId) =>
+        _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == serverId && e.Reason.Contains("RemoveFootage waits")).ToListAsync());
 
     private ServerId IdOf(SimAgent agent) => new(_site.ById.Single(s => s.Value == agent).Key);
 
