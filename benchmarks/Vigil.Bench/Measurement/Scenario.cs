@@ -1,7 +1,7 @@
 namespace Vigil.Bench.Measurement;
 
 /// <summary>What every scenario is told: the reduced run or the full one, and where its plots go.</summary>
-/// <param name="Quick">The reduced version (<c>./bench --quick</c>): fewer trials and smaller fleets, under 5 minutes in all.</param>
+/// <param name="Quick">The reduced version (<c>./bench --quick</c>): fewer trials and smaller fleets, about 10 minutes in all on two cores.</param>
 /// <param name="PlotDirectory">Where a scenario writes its SVG plots; the report links them by file name.</param>
 /// <param name="Log">Progress lines for the operator watching the run.</param>
 public sealed record BenchOptions(bool Quick, string PlotDirectory, TextWriter Log);

@@ -29,7 +29,7 @@ public static class BenchmarkReport
         md.AppendLine();
         md.AppendLine("## Reproduce").AppendLine();
         md.AppendLine("```sh").AppendLine(command).AppendLine("```").AppendLine();
-        md.AppendLine("`./bench` installs ffmpeg and GStreamer's RTSP server if they are missing, builds in Release, runs every scenario below and rewrites this file and the plots in `docs/benchmarks/`. `./bench --quick` runs a reduced version in under 5 minutes and prints one line per figure; `--only NAME[,NAME]` runs some scenarios.");
+        md.AppendLine("`./bench` installs ffmpeg and GStreamer's RTSP server if they are missing, builds in Release, runs every scenario below and rewrites this file and the plots in `docs/benchmarks/`. `./bench --quick` runs a reduced version (about 10 minutes on two cores) and prints one line per figure; `--only NAME[,NAME]` runs some scenarios.");
         md.AppendLine();
         md.AppendLine("## Machine").AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {machine.Cpu}, {machine.Cores} cores");
