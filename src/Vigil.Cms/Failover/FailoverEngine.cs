@@ -34,7 +34,7 @@ internal sealed partial class FailoverEngine(
 {
     private readonly Dictionary<(EpisodeId, ServerId, Epoch), bool> _released = [];
     private readonly FailoverDecider _decider = new(time);
-    private readonly HashSet<(EpisodeId, long)> _failedSteps = [];
+    private readonly Dictionary<EpisodeId, long> _saidStuck = [];
 
     /// <summary>Reads the open episodes back; a server a standby records for starts as failed (see <see cref="HealthBoard.AssumeFailed"/>).</summary>
     public async Task ResumeAsync(CancellationToken stoppingToken)
@@ -149,32 +149,48 @@ internal sealed partial class FailoverEngine(
         {
             // An agent that refuses or does not answer is weather, not a fault of the CMS: said once, with the agent's
             // reason, so an episode that does not move shows why.
-            await MarkStepFailedAsync(found, $"step {episode.NextStep} waits on an agent: {e.Message}; it is tried again", stoppingToken)
+            await SayStepStuckAsync(found, $"step {episode.NextStep} waits on an agent: {e.Message}; it is tried again", fault: null, stoppingToken)
                 .ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            LogStepFailed(logger, id.Value, episode.NextStep, e);
-            await MarkStepFailedAsync(found, $"step {episode.NextStep} failed ({e.GetType().Name}: {e.Message}); it is tried again", stoppingToken)
+            await SayStepStuckAsync(found, $"step {episode.NextStep} failed ({e.GetType().Name}: {e.Message}); it is tried again", e, stoppingToken)
                 .ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Writes why a step did not finish to the event log and the log, once per episode version (the step is tried
-    /// again every round, and neither must fill with the same line); the episode itself is unchanged.
+    /// Writes why a step did not finish to the event log and the log, once per episode version: the step is tried
+    /// again every round, and neither must fill with the same line. A fault of the CMS (<paramref name="fault"/>) is
+    /// logged with its stack; an agent's refusal or silence in the agent's words. The episode itself is unchanged.
     /// </summary>
-    private async Task MarkStepFailedAsync(FailoverLedger.OpenEpisode step, string reason, CancellationToken stoppingToken)
+    private async Task SayStepStuckAsync(FailoverLedger.OpenEpisode step, string reason, Exception? fault, CancellationToken stoppingToken)
     {
-        lock (_failedSteps)
+        var id = step.Episode.Id;
+        lock (_saidStuck)
         {
-            if (!_failedSteps.Add((step.Episode.Id, step.Version)))
+            if (_saidStuck.TryGetValue(id, out var said) && said == step.Version)
             {
                 return;
             }
+
+            // Only open episodes are remembered, so a CMS that runs for years holds one entry per episode still open.
+            foreach (var ended in _saidStuck.Keys.Where(e => ledger.Find(e) is null).ToList())
+            {
+                _saidStuck.Remove(ended);
+            }
+
+            _saidStuck[id] = step.Version;
         }
 
-        LogStepWaits(logger, step.Episode.Id.Value, reason);
+        if (fault is null)
+        {
+            LogStepWaits(logger, id.Value, reason);
+        }
+        else
+        {
+            LogStepFailed(logger, id.Value, step.Episode.NextStep, fault);
+        }
 
         try
         {
@@ -193,7 +209,13 @@ internal sealed partial class FailoverEngine(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            LogStepFailed(logger, step.Episode.Id.Value, step.Episode.NextStep, e);
+            // Not said after all: the next round says it again.
+            lock (_saidStuck)
+            {
+                _saidStuck.Remove(id);
+            }
+
+            LogStuckUnsaved(logger, id.Value, e);
         }
     }
 
@@ -355,6 +377,9 @@ internal sealed partial class FailoverEngine(
 
     [LoggerMessage(EventId = 3211, Level = LogLevel.Warning, Message = "Failover episode {Episode}: {Reason}")]
     private static partial void LogStepWaits(ILogger logger, long episode, string reason);
+
+    [LoggerMessage(EventId = 3212, Level = LogLevel.Error, Message = "Failover episode {Episode}: why its step did not finish could not be written to the event log")]
+    private static partial void LogStuckUnsaved(ILogger logger, long episode, Exception exception);
 
     [LoggerMessage(EventId = 3205, Level = LogLevel.Debug, Message = "Failover episode {Episode} refused a step's outcome: {Reason}")]
     private static partial void LogStepRefused(ILogger logger, long episode, string reason);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Testing;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Inventory;
 using Vigil.Cms.Storage;
@@ -185,6 +186,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         var id = _site.ById.Single(s => s.Value == rec).Key;
         var events = await _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == id && e.Reason.Contains("StartTakeover failed")).ToListAsync());
         events.ShouldHaveSingleItem().Reason.ShouldContain("cannot be read");
+        StepLogs().ShouldHaveSingleItem("a fault of the CMS is logged once, with its stack, not every round").Exception.ShouldNotBeNull();
 
         b.Broken = false;
         await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "the takeover, tried again");
@@ -203,6 +205,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         Episode().ShouldNotBeNull("a refused cleanup keeps the failover open").Phase.ShouldBe(FailoverPhase.Cleaning);
         var id = _site.ById.Single(s => s.Value == rec).Key;
         (await RemovalWaitsAsync(id)).ShouldHaveSingleItem().Reason.ShouldContain("footage.locked");
+        StepLogs().ShouldHaveSingleItem("an agent's refusal is logged once, in its words").Message.ShouldContain("footage.locked");
 
         b.RefusesRemoval = null;
         await TickUntilAsync(() => Episode() is null, "the cleanup to end");
@@ -280,6 +283,9 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     /// <summary>The events saying the footage removal of <paramref name="serverId"/>'s failover waits on an agent.</summary>
     private Task<List<EventRow>> RemovalWaitsAsync(int serverId) =>
         _site.ReadAsync(db => db.Events.AsNoTracking().Where(e => e.ServerId == serverId && e.Reason.Contains("RemoveFootage waits")).ToListAsync());
+
+    /// <summary>What the engine logged about steps that did not finish: its faults (3204) and its waits on agents (3211).</summary>
+    private List<FakeLogRecord> StepLogs() => _site.Logs.GetSnapshot().Where(r => r.Id.Id is 3204 or 3211).ToList();
 
     private ServerId IdOf(SimAgent agent) => new(_site.ById.Single(s => s.Value == agent).Key);
 
