@@ -49,10 +49,15 @@ internal sealed partial class FootageRestorer(
     {
         ArgumentNullException.ThrowIfNull(episode);
         ArgumentNullException.ThrowIfNull(report);
-        var footage = await ReadAsync(episode, cancellationToken).ConfigureAwait(false);
-        if (footage is null)
+        EpisodeFootage footage;
+        try
         {
-            return null;
+            footage = await ReadAsync(episode, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            LogRestorePaused(logger, episode.Id.Value, e.Message);
+            return new RestoreWaiting($"a standby that holds the footage has not let go of it, and it is asked again: {e.Message}");
         }
 
         if (footage.Target is null)
@@ -97,7 +102,7 @@ internal sealed partial class FootageRestorer(
     {
         ArgumentNullException.ThrowIfNull(episode);
         var footage = await ReadAsync(episode, cancellationToken).ConfigureAwait(false);
-        if (footage?.Target is not { } home)
+        if (footage.Target is not { } home)
         {
             return null;
         }
@@ -125,14 +130,17 @@ internal sealed partial class FootageRestorer(
         return remaining == 0 ? new CleanupCompleted() : null;
     }
 
-    /// <summary>Releases every holder; null when one of them does not answer.</summary>
-    private async Task<EpisodeFootage?> ReadAsync(FailoverEpisode episode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Releases every holder; throws the first holder's refusal or silence once all were asked, so the restore's note
+    /// or the engine says why the failover does not move instead of waiting in silence.
+    /// </summary>
+    private async Task<EpisodeFootage> ReadAsync(FailoverEpisode episode, CancellationToken cancellationToken)
     {
         var key = episode.FootageKey;
         var target = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == episode.RecordingServer.Value, cancellationToken).ConfigureAwait(false);
         var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
         var holders = new List<Holder>();
-        var everyone = true;
+        AgentCallException? refused = null;
         foreach (var id in episode.FootageOn)
         {
             var standby = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id.Value, cancellationToken).ConfigureAwait(false);
@@ -148,13 +156,13 @@ internal sealed partial class FootageRestorer(
                 await client.ReleaseAsync(key, epoch.Value, cancellationToken).ConfigureAwait(false);
                 holders.Add(new Holder(client, standby));
             }
-            catch (AgentCallException)
+            catch (AgentCallException e)
             {
-                everyone = false;
+                refused ??= e;
             }
         }
 
-        return everyone ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders) : null;
+        return refused is null ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders) : throw refused;
     }
 
     private async Task CopyMissingAsync(

@@ -108,6 +108,29 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_standby_that_stops_answering_during_the_restore_is_named_in_its_note_and_the_restore_ends_once_it_answers()
+    {
+        var (rec, b, key) = await TakenOverAsync();
+        var damaged = b.Files.First(f => f.Owner == key);
+        damaged.Content[0] ^= 0xFF; // holds the restore open until the standby is gone
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Restoring, Note.Code: EpisodeNote.Codes.RestoreWaits }, "the restore to say it waits");
+
+        b.Down = true;
+        await TickUntilAsync(() => Episode()?.Note.Detail?.Contains("sb-b is down", StringComparison.Ordinal) == true, "the note to name the standby that does not answer");
+        Episode()!.Note.Detail.ShouldNotBeNull().ShouldContain("has not let go");
+        await TicksAsync(5);
+        Episode().ShouldNotBeNull("nothing is lost by waiting: the episode stays open").Phase.ShouldBe(FailoverPhase.Restoring);
+
+        b.Down = false;
+        damaged.Content[0] ^= 0xFF;
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+        await TickUntilAsync(() => Episode() is null, "the restore to go on and end");
+        ShouldBeHome(rec, held);
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_manual_failback_with_no_standby_holding_the_takeover_restores_the_footage_that_exists()
     {
         var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
