@@ -19,12 +19,19 @@ internal sealed class AgentClients(SecretProtector secrets, TimeProvider time, H
     /// <summary>Timeout of inventory calls and of contact while adding a server (probes use the probe timeout).</summary>
     public static TimeSpan CallTimeout { get; } = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<int, (string Key, IAgentApi Client)> _clients = new();
+    private readonly ConcurrentDictionary<int, (ClientKey Key, IAgentApi Client)> _clients = new();
 
     public IAgentApi For(ServerRow server)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var key = $"{server.Host}|{server.Port}|{server.Https}|{server.CertificateFingerprint}|{server.ProtectedCredential}";
+        var key = new ClientKey(server.Host, server.Port, server.Https, server.CertificateFingerprint, server.ProtectedCredential);
+
+        // Every probe asks: the usual answer, the same client, costs no allocation.
+        if (_clients.TryGetValue(server.Id, out var known) && known.Key == key)
+        {
+            return known.Client;
+        }
+
         var entry = _clients.AddOrUpdate(
             server.Id,
             _ => (key, Create(server)),
@@ -84,4 +91,7 @@ internal sealed class AgentClients(SecretProtector secrets, TimeProvider time, H
             new AgentEndpoint(new ServerAddress(server.Host, server.Port, server.Https), server.CertificateFingerprint, credential, LeaderTerm: leadership?.Term?.Grant.Term),
             CallTimeout, time);
     }
+
+    /// <summary>What a server's client is made from: a change to any of it makes a new client.</summary>
+    private readonly record struct ClientKey(string Host, int Port, bool Https, string? Fingerprint, string Credential);
 }
