@@ -24,16 +24,16 @@ internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IRe
     }
 
     /// <summary>
-    /// The same with the servers taken from the <see cref="ServerDirectory"/>'s copy, whose rows are read again after a
-    /// committed write to them, in the domain form it keeps for each row: for the readers that run every round (the
-    /// engine, the protection watch) and only read. An operator's command reads the database itself, inside its own transaction.
+    /// The same with the servers taken from the <see cref="ServerDirectory"/>'s copy, which is read again after any
+    /// committed write to the servers table: for the readers that run every round (the engine, the protection watch) and
+    /// only read. An operator's command reads the database itself, inside its own transaction.
     /// </summary>
     public static async Task<InventorySnapshot> ReadAsync(CmsDbContext db, ServerDirectory directory, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directory);
         var groups = await db.Groups.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-        var servers = await directory.ReadManagedAsync(cancellationToken).ConfigureAwait(false);
-        return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers);
+        var servers = await directory.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers.Select(AgentInventory.ToDomain).ToList());
     }
 
     public ManagedServer? Find(ServerId id) => Servers.FirstOrDefault(s => s.Id == id);

@@ -7,15 +7,15 @@ using Vigil.Cms.Inventory;
 namespace Vigil.Cms.Storage;
 
 /// <summary>
-/// Tells the <see cref="ServerDirectory"/> which server rows a committed change wrote: when a save that
+/// Tells the <see cref="ServerDirectory"/> when a change to the servers table is committed: when a save that
 /// touched a server row ends outside a transaction, or when the transaction it was part of commits. Telling it at
 /// the save alone would let the monitor read, and keep, the rows as they were before the commit. Contexts are pooled:
 /// a transaction disposed without a commit or a rollback leaves its note on the context, and the context's next commit
-/// then tells the directory once more than needed, which costs it a re-read of those rows and never a missed write.
+/// then tells the directory once more than needed, which costs it one re-read and never a missed write.
 /// </summary>
 internal sealed class ServerWriteInterceptor(ServerDirectory directory) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private readonly ConditionalWeakTable<DbContext, PendingWrites> _pending = [];
+    private readonly ConditionalWeakTable<DbContext, object> _pending = [];
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -66,28 +66,11 @@ internal sealed class ServerWriteInterceptor(ServerDirectory directory) : SaveCh
         return Task.CompletedTask;
     }
 
-    /// <summary>Notes which rows a save writes: a changed or deleted row by its id; an added one has no id yet, so it makes the whole table due.</summary>
     private void NoteServerWrites(DbContext? context)
     {
-        if (context is null)
+        if (context is not null && context.ChangeTracker.Entries<ServerRow>().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
-            return;
-        }
-
-        foreach (var entry in context.ChangeTracker.Entries<ServerRow>())
-        {
-            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
-            {
-                var pending = _pending.GetOrCreateValue(context);
-                if (entry.State == EntityState.Added)
-                {
-                    pending.Whole = true;
-                }
-                else
-                {
-                    pending.Ids.Add(entry.Entity.Id);
-                }
-            }
+            _pending.AddOrUpdate(context, this);
         }
     }
 
@@ -102,10 +85,9 @@ internal sealed class ServerWriteInterceptor(ServerDirectory directory) : SaveCh
 
     private void Committed(DbContext? context)
     {
-        if (context is not null && _pending.TryGetValue(context, out var pending))
+        if (context is not null && _pending.Remove(context))
         {
-            _pending.Remove(context);
-            directory.Changed(pending.Whole ? null : pending.Ids);
+            directory.Changed();
         }
     }
 
@@ -115,13 +97,5 @@ internal sealed class ServerWriteInterceptor(ServerDirectory directory) : SaveCh
         {
             _pending.Remove(context);
         }
-    }
-
-    /// <summary>The server rows a context wrote and has not yet committed.</summary>
-    private sealed class PendingWrites
-    {
-        public HashSet<int> Ids { get; } = [];
-
-        public bool Whole { get; set; }
     }
 }
