@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Cms.Agents;
@@ -54,7 +55,7 @@ internal sealed class SimSite : IAsyncDisposable
 
     public HealthBoard Board => _services.GetRequiredService<HealthBoard>();
 
-    /// <summary>Every line the CMS logged, as an operator's log file would hold it.</summary>
+    /// <summary>Every warning and error the CMS logged, as an operator's log file would hold them.</summary>
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
     /// <summary>The CMS itself stalls (paused, starved of CPU): its stall sampler stops ticking until this is false again.</summary>
@@ -71,7 +72,8 @@ internal sealed class SimSite : IAsyncDisposable
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var agents = new SimConnections();
         var services = new ServiceCollection();
-        services.AddFakeLogging();
+        // Only what an operator is warned of: the many schedules of the simulation need not format every information line.
+        services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Warning));
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         var options = new CmsOptions(root, ["http://127.0.0.1:0"], null, "sim");
         services.AddCmsCore(options, time);
