@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -140,7 +141,7 @@ internal sealed partial class FootageRestorer(
         var target = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == episode.RecordingServer.Value, cancellationToken).ConfigureAwait(false);
         var epoch = await epochs.CurrentAsync(db, cancellationToken).ConfigureAwait(false);
         var holders = new List<Holder>();
-        AgentCallException? refused = null;
+        ExceptionDispatchInfo? refused = null;
         foreach (var id in episode.FootageOn)
         {
             var standby = await db.Servers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id.Value, cancellationToken).ConfigureAwait(false);
@@ -158,11 +159,13 @@ internal sealed partial class FootageRestorer(
             }
             catch (AgentCallException e)
             {
-                refused ??= e;
+                refused ??= ExceptionDispatchInfo.Capture(e);
             }
         }
 
-        return refused is null ? new EpisodeFootage(key, target is null ? null : agents.For(target), holders) : throw refused;
+        // Rethrown with the stack of the call that failed, not of this line.
+        refused?.Throw();
+        return new EpisodeFootage(key, target is null ? null : agents.For(target), holders);
     }
 
     private async Task CopyMissingAsync(
