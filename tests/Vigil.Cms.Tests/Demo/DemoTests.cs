@@ -107,8 +107,18 @@ public sealed class DemoTests
 
     private static Dictionary<string, string> Session(string directory) => new() { [CliSessionVariable] = Path.Combine(directory, "cli-session.json") };
 
-    private static Task WaitForAsync(VigilProcess demo, string pattern) =>
-        Eventually.UntilAsync(() => demo.Find(pattern) is not null, Deadline, $"the demo to print /{pattern}/; it printed:\n{demo.Output}");
+    private static async Task WaitForAsync(VigilProcess demo, string pattern)
+    {
+        try
+        {
+            await Eventually.UntilAsync(() => demo.Find(pattern) is not null, Deadline, $"the demo to print /{pattern}/");
+        }
+        catch (TimeoutException e)
+        {
+            // What it printed by the deadline, not by the start of the wait.
+            throw new TimeoutException($"{e.Message} It printed:\n{demo.Output}", e);
+        }
+    }
 
     private static Task<string> RunAsync(params string[] arguments) => RunAsync(null, arguments);
 
@@ -124,7 +134,9 @@ public sealed class DemoTests
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var start = Random.Shared.Next(20_000, 60_000);
+            // Below Linux's ephemeral ports (32768 and up), from which every outgoing connection and every listener on port 0
+            // takes one: such a port could be taken from the range between this check and the demo's bind.
+            var start = Random.Shared.Next(20_000, 32_600);
             if (Enumerable.Range(start, 81).All(IsFree))
             {
                 return start;
