@@ -31,6 +31,9 @@ internal sealed partial class LeaseKeeper(
     // Whether the last try failed: an unreachable database is logged when it becomes so and when it comes back, not at every try.
     private bool _unreachable;
 
+    // When the last try was sent (a timestamp of the time provider): renewals are timed from it.
+    private long _lastTrySent;
+
     /// <summary>The first try at the lease is made before the host announces that it listens, so a lone host (or one restarted on the same data directory) serves the API from its first answer.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -104,7 +107,7 @@ internal sealed partial class LeaseKeeper(
         }
 
         // An operating-system wait rather than a timer: a timer's callback is queued on the same thread pool as the probes.
-        var pause = leadership.IsActing ? terms.RenewEvery : terms.LookEvery;
+        var pause = terms.WaitBeforeNextTry(leadership.IsActing, time.GetElapsedTime(_lastTrySent));
         WaitHandle[] wakes = leadership.Term is { } term ? [stoppingToken.WaitHandle, term.Token.WaitHandle] : [stoppingToken.WaitHandle];
         WaitHandle.WaitAny(wakes, pause);
         return !stoppingToken.IsCancellationRequested && !leadership.HasLost;
@@ -113,6 +116,7 @@ internal sealed partial class LeaseKeeper(
     private async Task TryAsync(CancellationToken stoppingToken)
     {
         var sentAt = time.GetTimestamp();
+        _lastTrySent = sentAt;
         LeaseGrant? grant;
         try
         {

@@ -20,4 +20,15 @@ internal sealed record LeaseTerms(TimeSpan Ttl, TimeSpan RenewEvery, TimeSpan Lo
 
     /// <summary>The longest a dead leader goes unreplaced, not counting the new leader's start.</summary>
     public TimeSpan WorstReplacement => Ttl + LookEvery;
+
+    /// <summary>
+    /// How long a host waits before its next try at the lease. A leader renews <see cref="RenewEvery"/> after it
+    /// <em>sent</em> its last try, or at once when that try took longer: timed from the end of a slow try (the first
+    /// one loads the leader's state from the database, which a cold start on a busy machine makes slow), the renewal
+    /// would come after <see cref="ActFor"/> and end a term that was never at risk. A standby looks every <see cref="LookEvery"/>.
+    /// </summary>
+    public TimeSpan WaitBeforeNextTry(bool leading, TimeSpan sinceLastTrySent) =>
+        !leading ? LookEvery
+        : sinceLastTrySent >= RenewEvery ? TimeSpan.Zero
+        : RenewEvery - sinceLastTrySent;
 }
