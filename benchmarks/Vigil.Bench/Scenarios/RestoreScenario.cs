@@ -68,7 +68,7 @@ public sealed class RestoreScenario : IScenario
         var failover = await Eventually.GetAsync(async () =>
             (await site.Api.GetAsync<FailoverList>(CmsRoutes.Failovers, cancellationToken)).Failovers.SingleOrDefault(f => f.Phase == "active"),
             TimeSpan.FromSeconds(60), "the standby to take over");
-        var key = $"episode-{failover.Id}";
+        var key = failover.FootageKey;
         await Eventually.UntilAsync(() => site.Segments("standby", "failover", key).Count > 0, TimeSpan.FromSeconds(60), "the standby's first segment");
         await AddFootageAsync(site.DataOf("standby"), key, outage, cancellationToken);
 
