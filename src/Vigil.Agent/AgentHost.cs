@@ -93,6 +93,7 @@ public static class AgentHost
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<FailureThrottle>();
         builder.Services.AddSingleton<AuditLog>();
+        builder.Services.AddSingleton<Vigil.Agent.Restore.RestoredCatalogWriter>();
         builder.Services.AddSingleton<Vigil.Agent.Restore.RestoredFiles>();
         builder.Services.AddSingleton<SnapshotLimiter>();
         builder.Services.AddSingleton<RecorderSupervisor>();

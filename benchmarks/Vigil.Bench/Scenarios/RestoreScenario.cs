@@ -175,10 +175,10 @@ public sealed class RestoreScenario : IScenario
 
     private const string RestoreBound =
         "How the restore goes: the CMS reads the standby's catalog a page at a time and hands each page to the original, which fetches it straight from the "
-        + "standby (one HTTP hop, four files at a time, with a read-only grant for that footage; the bytes never pass the CMS), hashes each file (SHA-256), "
-        + "fsyncs it and catalogues it, one SQLite write per file. `cp` only reads and writes page-cached bytes. What bounds the rest: per file, an HTTP "
-        + "request, an fsync and a catalogue write; per page, a listing and a pull call. On two shared cores the agents' CPU per file is what bounds it: "
-        + "more files in flight, or no fsync and no audit entry per file, barely changed the time (2026-12-04).";
+        + "standby (one HTTP hop, eight files at a time, with a read-only grant for that footage; the bytes never pass the CMS), hashes each file (SHA-256), "
+        + "fsyncs it and catalogues it with its audit entry in a group commit (files kept while one commit runs share the next). `cp` only reads and writes "
+        + "page-cached bytes. What bounds the rest: per file, an HTTP request, an fsync and its share of a commit; per page, a listing and a pull call; and "
+        + "the two cores, shared by both agents, their ffmpeg, the CMS and the camera simulator.";
 
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

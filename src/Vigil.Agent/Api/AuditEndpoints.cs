@@ -21,7 +21,13 @@ internal static class AuditEndpoints
     public static void Record(this AuditLog audit, HttpContext context, string action, string detail)
     {
         ArgumentNullException.ThrowIfNull(audit);
+        audit.Record(Caller(context), action, detail);
+    }
+
+    /// <summary>Who made a call, as the audit trail names them: the name from their ticket and their address.</summary>
+    public static string Caller(HttpContext context)
+    {
         ArgumentNullException.ThrowIfNull(context);
-        audit.Record($"{context.User.Identity?.Name ?? "anonymous"} from {context.Connection.RemoteIpAddress}", action, detail);
+        return $"{context.User.Identity?.Name ?? "anonymous"} from {context.Connection.RemoteIpAddress}";
     }
 }

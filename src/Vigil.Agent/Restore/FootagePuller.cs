@@ -20,8 +20,11 @@ namespace Vigil.Agent.Restore;
 /// </summary>
 internal static partial class FootagePuller
 {
-    /// <summary>How many files are fetched at once: enough to hide each file's round trips and checks behind the others' bytes.</summary>
-    public const int FilesInFlight = 4;
+    /// <summary>
+    /// How many files are fetched at once: enough to hide each file's round trips, fsync and catalog commit behind the others'
+    /// bytes. Eight restored 3 000 small files about 15 % faster than four once the catalog writes no longer ran one file at a time.
+    /// </summary>
+    public const int FilesInFlight = 8;
 
     /// <summary>A file that moves no byte for this long is ended; the next pull resumes from what arrived.</summary>
     public static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(30);

@@ -18,7 +18,7 @@ namespace Vigil.Agent.Restore;
 /// and receiving the same recording again is harmless, so the copy can always resume. Nothing is written unless the space
 /// can hold the rest of the file above its reserve, and bytes beyond the announced size are cut off.
 /// </summary>
-internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCatalog catalog, AuditLog audit)
+internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCatalog catalog, RestoredCatalogWriter writer)
 {
     private const string RestoredPrefix = "restored-";
     internal const string PartialFolder = ".restoring";
@@ -149,13 +149,16 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
     }
 
     /// <summary>
-    /// Moves a checked file to the first of its names that is free or holds these very bytes, and catalogs it. One at a time
-    /// in this process: two recordings of the same name arriving together must not both take it.
+    /// Moves a checked file to the first of its names that is free or holds these very bytes, and catalogs it. The name is
+    /// chosen and taken one file at a time in this process (two recordings of the same name arriving together must not both
+    /// take it); the catalog entry is written after, in a group commit with the files kept meanwhile. A name taken but not
+    /// yet catalogued holds its file already, which the next file of that name finds and hashes.
     /// </summary>
     private RestoreOutcome Keep(
         HttpContext context, string partial, string space, string folder, string file, string camera, RecordingKind kind, DateTimeOffset startAt,
         DateTimeOffset endAt, long length, string sha256)
     {
+        string? taken = null;
         lock (Naming)
         {
             foreach (var relative in Names(file, sha256).Select(name => Path.Combine(folder, name)))
@@ -172,7 +175,8 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
                     continue;
                 }
 
-                // A file left by a crash between an earlier move and its catalog entry: the same bytes are simply catalogued, other footage is never replaced.
+                // A file left by a crash between an earlier move and its catalog entry (or kept a moment ago and not yet
+                // catalogued): the same bytes are simply catalogued, other footage is never replaced.
                 if (File.Exists(target) && !string.Equals(Sha256Of(target), sha256, StringComparison.Ordinal))
                 {
                     continue;
@@ -182,13 +186,20 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
                 File.SetLastWriteTimeUtc(partial, endAt.UtcDateTime);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(partial, target, overwrite: true);
-                var entry = catalog.Add(new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind, startAt, endAt, length, sha256, space, relative));
-                audit.Record(context, "restore.receive", $"{relative} ({length} bytes, SHA-256 {sha256})");
-                return new RestoreOutcome(entry.ToContract());
+                taken = relative;
+                break;
             }
         }
 
-        return RestoreOutcome.Refused("restore.conflict", $"Every name for {file} in {folder} holds different footage; the footage kept is not replaced.", StatusCodes.Status409Conflict);
+        if (taken is null)
+        {
+            return RestoreOutcome.Refused("restore.conflict", $"Every name for {file} in {folder} holds different footage; the footage kept is not replaced.", StatusCodes.Status409Conflict);
+        }
+
+        var entry = writer.Add(
+            new CatalogEntry(0, AgentRoutes.OwnRecordings, camera, kind, startAt, endAt, length, sha256, space, taken),
+            AuditEndpoints.Caller(context), $"{taken} ({length} bytes, SHA-256 {sha256})");
+        return new RestoreOutcome(entry.ToContract());
     }
 
     /// <summary>Where the bytes of a recording on its way home wait until they are all here and checked.</summary>

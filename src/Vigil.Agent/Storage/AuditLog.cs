@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 
@@ -17,12 +18,15 @@ public sealed class AuditLog(AgentDatabase database, TimeProvider time)
     public void Record(string who, string action, string detail)
     {
         using var connection = database.Open();
-        connection.InTransaction(() =>
-        {
-            connection.Execute("INSERT INTO audit(at_ms, who, action, detail) VALUES($at, $who, $action, $detail)",
-                ("$at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("$who", who), ("$action", action), ("$detail", StreamUrlMask.Mask(detail)));
-            connection.Execute("DELETE FROM audit WHERE id <= (SELECT MAX(id) FROM audit) - $keep", ("$keep", MaxEntries));
-        });
+        connection.InTransaction(() => Record(connection, who, action, detail));
+    }
+
+    /// <summary>Records an entry on <paramref name="connection"/>, within the transaction it has open, beside the change it tells of.</summary>
+    internal void Record(SqliteConnection connection, string who, string action, string detail)
+    {
+        connection.Execute("INSERT INTO audit(at_ms, who, action, detail) VALUES($at, $who, $action, $detail)",
+            ("$at", time.GetUtcNow().ToUnixTimeMilliseconds()), ("$who", who), ("$action", action), ("$detail", StreamUrlMask.Mask(detail)));
+        connection.Execute("DELETE FROM audit WHERE id <= (SELECT MAX(id) FROM audit) - $keep", ("$keep", MaxEntries));
     }
 
     /// <summary>The newest <paramref name="limit"/> entries, newest first.</summary>

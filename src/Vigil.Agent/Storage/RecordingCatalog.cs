@@ -23,6 +23,12 @@ public sealed class RecordingCatalog(AgentDatabase database)
     {
         ArgumentNullException.ThrowIfNull(entry);
         using var connection = database.Open();
+        return Add(connection, entry);
+    }
+
+    /// <summary>Adds an entry on <paramref name="connection"/>, within the transaction it has open, so several entries can share one commit.</summary>
+    internal static CatalogEntry Add(SqliteConnection connection, CatalogEntry entry)
+    {
         connection.Execute(
             """
             INSERT OR IGNORE INTO recordings(owner, camera, kind, start_ms, end_ms, bytes, sha256, space, relative_path)
