@@ -26,8 +26,8 @@ internal sealed class RestoredCatalogWriter(AgentDatabase database, AuditLog aud
 
         lock (_turn)
         {
-            // A commit that ran while this file waited for its turn may have taken it already.
-            if (!pending.Done)
+            // A commit that ran while this file waited for its turn may have taken it already, and stored its entry or its failure.
+            if (pending is { Stored: null, Failure: null })
             {
                 CommitQueued();
             }
@@ -67,11 +67,6 @@ internal sealed class RestoredCatalogWriter(AgentDatabase database, AuditLog aud
                 (pending.Stored, pending.Failure) = (null, e);
             }
         }
-
-        foreach (var pending in batch)
-        {
-            pending.Done = true;
-        }
     }
 
     private sealed class Pending(CatalogEntry entry, string caller, string detail)
@@ -85,7 +80,5 @@ internal sealed class RestoredCatalogWriter(AgentDatabase database, AuditLog aud
         public CatalogEntry? Stored { get; set; }
 
         public Exception? Failure { get; set; }
-
-        public bool Done { get; set; }
     }
 }
