@@ -60,7 +60,7 @@ public sealed class MonitoringScaleScenario : IScenario
         ArgumentNullException.ThrowIfNull(options);
         var plan = options.Quick
             ? new Plan([10, 1000], TimeSpan.FromSeconds(10), 10, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1))
-            : new Plan([10, 1000, 5000, LargestSite], TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2));
+            : new Plan(ChosenSizes() ?? [10, 1000, 5000, LargestSite], TimeSpan.FromSeconds(20), 20, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2));
         var runs = new List<ScaleRun>();
         var unfit = new List<Unfit>();
         foreach (var size in plan.Sizes)
@@ -107,6 +107,15 @@ public sealed class MonitoringScaleScenario : IScenario
 
         return new ScenarioResult(figures, await PlotAsync(runs, options.PlotDirectory, cancellationToken), notes);
     }
+
+    /// <summary>
+    /// The sizes named in <c>VIGIL_BENCH_SCALE_SIZES</c> (e.g. <c>5000</c>), to measure or profile one size alone; the
+    /// targets are judged only where N = 10 000 is among them, and "unchanged" compares the smallest with the largest.
+    /// </summary>
+    private static int[]? ChosenSizes() =>
+        Environment.GetEnvironmentVariable("VIGIL_BENCH_SCALE_SIZES") is { Length: > 0 } sizes
+            ? [.. sizes.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]
+            : null;
 
     private static async Task<ScaleRun> MeasureAsync(int size, Plan plan, TextWriter log, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ internal sealed class DrillViews(CmsDbContext db)
 
         var rows = await db.Drills.AsNoTracking().Where(d => serverId == null || d.ServerId == serverId)
             .OrderByDescending(d => d.Id).Take(limit ?? DefaultLimit).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var names = await NamesAsync(cancellationToken).ConfigureAwait(false);
+        var names = await StoredServerNames.AllAsync(db, cancellationToken).ConfigureAwait(false);
         return new DrillList(rows.Select(r => DrillRecords.ToView(r, names)).ToList());
     }
 
@@ -29,9 +29,7 @@ internal sealed class DrillViews(CmsDbContext db)
     {
         var row = await db.Drills.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken).ConfigureAwait(false)
             ?? throw new RefusedException(NotFoundRule, $"There is no drill with id {id}.", StatusCodes.Status404NotFound);
-        return DrillRecords.ToView(row, await NamesAsync(cancellationToken).ConfigureAwait(false));
+        return DrillRecords.ToView(row, await StoredServerNames.AllAsync(db, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task<Dictionary<int, string>> NamesAsync(CancellationToken cancellationToken) =>
-        await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
 }

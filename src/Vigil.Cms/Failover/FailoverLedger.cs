@@ -147,7 +147,7 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
         db.Episodes.Add(row);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
         var episode = transition.Episode with { Id = new EpisodeId(row.Id), FootageKey = EpisodeRecords.FootageKey(row) };
-        var names = await NamesAsync(db, cancellationToken).ConfigureAwait(false);
+        var names = await NamesAsync(db, episode, cancellationToken).ConfigureAwait(false);
         db.Events.Add(EventLog.Failover(episode, server.Name, EventLog.NotInFailover, episode.Phase, Render(episode, names), actor, time.GetUtcNow()));
         return transition with { Episode = episode };
     }
@@ -196,7 +196,7 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
 
         if (next.Phase != current.Phase || next.Note != current.Note)
         {
-            var names = await NamesAsync(db, cancellationToken).ConfigureAwait(false);
+            var names = await NamesAsync(db, next, cancellationToken).ConfigureAwait(false);
             db.Events.Add(EventLog.Failover(next, names.GetValueOrDefault(row.RecordingServerId) ?? row.RecordingServerName, PhaseName(current.Phase),
                 next.Phase, Render(next, names), actor, time.GetUtcNow()));
         }
@@ -224,8 +224,9 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
 
     public static string PhaseName(FailoverPhase phase) => phase.ToString().ToLowerInvariant();
 
-    public static async Task<Dictionary<int, string>> NamesAsync(CmsDbContext db, CancellationToken cancellationToken) =>
-        await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
+    /// <summary>The names an episode's event shows: its recording server's and the server its note names, if any.</summary>
+    private static Task<Dictionary<int, string>> NamesAsync(CmsDbContext db, FailoverEpisode episode, CancellationToken cancellationToken) =>
+        StoredServerNames.OfAsync(db, episode.Note.Server is { } named ? [episode.RecordingServer.Value, named.Value] : [episode.RecordingServer.Value], cancellationToken);
 
     private static string Render(FailoverEpisode episode, IReadOnlyDictionary<int, string> names) => EpisodeRecords.Render(episode.Note, names);
 

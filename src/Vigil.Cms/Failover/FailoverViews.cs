@@ -17,7 +17,7 @@ internal sealed class FailoverViews(CmsDbContext db, RestoreBoard board, TimePro
         var rows = await db.Episodes.AsNoTracking()
             .Where(e => e.IsOpen && (serverId == null || e.RecordingServerId == serverId || e.StandbyId == serverId))
             .OrderBy(e => e.Id).ToListAsync(cancellationToken).ConfigureAwait(false);
-        var names = await NamesAsync(cancellationToken).ConfigureAwait(false);
+        var names = await StoredServerNames.AllAsync(db, cancellationToken).ConfigureAwait(false);
         return new FailoverList(rows.Select(r => ToView(r, names)).ToList());
     }
 
@@ -27,7 +27,7 @@ internal sealed class FailoverViews(CmsDbContext db, RestoreBoard board, TimePro
         var row = await db.Episodes.AsNoTracking().Where(e => e.RecordingServerId == serverId)
             .OrderByDescending(e => e.IsOpen).ThenByDescending(e => e.Id).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new RefusedException(FailoverCommands.NotInFailoverRule, $"Server {serverId} has never been failed over.", StatusCodes.Status404NotFound);
-        return ToView(row, await NamesAsync(cancellationToken).ConfigureAwait(false));
+        return ToView(row, await StoredServerNames.AllAsync(db, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -61,8 +61,6 @@ internal sealed class FailoverViews(CmsDbContext db, RestoreBoard board, TimePro
         return new EventList(page, rows.Count > limit ? page[^1].Id : null);
     }
 
-    private async Task<Dictionary<int, string>> NamesAsync(CancellationToken cancellationToken) =>
-        await db.Servers.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Name, cancellationToken).ConfigureAwait(false);
 
     private FailoverView ToView(EpisodeRow row, Dictionary<int, string> names)
     {
