@@ -74,6 +74,11 @@ internal sealed partial class FailoverEngine(
                 foreach (var decision in decisions)
                 {
                     await CarryOutAsync(db, inventory, decision, stoppingToken).ConfigureAwait(false);
+
+                    // Each decision was its own transaction, and what it read is done with. Kept, every row the round's
+                    // decisions touched was looked through again at each save: a round that opens a thousand episodes at
+                    // once took a minute.
+                    db.ChangeTracker.Clear();
                 }
 
                 if (!decisions.Any(d => d is BeginEpisode))

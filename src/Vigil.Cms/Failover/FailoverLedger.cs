@@ -28,6 +28,9 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
     private readonly Dictionary<EpisodeId, Entry> _open = [];
     private readonly Lock _sync = new();
 
+    /// <summary>The episodes written by the commit this flow is in (<see cref="CommitAsync{T}"/>), to read back once it committed.</summary>
+    private readonly AsyncLocal<HashSet<long>?> _written = new();
+
     /// <summary>Raised after a commit that changed an episode, so the engine looks at the new state at once.</summary>
     public event Action? Changed;
 
@@ -60,8 +63,8 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in one database transaction and commits it; then the open episodes are
-    /// read back. If anything throws, nothing is written and the ledger is unchanged.
+    /// Runs <paramref name="work"/> in one database transaction and commits it; then the episodes it wrote are read
+    /// back. If anything throws, nothing is written and the ledger is unchanged.
     /// </summary>
     public async Task<T> CommitAsync<T>(CmsDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
     {
@@ -69,6 +72,8 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
         ArgumentNullException.ThrowIfNull(work);
         T result;
         var began = time.GetTimestamp();
+        var written = new HashSet<long>();
+        _written.Value = written;
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
@@ -78,8 +83,7 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
         }
 
         metrics.DatabaseWork("commit_transition", time.GetElapsedTime(began));
-
-        await LoadAsync(db, cancellationToken).ConfigureAwait(false);
+        await ReadBackAsync(db, written, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -95,17 +99,44 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
     {
         ArgumentNullException.ThrowIfNull(db);
         var rows = await db.Episodes.AsNoTracking().Where(e => e.IsOpen).ToListAsync(cancellationToken).ConfigureAwait(false);
+        Refresh(rows, among: null);
+    }
+
+    /// <summary>
+    /// Reads back the episodes a commit wrote. No other episode can have changed: every change is a commit of this
+    /// ledger, and a host that becomes leader reads them all (<see cref="LoadAsync"/>). Reading every open episode
+    /// after each commit made a mass failure quadratic: a thousand episodes, each read back after each of the
+    /// thousands of transitions.
+    /// </summary>
+    private async Task ReadBackAsync(CmsDbContext db, HashSet<long> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var rows = await db.Episodes.AsNoTracking().Where(e => ids.Contains(e.Id) && e.IsOpen).ToListAsync(cancellationToken).ConfigureAwait(false);
+        Refresh(rows, among: ids);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="openRows"/> as the open episodes among <paramref name="among"/> (every episode when null):
+    /// the others there have closed. The step of every episode whose version changed, or that closed, is cancelled.
+    /// </summary>
+    private void Refresh(List<EpisodeRow> openRows, HashSet<long>? among)
+    {
+        var stillOpen = openRows.Select(r => r.Id).ToHashSet();
         var changed = false;
         lock (_sync)
         {
-            foreach (var gone in _open.Keys.Where(id => rows.All(r => r.Id != id.Value)).ToList())
+            foreach (var gone in _open.Keys.Where(id => (among is null || among.Contains(id.Value)) && !stillOpen.Contains(id.Value)).ToList())
             {
                 _open.Remove(gone, out var old);
                 old!.Cancel();
                 changed = true;
             }
 
-            foreach (var row in rows)
+            foreach (var row in openRows)
             {
                 var id = new EpisodeId(row.Id);
                 var episode = EpisodeRecords.ToDomain(row);
@@ -146,6 +177,7 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
         var row = EpisodeRecords.NewRow(transition.Episode, server.Name, epochs.Term);
         db.Episodes.Add(row);
         await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+        _written.Value?.Add(row.Id);
         var episode = transition.Episode with { Id = new EpisodeId(row.Id), FootageKey = EpisodeRecords.FootageKey(row) };
         var names = await NamesAsync(db, episode, cancellationToken).ConfigureAwait(false);
         db.Events.Add(EventLog.Failover(episode, server.Name, EventLog.NotInFailover, episode.Phase, Render(episode, names), actor, time.GetUtcNow()));
@@ -164,6 +196,7 @@ internal sealed class FailoverLedger(TimeProvider time, CmsMetrics metrics, Lead
         ArgumentNullException.ThrowIfNull(input);
         var row = await db.Episodes.FirstOrDefaultAsync(e => e.Id == id.Value, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"Episode {id.Value} does not exist.");
+        _written.Value?.Add(row.Id);
         var current = EpisodeRecords.ToDomain(row);
         if (expectedVersion is { } expected && expected != row.Version)
         {
