@@ -31,5 +31,4 @@ internal sealed class DrillViews(CmsDbContext db)
             ?? throw new RefusedException(NotFoundRule, $"There is no drill with id {id}.", StatusCodes.Status404NotFound);
         return DrillRecords.ToView(row, await StoredServerNames.AllAsync(db, cancellationToken).ConfigureAwait(false));
     }
-
 }

@@ -61,7 +61,6 @@ internal sealed class FailoverViews(CmsDbContext db, RestoreBoard board, TimePro
         return new EventList(page, rows.Count > limit ? page[^1].Id : null);
     }
 
-
     private FailoverView ToView(EpisodeRow row, Dictionary<int, string> names)
     {
         var episode = EpisodeRecords.ToDomain(row);
