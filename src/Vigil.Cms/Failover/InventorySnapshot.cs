@@ -32,8 +32,8 @@ internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IRe
     {
         ArgumentNullException.ThrowIfNull(directory);
         var groups = await db.Groups.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-        var servers = await directory.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers.Select(AgentInventory.ToDomain).ToList());
+        var servers = await directory.ReadDomainAsync(cancellationToken).ConfigureAwait(false);
+        return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers);
     }
 
     public ManagedServer? Find(ServerId id) => Servers.FirstOrDefault(s => s.Id == id);
@@ -46,10 +46,14 @@ internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IRe
     public Dictionary<ServerId, ServerStatus> Statuses(StatusDerivation derivation, HealthBoard board, IReadOnlyList<FailoverEpisode> open)
     {
         var health = Servers.ToDictionary(s => s.Id, s => board.HealthOf(s.Id.Value));
+        var members = Servers.ToLookup(s => s.Group);
+        var episodes = open.ToLookup(e => e.Group);
         var statuses = new Dictionary<ServerId, ServerStatus>();
         foreach (var group in Groups)
         {
-            var snapshot = new GroupSnapshot(group, Servers.Where(s => s.Group == group.Id).ToList(), health, open.Where(e => e.Group == group.Id).ToList());
+            // Looked up, not filtered per group: the protection watch asks every second, and at 10 000 servers in groups of
+            // 64 a filter per group went through every server 157 times.
+            var snapshot = new GroupSnapshot(group, members[group.Id].ToList(), health, episodes[group.Id].ToList());
             foreach (var (id, status) in derivation.Derive(snapshot))
             {
                 statuses[id] = status;

@@ -54,11 +54,18 @@ internal static class AgentInventory
     public static bool Differs(ServerRow row, AgentInfo info, DateTimeOffset at, CameraSecrets cameraSecrets)
     {
         ArgumentNullException.ThrowIfNull(row);
+        return InventoryFreshness.IsStale(row.LastSyncedAt, at) || ReportDiffers(row, info, cameraSecrets);
+    }
+
+    /// <summary>Whether what the agent reports differs from the row in a way that matters, whenever the row was last confirmed.</summary>
+    public static bool ReportDiffers(ServerRow row, AgentInfo info, CameraSecrets cameraSecrets)
+    {
+        ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(cameraSecrets);
         return row.AgentName != info.Name || row.Model != info.Model || row.AgentVersion != info.Version
             || row.LicenseChannels != info.LicenseChannels || row.SegmentSeconds != info.SegmentSeconds
-            || InventoryFreshness.IsStale(row.LastSyncedAt, at) || InventoryFreshness.SpacesDiffer(Spaces(row), info.Spaces)
+            || InventoryFreshness.SpacesDiffer(Spaces(row), info.Spaces)
             || row.CamerasJson != cameraSecrets.Seal(info.Cameras, row.CamerasJson);
     }
 

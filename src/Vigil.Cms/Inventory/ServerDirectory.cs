@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Storage;
+using Vigil.Domain.Inventory;
 
 namespace Vigil.Cms.Inventory;
 
@@ -9,7 +10,9 @@ namespace Vigil.Cms.Inventory;
 /// The servers table as the monitor reads it every round, read from the database again only after a write to it
 /// was committed (<see cref="ServerWriteInterceptor"/> says so) or, whatever was written, once <see cref="MaxAge"/>
 /// has passed. At 10 000 servers, reading every row (cameras and spaces included) each second was a large part of the
-/// CMS's work while nothing had changed. The rows handed out are shared: callers read them and never change them.
+/// CMS's work while nothing had changed. The rows handed out are shared: callers read them and never change them. So is
+/// their domain form, made once per read for the readers that run every round (the engine, the protection watch) instead of
+/// by each of them every round: it parses every row's spaces and cameras.
 /// </summary>
 internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics metrics, TimeProvider time)
 {
@@ -22,13 +25,20 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
     /// <summary>A write to the servers table was committed: the next read goes to the database.</summary>
     public void Changed() => Interlocked.Increment(ref _version);
 
-    public async Task<IReadOnlyList<ServerRow>> ReadAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ServerRow>> ReadAsync(CancellationToken cancellationToken) =>
+        (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Rows;
+
+    /// <summary>The same servers in their domain form.</summary>
+    public async Task<IReadOnlyList<ManagedServer>> ReadDomainAsync(CancellationToken cancellationToken) =>
+        (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Domain.Value;
+
+    private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         // The version is taken before reading, so a commit during the read makes the next call read again.
         var version = Interlocked.Read(ref _version);
         if (Volatile.Read(ref _copy) is { } copy && copy.Version == version && time.GetElapsedTime(copy.ReadAt) < MaxAge)
         {
-            return copy.Rows;
+            return copy;
         }
 
         var began = time.GetTimestamp();
@@ -36,9 +46,19 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         var rows = await db.Servers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
         metrics.DatabaseWork("read_servers", time.GetElapsedTime(began));
-        Volatile.Write(ref _copy, new Snapshot(version, began, rows));
-        return rows;
+        var snapshot = new Snapshot(version, began, rows);
+        Volatile.Write(ref _copy, snapshot);
+        return snapshot;
     }
 
-    private sealed record Snapshot(long Version, long ReadAt, IReadOnlyList<ServerRow> Rows);
+    private sealed class Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows)
+    {
+        public long Version { get; } = version;
+
+        public long ReadAt { get; } = readAt;
+
+        public IReadOnlyList<ServerRow> Rows { get; } = rows;
+
+        public Lazy<IReadOnlyList<ManagedServer>> Domain { get; } = new(() => rows.Select(AgentInventory.ToDomain).ToList());
+    }
 }

@@ -37,6 +37,8 @@ public sealed class InventoryFreshnessTests
         AgentInventory.Differs(row, Info with { Cameras = [new CameraConfig("cam-1", "Door", "rtsp://viewer:new@10.0.0.5/stream")] }, Start.AddSeconds(10), Secrets)
             .ShouldBeTrue("a camera URL changed, which only its decrypted form shows");
         AgentInventory.Differs(row, Info, Start.AddMinutes(5), Secrets).ShouldBeTrue("the row is due for its confirmation");
+        AgentInventory.ReportDiffers(row, Info, Secrets).ShouldBeFalse("a confirmation is due, but the report is the same");
+        AgentInventory.ReportDiffers(row, Info with { Version = "0.2.0" }, Secrets).ShouldBeTrue();
 
         (row.AgentVersion, row.CamerasJson, row.LastSyncedAt).ShouldBe((version, cameras, synced));
     }

@@ -107,6 +107,18 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         (await Servers.ReadAsync(CancellationToken.None)).ShouldBeSameAs(first);
     }
 
+    [Fact]
+    public async Task The_domain_form_is_made_once_per_read_of_the_table()
+    {
+        await AddAsync("rec-1");
+        var first = await Servers.ReadDomainAsync(CancellationToken.None);
+        first.Select(s => s.Name).ShouldBe(["rec-1"]);
+        (await Servers.ReadDomainAsync(CancellationToken.None)).ShouldBeSameAs(first, "the engine and the protection watch share one form of one read");
+
+        await AddAsync("rec-2");
+        (await Servers.ReadDomainAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
+    }
+
     private async Task AddAsync(string name)
     {
         await using var scope = _core.Services.CreateAsyncScope();

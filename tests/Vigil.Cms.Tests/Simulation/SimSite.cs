@@ -55,6 +55,8 @@ internal sealed class SimSite : IAsyncDisposable
 
     public HealthBoard Board => _services.GetRequiredService<HealthBoard>();
 
+    public ServerDirectory ServerDirectory => _services.GetRequiredService<ServerDirectory>();
+
     /// <summary>Every warning and error the CMS logged, as an operator's log file would hold them.</summary>
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
