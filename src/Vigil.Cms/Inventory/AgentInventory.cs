@@ -46,18 +46,18 @@ internal static class AgentInventory
         return changed;
     }
 
-    /// <summary>
-    /// Whether <see cref="Refresh"/> would write the row; reads the row only, so it can be asked of the monitor's shared
-    /// copy of the servers before any database read. The cheap comparisons come first; the cameras' (decrypting the stored
-    /// URLs) last.
-    /// </summary>
+    /// <summary>Whether <see cref="Refresh"/> would write the row: its confirmation is due or the report differs.</summary>
     public static bool Differs(ServerRow row, AgentInfo info, DateTimeOffset at, CameraSecrets cameraSecrets)
     {
         ArgumentNullException.ThrowIfNull(row);
         return InventoryFreshness.IsStale(row.LastSyncedAt, at) || ReportDiffers(row, info, cameraSecrets);
     }
 
-    /// <summary>Whether what the agent reports differs from the row in a way that matters, whenever the row was last confirmed.</summary>
+    /// <summary>
+    /// Whether what the agent reports differs from the row in a way that matters, whenever the row was last confirmed.
+    /// Reads the row only, so the monitor asks it of its shared copy of the servers before any database read; the cheap
+    /// comparisons come first, the cameras' (which decrypts the stored URLs) last.
+    /// </summary>
     public static bool ReportDiffers(ServerRow row, AgentInfo info, CameraSecrets cameraSecrets)
     {
         ArgumentNullException.ThrowIfNull(row);

@@ -104,7 +104,20 @@ public sealed class CmsUnderTest : IAsyncDisposable
         await StartAsync();
     }
 
-    public async Task<T> GetAsync<T>(string path) => (await Http.GetFromJsonAsync<T>(path.TrimStart('/'), ContractJson.Options))!;
+    /// <remarks>A CMS that has exited (a lost lease exits with 75) is named with its exit code and last output lines, which a refused connection alone does not tell.</remarks>
+    public async Task<T> GetAsync<T>(string path)
+    {
+        try
+        {
+            return (await Http.GetFromJsonAsync<T>(path.TrimStart('/'), ContractJson.Options))!;
+        }
+        catch (HttpRequestException e) when (Process.HasExited)
+        {
+            var code = await Process.WaitForExitAsync(TimeSpan.FromSeconds(5));
+            throw new InvalidOperationException(
+                $"{Process.Description} exited with {code} before it answered GET {path}; its last output:\n{string.Join('\n', Process.Output.Split('\n').TakeLast(30))}", e);
+        }
+    }
 
     public Task<HttpResponseMessage> PostAsync<T>(string path, T body) => Http.PostAsJsonAsync(path.TrimStart('/'), body, ContractJson.Options);
 

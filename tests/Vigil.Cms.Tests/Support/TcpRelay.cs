@@ -66,40 +66,60 @@ public sealed class TcpRelay : IAsyncDisposable
                 _open.Add(outbound);
             }
 
-            _ = RelayAsync(inbound, outbound);
+            Relay(inbound, outbound);
         }
     }
 
-    private async Task RelayAsync(TcpClient inbound, TcpClient outbound)
+    private void Relay(TcpClient inbound, TcpClient outbound)
     {
         try
         {
-            await outbound.ConnectAsync(_target, _stop.Token);
-            await Task.WhenAny(PumpAsync(inbound.GetStream(), outbound.GetStream()), PumpAsync(outbound.GetStream(), inbound.GetStream()));
+            outbound.Connect(_target);
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
+            inbound.Dispose();
+            return;
         }
+
+        Pump(inbound.GetStream(), outbound.GetStream());
+        Pump(outbound.GetStream(), inbound.GetStream());
     }
 
-    private async Task PumpAsync(Stream from, Stream to)
+    /// <summary>
+    /// Copies on a thread of its own with blocking reads and writes: the relay stands for a network, which keeps carrying
+    /// bytes while this test process's thread pool is busy. Carried on the pool, a renewal of the leader's lease queued
+    /// behind the process's other work could come back past its term and end a leadership no test had cut.
+    /// </summary>
+    private void Pump(Stream from, Stream to)
     {
-        var buffer = new byte[16 * 1024];
-        while (true)
+        var thread = new Thread(() =>
         {
-            var read = await from.ReadAsync(buffer, _stop.Token);
-            if (read == 0)
+            var buffer = new byte[16 * 1024];
+            try
             {
-                return;
-            }
+                int read;
+                while ((read = from.Read(buffer)) > 0)
+                {
+                    if (_blackholed)
+                    {
+                        // Held, as a partitioned network holds them: neither delivered nor refused, until the relay is disposed.
+                        _stop.Token.WaitHandle.WaitOne();
+                        return;
+                    }
 
-            if (_blackholed)
+                    to.Write(buffer.AsSpan(0, read));
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
             {
-                // Held, as a partitioned network holds them: neither delivered nor refused, until the relay is disposed.
-                await Task.Delay(Timeout.Infinite, _stop.Token);
+                // The relay was disposed or a side closed: the other direction ends the same way.
             }
-
-            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
-        }
+        })
+        {
+            IsBackground = true,
+            Name = "TCP relay pump",
+        };
+        thread.Start();
     }
 }
