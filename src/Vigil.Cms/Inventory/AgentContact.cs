@@ -6,13 +6,33 @@ using Vigil.Contracts.Cms;
 namespace Vigil.Cms.Inventory;
 
 /// <summary>
-/// An agent reached with its admin password, after its certificate was trusted: what it said about itself and the
-/// fingerprint pinned for it. The password is never sent before that trust decision (<see cref="AgentSighting"/>).
+/// An agent reached with its admin password, after its certificate was trusted: what it said about itself, the
+/// fingerprint pinned for it, and the client it was reached on. The password is never sent before that trust decision
+/// (<see cref="AgentSighting"/>). Later calls with the same password (pairing, a password change) go over that client's
+/// connection instead of opening and authenticating another: a batch of 64 servers saves 64 TLS handshakes.
 /// </summary>
-internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, string? Fingerprint)
+internal sealed class AgentContact : IDisposable
 {
     public const int MaxHostLength = 253;
     public const int MaxPasswordLength = 1024;
+
+    private readonly AgentClient _client;
+    private readonly string _password;
+
+    private AgentContact(AgentClient client, string password, ServerAddress address, AgentInfo info, string? fingerprint)
+    {
+        _client = client;
+        _password = password;
+        Address = address;
+        Info = info;
+        Fingerprint = fingerprint;
+    }
+
+    public ServerAddress Address { get; }
+
+    public AgentInfo Info { get; }
+
+    public string? Fingerprint { get; }
 
     public static class Rules
     {
@@ -32,28 +52,62 @@ internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, strin
         ArgumentNullException.ThrowIfNull(sighting);
         CheckPassword(password);
         var pinned = sighting.RequireTrusted(trustedFingerprint);
-        using var client = AgentClients.WithPassword(sighting.Address, password!, pinned);
-        AgentInfo info;
+        var client = AgentClients.WithPassword(sighting.Address, password!, pinned);
         try
         {
-            info = await client.InfoAsync(cancellationToken).ConfigureAwait(false);
+            AgentInfo info;
+            try
+            {
+                info = await client.InfoAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (AgentCallException e)
+            {
+                throw Refusal(e);
+            }
+
+            if (!string.Equals(info.Serial, sighting.Identity.Serial, StringComparison.Ordinal))
+            {
+                throw new RefusedException(Rules.DifferentAgent,
+                    $"{sighting.Address} answered as serial {sighting.Identity.Serial}, then as {info.Serial}; not trusting it.", StatusCodes.Status502BadGateway);
+            }
+
+            return new AgentContact(client, password!, sighting.Address, info, pinned);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Pairs with the reached agent, with the password it was reached with; pairing again from the same CMS replaces its older credential.</summary>
+    public async Task<PairingResponse> PairAsync(string cmsName, string cmsId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.PairAsync(_password, cmsName, cmsId, cancellationToken).ConfigureAwait(false);
         }
         catch (AgentCallException e)
         {
             throw Refusal(e);
         }
-
-        if (!string.Equals(info.Serial, sighting.Identity.Serial, StringComparison.Ordinal))
-        {
-            throw new RefusedException(Rules.DifferentAgent,
-                $"{sighting.Address} answered as serial {sighting.Identity.Serial}, then as {info.Serial}; not trusting it.", StatusCodes.Status502BadGateway);
-        }
-
-        return new AgentContact(sighting.Address, info, pinned);
     }
 
-    /// <summary>Pairs with the reached agent over its pinned certificate; pairing again from the same CMS replaces its older credential.</summary>
-    public async Task<PairingResponse> PairAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken)
+    /// <summary>Sets the agent's admin password to <paramref name="newPassword"/>; the agent ends every credential it issued, this contact's password with them.</summary>
+    public async Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.ChangeAdminPasswordAsync(newPassword, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw Refusal(e);
+        }
+    }
+
+    /// <summary>Pairs with the agent this contact reached, over its pinned certificate, with another password (one just set).</summary>
+    public async Task<PairingResponse> PairWithAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken)
     {
         using var client = AgentClients.WithPassword(Address, password, Fingerprint);
         try
@@ -65,6 +119,8 @@ internal sealed record AgentContact(ServerAddress Address, AgentInfo Info, strin
             throw Refusal(e);
         }
     }
+
+    public void Dispose() => _client.Dispose();
 
     public static RefusedException Refusal(AgentCallException e)
     {

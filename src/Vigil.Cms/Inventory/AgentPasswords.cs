@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
-using Vigil.Cms.Agents;
 using Vigil.Cms.Failover;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 
 namespace Vigil.Cms.Inventory;
@@ -31,21 +31,14 @@ internal sealed class AgentPasswords(CmsDbContext db, InventoryLock inventoryLoc
 
         // Outside the inventory lock: the agent is reached over the pinned certificate, with the current password.
         var sighting = await AgentSighting.TakeOfAsync(row, address, options.InsecureHttp, cancellationToken).ConfigureAwait(false);
-        var contact = await AgentContact.ReachAsync(sighting, change.CurrentPassword, row.CertificateFingerprint, cancellationToken).ConfigureAwait(false);
-        using (var client = AgentClients.WithPassword(address, change.CurrentPassword, contact.Fingerprint))
+        PairingResponse pairing;
+        using (var contact = await AgentContact.ReachAsync(sighting, change.CurrentPassword, row.CertificateFingerprint, cancellationToken).ConfigureAwait(false))
         {
-            try
-            {
-                await client.ChangeAdminPasswordAsync(change.NewPassword, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AgentCallException e)
-            {
-                throw AgentContact.Refusal(e);
-            }
+            await contact.ChangeAdminPasswordAsync(change.NewPassword, cancellationToken).ConfigureAwait(false);
+            pairing = await contact.PairWithAsync(change.NewPassword, options.Name, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
         }
 
-        var pairing = await contact.PairAsync(change.NewPassword, options.Name, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken)
-            .ConfigureAwait(false);
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var current = await FindAsync(id, tracked: true, cancellationToken).ConfigureAwait(false);

@@ -45,7 +45,7 @@ internal sealed class ServerAdmission(
                 [new RuleMessage(AgentContact.Rules.FingerprintUnconfirmed, sighting.UnconfirmedMessage)], Trusted: false, CompatibilityOf(identity.Version));
         }
 
-        var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
+        using var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
         var refusals = new List<Refusal>();
         if (request.Role is { } role && request.GroupId is { } groupId)
         {
@@ -65,14 +65,14 @@ internal sealed class ServerAdmission(
     {
         var sighting = await AgentSighting.TakeAsync(new ServerAddress(request.Host, request.Port, request.Https), options.InsecureHttp, cancellationToken)
             .ConfigureAwait(false);
-        var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
+        using var contact = await AgentContact.ReachAsync(sighting, request.Password, request.Fingerprint, cancellationToken).ConfigureAwait(false);
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             await CheckAddAsync(contact, request, cancellationToken).ConfigureAwait(false);
         }
 
         // Paired outside the lock; the rules are checked again before the server is written.
-        var credential = await PairAsync(contact, request.Password, cancellationToken).ConfigureAwait(false);
+        var credential = await PairAsync(contact, cancellationToken).ConfigureAwait(false);
         using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
         {
             var (group, name, priority) = await CheckAddAsync(contact, request, cancellationToken).ConfigureAwait(false);
@@ -117,26 +117,37 @@ internal sealed class ServerAdmission(
 
         var trusted = request.TrustedFingerprints ?? [];
         var reached = await Task.WhenAll(addresses.Select(a => TryReachAsync(a, request.Password, trusted, cancellationToken))).ConfigureAwait(false);
-        BatchCheck check;
-        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+        try
         {
-            check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
+            BatchCheck check;
+            using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+            {
+                check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (request.Preview)
+            {
+                return new BatchAddResponse(false, check.Members.Select(m => Result(m.Address, m.Name, null, m.Refusals, m.Contact?.Fingerprint)).ToList());
+            }
+
+            // Paired outside the lock; the rules are checked again before the servers are written, all or nothing.
+            var credentials = await PairAllAsync(check.Members.Select(m => m.Contact!).ToList(), cancellationToken).ConfigureAwait(false);
+
+            using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
+            {
+                check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
+                var rows = await AddRowsAsync(check.Members.Select((m, i) => (m.Contact!, m.Name!, credentials[i])).ToList(), request.Role, check.Group,
+                    check.Priority, caller, cancellationToken).ConfigureAwait(false);
+                return new BatchAddResponse(true, check.Members.Select((m, i) => Result(m.Address, m.Name, rows[i].Id, [], m.Contact?.Fingerprint)).ToList());
+            }
         }
-
-        if (request.Preview)
+        finally
         {
-            return new BatchAddResponse(false, check.Members.Select(m => Result(m.Address, m.Name, null, m.Refusals, m.Contact?.Fingerprint)).ToList());
-        }
-
-        // Paired outside the lock; the rules are checked again before the servers are written, all or nothing.
-        var credentials = await PairAllAsync(check.Members.Select(m => m.Contact!).ToList(), request.Password, cancellationToken).ConfigureAwait(false);
-
-        using (await inventoryLock.AcquireAsync(cancellationToken).ConfigureAwait(false))
-        {
-            check = await CheckBatchAsync(request, addresses, reached, cancellationToken).ConfigureAwait(false);
-            var rows = await AddRowsAsync(check.Members.Select((m, i) => (m.Contact!, m.Name!, credentials[i])).ToList(), request.Role, check.Group,
-                check.Priority, caller, cancellationToken).ConfigureAwait(false);
-            return new BatchAddResponse(true, check.Members.Select((m, i) => Result(m.Address, m.Name, rows[i].Id, [], m.Contact?.Fingerprint)).ToList());
+            // Each member's contact holds the connection it was reached and paired on.
+            foreach (var member in reached)
+            {
+                member.Contact?.Dispose();
+            }
         }
     }
 
@@ -255,12 +266,12 @@ internal sealed class ServerAdmission(
     }
 
     /// <summary>Pairs with the reached agent; answers the credential, encrypted as it is kept.</summary>
-    private async Task<string> PairAsync(AgentContact contact, string password, CancellationToken cancellationToken) =>
-        await PairAsync(contact, password, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    private async Task<string> PairAsync(AgentContact contact, CancellationToken cancellationToken) =>
+        await PairAsync(contact, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
-    private async Task<string> PairAsync(AgentContact contact, string password, string installation, CancellationToken cancellationToken)
+    private async Task<string> PairAsync(AgentContact contact, string installation, CancellationToken cancellationToken)
     {
-        var pairing = await contact.PairAsync(password, options.Name, installation, cancellationToken).ConfigureAwait(false);
+        var pairing = await contact.PairAsync(options.Name, installation, cancellationToken).ConfigureAwait(false);
         return secrets.Protect(pairing.Credential);
     }
 
@@ -270,12 +281,12 @@ internal sealed class ServerAdmission(
     /// refusal ends the batch as before: pairings not yet started are not started and those in flight are cancelled; an agent
     /// paired for a batch that is then refused holds a credential the CMS never kept, which the next pairing replaces.
     /// </summary>
-    private async Task<string[]> PairAllAsync(List<AgentContact> contacts, string password, CancellationToken cancellationToken)
+    private async Task<string[]> PairAllAsync(List<AgentContact> contacts, CancellationToken cancellationToken)
     {
         var installation = await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false);
         var credentials = new string[contacts.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, contacts.Count), new ParallelOptions { MaxDegreeOfParallelism = PairingsAtOnce, CancellationToken = cancellationToken },
-            async (i, token) => credentials[i] = await PairAsync(contacts[i], password, installation, token).ConfigureAwait(false)).ConfigureAwait(false);
+            async (i, token) => credentials[i] = await PairAsync(contacts[i], installation, token).ConfigureAwait(false)).ConfigureAwait(false);
         return credentials;
     }
 

@@ -222,8 +222,8 @@ internal sealed class ServerService(
     private async Task<ReachedAgent> PairAgainAsync(ServerRow row, ServerAddress address, string password, string? fingerprint, CancellationToken cancellationToken)
     {
         var sighting = await AgentSighting.TakeOfAsync(row, address, options.InsecureHttp, cancellationToken).ConfigureAwait(false);
-        var contact = await AgentContact.ReachAsync(sighting, password, fingerprint ?? AgentSighting.Pinned(row, address), cancellationToken).ConfigureAwait(false);
-        var pairing = await contact.PairAsync(password, options.Name, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken)
+        using var contact = await AgentContact.ReachAsync(sighting, password, fingerprint ?? AgentSighting.Pinned(row, address), cancellationToken).ConfigureAwait(false);
+        var pairing = await contact.PairAsync(options.Name, await CmsInstallation.IdAsync(db, cancellationToken).ConfigureAwait(false), cancellationToken)
             .ConfigureAwait(false);
         return new ReachedAgent(contact.Info, contact.Fingerprint, secrets.Protect(pairing.Credential));
     }
