@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Vigil.Cms.Agents;
+using Vigil.Cms.Tests.Support;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
@@ -36,20 +32,7 @@ public sealed class AgentConnectionSharingTests : IDisposable
         var slowCallArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finishSlowCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            listen.Use(next => connection =>
-            {
-                Interlocked.Increment(ref connections);
-                return next(connection);
-            });
-            listen.UseHttps(certificate);
-        }));
-        await using var agent = builder.Build();
+        await using var agent = TlsAgentStub.Build(certificate, () => Interlocked.Increment(ref connections));
         agent.Use((context, next) =>
         {
             protocols.Add(context.Request.Protocol);

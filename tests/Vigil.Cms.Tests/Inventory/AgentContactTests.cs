@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Vigil.Cms.Inventory;
+using Vigil.Cms.Tests.Support;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
@@ -35,20 +31,7 @@ public sealed class AgentContactTests : IDisposable
         var calls = new ConcurrentQueue<(string Path, bool Authorized, string? Connection)>();
         string? pairedWith = null;
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.Configure<JsonOptions>(o => ContractJson.Configure(o.SerializerOptions));
-        builder.WebHost.UseKestrelHttpsConfiguration();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
-        {
-            listen.Use(next => connection =>
-            {
-                Interlocked.Increment(ref connections);
-                return next(connection);
-            });
-            listen.UseHttps(certificate);
-        }));
-        await using var agent = builder.Build();
+        await using var agent = TlsAgentStub.Build(certificate, () => Interlocked.Increment(ref connections));
         agent.Use((context, next) =>
         {
             calls.Enqueue((context.Request.Path, context.Request.Headers.Authorization.Count > 0, context.Connection.Id));
