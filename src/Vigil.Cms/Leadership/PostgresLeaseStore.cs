@@ -62,19 +62,24 @@ internal sealed class PostgresLeaseStore : ILeaseStore
         this.connectionString = builder.ConnectionString;
     }
 
+    /// <remarks>
+    /// Each statement commits by itself: the lease row's lock (taken by every host's try, held or not) is released when
+    /// the statement ends in the database, never held while this process reads the answer. In one transaction it was
+    /// held until the commit, so a standby starting on a busy machine, compiling its code as it read, could hold the row
+    /// long enough to make the leader's renewal come back past its term.
+    /// </remarks>
     public LeaseGrant? Hold(HostIdentity me, string address)
     {
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        using var transaction = connection.BeginTransaction();
-        using (var report = new NpgsqlCommand(Report, connection, transaction))
+        using (var report = new NpgsqlCommand(Report, connection))
         {
             AddIdentity(report, me, address);
             report.ExecuteNonQuery();
         }
 
         LeaseGrant? grant = null;
-        using (var hold = new NpgsqlCommand(TakeOrRenew, connection, transaction))
+        using (var hold = new NpgsqlCommand(TakeOrRenew, connection))
         {
             AddIdentity(hold, me, address);
             hold.Parameters.AddWithValue("ttl", ttl);
@@ -87,7 +92,6 @@ internal sealed class PostgresLeaseStore : ILeaseStore
             }
         }
 
-        transaction.Commit();
         return grant;
     }
 
