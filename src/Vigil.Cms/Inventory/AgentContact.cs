@@ -93,7 +93,10 @@ internal sealed class AgentContact : IDisposable
         }
     }
 
-    /// <summary>Sets the agent's admin password to <paramref name="newPassword"/>; the agent ends every credential it issued, this contact's password with them.</summary>
+    /// <summary>
+    /// Sets the agent's admin password to <paramref name="newPassword"/>; the agent ends every credential it issued, and the
+    /// password this contact holds is no longer the agent's (<see cref="PairWithAsync"/> pairs with the new one).
+    /// </summary>
     public async Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken)
     {
         try

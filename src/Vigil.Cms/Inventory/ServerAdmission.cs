@@ -116,7 +116,24 @@ internal sealed class ServerAdmission(
         }
 
         var trusted = request.TrustedFingerprints ?? [];
-        var reached = await Task.WhenAll(addresses.Select(a => TryReachAsync(a, request.Password, trusted, cancellationToken))).ConfigureAwait(false);
+        var reaching = addresses.Select(a => TryReachAsync(a, request.Password, trusted, cancellationToken)).ToList();
+        BatchReach[] reached;
+        try
+        {
+            reached = await Task.WhenAll(reaching).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A member that failed other than by a refusal (the request was cancelled) ends the batch; every member is done
+            // by now, and those reached let their connections go.
+            foreach (var done in reaching.Where(t => t.IsCompletedSuccessfully))
+            {
+                done.Result.Contact?.Dispose();
+            }
+
+            throw;
+        }
+
         try
         {
             BatchCheck check;
