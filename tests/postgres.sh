@@ -18,25 +18,37 @@ fi
 PG_BIN="$(postgres_bin)"
 
 PG_DIR="$(mktemp -d /tmp/vigil-test-postgres.XXXXXX)"
-PG_PORT=$((20000 + RANDOM % 40000))
-while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((20000 + RANDOM % 40000)); done
-PG_PASSWORD="vigil-test-$RANDOM$RANDOM"
 as_postgres() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
-echo "$PG_PASSWORD" > "$PG_DIR/password"
-if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR/password"; fi
-
-echo "==> Starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT in $PG_DIR"
-as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U vigil --pwfile="$PG_DIR/password" -A scram-sha-256 >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off" start >/dev/null
-
 stop_postgres() {
   as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
+# Set before anything can fail, so a server that never started leaves no folder either.
 trap stop_postgres EXIT
+
+PG_PASSWORD="vigil-test-$RANDOM$RANDOM"
+if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; fi
+echo "$PG_PASSWORD" > "$PG_DIR/password"
+if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR/password"; fi
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U vigil --pwfile="$PG_DIR/password" -A scram-sha-256 >/dev/null
+
+# A port that was free when probed can be taken before the server binds it (a benchmark's fleet opens thousands):
+# another port is tried, a few times, before giving up with the server's log.
+for attempt in 1 2 3 4 5; do
+  PG_PORT=$((20000 + RANDOM % 40000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((20000 + RANDOM % 40000)); done
+  echo "==> Starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT in $PG_DIR"
+  if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off" start >/dev/null; then
+    break
+  fi
+  if [ "$attempt" = 5 ]; then
+    echo "PostgreSQL did not start; its log:" >&2
+    cat "$PG_DIR/log" >&2
+    exit 1
+  fi
+done
 
 export VIGIL_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=vigil;Password=$PG_PASSWORD;Database=postgres"

@@ -18,16 +18,31 @@ namespace Vigil.Cms.Tests.Metrics;
 /// Prometheus' own <c>promtool check metrics</c>; the figures follow a real failover.
 /// </summary>
 [Collection(CmsTestGroup.Name)]
-public sealed class MetricsTests() : FailoverSiteTests(cameras: 1, cmsArguments: [ScrapeToken.OptionName, TokenFile])
+public sealed class MetricsTests : FailoverSiteTests
 {
     private static readonly string Token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
-    private static readonly string TokenFile = WriteTokenFile();
+    // The scrape token's file, one per test, so the test that wrote it removes it.
+    private readonly string _tokenFile;
+
+    public MetricsTests()
+        : this(WriteTokenFile())
+    {
+    }
+
+    private MetricsTests(string tokenFile)
+        : base(cameras: 1, cmsArguments: [ScrapeToken.OptionName, tokenFile]) => _tokenFile = tokenFile;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(_tokenFile)!, recursive: true);
+    }
 
     [Fact]
     public async Task The_cms_and_an_agent_export_checked_metrics_to_the_scrape_token_and_count_a_failover()
     {
-        var recording = await Site.StartAgentWithArgumentsAsync("rec", [ScrapeToken.OptionName, TokenFile], 1);
+        var recording = await Site.StartAgentWithArgumentsAsync("rec", [ScrapeToken.OptionName, _tokenFile], 1);
         var standby = await Site.StartAgentAsync("standby");
         var rec = await Site.AddAsync(recording, ServerRoleName.Recording);
         await Site.AddAsync(standby, ServerRoleName.Standby);

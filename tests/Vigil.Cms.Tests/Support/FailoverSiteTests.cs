@@ -17,7 +17,7 @@ public abstract class FailoverSiteTests(
 
     public async Task InitializeAsync() => _site = await FailoverSite.StartAsync(cameras, tune, cmsArguments, database);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_site is not null)
         {
