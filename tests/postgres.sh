@@ -34,11 +34,13 @@ echo "$PG_PASSWORD" > "$PG_DIR/password"
 if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR/password"; fi
 as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U vigil --pwfile="$PG_DIR/password" -A scram-sha-256 >/dev/null
 
-# A port that was free when probed can be taken before the server binds it (a benchmark's fleet opens thousands):
-# another port is tried, a few times, before giving up with the server's log.
+# The port is above Linux's usual ephemeral range (32768-60999), where no outgoing connection takes it, and clear of
+# the ports below that range a benchmark's fleet takes by the thousand (11 000 in a row from 12000). A port that was
+# free when probed can still be taken before the server binds it: another is tried, a few times, before giving up
+# with the server's log.
 for attempt in 1 2 3 4 5; do
-  PG_PORT=$((20000 + RANDOM % 40000))
-  while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((20000 + RANDOM % 40000)); done
+  PG_PORT=$((61000 + RANDOM % 4000))
+  while (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; do PG_PORT=$((61000 + RANDOM % 4000)); done
   echo "==> Starting PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT in $PG_DIR"
   if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
     -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off" start >/dev/null; then

@@ -15,6 +15,9 @@ namespace Vigil.Bench.Fleet;
 /// </summary>
 public sealed class BenchCms : IAsyncDisposable
 {
+    /// <summary>A file to keep the CMS's whole output in when it ends, to see after a run what it did and when.</summary>
+    public const string LogVariable = "VIGIL_BENCH_CMS_LOG";
+
     private const string Password = "bench-cms-admin-password";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(1);
 
@@ -115,6 +118,12 @@ public sealed class BenchCms : IAsyncDisposable
 
         _http.Dispose();
         await _process.DisposeAsync();
+        if (Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } kept)
+        {
+            // Appended, so a scenario that starts several CMSs keeps each one's log.
+            await File.AppendAllTextAsync(kept, _process.Output + "\n");
+        }
+
         await _database.DisposeAsync();
         Directory.Delete(_data, recursive: true);
     }
