@@ -23,6 +23,7 @@ internal sealed class CmsMetrics
     private readonly Histogram _probeDuration;
     private readonly Counter _probeFailures;
     private readonly Counter _probesDiscounted;
+    private readonly Histogram _probeWait;
     private readonly Histogram _takeoverDuration;
     private readonly Histogram _failbackDuration;
     private readonly Counter _restoreBytes;
@@ -44,6 +45,9 @@ internal sealed class CmsMetrics
             _probeFailures.WithLabels(kind);
         }
 
+        _probeWait = factory.CreateHistogram("vigil_cms_probe_wait_seconds",
+            "Time a health probe waited for one of the CMS's probe slots (at most 1 024 probes in flight) before it was sent; its timeout starts after.",
+            new HistogramConfiguration { Buckets = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5] });
         _probesDiscounted = factory.CreateCounter("vigil_probes_discounted_total",
             "Probes that timed out while the CMS itself was stalled or overloaded: not counted as misses against their servers.");
 
@@ -60,6 +64,8 @@ internal sealed class CmsMetrics
     }
 
     public void ProbeAnswered(TimeSpan took) => _probeDuration.Observe(took.TotalSeconds);
+
+    public void ProbeWaited(TimeSpan took) => _probeWait.Observe(took.TotalSeconds);
 
     public void ProbeFailed(string kind) => _probeFailures.WithLabels(kind).Inc();
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,6 +8,7 @@ using Vigil.Cms.Inventory;
 using Vigil.Cms.Metrics;
 using Vigil.Cms.Security;
 using Vigil.Cms.Storage;
+using Vigil.Contracts.Agent;
 using Vigil.Domain.Clock;
 using Vigil.Domain.Health;
 
@@ -17,7 +19,8 @@ namespace Vigil.Cms.Monitoring;
 /// <see cref="HealthBoard"/>, and starts the inventory copy of the agents whose copy is due. A probe that
 /// fails because of the CMS's own credential is not a miss (see <see cref="HealthBoard.SetAccessProblem"/>), nor is
 /// one that timed out while the CMS itself stalled or was overloaded (<see cref="ProbeEvidence"/>), and no server's
-/// data, however damaged, can end a round for the others.
+/// data, however damaged, can end a round for the others. At most <see cref="ProbesInFlight"/> probes are in flight at
+/// once, and the events the round's probes give rise to are written together when it ends.
 /// </summary>
 internal sealed partial class ProbeRound(
     IServiceScopeFactory scopes,
@@ -31,10 +34,20 @@ internal sealed partial class ProbeRound(
     CameraSecrets cameraSecrets,
     CmsMetrics metrics,
     TimeProvider time,
-    ILogger<ProbeRound> logger)
+    ILogger<ProbeRound> logger) : IDisposable
 {
     public static TimeSpan SyncInterval { get; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many probes are in flight at most. A round that sent every probe at once had each one's timeout running
+    /// while the CMS was still sending the others: at 10 000 servers on a busy CMS the last ones timed out before they
+    /// were written to the wire, a miss of the CMS's own making. A probe's timeout now starts when it takes a slot, so
+    /// it measures the agent. Enough slots that silent servers do not slow a round much: a thousand servers gone
+    /// silent hold them all for one probe timeout; sending this many at once costs the CMS well under that timeout.
+    /// </summary>
+    public const int ProbesInFlight = 1024;
+
+    private readonly SemaphoreSlim _slots = new(ProbesInFlight);
     private readonly Dictionary<int, DateTimeOffset> _lastSync = [];
     private readonly Dictionary<int, Task> _syncs = [];
 
@@ -54,11 +67,15 @@ internal sealed partial class ProbeRound(
         }
 
         var syncs = StartDueSyncs(servers, stoppingToken);
-        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
+        var events = new ConcurrentQueue<EventRow>();
+        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, events, stoppingToken))).ConfigureAwait(false);
+        await RecordAsync(events, stoppingToken).ConfigureAwait(false);
         board.EndRound(changes.Contains(true));
         metrics.RoundEnded(time.GetElapsedTime(began));
         return syncs;
     }
+
+    public void Dispose() => _slots.Dispose();
 
     /// <summary>Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes.</summary>
     private List<Task> StartDueSyncs(IReadOnlyList<ServerRow> servers, CancellationToken stoppingToken)
@@ -87,10 +104,13 @@ internal sealed partial class ProbeRound(
     }
 
     /// <summary>Probes one agent; true when the probe changed its health, its access or its cameras' states (the consoles are told).</summary>
-    private async Task<bool> ProbeAsync(ServerRow server, CancellationToken stoppingToken)
+    private async Task<bool> ProbeAsync(ServerRow server, ConcurrentQueue<EventRow> events, CancellationToken stoppingToken)
     {
         ProbeResult result;
         var camerasChanged = false;
+        var queued = time.GetTimestamp();
+        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        metrics.ProbeWaited(time.GetElapsedTime(queued));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(settings.Failover.ProbeTimeout);
         var sent = time.GetTimestamp();
@@ -98,9 +118,18 @@ internal sealed partial class ProbeRound(
         var clockChanged = false;
         try
         {
-            var health = await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false);
+            AgentHealth health;
+            try
+            {
+                health = await agents.For(server).HealthAsync(timeout.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+
             metrics.ProbeAnswered(time.GetElapsedTime(sent));
-            clockChanged = await NoteClockAsync(server, ClockReading.From(sentAt, time.GetUtcNow(), health.At), stoppingToken).ConfigureAwait(false);
+            clockChanged = NoteClock(server, ClockReading.From(sentAt, time.GetUtcNow(), health.At), events);
             result = ProbeClassifier.Classify(health);
             if (result.Outcome != ProbeOutcome.Ok)
             {
@@ -126,7 +155,7 @@ internal sealed partial class ProbeRound(
         catch (AgentCallException e) when (e.Rule is AgentCallException.Rules.CredentialRejected or AgentCallException.Rules.CredentialUnreadable)
         {
             metrics.ProbeFailed(CmsMetrics.ProbeFailures.CredentialRejected);
-            return await NoteAccessAsync(server, e.Message, stoppingToken).ConfigureAwait(false);
+            return NoteAccess(server, e.Message, events);
         }
         catch (AgentCallException e)
         {
@@ -140,19 +169,19 @@ internal sealed partial class ProbeRound(
             return false;
         }
 
-        var accessRestored = await NoteAccessAsync(server, null, stoppingToken).ConfigureAwait(false);
+        var accessRestored = NoteAccess(server, null, events);
         if (board.Observe(server.Id, result) is not { } change)
         {
             return accessRestored || camerasChanged || clockChanged;
         }
 
         LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
-        await RecordAsync(server, Name(change.From), Name(change.To), change.Reason, change.At, stoppingToken).ConfigureAwait(false);
+        events.Enqueue(EventLog.Health(server.Id, server.Name, Name(change.From), Name(change.To), change.Reason, change.At));
         return true;
     }
 
-    /// <summary>Writes an event when the server's clock starts or stops drifting from the CMS's; true when it did.</summary>
-    private async Task<bool> NoteClockAsync(ServerRow server, ClockReading reading, CancellationToken stoppingToken)
+    /// <summary>Notes an event when the server's clock starts or stops drifting from the CMS's; true when it did.</summary>
+    private bool NoteClock(ServerRow server, ClockReading reading, ConcurrentQueue<EventRow> events)
     {
         if (clocks.Observe(server.Id, server.Serial, reading) is not { } drifting)
         {
@@ -164,22 +193,11 @@ internal sealed partial class ProbeRound(
             ? $"its clock is {offset} s from the CMS's (± {reading.Uncertainty.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s), more than {ClockDrift.Limit.TotalSeconds:0} s: footage times are off; check NTP on both"
             : $"its clock is back within {ClockDrift.BackInStep.TotalSeconds:0} s of the CMS's ({offset} s)";
         LogClock(logger, server.Name, reason);
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            db.Events.Add(EventLog.Clock(server.Id, server.Name, drifting, reason, time.GetUtcNow()));
-            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogDatabaseUnavailable(logger, e);
-        }
-
+        events.Enqueue(EventLog.Clock(server.Id, server.Name, drifting, reason, time.GetUtcNow()));
         return true;
     }
 
-    private async Task<bool> NoteAccessAsync(ServerRow server, string? problem, CancellationToken stoppingToken)
+    private bool NoteAccess(ServerRow server, string? problem, ConcurrentQueue<EventRow> events)
     {
         if (!board.SetAccessProblem(server.Id, problem))
         {
@@ -190,23 +208,33 @@ internal sealed partial class ProbeRound(
         if (problem is not null)
         {
             LogAccessLost(logger, server.Name, problem);
-            await RecordAsync(server, state, "no-access", problem, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            events.Enqueue(EventLog.Health(server.Id, server.Name, state, "no-access", problem, time.GetUtcNow()));
         }
         else
         {
-            await RecordAsync(server, "no-access", state, "the CMS's credential is accepted again", time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+            events.Enqueue(EventLog.Health(server.Id, server.Name, "no-access", state, "the CMS's credential is accepted again", time.GetUtcNow()));
         }
 
         return true;
     }
 
-    private async Task RecordAsync(ServerRow server, string from, string to, string reason, DateTimeOffset at, CancellationToken stoppingToken)
+    /// <summary>
+    /// Writes the events of a round's probes in one transaction when the round ends. Written by each probe as it came, a
+    /// thousand servers failing at once were a thousand commits, each waiting its turn at the database beside the
+    /// failover engine's, and the round (which waits for its last probe) took seconds longer.
+    /// </summary>
+    private async Task RecordAsync(ConcurrentQueue<EventRow> events, CancellationToken stoppingToken)
     {
+        if (events.IsEmpty)
+        {
+            return;
+        }
+
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            db.Events.Add(EventLog.Health(server.Id, server.Name, from, to, reason, at));
+            db.Events.AddRange(events.OrderBy(e => e.At));
             await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)

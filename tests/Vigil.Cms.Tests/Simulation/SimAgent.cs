@@ -105,7 +105,18 @@ internal sealed class SimAgent(
     public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken) => Answer(() => new AgentInfo(
         Name, "SIM-1", Serial, VigilVersion.Current.ToString(), LicenseChannels, 1, null, Spaces(), [.. OwnCameras]), mutates: false);
 
-    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) => ProbesTimeOut ? Task.FromCanceled<AgentHealth>(new CancellationToken(true)) : Answer(() =>
+    /// <summary>Awaited before each health probe is answered: a test holds probes in flight with it.</summary>
+    public Func<Task>? ProbeHeld { get; set; }
+
+    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) => ProbeHeld is { } held ? HeldHealthAsync(held) : Health();
+
+    private async Task<AgentHealth> HeldHealthAsync(Func<Task> held)
+    {
+        await held();
+        return await Health();
+    }
+
+    private Task<AgentHealth> Health() => ProbesTimeOut ? Task.FromCanceled<AgentHealth>(new CancellationToken(true)) : Answer(() =>
     {
         var own = OwnCameras.Select(c => new CameraHealth(AgentRoutes.OwnRecordings, c.Id,
             !c.Recording ? CameraState.Off : Blocked.Contains(c.Id) ? CameraState.Unreachable : CameraState.Recording,

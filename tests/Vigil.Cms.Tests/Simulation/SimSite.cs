@@ -55,6 +55,8 @@ internal sealed class SimSite : IAsyncDisposable
 
     public HealthBoard Board => _services.GetRequiredService<HealthBoard>();
 
+    public ProbeRound Probes => _services.GetRequiredService<ProbeRound>();
+
     public ServerDirectory ServerDirectory => _services.GetRequiredService<ServerDirectory>();
 
     /// <summary>Every warning and error the CMS logged, as an operator's log file would hold them.</summary>
@@ -177,8 +179,7 @@ internal sealed class SimSite : IAsyncDisposable
             agent.Tick();
         }
 
-        var probe = _services.GetRequiredService<ProbeRound>();
-        await Task.WhenAll(await probe.RunAsync(CancellationToken.None));
+        await Task.WhenAll(await Probes.RunAsync(CancellationToken.None));
         var engine = _services.GetRequiredService<FailoverEngine>();
         await engine.RoundAsync(CancellationToken.None);
         var steps = engine.DueSteps([]);
