@@ -32,6 +32,15 @@ internal sealed partial class FailoverEngine(
     TimeProvider time,
     ILogger<FailoverEngine> logger)
 {
+    /// <summary>
+    /// How many inputs one round carries out at most; each is its own transaction. The steps they make due (a takeover)
+    /// start only when the round has ended, and a round that gave a thousand waiting episodes their standbys, one commit
+    /// each, had its first takeover accepted 9 s after the last episode began, on a busy CMS with 10 000 servers.
+    /// Episodes it begins are not counted: planning waits until every failed server has one, so that all are planned
+    /// together.
+    /// </summary>
+    public const int MostInputsPerRound = 64;
+
     private readonly Dictionary<(EpisodeId, ServerId, Epoch), bool> _released = [];
     private readonly FailoverDecider _decider = new(time);
     private readonly Dictionary<EpisodeId, long> _saidStuck = [];
@@ -57,9 +66,10 @@ internal sealed partial class FailoverEngine(
     }
 
     /// <summary>
-    /// Decides from the current situation and commits every decision, one transaction each. A decision that begins
-    /// an episode is followed at once by a second decision over the new situation, so a server that failed is given
-    /// its standby in the same round, planned together with every other waiting server.
+    /// Decides from the current situation and commits its decisions, one transaction each, at most
+    /// <see cref="MostInputsPerRound"/> inputs. A decision that begins an episode is followed at once by a second decision
+    /// over the new situation, so a server that failed is given its standby in the same round, planned together with
+    /// every other waiting server.
     /// </summary>
     public async Task RoundAsync(CancellationToken stoppingToken)
     {
@@ -71,8 +81,17 @@ internal sealed partial class FailoverEngine(
             for (var pass = 0; pass < 2; pass++)
             {
                 var decisions = _decider.Decide(await SituationAsync(db, inventory, stoppingToken).ConfigureAwait(false));
+                var inputs = 0;
                 foreach (var decision in decisions)
                 {
+                    if (decision is ApplyInput && ++inputs > MostInputsPerRound)
+                    {
+                        // The rest wait for the next round, which the commits above have already woken, and are decided
+                        // again there from the situation these leave: a prefix of the round's decisions is what the
+                        // round would have done first, so nothing is decided differently, only carried out in turns.
+                        return;
+                    }
+
                     await CarryOutAsync(db, inventory, decision, stoppingToken).ConfigureAwait(false);
 
                     // Each decision was its own transaction, and what it read is done with. Kept, every row the round's

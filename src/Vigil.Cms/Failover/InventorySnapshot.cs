@@ -12,6 +12,8 @@ namespace Vigil.Cms.Failover;
 /// <summary>The groups and servers as one failover round sees them, read once.</summary>
 internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IReadOnlyList<ManagedServer> servers)
 {
+    private Dictionary<ServerId, ManagedServer>? _byId;
+
     public IReadOnlyList<FailoverGroup> Groups { get; } = groups;
 
     public IReadOnlyList<ManagedServer> Servers { get; } = servers;
@@ -36,7 +38,8 @@ internal sealed class InventorySnapshot(IReadOnlyList<FailoverGroup> groups, IRe
         return new InventorySnapshot(groups.Select(AgentInventory.ToDomain).ToList(), servers);
     }
 
-    public ManagedServer? Find(ServerId id) => Servers.FirstOrDefault(s => s.Id == id);
+    /// <summary>Looked up, not searched: a round that opens a thousand episodes finds each one's server, among 10 000.</summary>
+    public ManagedServer? Find(ServerId id) => (_byId ??= Servers.ToDictionary(s => s.Id)).GetValueOrDefault(id);
 
     public bool Exists(ServerId id) => Find(id) is not null;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -19,8 +18,7 @@ namespace Vigil.Cms.Monitoring;
 /// <see cref="HealthBoard"/>, and starts the inventory copy of the agents whose copy is due. A probe that
 /// fails because of the CMS's own credential is not a miss (see <see cref="HealthBoard.SetAccessProblem"/>), nor is
 /// one that timed out while the CMS itself stalled or was overloaded (<see cref="ProbeEvidence"/>), and no server's
-/// data, however damaged, can end a round for the others. At most <see cref="ProbesInFlight"/> probes are in flight at
-/// once, and the events the round's probes give rise to are written together when it ends.
+/// data, however damaged, can end a round for the others. At most <see cref="ProbesInFlight"/> probes are in flight at once.
 /// </summary>
 internal sealed partial class ProbeRound(
     IServiceScopeFactory scopes,
@@ -67,9 +65,7 @@ internal sealed partial class ProbeRound(
         }
 
         var syncs = StartDueSyncs(servers, stoppingToken);
-        var events = new ConcurrentQueue<EventRow>();
-        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, events, stoppingToken))).ConfigureAwait(false);
-        await RecordAsync(events, stoppingToken).ConfigureAwait(false);
+        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
         board.EndRound(changes.Contains(true));
         metrics.RoundEnded(time.GetElapsedTime(began));
         return syncs;
@@ -104,7 +100,7 @@ internal sealed partial class ProbeRound(
     }
 
     /// <summary>Probes one agent; true when the probe changed its health, its access or its cameras' states (the consoles are told).</summary>
-    private async Task<bool> ProbeAsync(ServerRow server, ConcurrentQueue<EventRow> events, CancellationToken stoppingToken)
+    private async Task<bool> ProbeAsync(ServerRow server, CancellationToken stoppingToken)
     {
         ProbeResult result;
         var camerasChanged = false;
@@ -129,7 +125,7 @@ internal sealed partial class ProbeRound(
             }
 
             metrics.ProbeAnswered(time.GetElapsedTime(sent));
-            clockChanged = NoteClock(server, ClockReading.From(sentAt, time.GetUtcNow(), health.At), events);
+            clockChanged = await NoteClockAsync(server, ClockReading.From(sentAt, time.GetUtcNow(), health.At), stoppingToken).ConfigureAwait(false);
             result = ProbeClassifier.Classify(health);
             if (result.Outcome != ProbeOutcome.Ok)
             {
@@ -155,7 +151,7 @@ internal sealed partial class ProbeRound(
         catch (AgentCallException e) when (e.Rule is AgentCallException.Rules.CredentialRejected or AgentCallException.Rules.CredentialUnreadable)
         {
             metrics.ProbeFailed(CmsMetrics.ProbeFailures.CredentialRejected);
-            return NoteAccess(server, e.Message, events);
+            return await NoteAccessAsync(server, e.Message, stoppingToken).ConfigureAwait(false);
         }
         catch (AgentCallException e)
         {
@@ -169,19 +165,19 @@ internal sealed partial class ProbeRound(
             return false;
         }
 
-        var accessRestored = NoteAccess(server, null, events);
+        var accessRestored = await NoteAccessAsync(server, null, stoppingToken).ConfigureAwait(false);
         if (board.Observe(server.Id, result) is not { } change)
         {
             return accessRestored || camerasChanged || clockChanged;
         }
 
         LogHealthChanged(logger, server.Name, change.From, change.To, change.Reason);
-        events.Enqueue(EventLog.Health(server.Id, server.Name, Name(change.From), Name(change.To), change.Reason, change.At));
+        await RecordAsync(server, Name(change.From), Name(change.To), change.Reason, change.At, stoppingToken).ConfigureAwait(false);
         return true;
     }
 
-    /// <summary>Notes an event when the server's clock starts or stops drifting from the CMS's; true when it did.</summary>
-    private bool NoteClock(ServerRow server, ClockReading reading, ConcurrentQueue<EventRow> events)
+    /// <summary>Writes an event when the server's clock starts or stops drifting from the CMS's; true when it did.</summary>
+    private async Task<bool> NoteClockAsync(ServerRow server, ClockReading reading, CancellationToken stoppingToken)
     {
         if (clocks.Observe(server.Id, server.Serial, reading) is not { } drifting)
         {
@@ -193,11 +189,22 @@ internal sealed partial class ProbeRound(
             ? $"its clock is {offset} s from the CMS's (± {reading.Uncertainty.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s), more than {ClockDrift.Limit.TotalSeconds:0} s: footage times are off; check NTP on both"
             : $"its clock is back within {ClockDrift.BackInStep.TotalSeconds:0} s of the CMS's ({offset} s)";
         LogClock(logger, server.Name, reason);
-        events.Enqueue(EventLog.Clock(server.Id, server.Name, drifting, reason, time.GetUtcNow()));
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            db.Events.Add(EventLog.Clock(server.Id, server.Name, drifting, reason, time.GetUtcNow()));
+            await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogDatabaseUnavailable(logger, e);
+        }
+
         return true;
     }
 
-    private bool NoteAccess(ServerRow server, string? problem, ConcurrentQueue<EventRow> events)
+    private async Task<bool> NoteAccessAsync(ServerRow server, string? problem, CancellationToken stoppingToken)
     {
         if (!board.SetAccessProblem(server.Id, problem))
         {
@@ -208,33 +215,23 @@ internal sealed partial class ProbeRound(
         if (problem is not null)
         {
             LogAccessLost(logger, server.Name, problem);
-            events.Enqueue(EventLog.Health(server.Id, server.Name, state, "no-access", problem, time.GetUtcNow()));
+            await RecordAsync(server, state, "no-access", problem, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         }
         else
         {
-            events.Enqueue(EventLog.Health(server.Id, server.Name, "no-access", state, "the CMS's credential is accepted again", time.GetUtcNow()));
+            await RecordAsync(server, "no-access", state, "the CMS's credential is accepted again", time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         }
 
         return true;
     }
 
-    /// <summary>
-    /// Writes the events of a round's probes in one transaction when the round ends. Written by each probe as it came, a
-    /// thousand servers failing at once were a thousand commits, each waiting its turn at the database beside the
-    /// failover engine's, and the round (which waits for its last probe) took seconds longer.
-    /// </summary>
-    private async Task RecordAsync(ConcurrentQueue<EventRow> events, CancellationToken stoppingToken)
+    private async Task RecordAsync(ServerRow server, string from, string to, string reason, DateTimeOffset at, CancellationToken stoppingToken)
     {
-        if (events.IsEmpty)
-        {
-            return;
-        }
-
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-            db.Events.AddRange(events.OrderBy(e => e.At));
+            db.Events.Add(EventLog.Health(server.Id, server.Name, from, to, reason, at));
             await db.SaveChangesAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,5 @@
+using Vigil.Domain.Inventory;
+
 namespace Vigil.Domain.Failover;
 
 /// <summary>
@@ -7,11 +9,15 @@ namespace Vigil.Domain.Failover;
 internal sealed class DecisionRound(FailoverSituation situation, FailoverStateMachine machine)
 {
     private readonly List<FailoverDecision> _decisions = [];
+    private readonly Dictionary<ServerId, ManagedServer> _servers = situation.Servers.ToDictionary(s => s.Id);
     private Epoch _epoch = situation.HighestEpoch;
 
     public List<FailoverEpisode> Open { get; } = situation.Open.Where(e => e.IsOpen).ToList();
 
     public IReadOnlyList<FailoverDecision> Decisions => _decisions;
+
+    /// <summary>A server of the situation by its id, looked up once per round rather than searched for each episode.</summary>
+    public ManagedServer? Find(ServerId id) => _servers.GetValueOrDefault(id);
 
     public void Begin(ServerId server) => _decisions.Add(new BeginEpisode(server));
 

@@ -19,6 +19,4 @@ public sealed record FailoverSituation(
     public IReadOnlyDictionary<ServerId, string> Problems { get; init; } = new Dictionary<ServerId, string>();
 
     public HealthState HealthOf(ServerId id) => Health.GetValueOrDefault(id, HealthState.Healthy);
-
-    public ManagedServer? Find(ServerId id) => Servers.FirstOrDefault(s => s.Id == id);
 }

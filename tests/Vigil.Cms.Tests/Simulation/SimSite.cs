@@ -57,6 +57,8 @@ internal sealed class SimSite : IAsyncDisposable
 
     public ProbeRound Probes => _services.GetRequiredService<ProbeRound>();
 
+    public FailoverEngine Engine => _services.GetRequiredService<FailoverEngine>();
+
     public ServerDirectory ServerDirectory => _services.GetRequiredService<ServerDirectory>();
 
     /// <summary>Every warning and error the CMS logged, as an operator's log file would hold them.</summary>
@@ -180,7 +182,7 @@ internal sealed class SimSite : IAsyncDisposable
         }
 
         await Task.WhenAll(await Probes.RunAsync(CancellationToken.None));
-        var engine = _services.GetRequiredService<FailoverEngine>();
+        var engine = Engine;
         await engine.RoundAsync(CancellationToken.None);
         var steps = engine.DueSteps([]);
         foreach (var id in steps)
