@@ -55,16 +55,7 @@ internal sealed class AgentContact : IDisposable
         var client = AgentClients.WithPassword(sighting.Address, password!, pinned);
         try
         {
-            AgentInfo info;
-            try
-            {
-                info = await client.InfoAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (AgentCallException e)
-            {
-                throw Refusal(e);
-            }
-
+            var info = await AskAsync(() => client.InfoAsync(cancellationToken)).ConfigureAwait(false);
             if (!string.Equals(info.Serial, sighting.Identity.Serial, StringComparison.Ordinal))
             {
                 throw new RefusedException(Rules.DifferentAgent,
@@ -81,46 +72,25 @@ internal sealed class AgentContact : IDisposable
     }
 
     /// <summary>Pairs with the reached agent, with the password it was reached with; pairing again from the same CMS replaces its older credential.</summary>
-    public async Task<PairingResponse> PairAsync(string cmsName, string cmsId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _client.PairAsync(_password, cmsName, cmsId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AgentCallException e)
-        {
-            throw Refusal(e);
-        }
-    }
+    public Task<PairingResponse> PairAsync(string cmsName, string cmsId, CancellationToken cancellationToken) =>
+        AskAsync(() => _client.PairAsync(_password, cmsName, cmsId, cancellationToken));
 
     /// <summary>
     /// Sets the agent's admin password to <paramref name="newPassword"/>; the agent ends every credential it issued, and the
     /// password this contact holds is no longer the agent's (<see cref="PairWithAsync"/> pairs with the new one).
     /// </summary>
-    public async Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken)
-    {
-        try
+    public Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken) =>
+        AskAsync(async () =>
         {
             await _client.ChangeAdminPasswordAsync(newPassword, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AgentCallException e)
-        {
-            throw Refusal(e);
-        }
-    }
+            return true;
+        });
 
     /// <summary>Pairs with the agent this contact reached, over its pinned certificate, with another password (one just set).</summary>
     public async Task<PairingResponse> PairWithAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken)
     {
         using var client = AgentClients.WithPassword(Address, password, Fingerprint);
-        try
-        {
-            return await client.PairAsync(password, cmsName, cmsId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AgentCallException e)
-        {
-            throw Refusal(e);
-        }
+        return await AskAsync(() => client.PairAsync(password, cmsName, cmsId, cancellationToken)).ConfigureAwait(false);
     }
 
     public void Dispose() => _client.Dispose();
@@ -144,6 +114,19 @@ internal sealed class AgentContact : IDisposable
         if (address.Port is < 1 or > 65535)
         {
             throw new RefusedException(Rules.InvalidAddress, $"Port {address.Port} is not between 1 and 65535.");
+        }
+    }
+
+    /// <summary>One call to the agent; its refusal or silence is answered to the operator as a refusal (<see cref="Refusal"/>).</summary>
+    private static async Task<T> AskAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw Refusal(e);
         }
     }
 
