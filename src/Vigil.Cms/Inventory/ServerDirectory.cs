@@ -7,58 +7,175 @@ using Vigil.Domain.Inventory;
 namespace Vigil.Cms.Inventory;
 
 /// <summary>
-/// The servers table as the monitor reads it every round, read from the database again only after a write to it
-/// was committed (<see cref="ServerWriteInterceptor"/> says so) or, whatever was written, once <see cref="MaxAge"/>
-/// has passed. At 10 000 servers, reading every row (cameras and spaces included) each second was a large part of the
-/// CMS's work while nothing had changed. The rows handed out are shared: callers read them and never change them. So is
-/// their domain form, made once per read for the readers that run every round (the engine, the protection watch) instead of
-/// by each of them every round: it parses every row's spaces and cameras.
+/// The servers table as the monitor reads it every round. After a committed write (<see cref="ServerWriteInterceptor"/>
+/// says which rows it touched) only those rows are read again and put in place of their old copies; the whole table is
+/// read when a write could not say which rows, when more than <see cref="MostRowsReadAlone"/> changed, and, whatever was
+/// written, once <see cref="MaxAge"/> has passed. At 10 000 servers, reading every row each second was a large part of the
+/// CMS's work while nothing had changed; and in a mass failure every standby's inventory changes as it takes over, and
+/// reading all 11 000 rows again after each one was most of the rest. The rows handed out are shared: callers read them and
+/// never change them. So is their domain form, which the engine and the protection watch read every round: it is made for
+/// a row when the row is read, not by each reader every round.
 /// </summary>
-internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics metrics, TimeProvider time)
+internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics metrics, TimeProvider time) : IDisposable
 {
     /// <summary>How stale the copy may be at most: bounds what a write the interceptor cannot see (another process, raw SQL) leaves unseen.</summary>
     public static TimeSpan MaxAge { get; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Beyond this many changed rows, one read of the whole table costs less than looking each one up.</summary>
+    public const int MostRowsReadAlone = 256;
+
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private HashSet<int> _changed = [];
+    private bool _unknownChange;
     private long _version;
     private Snapshot? _copy;
 
-    /// <summary>A write to the servers table was committed: the next read goes to the database.</summary>
-    public void Changed() => Interlocked.Increment(ref _version);
+    /// <summary>A write to these rows of the servers table was committed: the next read reads them again.</summary>
+    public void Changed(IEnumerable<int> ids)
+    {
+        lock (_gate)
+        {
+            _changed.UnionWith(ids);
+            _version++;
+        }
+    }
+
+    /// <summary>A write to the servers table was committed, of rows nobody could name: the next read reads the whole table.</summary>
+    public void Changed()
+    {
+        lock (_gate)
+        {
+            _unknownChange = true;
+            _version++;
+        }
+    }
 
     public async Task<IReadOnlyList<ServerRow>> ReadAsync(CancellationToken cancellationToken) =>
         (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Rows;
 
     /// <summary>The same servers in their domain form.</summary>
     public async Task<IReadOnlyList<ManagedServer>> ReadDomainAsync(CancellationToken cancellationToken) =>
-        (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Domain.Value;
+        (await CurrentAsync(cancellationToken).ConfigureAwait(false)).Domain;
+
+    public void Dispose() => _reading.Dispose();
 
     private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
-        // The version is taken before reading, so a commit during the read makes the next call read again.
-        var version = Interlocked.Read(ref _version);
-        if (Volatile.Read(ref _copy) is { } copy && copy.Version == version && time.GetElapsedTime(copy.ReadAt) < MaxAge)
+        if (Volatile.Read(ref _copy) is { } current && IsCurrent(current))
         {
-            return copy;
+            return current;
+        }
+
+        // One reader brings the copy up to date; the others wait for it and take its result, so two merges never start from
+        // the same old copy and lose each other's rows.
+        await _reading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private bool IsCurrent(Snapshot copy) => copy.Version == Interlocked.Read(ref _version) && time.GetElapsedTime(copy.ReadAt) < MaxAge;
+
+    private async Task<Snapshot> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var copy = _copy;
+        long version;
+        HashSet<int> changed;
+        bool whole;
+        lock (_gate)
+        {
+            if (copy is not null && IsCurrent(copy))
+            {
+                return copy;
+            }
+
+            // The version and the rows are taken together, before reading: a commit during the read adds its rows to the next read.
+            version = _version;
+            changed = _changed;
+            whole = copy is null || _unknownChange || changed.Count > MostRowsReadAlone || time.GetElapsedTime(copy.ReadAt) >= MaxAge;
+            _changed = [];
+            _unknownChange = false;
         }
 
         var began = time.GetTimestamp();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        var rows = await db.Servers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
-        metrics.DatabaseWork("read_servers", time.GetElapsedTime(began));
-        var snapshot = new Snapshot(version, began, rows);
-        Volatile.Write(ref _copy, snapshot);
-        return snapshot;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            Snapshot snapshot;
+            if (whole)
+            {
+                var rows = await db.Servers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+                metrics.DatabaseWork("read_servers", time.GetElapsedTime(began));
+                snapshot = new Snapshot(version, began, rows, [.. rows.Select(AgentInventory.ToDomain)]);
+            }
+            else
+            {
+                var ids = changed.ToArray();
+                var rows = await db.Servers.AsNoTracking().Where(s => ids.Contains(s.Id)).ToListAsync(cancellationToken).ConfigureAwait(false);
+                metrics.DatabaseWork("read_changed_servers", time.GetElapsedTime(began));
+                snapshot = copy!.With(version, changed, rows);
+            }
+
+            Volatile.Write(ref _copy, snapshot);
+            return snapshot;
+        }
+        catch
+        {
+            // The rows taken for this read were not read: the next read reads the whole table rather than forget them.
+            Changed();
+            throw;
+        }
     }
 
-    private sealed class Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows)
+    private sealed class Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows, IReadOnlyList<ManagedServer> domain)
     {
         public long Version { get; } = version;
 
+        /// <summary>When the whole table was last read: rows read alone since then do not make the rest any younger.</summary>
         public long ReadAt { get; } = readAt;
 
         public IReadOnlyList<ServerRow> Rows { get; } = rows;
 
-        public Lazy<IReadOnlyList<ManagedServer>> Domain { get; } = new(() => rows.Select(AgentInventory.ToDomain).ToList());
+        public IReadOnlyList<ManagedServer> Domain { get; } = domain;
+
+        /// <summary>
+        /// This copy with the changed rows as they were read now: each in its old place, the new ones at the end in the order
+        /// they were added, and the ones no longer there (deleted) left out. Every other row and its domain form is kept.
+        /// </summary>
+        public Snapshot With(long version, HashSet<int> changed, List<ServerRow> read)
+        {
+            var fresh = read.ToDictionary(r => r.Id);
+            var rows = new List<ServerRow>(Rows.Count + fresh.Count);
+            var domain = new List<ManagedServer>(Rows.Count + fresh.Count);
+            for (var i = 0; i < Rows.Count; i++)
+            {
+                var row = Rows[i];
+                if (!changed.Contains(row.Id))
+                {
+                    rows.Add(row);
+                    domain.Add(Domain[i]);
+                }
+                else if (fresh.Remove(row.Id, out var now))
+                {
+                    rows.Add(now);
+                    domain.Add(AgentInventory.ToDomain(now));
+                }
+            }
+
+            foreach (var added in fresh.Values.OrderBy(r => r.Id))
+            {
+                rows.Add(added);
+                domain.Add(AgentInventory.ToDomain(added));
+            }
+
+            return new Snapshot(version, ReadAt, rows, domain);
+        }
     }
 }

@@ -291,10 +291,8 @@ internal sealed partial class ProbeRound(
     }
 
     /// <summary>
-    /// Notes that the row still says what its agent does. One update of one column, of which the directory is not told:
-    /// told, it read every server again each round from a few thousand servers on, as N / 300 rows are confirmed each
-    /// second. Of the directory's readers only the check above reads this column; its copy is read again within
-    /// <see cref="ServerDirectory.MaxAge"/>, and a copy that still shows the older time costs one more such update.
+    /// Notes that the row still says what its agent does: one update of one column. A bulk update passes by the
+    /// <see cref="ServerWriteInterceptor"/>, so the directory is told of the row here, and reads that one row again.
     /// </summary>
     private async Task ConfirmAsync(ServerRow server, CancellationToken stoppingToken)
     {
@@ -303,6 +301,7 @@ internal sealed partial class ProbeRound(
         var now = time.GetUtcNow();
         await db.Servers.Where(s => s.Id == server.Id && s.Serial == server.Serial)
             .ExecuteUpdateAsync(update => update.SetProperty(s => s.LastSyncedAt, now), stoppingToken).ConfigureAwait(false);
+        directory.Changed([server.Id]);
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Health of {Server}: {From} -> {To} ({Reason})")]

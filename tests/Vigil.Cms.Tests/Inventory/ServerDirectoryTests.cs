@@ -119,6 +119,66 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
         (await Servers.ReadDomainAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
     }
 
+    [Fact]
+    public async Task Only_the_rows_a_commit_changed_are_read_again_and_every_other_row_is_kept()
+    {
+        await AddAsync("rec-1");
+        await AddAsync("rec-2");
+        await AddAsync("rec-3");
+        var before = await Servers.ReadAsync(CancellationToken.None);
+        var domainBefore = await Servers.ReadDomainAsync(CancellationToken.None);
+
+        await using (var scope = _core.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            (await db.Servers.SingleAsync(s => s.Name == "rec-2")).Enabled = false;
+            db.Servers.Remove(await db.Servers.SingleAsync(s => s.Name == "rec-3"));
+            db.Servers.Add(Row("rec-4"));
+            await db.SaveChangesAsync();
+        }
+
+        var after = await Servers.ReadAsync(CancellationToken.None);
+        after.Select(s => s.Name).ShouldBe(["rec-1", "rec-2", "rec-4"], "the changed row in its place, the deleted one gone, the added one at the end");
+        after[0].ShouldBeSameAs(before[0], "an unchanged row is not read again");
+        after[1].ShouldNotBeSameAs(before[1]);
+        after[1].Enabled.ShouldBeFalse();
+        var domainAfter = await Servers.ReadDomainAsync(CancellationToken.None);
+        domainAfter[0].ShouldBeSameAs(domainBefore[0], "nor is its domain form made again");
+        domainAfter.Select(s => (s.Name, s.Enabled)).ShouldBe([("rec-1", true), ("rec-2", false), ("rec-4", true)]);
+    }
+
+    [Fact]
+    public async Task More_changed_rows_than_are_read_alone_make_the_whole_table_read()
+    {
+        await AddAsync("rec-0");
+        var before = await Servers.ReadAsync(CancellationToken.None);
+        await using (var scope = _core.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            db.Servers.AddRange(Enumerable.Range(1, ServerDirectory.MostRowsReadAlone + 1).Select(i => Row($"rec-{i}")));
+            await db.SaveChangesAsync();
+        }
+
+        var after = await Servers.ReadAsync(CancellationToken.None);
+        after.Count.ShouldBe(ServerDirectory.MostRowsReadAlone + 2);
+        after.Single(s => s.Name == "rec-0").ShouldNotBeSameAs(before[0], "the whole table was read");
+    }
+
+    [Fact]
+    public async Task Rows_changed_by_commits_during_a_read_are_read_at_the_next_one()
+    {
+        await AddAsync("rec-1");
+        await Servers.ReadAsync(CancellationToken.None);
+
+        // Many writers and readers at once: whatever each read took, the last read shows every committed write.
+        var writes = Enumerable.Range(2, 19).Select(i => AddAsync($"rec-{i}"));
+        var reads = Enumerable.Range(0, 20).Select(_ => Servers.ReadAsync(CancellationToken.None));
+        await Task.WhenAll(writes.Concat<Task>(reads).ToList());
+
+        (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).Order()
+            .ShouldBe(Enumerable.Range(1, 20).Select(i => $"rec-{i}").Order());
+    }
+
     private async Task AddAsync(string name)
     {
         await using var scope = _core.Services.CreateAsyncScope();
