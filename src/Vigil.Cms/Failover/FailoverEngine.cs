@@ -36,8 +36,8 @@ internal sealed partial class FailoverEngine(
     /// How many inputs one round carries out at most; each is its own transaction. The steps they make due (a takeover)
     /// start only when the round has ended, and a round that gave a thousand waiting episodes their standbys, one commit
     /// each, had its first takeover accepted 9 s after the last episode began, on a busy CMS with 10 000 servers.
-    /// Episodes it begins are not counted: planning waits until every failed server has one, so that all are planned
-    /// together.
+    /// Episodes it begins are not counted here: the decider begins at most <see cref="FailoverDecider.MostBegunPerRound"/>
+    /// a round, in whole groups, and plans a group once every failed server in it has an episode.
     /// </summary>
     public const int MostInputsPerRound = 64;
 
@@ -69,7 +69,7 @@ internal sealed partial class FailoverEngine(
     /// Decides from the current situation and commits its decisions, one transaction each, at most
     /// <see cref="MostInputsPerRound"/> inputs. A decision that begins an episode is followed at once by a second decision
     /// over the new situation, so a server that failed is given its standby in the same round, planned together with
-    /// every other waiting server.
+    /// every other waiting server of its group.
     /// </summary>
     public async Task RoundAsync(CancellationToken stoppingToken)
     {

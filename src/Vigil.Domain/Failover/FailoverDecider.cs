@@ -12,15 +12,21 @@ namespace Vigil.Domain.Failover;
 /// episodes a standby. Every input is checked against the state machine, and later steps see the
 /// episodes as earlier decisions leave them, so the CMS can apply the decisions in order.
 /// <para>
-/// A round that begins an episode plans nothing: the begun episodes have no id yet, and planning the
-/// older ones without them could give a lower-priority server the standby a newly failed higher-priority
-/// one needs. The CMS runs the next round as soon as the ledger changes, and plans them all together.
+/// A round plans nothing for a group in which it begins an episode: the begun episodes have no id yet, and
+/// planning the group's older ones without them could give a lower-priority server the standby a newly failed
+/// higher-priority one needs. The CMS runs the next round as soon as the ledger changes, and plans them all
+/// together. Standbys serve only their own group, so the other groups are planned meanwhile. A round begins at
+/// most <see cref="MostBegunPerRound"/> episodes, finishing the last group it began in: when a thousand servers
+/// fail at once, each begin is a commit, and the first takeovers need not wait for the last begin.
 /// </para>
 /// </summary>
 public sealed class FailoverDecider(TimeProvider time)
 {
     /// <summary>Why a waiting episode gets no standby when its recording server has left the inventory or its group.</summary>
     public const string NotInProtectedGroupReason = "the recording server is no longer in a group with protection on";
+
+    /// <summary>How many episodes one round begins, beyond which it only finishes the groups it began in.</summary>
+    public const int MostBegunPerRound = 64;
 
     private readonly FailoverStateMachine _machine = new(time);
 
@@ -29,10 +35,8 @@ public sealed class FailoverDecider(TimeProvider time)
         ArgumentNullException.ThrowIfNull(situation);
         var round = new DecisionRound(situation, _machine);
         var leftAlone = FollowHealth(situation, round);
-        if (!DetectFailures(situation, round))
-        {
-            AssignStandbys(situation, round, leftAlone);
-        }
+        var begunIn = DetectFailures(situation, round);
+        AssignStandbys(situation, round, leftAlone, begunIn);
 
         return round.Decisions;
     }
@@ -89,47 +93,53 @@ public sealed class FailoverDecider(TimeProvider time)
     }
 
     /// <summary>
-    /// Begins an episode for every enabled, grouped recording server that failed and has none. The conditions
+    /// Begins an episode for every enabled, grouped recording server that failed and has none, up to
+    /// <see cref="MostBegunPerRound"/> and then only in the groups already begun in. The conditions
     /// <see cref="FailoverStateMachine.Begin"/> would refuse (protection off, automatic failover off) are checked
     /// here too, so no decision is one the CMS must throw away.
     /// </summary>
-    /// <returns>Whether any episode begins.</returns>
-    private static bool DetectFailures(FailoverSituation situation, DecisionRound round)
+    /// <returns>The groups in which an episode begins.</returns>
+    private static HashSet<GroupId> DetectFailures(FailoverSituation situation, DecisionRound round)
     {
+        var begunIn = new HashSet<GroupId>();
         if (!situation.Settings.AutomaticFailover)
         {
-            return false;
+            return begunIn;
         }
 
-        var begun = false;
+        var begun = 0;
         var derivation = new StatusDerivation(situation.CmsVersion, situation.Settings);
 
         // A set, not a look through the open episodes for each server: a thousand of them open on a site of 10 000 servers
         // made that ten million comparisons every round.
         var inFailover = round.Open.Select(e => e.RecordingServer).ToHashSet();
-        foreach (var server in situation.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled && s.Group is not null))
+        foreach (var server in situation.Servers.Where(s => s.Role == ServerRole.Recording && s.Enabled))
         {
-            if (situation.HealthOf(server.Id) == HealthState.Failed
+            if (server.Group is { } group
+                && situation.HealthOf(server.Id) == HealthState.Failed
                 && derivation.CanBeProtected(server)
                 && !inFailover.Contains(server.Id)
-                && situation.Groups.Any(g => g.Id == server.Group && g.ProtectionEnabled))
+                && situation.Groups.Any(g => g.Id == group && g.ProtectionEnabled)
+                && (begun < MostBegunPerRound || begunIn.Contains(group)))
             {
                 round.Begin(server.Id);
-                begun = true;
+                begunIn.Add(group);
+                begun++;
             }
         }
 
-        return begun;
+        return begunIn;
     }
 
     /// <summary>
-    /// Gives every waiting episode the planner's choice, or says why there is none. The same reason is not
-    /// decided again once the episode is waiting with it, so a quiet round decides nothing.
+    /// Gives every waiting episode the planner's choice, or says why there is none, but in the groups this round
+    /// begins episodes in (<paramref name="begunIn"/>). The same reason is not decided again once the episode is
+    /// waiting with it, so a quiet round decides nothing.
     /// </summary>
-    private static void AssignStandbys(FailoverSituation situation, DecisionRound round, HashSet<EpisodeId> leftAlone)
+    private static void AssignStandbys(FailoverSituation situation, DecisionRound round, HashSet<EpisodeId> leftAlone, HashSet<GroupId> begunIn)
     {
         var waiting = round.Open
-            .Where(e => e.Phase is FailoverPhase.Detected or FailoverPhase.Assigning && !leftAlone.Contains(e.Id))
+            .Where(e => e.Phase is FailoverPhase.Detected or FailoverPhase.Assigning && !leftAlone.Contains(e.Id) && !begunIn.Contains(e.Group))
             .ToList();
         if (waiting.Count == 0)
         {

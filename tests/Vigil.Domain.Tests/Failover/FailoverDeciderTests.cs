@@ -39,6 +39,47 @@ public class FailoverDeciderTests
     }
 
     [Fact]
+    public void A_round_that_begins_an_episode_in_one_group_still_plans_the_other_groups()
+    {
+        var newlyFailed = new ServerId(3);
+        _health[Rec1] = HealthState.Failed;
+        _health[Rec2] = HealthState.Failed;
+        _health[newlyFailed] = HealthState.Failed;
+        var waiting = _episodes.Detected();
+        var waitingInGroup2 = SecondDetected() with { Group = Servers.Group2.Id };
+        var fleet = Fleet(
+            Servers.Recording(1), Servers.Standby(10),
+            Servers.Recording(2, group: Servers.Group2.Id), Servers.Recording(3, group: Servers.Group2.Id), Servers.Standby(20, group: Servers.Group2.Id));
+
+        var decisions = _decider.Decide(new FailoverSituation([Servers.Group1, Servers.Group2], fleet, _health, [waiting, waitingInGroup2],
+            FailoverSettings.Default, new Epoch(7), Servers.CmsVersion));
+
+        // Group 2's waiting server is planned next round, with the one failed beside it.
+        decisions.ShouldBe([new BeginEpisode(newlyFailed), new ApplyInput(waiting.Id, new StandbyChosen(A, new Epoch(8)))]);
+    }
+
+    [Fact]
+    public void A_round_begins_at_most_its_share_of_episodes_but_never_part_of_a_group()
+    {
+        var groups = new[] { Servers.Group1, Servers.Group2, new FailoverGroup(new GroupId(3), "Dock", ProtectionEnabled: true, IsDefault: false) };
+        var fleet = new List<ManagedServer>();
+        foreach (var (group, index) in groups.Select((g, i) => (g, i)))
+        {
+            for (var id = 100 + (index * 40); id < 140 + (index * 40); id++)
+            {
+                fleet.Add(Servers.Recording(id, group: group.Id));
+                _health[new ServerId(id)] = HealthState.Failed;
+            }
+        }
+
+        var decisions = _decider.Decide(new FailoverSituation(groups, fleet, _health, [], FailoverSettings.Default, new Epoch(7), Servers.CmsVersion));
+
+        FailoverDecider.MostBegunPerRound.ShouldBeLessThan(80);
+        decisions.ShouldBe(Enumerable.Range(100, 80).Select(id => (FailoverDecision)new BeginEpisode(new ServerId(id))),
+            "the second group is begun whole though the share is reached inside it, and the third waits for the next round");
+    }
+
+    [Fact]
     public void No_episode_begins_with_automatic_failover_or_the_groups_protection_off_or_for_a_disabled_server()
     {
         _health[Rec1] = HealthState.Failed;
