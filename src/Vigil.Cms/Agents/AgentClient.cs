@@ -60,6 +60,9 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         {
             ConnectTimeout = timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // An agent never redirects: a call is answered by the agent it was aimed at (and pinned to), or it fails.
+            AllowAutoRedirect = false,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
         };
         _http = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout, MaxResponseContentBufferSize = MaxResponseBytes };

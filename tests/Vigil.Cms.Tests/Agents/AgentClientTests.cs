@@ -61,6 +61,30 @@ public sealed class AgentClientTests(AgentsFixture agents)
     }
 
     [Fact]
+    public async Task A_redirect_is_a_failed_call_and_is_not_followed()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var hostile = builder.Build();
+        var followed = false;
+        hostile.MapGet(AgentRoutes.Identity, () => Results.Redirect("/elsewhere"));
+        hostile.MapGet("/elsewhere", () =>
+        {
+            followed = true;
+            return Results.Ok(new { name = "impostor" });
+        });
+        await hostile.StartAsync();
+        var url = new Uri(hostile.Urls.First());
+        using var client = AgentClients.Anonymous(new ServerAddress(url.Host, url.Port, Https: false));
+
+        await Should.ThrowAsync<AgentCallException>(() => client.IdentityAsync(CancellationToken.None));
+
+        followed.ShouldBeFalse();
+        await hostile.StopAsync();
+    }
+
+    [Fact]
     public void No_secret_can_be_aimed_at_an_https_agent_without_a_pinned_certificate()
     {
         var address = AgentsFixture.Address(agents.SecureStandby);
