@@ -7,7 +7,7 @@ namespace Vigil.Cms.Tests.Failover;
 
 /// <summary>
 /// A failover round carries out at most <see cref="FailoverEngine.MostInputsPerRound"/> inputs, so the takeovers they make
-/// due can start while the rest are carried out by the next rounds; the episodes it begins are all begun at once.
+/// due can start while the rest are carried out by the next rounds; the failed servers of one group are all begun at once.
 /// </summary>
 public sealed class EngineRoundInputsTests
 {
