@@ -13,8 +13,8 @@ namespace Vigil.Cms.Inventory;
 /// written, once <see cref="MaxAge"/> has passed. At 10 000 servers, reading every row each second was a large part of the
 /// CMS's work while nothing had changed; and in a mass failure every standby's inventory changes as it takes over, and
 /// reading all 11 000 rows again after each one was most of the rest. The rows handed out are shared: callers read them and
-/// never change them. So is their domain form, which the engine and the protection watch read every round: it is made for
-/// a row when the row is read, not by each reader every round.
+/// never change them. So is their domain form, which the engine and the protection watch read every round: made once per
+/// copy when first asked for, and for the rows a commit changed only, not by each reader every round.
 /// </summary>
 internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics metrics, TimeProvider time) : IDisposable
 {
@@ -113,7 +113,7 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
             {
                 var rows = await db.Servers.AsNoTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
                 metrics.DatabaseWork("read_servers", time.GetElapsedTime(began));
-                snapshot = new Snapshot(version, began, rows, [.. rows.Select(AgentInventory.ToDomain)]);
+                snapshot = new Snapshot(version, began, rows);
             }
             else
             {
@@ -134,48 +134,82 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
         }
     }
 
-    private sealed class Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows, IReadOnlyList<ManagedServer> domain)
+    private sealed class Snapshot
     {
-        public long Version { get; } = version;
+        private readonly Lazy<IReadOnlyList<ManagedServer>> _domain;
+
+        /// <summary>A copy of the whole table, read at <paramref name="readAt"/>.</summary>
+        public Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows)
+            : this(version, readAt, rows, basis: null, kept: [])
+        {
+        }
+
+        /// <param name="basis">The copy this one was made from, when its domain form was already made.</param>
+        /// <param name="kept">For each row, its index in <paramref name="basis"/> when it was kept from it, or -1.</param>
+        private Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows, Snapshot? basis, int[] kept)
+        {
+            Version = version;
+            ReadAt = readAt;
+            Rows = rows;
+
+            // Made when first asked for: a row whose stored spaces or cameras cannot be parsed fails the readers of the domain
+            // form, never the probe round, which reads the rows alone.
+            _domain = new(() => MakeDomain(rows, basis, kept));
+        }
+
+        public long Version { get; }
 
         /// <summary>When the whole table was last read: rows read alone since then do not make the rest any younger.</summary>
-        public long ReadAt { get; } = readAt;
+        public long ReadAt { get; }
 
-        public IReadOnlyList<ServerRow> Rows { get; } = rows;
+        public IReadOnlyList<ServerRow> Rows { get; }
 
-        public IReadOnlyList<ManagedServer> Domain { get; } = domain;
+        public IReadOnlyList<ManagedServer> Domain => _domain.Value;
 
         /// <summary>
         /// This copy with the changed rows as they were read now: each in its old place, the new ones at the end in the order
-        /// they were added, and the ones no longer there (deleted) left out. Every other row and its domain form is kept.
+        /// they were added, and the ones no longer there (deleted) left out. Every other row is kept, and so is its domain form
+        /// if this copy's was made.
         /// </summary>
         public Snapshot With(long version, HashSet<int> changed, List<ServerRow> read)
         {
             var fresh = read.ToDictionary(r => r.Id);
             var rows = new List<ServerRow>(Rows.Count + fresh.Count);
-            var domain = new List<ManagedServer>(Rows.Count + fresh.Count);
+            var kept = new List<int>(Rows.Count + fresh.Count);
             for (var i = 0; i < Rows.Count; i++)
             {
                 var row = Rows[i];
                 if (!changed.Contains(row.Id))
                 {
                     rows.Add(row);
-                    domain.Add(Domain[i]);
+                    kept.Add(i);
                 }
                 else if (fresh.Remove(row.Id, out var now))
                 {
                     rows.Add(now);
-                    domain.Add(AgentInventory.ToDomain(now));
+                    kept.Add(-1);
                 }
             }
 
             foreach (var added in fresh.Values.OrderBy(r => r.Id))
             {
                 rows.Add(added);
-                domain.Add(AgentInventory.ToDomain(added));
+                kept.Add(-1);
             }
 
-            return new Snapshot(version, ReadAt, rows, domain);
+            // Only a made domain form is handed on: a copy never holds on to a chain of older ones.
+            return new Snapshot(version, ReadAt, rows, _domain.IsValueCreated ? this : null, [.. kept]);
+        }
+
+        private static List<ManagedServer> MakeDomain(IReadOnlyList<ServerRow> rows, Snapshot? basis, int[] kept)
+        {
+            var domain = new List<ManagedServer>(rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                domain.Add(basis is not null && kept[i] >= 0 ? basis.Domain[kept[i]] : AgentInventory.ToDomain(rows[i]));
+            }
+
+            return domain;
         }
     }
 }

@@ -148,6 +148,23 @@ public sealed class ServerDirectoryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_row_whose_cameras_cannot_be_parsed_fails_the_domain_form_but_not_the_rows_the_probes_read()
+    {
+        await AddAsync("rec-1");
+        await using (var scope = _core.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+            var damaged = Row("rec-2");
+            damaged.CamerasJson = "[{not json";
+            db.Servers.Add(damaged);
+            await db.SaveChangesAsync();
+        }
+
+        (await Servers.ReadAsync(CancellationToken.None)).Select(s => s.Name).ShouldBe(["rec-1", "rec-2"], ignoreOrder: true);
+        await Should.ThrowAsync<System.Text.Json.JsonException>(() => Servers.ReadDomainAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task More_changed_rows_than_are_read_alone_make_the_whole_table_read()
     {
         await AddAsync("rec-0");
