@@ -138,23 +138,29 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
     {
         private readonly Lazy<IReadOnlyList<ManagedServer>> _domain;
 
+        /// <summary>For each row, its index in <see cref="_basis"/> when its domain form is to be taken from there, or -1.</summary>
+        private readonly int[] _kept;
+
+        /// <summary>An older copy whose domain form was made, until this one's is.</summary>
+        private Snapshot? _basis;
+
         /// <summary>A copy of the whole table, read at <paramref name="readAt"/>.</summary>
         public Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows)
             : this(version, readAt, rows, basis: null, kept: [])
         {
         }
 
-        /// <param name="basis">The copy this one was made from, when its domain form was already made.</param>
-        /// <param name="kept">For each row, its index in <paramref name="basis"/> when it was kept from it, or -1.</param>
         private Snapshot(long version, long readAt, IReadOnlyList<ServerRow> rows, Snapshot? basis, int[] kept)
         {
             Version = version;
             ReadAt = readAt;
             Rows = rows;
+            _basis = basis;
+            _kept = kept;
 
             // Made when first asked for: a row whose stored spaces or cameras cannot be parsed fails the readers of the domain
             // form, never the probe round, which reads the rows alone.
-            _domain = new(() => MakeDomain(rows, basis, kept));
+            _domain = new(MakeDomain);
         }
 
         public long Version { get; }
@@ -169,7 +175,7 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
         /// <summary>
         /// This copy with the changed rows as they were read now: each in its old place, the new ones at the end in the order
         /// they were added, and the ones no longer there (deleted) left out. Every other row is kept, and so is its domain form
-        /// if this copy's was made.
+        /// once made, whether by this copy or by the older one this copy was made from.
         /// </summary>
         public Snapshot With(long version, HashSet<int> changed, List<ServerRow> read)
         {
@@ -197,18 +203,31 @@ internal sealed class ServerDirectory(IServiceScopeFactory scopes, CmsMetrics me
                 kept.Add(-1);
             }
 
-            // Only a made domain form is handed on: a copy never holds on to a chain of older ones.
-            return new Snapshot(version, ReadAt, rows, _domain.IsValueCreated ? this : null, [.. kept]);
-        }
-
-        private static List<ManagedServer> MakeDomain(IReadOnlyList<ServerRow> rows, Snapshot? basis, int[] kept)
-        {
-            var domain = new List<ManagedServer>(rows.Count);
-            for (var i = 0; i < rows.Count; i++)
+            // A copy refers to one older copy at most, one whose form was made: several commits between two reads of the domain
+            // form (a mass failure) must not make every row's form again, nor leave a chain of old copies held.
+            if (_domain.IsValueCreated)
             {
-                domain.Add(basis is not null && kept[i] >= 0 ? basis.Domain[kept[i]] : AgentInventory.ToDomain(rows[i]));
+                return new Snapshot(version, ReadAt, rows, this, [.. kept]);
             }
 
+            if (Volatile.Read(ref _basis) is { } older)
+            {
+                return new Snapshot(version, ReadAt, rows, older, [.. kept.Select(k => k >= 0 ? _kept[k] : -1)]);
+            }
+
+            return new Snapshot(version, ReadAt, rows, basis: null, [.. kept]);
+        }
+
+        private List<ManagedServer> MakeDomain()
+        {
+            var basis = Volatile.Read(ref _basis);
+            var domain = new List<ManagedServer>(Rows.Count);
+            for (var i = 0; i < Rows.Count; i++)
+            {
+                domain.Add(basis is not null && _kept[i] >= 0 ? basis.Domain[_kept[i]] : AgentInventory.ToDomain(Rows[i]));
+            }
+
+            Volatile.Write(ref _basis, null);
             return domain;
         }
     }
