@@ -90,22 +90,21 @@ internal sealed partial class ProtectionWatch(
         }
 
         var changes = _tracker.Observe(protection, time.GetUtcNow());
+        var reported = new List<ProtectionChange>(changes.Count);
         foreach (var (id, isProtected) in changes)
         {
             var server = inventory.Find(new Domain.ServerId(id))!;
             var reason = statuses[new Domain.ServerId(id)].Detail;
             db.Events.Add(EventLog.Protection(id, server.Name, isProtected, reason, time.GetUtcNow()));
-            LogProtectionChanged(logger, server.Name, isProtected ? EventLog.Protected : EventLog.Unprotected, reason);
+            reported.Add(new ProtectionChange(server.Name, isProtected, reason));
         }
 
         if (changes.Count > 0)
         {
             await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            ProtectionLog.Write(logger, reported);
         }
     }
-
-    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "{Server} is {State}: {Reason}")]
-    private static partial void LogProtectionChanged(ILogger logger, string server, string state, string reason);
 
     [LoggerMessage(EventId = 3109, Level = LogLevel.Error, Message = "The protection of the recording servers could not be checked this round")]
     private static partial void LogWatchFailed(ILogger logger, Exception exception);
