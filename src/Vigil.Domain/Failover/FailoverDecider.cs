@@ -150,6 +150,15 @@ public sealed class FailoverDecider(TimeProvider time)
         var plan = TakeoverPlanner.Plan(
             waiting.Select(e => round.Find(e.RecordingServer)).OfType<ManagedServer>().Select(derivation.ToFailed),
             ReadyStandbys(situation, round, derivation));
+
+        // A look-up, not a search of the plan's list for each episode: a thousand episodes waiting without a standby made
+        // that a million comparisons a round. The first reason for a server is the one kept, as a search would find it.
+        var unprotected = new Dictionary<ServerId, string>();
+        foreach (var u in plan.Unprotected)
+        {
+            unprotected.TryAdd(u.RecordingServer, u.Reason);
+        }
+
         foreach (var episode in waiting)
         {
             if (plan.StandbyFor(episode.RecordingServer) is { } standby)
@@ -158,7 +167,7 @@ public sealed class FailoverDecider(TimeProvider time)
                 continue;
             }
 
-            var reason = plan.Unprotected.FirstOrDefault(u => u.RecordingServer == episode.RecordingServer)?.Reason ?? NotInProtectedGroupReason;
+            var reason = unprotected.GetValueOrDefault(episode.RecordingServer, NotInProtectedGroupReason);
             if (episode.Phase == FailoverPhase.Detected || episode.Note != new EpisodeNote(EpisodeNote.Codes.NoStandby, Detail: reason))
             {
                 round.Offer(episode, new NoStandbyAvailable(reason));
