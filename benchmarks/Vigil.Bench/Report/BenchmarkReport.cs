@@ -27,6 +27,11 @@ public static class BenchmarkReport
             ? "Results of a **quick** run (fewer trials, smaller fleets): indicative only. The published figures come from a full `./bench`."
             : "How fast Vigil fails over, measured on one machine in one run. Every figure below comes from the run described here; nothing is carried over from another run.");
         md.AppendLine();
+
+        // This file is rewritten by every run; what a run means (what bounds each missed target, the changes measured on the
+        // way, the scenarios run only when named) is written by hand in a file of its own, so no run erases it.
+        md.AppendLine("What bounds each missed target, what would close it, and every change measured on the way: [benchmark-findings.md](benchmark-findings.md).");
+        md.AppendLine();
         md.AppendLine("## Reproduce").AppendLine();
         md.AppendLine("```sh").AppendLine(command).AppendLine("```").AppendLine();
         md.AppendLine("`./bench` installs ffmpeg and GStreamer's RTSP server if they are missing, builds in Release, runs every scenario below and rewrites this file and the plots in `docs/benchmarks/`. `./bench --quick` runs a reduced version (about 10 minutes on two cores) and prints one line per figure; `--only NAME[,NAME]` runs some scenarios.");
