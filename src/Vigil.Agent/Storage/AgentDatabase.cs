@@ -92,7 +92,7 @@ public sealed class AgentDatabase
         using var connection = Open();
         // WAL is a property of the file, so setting it once here holds for every later connection. Synchronous stays at
         // SQLite's default (FULL) on every connection: a catalogued segment survives a power cut with its entry, and
-        // NORMAL measured no faster restore (docs/benchmarks.md).
+        // NORMAL measured no faster restore (docs/benchmark-findings.md).
         Execute(connection, "PRAGMA journal_mode=WAL;");
         using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA user_version";
