@@ -97,7 +97,7 @@ public sealed class FailoverScenario : IScenario
         }, TimeSpan.FromSeconds(180), "failback and restore to complete");
 
         var overlap = double.MaxValue;
-        var restoredFiles = new List<List<FileInfo>>();
+        var restoredFiles = new List<IReadOnlyList<FileInfo>>();
         for (var c = 1; c <= Cameras; c++)
         {
             var own = site.Segments("rec", "own", $"cam-{c}").Where(f => f.LastWriteTimeUtc >= backAt).ToList();
@@ -113,34 +113,8 @@ public sealed class FailoverScenario : IScenario
         var restoreStarted = events.First(e => e.Kind == "failover" && e.To == "restoring").At;
         var restoreEnded = events.First(e => e.Kind == "failover" && e.From == "restoring").At;
         var restoreRate = done.Restore.BytesTotal / Math.Max((restoreEnded - restoreStarted).TotalSeconds, 0.001);
-        var copyRate = await CopyRateAsync(restoredFiles, site.Root, cancellationToken);
-        return new Trial(recording, firstSegment.Max(), detection, gap, overlap, restoreRate / copyRate, done.Restore.FilesTotal, restoreRate, copyRate);
-    }
-
-    /// <summary>Bytes per second of <c>cp</c> copying the same files to the same disk, in this run (one folder per camera: names repeat).</summary>
-    private static async Task<double> CopyRateAsync(List<List<FileInfo>> cameras, string root, CancellationToken cancellationToken)
-    {
-        var target = Directory.CreateDirectory(Path.Combine(root, "cp-" + Guid.NewGuid().ToString("N"))).FullName;
-        try
-        {
-            var folders = cameras.Select((_, i) => Directory.CreateDirectory(Path.Combine(target, i.ToString(CultureInfo.InvariantCulture))).FullName).ToList();
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < cameras.Count; i++)
-            {
-                using var cp = Process.Start("cp", [.. cameras[i].Select(f => f.FullName), folders[i]]);
-                await cp.WaitForExitAsync(cancellationToken);
-                if (cp.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"cp exited with {cp.ExitCode}");
-                }
-            }
-
-            return cameras.Sum(files => files.Sum(f => f.Length)) / clock.Elapsed.TotalSeconds;
-        }
-        finally
-        {
-            Directory.Delete(target, recursive: true);
-        }
+        var copies = await CopyYardstick.MeasureAsync(restoredFiles, site.Root, cancellationToken);
+        return new Trial(recording, firstSegment.Max(), detection, gap, overlap, restoreRate / copies.Copy, done.Restore.FilesTotal, restoreRate, copies);
     }
 
     private static List<FileInfo> FailoverSegments(RealSite site, int camera) =>
@@ -172,7 +146,7 @@ public sealed class FailoverScenario : IScenario
             new("camera-time overlap per failback", "s", overlaps, "gap 0 (overlap ≥ 0)", overlaps.Min() >= 0,
                 "Per trial and worst camera: the end of the standby's last segment (restored home) minus the start of the original's first segment after its return. Positive: both recorded that stretch (make before break)."),
             new("restore throughput ÷ cp of the same files", "ratio", ratios, "≥ 0.8", Summary.Of(ratios).Median >= 0.8,
-                Invariant($"Per trial: the restore's rate from its start to its last file (the original fetching from the standby over HTTP, eight files at a time, each SHA-256 checked and catalogued in group commits; median {Summary.Of(trials.Select(t => t.RestoreRate).ToList()).Median / 1e6:0.00} MB/s over a median {Summary.Of(trials.Select(t => (double)t.RestoredFiles).ToList()).Median:0} files) divided by `cp` copying the restored files on the same disk right after (median {Summary.Of(trials.Select(t => t.CopyRate).ToList()).Median / 1e6:0} MB/s).")),
+                Invariant($"Per trial: the restore's rate from its start to its last file (the original fetching from the standby over HTTP, eight files at a time, each SHA-256 checked and catalogued in group commits; median {Summary.Of(trials.Select(t => t.RestoreRate).ToList()).Median / 1e6:0.00} MB/s over a median {Summary.Of(trials.Select(t => (double)t.RestoredFiles).ToList()).Median:0} files) divided by `cp` copying the restored files on the same disk right after (median {Summary.Of(trials.Select(t => t.Copy.Copy).ToList()).Median / 1e6:0} MB/s; with a `sync` of each copy after it, as the restore fsyncs each file, {Summary.Of(trials.Select(t => t.Copy.Synced).ToList()).Median / 1e6:0} MB/s, a ratio of {Summary.Of(trials.Select(t => t.RestoreRate / t.Copy.Synced).ToList()).Median:0.00}).")),
         };
 
         File.WriteAllText(Path.Combine(options.PlotDirectory, "failover-latency.svg"),
@@ -194,5 +168,5 @@ public sealed class FailoverScenario : IScenario
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Trial(
-        VigilProcess Recording, double Latency, double Detection, double Gap, double Overlap, double RestoreRatio, int RestoredFiles, double RestoreRate, double CopyRate);
+        VigilProcess Recording, double Latency, double Detection, double Gap, double Overlap, double RestoreRatio, int RestoredFiles, double RestoreRate, CopyRates Copy);
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,11 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
 {
     private const string RestoredPrefix = "restored-";
     internal const string PartialFolder = ".restoring";
-    private const int BufferBytes = 81920;
+    /// <summary>
+    /// What one read of the incoming bytes takes at most, and so what a copy cut off by a kill may have to send again. A
+    /// mebibyte keeps the per-read cost (a read, a hash step and a write) small against a large file's bytes.
+    /// </summary>
+    internal const int BufferBytes = 1024 * 1024;
 
     private static readonly Lock Naming = new();
 
@@ -105,46 +110,61 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
             }
 
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[BufferBytes];
-            await HashPrefixAsync(output, from, hash, buffer, cancellationToken).ConfigureAwait(false);
-            output.SetLength(from);
-            output.Position = from;
-            var length = from;
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            // Pooled: a buffer this size is a large object, and a restore of many small segments would make one per file.
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+            try
             {
-                if (length + read > bytes)
+                await HashPrefixAsync(output, from, hash, buffer, cancellationToken).ConfigureAwait(false);
+                output.SetLength(from);
+                output.Position = from;
+                var length = from;
+                var written = from;
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    File.Delete(partial);
-                    return RestoreOutcome.Refused("restore.too-large",
-                        $"More than the announced {bytes} bytes of {relative} arrived; the copy was cut off and nothing was kept.",
-                        StatusCodes.Status413RequestEntityTooLarge);
+                    if (length + read > bytes)
+                    {
+                        File.Delete(partial);
+                        return RestoreOutcome.Refused("restore.too-large",
+                            $"More than the announced {bytes} bytes of {relative} arrived; the copy was cut off and nothing was kept.",
+                            StatusCodes.Status413RequestEntityTooLarge);
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    length += read;
+                    if (length - written >= DiskWriteback.Step)
+                    {
+                        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        DiskWriteback.Start(output.SafeFileHandle, written, length - written);
+                        written = length;
+                    }
                 }
 
-                hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                length += read;
-            }
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                output.Flush(flushToDisk: true);
+                if (length < bytes)
+                {
+                    return RestoreOutcome.Refused("restore.incomplete",
+                        $"{length} of the {bytes} bytes of {relative} are here; a copy from offset {length} continues it.", StatusCodes.Status422UnprocessableEntity);
+                }
 
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            output.Flush(flushToDisk: true);
-            if (length < bytes)
+                var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
+                if (!string.Equals(actual, sha256, StringComparison.Ordinal))
+                {
+                    File.Delete(partial);
+                    return RestoreOutcome.Refused("restore.checksum-mismatch",
+                        $"The received {length} bytes hash to {actual}, not the {bytes} bytes with SHA-256 {sha256} announced; nothing was kept.",
+                        StatusCodes.Status422UnprocessableEntity);
+                }
+
+                // Moved while this copy still holds the partial file, so no second copy of it can write into the kept file.
+                return Keep(context, partial, space, folderPath, file, camera, kind, recording.Start, recording.End, length, actual);
+            }
+            finally
             {
-                return RestoreOutcome.Refused("restore.incomplete",
-                    $"{length} of the {bytes} bytes of {relative} are here; a copy from offset {length} continues it.", StatusCodes.Status422UnprocessableEntity);
+                ArrayPool<byte>.Shared.Return(buffer);
             }
-
-            var actual = Convert.ToHexStringLower(hash.GetHashAndReset());
-            if (!string.Equals(actual, sha256, StringComparison.Ordinal))
-            {
-                File.Delete(partial);
-                return RestoreOutcome.Refused("restore.checksum-mismatch",
-                    $"The received {length} bytes hash to {actual}, not the {bytes} bytes with SHA-256 {sha256} announced; nothing was kept.",
-                    StatusCodes.Status422UnprocessableEntity);
-            }
-
-            // Moved while this copy still holds the partial file, so no second copy of it can write into the kept file.
-            return Keep(context, partial, space, folderPath, file, camera, kind, recording.Start, recording.End, length, actual);
         }
     }
 

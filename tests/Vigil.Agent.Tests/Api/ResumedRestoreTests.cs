@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Vigil.Agent.Restore;
 using Vigil.Agent.Tests.Support;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
@@ -17,7 +18,7 @@ namespace Vigil.Agent.Tests.Api;
 public sealed class ResumedRestoreTests
 {
     /// <summary>The agent's write buffer: at most this much of what reached it can be lost when it is killed.</summary>
-    private const int OneBuffer = 81920;
+    private const int OneBuffer = RestoredFiles.BufferBytes;
 
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 
