@@ -79,12 +79,17 @@ internal sealed class AgentContact : IDisposable
     /// Sets the agent's admin password to <paramref name="newPassword"/>; the agent ends every credential it issued, and the
     /// password this contact holds is no longer the agent's (<see cref="PairWithAsync"/> pairs with the new one).
     /// </summary>
-    public Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken) =>
-        AskAsync(async () =>
+    public async Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken)
+    {
+        try
         {
             await _client.ChangeAdminPasswordAsync(newPassword, cancellationToken).ConfigureAwait(false);
-            return true;
-        });
+        }
+        catch (AgentCallException e)
+        {
+            throw Refusal(e);
+        }
+    }
 
     /// <summary>Pairs with the agent this contact reached, over its pinned certificate, with another password (one just set).</summary>
     public async Task<PairingResponse> PairWithAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken)
