@@ -27,7 +27,7 @@ internal static class DiskWriteback
         }
     }
 
-    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "sync_file_range")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SyncFileRange(SafeFileHandle file, long offset, long count, uint flags);
 }

@@ -79,17 +79,8 @@ internal sealed class AgentContact : IDisposable
     /// Sets the agent's admin password to <paramref name="newPassword"/>; the agent ends every credential it issued, and the
     /// password this contact holds is no longer the agent's (<see cref="PairWithAsync"/> pairs with the new one).
     /// </summary>
-    public async Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.ChangeAdminPasswordAsync(newPassword, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AgentCallException e)
-        {
-            throw Refusal(e);
-        }
-    }
+    public Task ChangeAdminPasswordAsync(string newPassword, CancellationToken cancellationToken) =>
+        AskAsync(() => _client.ChangeAdminPasswordAsync(newPassword, cancellationToken));
 
     /// <summary>Pairs with the agent this contact reached, over its pinned certificate, with another password (one just set).</summary>
     public async Task<PairingResponse> PairWithAsync(string password, string cmsName, string cmsId, CancellationToken cancellationToken)
@@ -123,6 +114,19 @@ internal sealed class AgentContact : IDisposable
     }
 
     /// <summary>One call to the agent; its refusal or silence is answered to the operator as a refusal (<see cref="Refusal"/>).</summary>
+    /// <summary>Makes the agent's refusal of a call the operator's error (<see cref="Refusal"/>).</summary>
+    private static async Task AskAsync(Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (AgentCallException e)
+        {
+            throw Refusal(e);
+        }
+    }
+
     private static async Task<T> AskAsync<T>(Func<Task<T>> call)
     {
         try

@@ -17,7 +17,7 @@ namespace Vigil.Agent.Tests.Api;
 /// </summary>
 public sealed class ResumedRestoreTests
 {
-    /// <summary>The agent's write buffer: at most this much of what reached it can be lost when it is killed.</summary>
+    /// <summary>The agent's read buffer for a restored file: at most this much of what reached it can be lost when it is killed.</summary>
     private const int OneBuffer = RestoredFiles.BufferBytes;
 
     private static readonly DateTimeOffset Start = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
