@@ -24,6 +24,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     private readonly HttpClient _http;
     private readonly HttpClient _transfer;
     private readonly HttpClient _stream;
+    private readonly HttpClient? _monitor;
+    private int _monitorBusy;
     private readonly string? _pinned;
     private readonly TimeProvider _time;
 
@@ -42,6 +44,12 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     /// </summary>
     public const long MaxResponseBytes = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// How long the shared HTTP/2 connection stays open without a call. A paired agent's probes and inventory copies
+    /// travel on its monitor connection, so at rest this one closes and the CMS holds one open file per agent.
+    /// </summary>
+    public static readonly TimeSpan SharedConnectionIdle = TimeSpan.FromSeconds(30);
+
     /// <param name="time">The clock that times a pull's silence (the paired servers' clients get the CMS's own).</param>
     public AgentClient(AgentEndpoint endpoint, TimeSpan timeout, TimeProvider? time = null)
     {
@@ -56,15 +64,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         Endpoint = endpoint;
         _pinned = endpoint.PinnedFingerprint;
         _time = time ?? TimeProvider.System;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = timeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-
-            // An agent never redirects: a call is answered by the agent it was aimed at (and pinned to), or it fails.
-            AllowAutoRedirect = false,
-            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
-        };
+        var handler = Handler(timeout);
+        handler.PooledConnectionIdleTimeout = SharedConnectionIdle;
         _http = new HttpClient(handler) { BaseAddress = endpoint.BaseUri, Timeout = timeout, MaxResponseContentBufferSize = MaxResponseBytes };
         _transfer = new HttpClient(handler, disposeHandler: false) { BaseAddress = endpoint.BaseUri, Timeout = UpdateTimeout, MaxResponseContentBufferSize = MaxResponseBytes };
 
@@ -79,15 +80,27 @@ internal sealed class AgentClient : IAgentApi, IDisposable
             (_, { } password) => new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"admin:{password}"))),
             _ => null,
         };
-        _http.DefaultRequestHeaders.Authorization = authorization;
-        _transfer.DefaultRequestHeaders.Authorization = authorization;
-        _stream.DefaultRequestHeaders.Authorization = authorization;
-        if (endpoint.LeaderTerm is { } term)
+        // A paired agent is probed every second for as long as it is managed: its probes and inventory copies get a
+        // connection of their own (see MonitorAsync). The short-lived clients that add a server have none.
+        if (endpoint.Credential is not null)
         {
-            var value = term.ToString(CultureInfo.InvariantCulture);
-            _http.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, value);
-            _transfer.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, value);
-            _stream.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, value);
+            var monitorHandler = Handler(timeout);
+            monitorHandler.MaxConnectionsPerServer = 1;
+            _monitor = new HttpClient(monitorHandler) { BaseAddress = endpoint.BaseUri, Timeout = timeout, MaxResponseContentBufferSize = MaxResponseBytes };
+        }
+
+        foreach (var client in new[] { _http, _transfer, _stream, _monitor })
+        {
+            if (client is null)
+            {
+                continue;
+            }
+
+            client.DefaultRequestHeaders.Authorization = authorization;
+            if (endpoint.LeaderTerm is { } term)
+            {
+                client.DefaultRequestHeaders.Add(AgentRoutes.LeaderTermHeader, term.ToString(CultureInfo.InvariantCulture));
+            }
         }
     }
 
@@ -96,11 +109,9 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     /// <summary>The fingerprint of the certificate the agent presented on this client's connections (https only).</summary>
     public string? SeenFingerprint { get; private set; }
 
-    public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken) =>
-        SendAsync<AgentInfo>(HttpMethod.Get, AgentRoutes.Info, null, cancellationToken);
+    public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken) => MonitorAsync<AgentInfo>(AgentRoutes.Info, cancellationToken);
 
-    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) =>
-        SendAsync<AgentHealth>(HttpMethod.Get, AgentRoutes.Health, null, cancellationToken);
+    public Task<AgentHealth> HealthAsync(CancellationToken cancellationToken) => MonitorAsync<AgentHealth>(AgentRoutes.Health, cancellationToken);
 
     /// <summary>Who answers at the address, asked without any secret; over https <see cref="SeenFingerprint"/> then holds its certificate's fingerprint.</summary>
     public Task<AgentIdentityView> IdentityAsync(CancellationToken cancellationToken) =>
@@ -118,6 +129,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
     public void Dispose()
     {
+        _monitor?.Dispose();
         _stream.Dispose();
         _transfer.Dispose();
         _http.Dispose();
@@ -282,6 +294,49 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     public Task<AgentUpdateStatus> UpdateStatusAsync(CancellationToken cancellationToken) =>
         SendAsync<AgentUpdateStatus>(HttpMethod.Get, AgentRoutes.Update, null, cancellationToken);
 
+    /// <summary>
+    /// A probe or an inventory copy of a paired agent: on its monitor connection, HTTP/1.1 with one call at a time,
+    /// when that is free, else on the shared HTTP/2 connection. HTTP/1.1 costs the CMS and the agent less per call
+    /// than an HTTP/2 stream, and the monitor sends an agent's copy after its probe, so they take the connection in
+    /// turn. A call never queues behind another, which would make a probe's timeout measure the call before it.
+    /// A caller that stops waiting (a probe's timeout) leaves the call to finish on its connection: a late answer is
+    /// read and the connection kept, where cancelling an HTTP/1.1 call would close it and cost the next one a TLS
+    /// handshake; only a call silent for the whole call timeout closes it.
+    /// </summary>
+    private async Task<T> MonitorAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        if (_monitor is null || Interlocked.CompareExchange(ref _monitorBusy, 1, 0) != 0)
+        {
+            return await SendAsync<T>(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var call = SendOnMonitorAsync<T>(_monitor, path);
+        try
+        {
+            return await call.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Nobody awaits the call any more; its failure, if it fails, is seen here rather than left unobserved.
+            _ = call.ContinueWith(static c => c.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private async Task<T> SendOnMonitorAsync<T>(HttpClient monitor, string path)
+    {
+        try
+        {
+            using var request = Request(HttpMethod.Get, path, null);
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None, monitor).ConfigureAwait(false);
+            return await ReadAsync<T>(response, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _monitorBusy, 0);
+        }
+    }
+
     private async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var request = Request(method, path, body);
@@ -326,10 +381,11 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         HttpResponseMessage response;
         client ??= _http;
 
-        // HTTP/2 where the agent offers it (https, by ALPN; plain http stays HTTP/1.1): the probe every second, the
-        // inventory copy and any command or restore share one connection per agent, never one per call in flight.
-        // That is what lets one CMS hold 10 000 agents within its open-file limit.
-        request.Version = HttpVersion.Version20;
+        // Every call but those on the monitor connection asks for HTTP/2 where the agent offers it (https, by ALPN;
+        // plain http stays HTTP/1.1): commands, restores and any probe that found the monitor connection busy share one
+        // connection per agent, never one per call in flight. With the monitor connection that makes at most two
+        // open files per agent, and one at rest, which is what lets one CMS hold 10 000 agents within its open-file limit.
+        request.Version = client == _monitor ? HttpVersion.Version11 : HttpVersion.Version20;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         try
         {
@@ -406,6 +462,17 @@ internal sealed class AgentClient : IAgentApi, IDisposable
             return (response.ReasonPhrase ?? string.Empty, null);
         }
     }
+
+    /// <param name="timeout">How long a connection may take to open.</param>
+    private SocketsHttpHandler Handler(TimeSpan timeout) => new()
+    {
+        ConnectTimeout = timeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+        // An agent never redirects: a call is answered by the agent it was aimed at (and pinned to), or it fails.
+        AllowAutoRedirect = false,
+        SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
+    };
 
     private AgentCallException Untrusted(Exception e) => SeenFingerprint is { } seen && _pinned is not null
         ? new AgentCallException(AgentCallException.Rules.CertificateChanged,

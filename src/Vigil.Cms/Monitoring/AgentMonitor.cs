@@ -26,10 +26,14 @@ internal sealed class AgentMonitor(ProbeRound rounds, HealthBoard board, Setting
             }
 
             previous = now;
+
+            // The interval is counted from the round's start: over HTTP/1.1 a round writes its first probes before
+            // it returns, which would otherwise add their sending time to every interval.
+            var next = Task.Delay(settings.Failover.ProbeInterval, time, stoppingToken);
             var round = rounds.RunAsync(stoppingToken);
             try
             {
-                await Task.Delay(settings.Failover.ProbeInterval, time, stoppingToken).ConfigureAwait(false);
+                await next.ConfigureAwait(false);
                 await round.ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

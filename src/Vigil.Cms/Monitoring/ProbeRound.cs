@@ -45,6 +45,9 @@ internal sealed partial class ProbeRound(
     /// </summary>
     public const int ProbesInFlight = 1024;
 
+    /// <summary>What a disabled server's place in a round holds: it is not probed, and nothing about it changed.</summary>
+    private static readonly Task<bool> NotProbed = Task.FromResult(false);
+
     private readonly SemaphoreSlim _slots = new(ProbesInFlight);
     private readonly Dictionary<int, DateTimeOffset> _lastSync = [];
     private readonly Dictionary<int, Task> _syncs = [];
@@ -64,8 +67,14 @@ internal sealed partial class ProbeRound(
             return [];
         }
 
-        var syncs = StartDueSyncs(servers, stoppingToken);
-        var changes = await Task.WhenAll(servers.Where(s => s.Enabled).Select(s => ProbeAsync(s, stoppingToken))).ConfigureAwait(false);
+        var probes = new Task<bool>[servers.Count];
+        for (var i = 0; i < servers.Count; i++)
+        {
+            probes[i] = servers[i].Enabled ? ProbeAsync(servers[i], stoppingToken) : NotProbed;
+        }
+
+        var syncs = StartDueSyncs(servers, probes, stoppingToken);
+        var changes = await Task.WhenAll(probes).ConfigureAwait(false);
         board.EndRound(changes.Contains(true));
         metrics.RoundEnded(time.GetElapsedTime(began));
         return syncs;
@@ -73,8 +82,12 @@ internal sealed partial class ProbeRound(
 
     public void Dispose() => _slots.Dispose();
 
-    /// <summary>Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes.</summary>
-    private List<Task> StartDueSyncs(IReadOnlyList<ServerRow> servers, CancellationToken stoppingToken)
+    /// <summary>
+    /// Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes. Each starts once its
+    /// server's probe of this round is over (<paramref name="probes"/> lines up with <paramref name="servers"/>), so the
+    /// two take the agent's monitor connection in turn instead of opening a second one.
+    /// </summary>
+    private List<Task> StartDueSyncs(IReadOnlyList<ServerRow> servers, Task<bool>[] probes, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
         foreach (var gone in _lastSync.Keys.Except(servers.Select(s => s.Id)).ToList())
@@ -84,19 +97,26 @@ internal sealed partial class ProbeRound(
         }
 
         var started = new List<Task>();
-        foreach (var server in servers)
+        for (var i = 0; i < servers.Count; i++)
         {
+            var server = servers[i];
             var running = _syncs.TryGetValue(server.Id, out var sync) && !sync.IsCompleted;
             var due = !_lastSync.TryGetValue(server.Id, out var last) || now - last >= SyncInterval;
             if (!running && due)
             {
                 _lastSync[server.Id] = now;
-                _syncs[server.Id] = SyncAsync(server, stoppingToken);
+                _syncs[server.Id] = SyncAfterAsync(probes[i], server, stoppingToken);
                 started.Add(_syncs[server.Id]);
             }
         }
 
         return started;
+    }
+
+    private async Task SyncAfterAsync(Task probe, ServerRow server, CancellationToken stoppingToken)
+    {
+        await probe.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await SyncAsync(server, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>Probes one agent; true when the probe changed its health, its access or its cameras' states (the consoles are told).</summary>

@@ -1,69 +1,172 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Vigil.Cms.Agents;
 using Vigil.Cms.Tests.Support;
 using Vigil.Contracts;
 using Vigil.Contracts.Agent;
 using Vigil.Contracts.Cms;
 using Vigil.Hosting;
+using Vigil.Testing;
 
 namespace Vigil.Cms.Tests.Agents;
 
 /// <summary>
-/// The CMS holds one connection per agent, whatever is in flight on it: over https the client speaks HTTP/2, so probes
-/// answered while a slow call (an inventory copy, a restore) is still running travel on the same connection. A CMS for
-/// 10 000 agents needs that to stay within its open-file limit. The agent here is a Kestrel server with the agent's
-/// certificate setup (a self-signed certificate, HTTP/1.1 and HTTP/2 offered by ALPN) that counts its connections.
+/// The connections the CMS holds to one paired agent: probes and inventory copies on a monitor connection (HTTP/1.1,
+/// one call at a time), everything else, and any probe that finds the monitor connection busy, on one shared HTTP/2
+/// connection. So at most two open files per agent, and one at rest: a CMS for 10 000 agents needs that to stay
+/// within its open-file limit. The agent here is a Kestrel server with the agent's certificate setup (a self-signed
+/// certificate, HTTP/1.1 and HTTP/2 offered by ALPN) that notes the connection and protocol of every call.
 /// </summary>
 public sealed class AgentConnectionSharingTests : IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     private readonly DirectoryInfo _certificateFolder = Directory.CreateTempSubdirectory("vigil-h2-");
+    private readonly ConcurrentQueue<Call> _calls = new();
+    private int _connections;
 
     public void Dispose() => _certificateFolder.Delete(recursive: true);
 
     [Fact]
-    public async Task Over_https_probes_answered_during_a_slow_call_travel_on_its_connection_as_HTTP_2()
+    public async Task Probes_and_inventory_copies_one_after_another_travel_on_one_HTTP_1_1_connection()
     {
-        using var certificate = SelfSignedCertificate.LoadOrCreate(_certificateFolder.FullName, "h2-agent", TimeProvider.System);
-        var connections = 0;
-        var protocols = new ConcurrentBag<string>();
-        var slowCallArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var finishSlowCall = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var agent = await StartAgentAsync(slowInfo: null, slowHealth: null);
+        using var client = Paired(agent);
 
-        await using var agent = TlsAgentStub.Build(certificate, () => Interlocked.Increment(ref connections));
-        agent.Use((context, next) =>
+        for (var round = 0; round < 3; round++)
         {
-            protocols.Add(context.Request.Protocol);
-            return next(context);
-        });
-        agent.MapGet(AgentRoutes.Info, async () =>
-        {
-            slowCallArrived.TrySetResult();
-            await finishSlowCall.Task;
-            return new AgentInfo("h2-agent", "test", "H2-1", VigilVersion.Current.ToString(), 8, 2, null, [], []);
-        });
-        agent.MapGet(AgentRoutes.Health, () => new AgentHealth(HealthOutcome.Ok, null, DateTimeOffset.UtcNow, [], []));
-        await agent.StartAsync();
-        var url = new Uri(agent.Urls.First());
-        var address = new ServerAddress(url.Host, url.Port, Https: true);
-        using var client = new AgentClient(new AgentEndpoint(address, SelfSignedCertificate.Fingerprint(certificate), Credential: "credential"), AgentClients.CallTimeout);
+            (await client.HealthAsync(CancellationToken.None).WaitAsync(Deadline)).Outcome.ShouldBe(HealthOutcome.Ok);
+            (await client.InfoAsync(CancellationToken.None).WaitAsync(Deadline)).Name.ShouldBe("h2-agent");
+        }
 
-        var slowCall = client.InfoAsync(CancellationToken.None);
-        await slowCallArrived.Task.WaitAsync(Deadline);
+        _connections.ShouldBe(1);
+        _calls.Count.ShouldBe(6);
+        _calls.ShouldAllBe(c => c.Protocol == "HTTP/1.1");
+        await agent.StopAsync();
+    }
+
+    [Fact]
+    public async Task Probes_sent_while_a_slow_call_holds_the_monitor_connection_share_one_HTTP_2_connection()
+    {
+        var slowCall = new SlowRoute();
+        await using var agent = await StartAgentAsync(slowInfo: slowCall, slowHealth: null);
+        using var client = Paired(agent);
+
+        var copy = client.InfoAsync(CancellationToken.None);
+        await slowCall.Arrived.Task.WaitAsync(Deadline);
         for (var probe = 0; probe < 3; probe++)
         {
             (await client.HealthAsync(CancellationToken.None).WaitAsync(Deadline)).Outcome.ShouldBe(HealthOutcome.Ok);
         }
 
-        slowCall.IsCompleted.ShouldBeFalse("the probes were answered while the slow call was still open");
-        finishSlowCall.SetResult();
-        (await slowCall.WaitAsync(Deadline)).Name.ShouldBe("h2-agent");
+        copy.IsCompleted.ShouldBeFalse("the probes were answered while the slow call was still open");
+        slowCall.Finish.SetResult();
+        (await copy.WaitAsync(Deadline)).Name.ShouldBe("h2-agent");
 
-        connections.ShouldBe(1);
-        protocols.Count.ShouldBe(4);
-        protocols.ShouldAllBe(p => p == "HTTP/2");
+        _connections.ShouldBe(2);
+        _calls.Where(c => c.Path == AgentRoutes.Info).ShouldHaveSingleItem().Protocol.ShouldBe("HTTP/1.1");
+        var probes = _calls.Where(c => c.Path == AgentRoutes.Health).ToList();
+        probes.Count.ShouldBe(3);
+        probes.ShouldAllBe(c => c.Protocol == "HTTP/2");
+        probes.Select(c => c.Connection).Distinct().ShouldHaveSingleItem();
         await agent.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_probe_given_up_by_its_caller_keeps_its_connection_and_the_next_probe_reuses_it()
+    {
+        var slowProbe = new SlowRoute();
+        await using var agent = await StartAgentAsync(slowInfo: null, slowHealth: slowProbe);
+        using var client = Paired(agent);
+        using (var timeout = new CancellationTokenSource())
+        {
+            var late = client.HealthAsync(timeout.Token);
+            await slowProbe.Arrived.Task.WaitAsync(Deadline);
+            await timeout.CancelAsync();
+            await Should.ThrowAsync<OperationCanceledException>(() => late.WaitAsync(Deadline));
+        }
+
+        slowProbe.Finish.SetResult();
+
+        // Until the late answer is read, a probe finds the monitor connection busy and goes over HTTP/2.
+        await Eventually.UntilAsync(
+            async () => (await client.HealthAsync(CancellationToken.None).WaitAsync(Deadline)).Outcome == HealthOutcome.Ok
+                && _calls.Last().Protocol == "HTTP/1.1",
+            Deadline, "a probe on the monitor connection after the late answer was read");
+
+        _connections.ShouldBe(_calls.Any(c => c.Protocol == "HTTP/2") ? 2 : 1, "the given-up probe's connection was kept, not closed and reopened");
+        _calls.Where(c => c.Protocol == "HTTP/1.1").Select(c => c.Connection).Distinct().ShouldHaveSingleItem();
+        await agent.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_client_adding_a_server_asks_and_pairs_on_one_connection()
+    {
+        await using var agent = await StartAgentAsync(slowInfo: null, slowHealth: null);
+        var url = new Uri(agent.Urls.First());
+        using var client = AgentClients.WithPassword(new ServerAddress(url.Host, url.Port, Https: true), "admin-password", _fingerprint);
+
+        (await client.InfoAsync(CancellationToken.None).WaitAsync(Deadline)).Name.ShouldBe("h2-agent");
+        (await client.HealthAsync(CancellationToken.None).WaitAsync(Deadline)).Outcome.ShouldBe(HealthOutcome.Ok);
+
+        _connections.ShouldBe(1);
+        _calls.ShouldAllBe(c => c.Protocol == "HTTP/2");
+        await agent.StopAsync();
+    }
+
+    private string? _fingerprint;
+
+    private async Task<WebApplication> StartAgentAsync(SlowRoute? slowInfo, SlowRoute? slowHealth)
+    {
+        var certificate = SelfSignedCertificate.LoadOrCreate(_certificateFolder.FullName, "h2-agent", TimeProvider.System);
+        _fingerprint = SelfSignedCertificate.Fingerprint(certificate);
+        var agent = TlsAgentStub.Build(certificate, () => Interlocked.Increment(ref _connections));
+        agent.Use((context, next) =>
+        {
+            _calls.Enqueue(new Call(context.Request.Path, context.Request.Protocol, context.Connection.Id));
+            return next(context);
+        });
+        agent.MapGet(AgentRoutes.Info, async () =>
+        {
+            await (slowInfo?.HoldAsync() ?? Task.CompletedTask);
+            return new AgentInfo("h2-agent", "test", "H2-1", VigilVersion.Current.ToString(), 8, 2, null, [], []);
+        });
+        agent.MapGet(AgentRoutes.Health, async () =>
+        {
+            await (slowHealth?.HoldAsync() ?? Task.CompletedTask);
+            return new AgentHealth(HealthOutcome.Ok, null, DateTimeOffset.UtcNow, [], []);
+        });
+        await agent.StartAsync();
+        return agent;
+    }
+
+    private AgentClient Paired(WebApplication agent)
+    {
+        var url = new Uri(agent.Urls.First());
+        return new AgentClient(new AgentEndpoint(new ServerAddress(url.Host, url.Port, Https: true), _fingerprint, Credential: "credential"), AgentClients.CallTimeout);
+    }
+
+    private sealed record Call(PathString Path, string Protocol, string Connection);
+
+    /// <summary>A route that holds its first call until the test lets it finish; later calls pass.</summary>
+    private sealed class SlowRoute
+    {
+        private int _held;
+
+        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HoldAsync()
+        {
+            if (Interlocked.Exchange(ref _held, 1) == 1)
+            {
+                return Task.CompletedTask;
+            }
+
+            Arrived.TrySetResult();
+            return Finish.Task;
+        }
     }
 }

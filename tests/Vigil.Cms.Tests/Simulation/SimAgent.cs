@@ -102,8 +102,17 @@ internal sealed class SimAgent(
         }
     }
 
-    public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken) => Answer(() => new AgentInfo(
-        Name, "SIM-1", Serial, VigilVersion.Current.ToString(), LicenseChannels, 1, null, Spaces(), [.. OwnCameras]), mutates: false);
+    /// <summary>How many times the CMS asked for this agent's info (its inventory copy, or a contact).</summary>
+    public int InfoCalls => Volatile.Read(ref _infoCalls);
+
+    private int _infoCalls;
+
+    public Task<AgentInfo> InfoAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _infoCalls);
+        return Answer(() => new AgentInfo(
+            Name, "SIM-1", Serial, VigilVersion.Current.ToString(), LicenseChannels, 1, null, Spaces(), [.. OwnCameras]), mutates: false);
+    }
 
     /// <summary>Awaited before each health probe is answered: a test holds probes in flight with it.</summary>
     public Func<Task>? ProbeHeld { get; set; }
