@@ -15,7 +15,10 @@ public sealed class FleetShards : IAsyncDisposable
 {
     public const string CertificateName = "vigil-fleet";
 
-    /// <summary>Open files a virtual server costs its shard: its listening socket and the CMS's one connection to it (HTTP/2).</summary>
+    /// <summary>
+    /// Open files a virtual server costs its shard: its listening socket and the CMS's monitor connection to it (a
+    /// second, HTTP/2 connection only while a command or a probe that found the monitor connection busy uses it).
+    /// </summary>
     public const int FilesPerServer = 2;
 
     public const ulong ReservedFiles = 1024;

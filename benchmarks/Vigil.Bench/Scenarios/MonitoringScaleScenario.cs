@@ -35,7 +35,7 @@ public sealed class MonitoringScaleScenario : IScenario
     /// <summary>Said when some N is probed less than <see cref="SlowProbing"/>; as above, from profiles of earlier runs, not of this one.</summary>
     private const string SlowProbingCause =
         "What bounds the probing where a server is probed less than once a second: the CMS's CPU per probe, on two cores it shares with the "
-        + "fleet's processes and the bench (the CPU notes above give the fleet's share). A probe is an HTTP/2 request over TLS on the agent's one "
+        + "fleet's processes and the bench (the CPU notes above give the fleet's share). A probe is an HTTP/1.1 request over TLS on the agent's monitor "
         + "connection, its JSON answer, and the health, clock and camera bookkeeping. A round lets at most 1 024 probes be in flight, so a "
         + "round over more servers than the CMS can serve in a second stretches past it, and every server is probed less often; while rounds "
         + "start late the CMS holds itself overloaded and sets aside the timeouts it sees, so detection waits rather than failing live servers "
@@ -90,7 +90,7 @@ public sealed class MonitoringScaleScenario : IScenario
             + "(HTTP/1.1 and HTTP/2 offered, as the real agent does), recording nothing; a killed virtual server aborts every request, as a dead "
             + "host would look. The CMS is the real, unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure "
             + "after 3 misses, inventory copied from every agent every 10 s), its servers added by batch add in groups of 64 with the fleet's "
-            + "certificate trusted (the group limit raised to fit); it speaks HTTP/2 to each, one connection per server. A fresh CMS and fleet "
+            + "certificate trusted (the group limit raised to fit); it probes each over HTTP/1.1 on one connection per server (commands go over a second, HTTP/2 connection that closes when idle). A fresh CMS and fleet "
             + "are used for each N. The fleet, the bench and the CMS share this machine's cores: the CPU notes give the fleet's share.",
         ];
         if (runs.Any(r => r.Cpu.ProbesPerServerPerSecond < SlowProbing))
