@@ -112,7 +112,7 @@ public sealed class FleetShards : IAsyncDisposable
         return parts.SelectMany(p => p!).ToList();
     }
 
-    /// <summary>From now on these servers abort every request, as dead hosts would look.</summary>
+    /// <summary>From now on these servers look like agents whose process is gone (<see cref="VirtualServer.IsAlive"/>).</summary>
     public Task KillAsync(IEnumerable<FleetMember> servers, CancellationToken cancellationToken) => SteerAsync("kill", servers, cancellationToken);
 
     public Task ReviveAsync(IEnumerable<FleetMember> servers, CancellationToken cancellationToken) => SteerAsync("revive", servers, cancellationToken);

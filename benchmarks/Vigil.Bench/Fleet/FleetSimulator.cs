@@ -63,6 +63,19 @@ public sealed class FleetSimulator : IAsyncDisposable
                 kestrel.Listen(IPAddress.Loopback, server.Port, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
+
+                    // A killed agent's port takes no new connection through to TLS: the host's kernel answers a
+                    // connection to a port nobody listens on with a reset, and so does this, before any handshake.
+                    listen.Use(next => connection =>
+                    {
+                        if (!server.IsAlive)
+                        {
+                            connection.Abort();
+                            return Task.CompletedTask;
+                        }
+
+                        return next(connection);
+                    });
                     listen.UseHttps(certificate);
                 });
             }

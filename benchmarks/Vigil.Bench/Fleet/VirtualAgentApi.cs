@@ -22,7 +22,7 @@ internal static class VirtualAgentApi
             var server = serverOnPort(context.Connection.LocalPort);
             if (server is not { IsAlive: true })
             {
-                // A dead host answers nothing: the CMS sees the connection drop.
+                // A connection opened before the kill: the CMS sees it drop, as when the agent's process dies.
                 context.Abort();
                 return;
             }

@@ -76,7 +76,10 @@ public sealed class VirtualServer
     /// <summary>The fleet's certificate, which every virtual server presents.</summary>
     public string Fingerprint { get; }
 
-    /// <summary>False once killed: every request is then aborted, as a dead host would look.</summary>
+    /// <summary>
+    /// False once killed: as an agent whose process is gone, it takes no new connection through to TLS, and a request
+    /// on a connection opened before is aborted.
+    /// </summary>
     public bool IsAlive => _alive;
 
     /// <summary>How many health probes it has answered.</summary>

@@ -77,8 +77,8 @@ public sealed class MassFailureScenario : IScenario
             eachAgain.Count > 0 ? [new Plot(plot, "Time from the mass failure until each server's cameras were accepted by a standby, sorted.")] : [],
             [
                 Invariant($"A fleet simulator stands in for the agents: processes of at most {FleetShards.ServersPerShard} virtual servers, each a Kestrel endpoint on its own loopback port ")
-                + "answering the agent API over https (pairing, info, health, takeovers fenced by epochs, release, footage removal), recording nothing. A killed virtual server aborts every "
-                + "request, as a dead host would look. \"Recording again\" is the moment a standby accepted the takeover command. The CMS is the real, "
+                + "answering the agent API over https (pairing, info, health, takeovers fenced by epochs, release, footage removal), recording nothing. A killed virtual server looks like an agent "
+                + "whose process is gone: it resets every new connection before TLS and aborts requests on those opened before. \"Recording again\" is the moment a standby accepted the takeover command. The CMS is the real, "
                 + "unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure after 3 misses), added its servers "
                 + "by batch add like an operator and chose the standbys itself.",
             ]);

@@ -87,8 +87,8 @@ public sealed class MonitoringScaleScenario : IScenario
         [
             Invariant($"A fleet simulator stands in for the agents: processes of at most {FleetShards.ServersPerShard} virtual recording servers each (2 cameras each, no standbys), ")
             + "each virtual server a Kestrel endpoint on its own loopback port answering the agent API over https with one self-signed certificate "
-            + "(HTTP/1.1 and HTTP/2 offered, as the real agent does), recording nothing; a killed virtual server aborts every request, as a dead "
-            + "host would look. The CMS is the real, unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure "
+            + "(HTTP/1.1 and HTTP/2 offered, as the real agent does), recording nothing; a killed virtual server looks like an agent whose process is "
+            + "gone: it resets every new connection before TLS and aborts requests on those opened before. The CMS is the real, unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, 800 ms timeout, failure "
             + "after 3 misses, inventory copied from every agent every 10 s), its servers added by batch add in groups of 64 with the fleet's "
             + "certificate trusted (the group limit raised to fit); it probes each over HTTP/1.1 on one connection per server (commands go over a second, HTTP/2 connection that closes when idle). A fresh CMS and fleet "
             + "are used for each N. The fleet, the bench and the CMS share this machine's cores: the CPU notes give the fleet's share.",

@@ -72,8 +72,8 @@ public sealed class OverloadSafetyScenario : IScenario
         var figures = Kinds.SelectMany(kind => Figures(kind, trials.Where(t => t.Kind == kind).ToList(), setup)).ToList();
         return new ScenarioResult(figures, [],
             [
-                "A fleet simulator stands in for the agents, as in the mass-failure scenario: virtual servers over https on loopback, a killed one aborting every "
-                + "request as a dead host would. The CMS is the real, unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, "
+                "A fleet simulator stands in for the agents, as in the mass-failure scenario: virtual servers over https on loopback, a killed one resetting new "
+                + "connections and aborting requests as an agent whose process is gone would. The CMS is the real, unchanged `vigil cms` on " + BenchDatabase.Described + " with default settings (probe every 1 s, "
                 + "800 ms timeout, failure after 3 misses), its servers added by batch add. The starvation is done to the CMS process alone, with signals, so the "
                 + "fleet answers on time throughout: a probe that went unanswered then is the CMS's own lateness, never the server's.",
             ]);

@@ -25,7 +25,10 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     private readonly HttpClient _transfer;
     private readonly HttpClient _stream;
     private readonly HttpClient? _monitor;
-    private int _monitorBusy;
+
+    // Not disposed with the client: a call left to finish after its caller gave up releases it later, and a
+    // SemaphoreSlim whose wait handle nobody asked for holds nothing to free.
+    private readonly SemaphoreSlim _monitorTurn = new(1);
     private readonly string? _pinned;
     private readonly TimeProvider _time;
 
@@ -46,7 +49,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
     /// <summary>
     /// How long the shared HTTP/2 connection stays open without a call. A paired agent's probes and inventory copies
-    /// travel on its monitor connection, so at rest this one closes and the CMS holds one open file per agent.
+    /// travel on its monitor connection, so at rest this one closes and the CMS holds one open file per agent, and
+    /// one more only for an agent it is giving a command.
     /// </summary>
     public static readonly TimeSpan SharedConnectionIdle = TimeSpan.FromSeconds(30);
 
@@ -295,21 +299,24 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         SendAsync<AgentUpdateStatus>(HttpMethod.Get, AgentRoutes.Update, null, cancellationToken);
 
     /// <summary>
-    /// A probe or an inventory copy of a paired agent: on its monitor connection, HTTP/1.1 with one call at a time,
-    /// when that is free, else on the shared HTTP/2 connection. HTTP/1.1 costs the CMS and the agent less per call
-    /// than an HTTP/2 stream, and the monitor sends an agent's copy after its probe, so they take the connection in
-    /// turn. A call never queues behind another, which would make a probe's timeout measure the call before it.
-    /// A caller that stops waiting (a probe's timeout) leaves the call to finish on its connection: a late answer is
-    /// read and the connection kept, where cancelling an HTTP/1.1 call would close it and cost the next one a TLS
-    /// handshake; only a call silent for the whole call timeout closes it.
+    /// A probe or an inventory copy of a paired agent, on its monitor connection: HTTP/1.1, one call at a time.
+    /// An HTTP/1.1 request and answer cost the CMS and the agent less than an HTTP/2 stream, and the monitor sends an
+    /// agent's copy after its probe, so they take the connection in turn. A call that finds the connection busy waits
+    /// for its turn within its own timeout; it never opens a second connection. On a CMS short of CPU, whose probes
+    /// time out by the thousand, taking another connection for each of them would soon pass the process's limit of
+    /// open files (20 000 here, 11 000 agents in the mass-failure bench). A caller that stops waiting (a probe's
+    /// timeout) leaves its call to finish on the connection: a late answer is read and the connection kept, where
+    /// cancelling an HTTP/1.1 call would close it and cost the next one a TLS handshake; only a call silent for the
+    /// whole call timeout closes it. A call whose caller gave up while it waited for its turn is never sent.
     /// </summary>
     private async Task<T> MonitorAsync<T>(string path, CancellationToken cancellationToken)
     {
-        if (_monitor is null || Interlocked.CompareExchange(ref _monitorBusy, 1, 0) != 0)
+        if (_monitor is null)
         {
             return await SendAsync<T>(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
         }
 
+        await _monitorTurn.WaitAsync(cancellationToken).ConfigureAwait(false);
         var call = SendOnMonitorAsync<T>(_monitor, path);
         try
         {
@@ -323,6 +330,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         }
     }
 
+    /// <summary>Sends one call on the monitor connection, whose turn the caller holds, and hands the turn on when it ends.</summary>
     private async Task<T> SendOnMonitorAsync<T>(HttpClient monitor, string path)
     {
         try
@@ -333,7 +341,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         }
         finally
         {
-            Volatile.Write(ref _monitorBusy, 0);
+            _monitorTurn.Release();
         }
     }
 
@@ -382,9 +390,9 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         client ??= _http;
 
         // Every call but those on the monitor connection asks for HTTP/2 where the agent offers it (https, by ALPN;
-        // plain http stays HTTP/1.1): commands, restores and any probe that found the monitor connection busy share one
-        // connection per agent, never one per call in flight. With the monitor connection that makes at most two
-        // open files per agent, and one at rest, which is what lets one CMS hold 10 000 agents within its open-file limit.
+        // plain http stays HTTP/1.1): commands, restores and updates share one connection per agent, never one per call
+        // in flight, and it closes when idle. So the CMS holds one open file per agent, and a second only for an agent
+        // it is giving a command: that is what lets one CMS hold 10 000 agents within its open-file limit.
         request.Version = client == _monitor ? HttpVersion.Version11 : HttpVersion.Version20;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
         try
@@ -474,7 +482,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = CheckCertificate },
     };
 
-    private AgentCallException Untrusted(Exception e) => SeenFingerprint is { } seen && _pinned is not null
+    // A connection dropped during its handshake is not a changed certificate: the one seen before may well be the pinned one.
+    private AgentCallException Untrusted(Exception e) => SeenFingerprint is { } seen && _pinned is not null && !string.Equals(seen, _pinned, StringComparison.OrdinalIgnoreCase)
         ? new AgentCallException(AgentCallException.Rules.CertificateChanged,
             $"The agent at {Endpoint.Address} presented a certificate with fingerprint {seen}, not the pinned {_pinned}. If the agent's certificate was replaced on purpose, edit the server and give its admin password to trust the new one.", e)
         : new AgentCallException(AgentCallException.Rules.Unreachable, $"No TLS connection to {Endpoint.Address}: {e.Message}", e);
