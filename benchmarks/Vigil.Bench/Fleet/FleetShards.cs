@@ -17,7 +17,7 @@ public sealed class FleetShards : IAsyncDisposable
 
     /// <summary>
     /// Open files a virtual server costs its shard: its listening socket and the CMS's monitor connection to it (a
-    /// second, HTTP/2 connection only while a command or a probe that found the monitor connection busy uses it).
+    /// second, HTTP/2 connection only while the CMS gives it commands).
     /// </summary>
     public const int FilesPerServer = 2;
 

@@ -85,7 +85,7 @@ internal sealed partial class ProbeRound(
     /// <summary>
     /// Syncs run beside the probe rounds: a slow agent must not hold up the next second's probes. Each starts once its
     /// server's probe of this round is over (<paramref name="probes"/> lines up with <paramref name="servers"/>), so the
-    /// two take the agent's monitor connection in turn instead of opening a second one.
+    /// two take the agent's monitor connection one after the other rather than one waiting for the other's turn.
     /// </summary>
     private List<Task> StartDueSyncs(IReadOnlyList<ServerRow> servers, Task<bool>[] probes, CancellationToken stoppingToken)
     {

@@ -99,7 +99,7 @@ public sealed class AgentConnectionSharingTests : IDisposable
     }
 
     [Fact]
-    public async Task A_client_adding_a_server_asks_and_pairs_on_one_connection()
+    public async Task A_client_adding_a_server_makes_its_calls_on_one_HTTP_2_connection()
     {
         await using var agent = await StartAgentAsync(slowInfo: null, slowHealth: null);
         var url = new Uri(agent.Urls.First());
