@@ -113,7 +113,6 @@ internal sealed class AgentContact : IDisposable
         }
     }
 
-    /// <summary>One call to the agent; its refusal or silence is answered to the operator as a refusal (<see cref="Refusal"/>).</summary>
     /// <summary>Makes the agent's refusal of a call the operator's error (<see cref="Refusal"/>).</summary>
     private static async Task AskAsync(Func<Task> call)
     {
@@ -127,6 +126,7 @@ internal sealed class AgentContact : IDisposable
         }
     }
 
+    /// <summary>One call to the agent; its refusal or silence is answered to the operator as a refusal (<see cref="Refusal"/>).</summary>
     private static async Task<T> AskAsync<T>(Func<Task<T>> call)
     {
         try
