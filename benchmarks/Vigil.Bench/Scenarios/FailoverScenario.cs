@@ -43,7 +43,7 @@ public sealed class FailoverScenario : IScenario
         var results = new List<Trial>();
         for (var i = 1; i <= trials; i++)
         {
-            var trial = await RunTrialAsync(site, rec.Id, sb.Id, recording, cancellationToken);
+            var trial = await RunTrialAsync(site, i, rec.Id, sb.Id, recording, cancellationToken);
             recording = trial.Recording;
             results.Add(trial);
             options.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -53,7 +53,7 @@ public sealed class FailoverScenario : IScenario
         return Summarise(results, options);
     }
 
-    private static async Task<Trial> RunTrialAsync(RealSite site, int rec, int sb, VigilProcess recording, CancellationToken cancellationToken)
+    private static async Task<Trial> RunTrialAsync(RealSite site, int number, int rec, int sb, VigilProcess recording, CancellationToken cancellationToken)
     {
         await site.WaitStatusAsync(rec, "normal_protected", cancellationToken);
         await site.WaitStatusAsync(sb, "normal_ready", cancellationToken);
@@ -61,7 +61,8 @@ public sealed class FailoverScenario : IScenario
         await Eventually.UntilAsync(() => Enumerable.Range(1, Cameras).All(c => site.Segments("rec", "own", $"cam-{c}").Count(f => f.LastWriteTimeUtc > trialStart) >= 2),
             TimeSpan.FromSeconds(30), "the recording server to record");
 
-        // Pull the plug, then watch the standby's failover folder for each camera's first segment.
+        // Pull the plug at this trial's point of the probe round, then watch the standby's failover folder for each camera's first segment.
+        await KillPhase.WaitAsync(number, TimeSpan.FromSeconds(ProbeSeconds), cancellationToken);
         var killedAt = TimeProvider.System.GetUtcNow();
         var clock = Stopwatch.StartNew();
         await recording.KillTreeAsync();
@@ -140,7 +141,7 @@ public sealed class FailoverScenario : IScenario
         {
             new("SIGKILL → first standby segment of every camera", "s", latency, "median ≤ 3 s, p99 ≤ 5 s over ≥ 20 trials",
                 latencySummary.Median <= 3 && latencySummary.P99 <= 5 && latency.Count >= 20,
-                Invariant($"Per trial, the time from the SIGKILL of the recording agent (and its ffmpeg) to the first non-empty segment file of the last of its {Cameras} cameras in the standby's failover folder. Of that, detection (the CMS opening the failover: {Misses} missed probes at {ProbeSeconds:0} s) took a median {detection.Median:0.00} s (max {detection.Max:0.00} s); the rest is the takeover command and ffmpeg opening the camera stream.")),
+                Invariant($"Per trial, the time from the SIGKILL of the recording agent (and its ffmpeg) to the first non-empty segment file of the last of its {Cameras} cameras in the standby's failover folder. Of that, detection (the CMS opening the failover: {Misses} missed probes at {ProbeSeconds:0} s) took a median {detection.Median:0.00} s (max {detection.Max:0.00} s); the rest is the takeover command and ffmpeg opening the camera stream, whose first segment waits on its probe of the stream. Each trial kills at a different point of the CMS's probe round (KillPhase), so the trials spread over the round as failures at any moment would.")),
             new("camera-time gap per failover", "s", gaps, Invariant($"≤ probe interval × misses + one segment = {GapBound:0} s"), gaps.Max() <= GapBound,
                 "Per trial and worst camera: the camera time (the simulator stamps every frame with its time, and recording keeps it) from the end of the original's last segment before the kill to the start of the standby's first segment, read with ffprobe."),
             new("camera-time overlap per failback", "s", overlaps, "gap 0 (overlap ≥ 0)", overlaps.Min() >= 0,

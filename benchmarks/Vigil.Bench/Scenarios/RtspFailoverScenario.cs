@@ -45,7 +45,7 @@ public sealed class RtspFailoverScenario : IScenario
         var results = new List<Trial>();
         for (var i = 1; i <= trials; i++)
         {
-            var trial = await RunTrialAsync(site, rec.Id, sb.Id, recording, cancellationToken);
+            var trial = await RunTrialAsync(site, i, rec.Id, sb.Id, recording, cancellationToken);
             recording = trial.Recording;
             results.Add(trial);
             options.Log.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -61,7 +61,7 @@ public sealed class RtspFailoverScenario : IScenario
             [
                 new("RTSP: SIGKILL → first standby segment of every camera", "s", latency, "median ≤ 3 s, p99 ≤ 5 s",
                     latencySummary.Median <= 3 && latencySummary.P99 <= 5,
-                    Invariant($"As for the simulator's cameras, with two RTSP cameras. Detection took a median {detection.Median:0.00} s (max {detection.Max:0.00} s); the rest is the takeover command and ffmpeg's RTSP session (DESCRIBE, SETUP, PLAY) and its first packets.")),
+                    Invariant($"As for the simulator's cameras, with two RTSP cameras. Detection took a median {detection.Median:0.00} s (max {detection.Max:0.00} s); the rest is the takeover command and ffmpeg's RTSP session (DESCRIBE, SETUP, PLAY) and its first packets. Each trial kills at a different point of the CMS's probe round, as in the failover scenario.")),
                 new("RTSP: gap per failover, from the catalog", "s", gaps, Invariant($"≤ probe interval × misses + one segment = {GapBound:0} s"), gaps.Max() <= GapBound,
                     "Per trial and worst camera: the start of the standby's first segment minus the end of the original's last segment before the kill, as the two agents catalogued them (each segment's span is its agent's clock: the last packet's write time and the file's duration)."),
                 new("RTSP: failback overlap, from the catalog", "s", overlaps, "> 0 (make before break)", overlaps.Min() > 0,
@@ -71,7 +71,7 @@ public sealed class RtspFailoverScenario : IScenario
             [Invariant($"{trials} trials: two cameras served by GStreamer's RTSP server from Debian (H.264 320×240 at 10 fps over TCP; H.265 with AAC audio and Digest credentials over UDP), a CMS on SQLite with default settings, one recording agent and one standby, all on 127.0.0.1; segments of {SegmentSeconds} s.")]);
     }
 
-    private static async Task<Trial> RunTrialAsync(RealSite site, int rec, int sb, VigilProcess recording, CancellationToken cancellationToken)
+    private static async Task<Trial> RunTrialAsync(RealSite site, int number, int rec, int sb, VigilProcess recording, CancellationToken cancellationToken)
     {
         await site.WaitStatusAsync(rec, "normal_protected", cancellationToken);
         await site.WaitStatusAsync(sb, "normal_ready", cancellationToken);
@@ -79,6 +79,7 @@ public sealed class RtspFailoverScenario : IScenario
         await Eventually.UntilAsync(() => Cameras.All(c => site.Segments("rec", "own", c).Count(f => f.LastWriteTimeUtc > trialStart) >= 2),
             TimeSpan.FromSeconds(30), "the recording server to record");
 
+        await KillPhase.WaitAsync(number, TimeSpan.FromSeconds(ProbeSeconds), cancellationToken);
         var killedAt = TimeProvider.System.GetUtcNow();
         var clock = Stopwatch.StartNew();
         await recording.KillTreeAsync();
