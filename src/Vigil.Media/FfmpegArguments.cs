@@ -8,6 +8,13 @@ public static class FfmpegArguments
     /// <summary>ffmpeg's own limit on one silent socket read; the recorder's silence watch stops a silent camera's ffmpeg sooner.</summary>
     public static TimeSpan ReadTimeout { get; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How much of a camera's stream ffmpeg reads before it starts writing: 8 KiB. With 32 KiB a low-rate stream
+    /// (320×240 at 10 fps) made a takeover wait up to half a second more for its first segment, reading frames it
+    /// did not need.
+    /// </summary>
+    private const string ProbeBytes = "8192";
+
     private static readonly string[] Quiet = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
 
     /// <summary>
@@ -57,6 +64,10 @@ public static class FfmpegArguments
     /// Reading a camera: only over <see cref="CameraProtocols"/>; give up after <see cref="ReadTimeout"/> of
     /// silence (the recorder restarts ffmpeg itself; ffmpeg's own reconnect options wait far longer on a dark
     /// camera), and probe only a little of the stream so recording starts within a fraction of a second.
+    /// ffmpeg writes nothing before its probe ends, and the probe of an H.264 stream ends only at the byte limit
+    /// (<see cref="ProbeBytes"/>) or the time limit: what comes first sets how long a takeover waits for its first
+    /// segment. The parameter sets and the start of a keyframe fit in the byte limit; a stream whose audio parameters
+    /// come later is still recorded with its audio, as ffmpeg sets up the audio encoder from its first decoded frame.
     /// </summary>
     private static string[] Input(string url, string rtspTransport)
     {
@@ -65,7 +76,7 @@ public static class FfmpegArguments
         string[] transport = url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
             ? ["-rtsp_transport", rtspTransport is "udp" ? "udp" : "tcp", "-timeout", timeout]
             : ["-rw_timeout", timeout];
-        return ["-protocol_whitelist", CameraProtocols, .. transport, "-analyzeduration", "500000", "-probesize", "32768", "-i", url];
+        return ["-protocol_whitelist", CameraProtocols, .. transport, "-analyzeduration", "500000", "-probesize", ProbeBytes, "-i", url];
     }
 
     /// <summary>
