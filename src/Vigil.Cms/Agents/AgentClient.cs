@@ -29,6 +29,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
     // Not disposed with the client: a call left to finish after its caller gave up releases it later, and a
     // SemaphoreSlim whose wait handle nobody asked for holds nothing to free.
     private readonly SemaphoreSlim _monitorTurn = new(1);
+    private volatile bool _closed;
     private readonly string? _pinned;
     private readonly TimeProvider _time;
 
@@ -133,6 +134,8 @@ internal sealed class AgentClient : IAgentApi, IDisposable
 
     public void Dispose()
     {
+        // Before the connections close: a call they cut short then says the client closed, not that the agent fell silent.
+        _closed = true;
         _monitor?.Dispose();
         _stream.Dispose();
         _transfer.Dispose();
@@ -398,6 +401,11 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         try
         {
             response = await client.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (_closed && !cancellationToken.IsCancellationRequested)
+        {
+            throw new AgentClientClosedException(
+                $"The CMS closed its client of the agent at {Endpoint.Address} (the server's address, certificate or credential changed, or it was removed) during the call.", e);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException || e.HttpRequestError == HttpRequestError.SecureConnectionError)
         {

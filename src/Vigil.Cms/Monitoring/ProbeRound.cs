@@ -178,6 +178,12 @@ internal sealed partial class ProbeRound(
             metrics.ProbeFailed(CmsMetrics.ProbeFailures.Unreachable);
             result = new ProbeResult(ProbeOutcome.Unreachable, e.Message);
         }
+        catch (AgentClientClosedException e)
+        {
+            // The server was edited or removed during the probe: nothing was learnt about it.
+            LogCutShort(logger, server.Name, "probe", e.Message);
+            return false;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug or damaged data of one server is logged and tells nothing about its health.
@@ -304,6 +310,10 @@ internal sealed partial class ProbeRound(
         {
             LogSyncFailed(logger, server.Name, e.Message);
         }
+        catch (AgentClientClosedException e)
+        {
+            LogCutShort(logger, server.Name, "inventory copy", e.Message);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogDatabaseUnavailable(logger, e);
@@ -345,6 +355,9 @@ internal sealed partial class ProbeRound(
 
     [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Clock of {Server}: {Reason}")]
     private static partial void LogClock(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "The {Call} of {Server} was cut short and counts for nothing: {Reason}")]
+    private static partial void LogCutShort(ILogger logger, string server, string call, string reason);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Probing {Server} failed unexpectedly; its health is unchanged")]
     private static partial void LogProbeFailed(ILogger logger, string server, Exception exception);

@@ -15,7 +15,8 @@ namespace Vigil.Cms.Tests.Agents;
 /// one call at a time, a call waiting its turn), commands on one shared HTTP/2 connection. So one open file per
 /// agent, and a second only while the CMS gives it commands: a CMS for 10 000 agents needs that to stay within its
 /// open-file limit. The agent here is a Kestrel server with the agent's certificate setup (a self-signed
-/// certificate, HTTP/1.1 and HTTP/2 offered by ALPN) that notes the connection and protocol of every call.
+/// certificate, HTTP/1.1 and HTTP/2 offered by ALPN) that notes the connection and protocol of every call. A call the
+/// CMS cuts short by closing a client (a server edited or removed) says so, rather than that the agent fell silent.
 /// </summary>
 public sealed class AgentConnectionSharingTests : IDisposable
 {
@@ -95,6 +96,27 @@ public sealed class AgentConnectionSharingTests : IDisposable
         _calls.Count.ShouldBe(2);
         _calls.Select(c => c.Connection).Distinct().ShouldHaveSingleItem();
         _calls.ShouldAllBe(c => c.Protocol == "HTTP/1.1");
+        await agent.StopAsync();
+    }
+
+    [Fact]
+    public async Task Calls_cut_short_by_closing_the_client_say_so_and_are_never_taken_for_the_agents_silence()
+    {
+        var slowProbe = new SlowRoute();
+        await using var agent = await StartAgentAsync(slowInfo: null, slowHealth: slowProbe);
+        using var client = Paired(agent);
+        var inFlight = client.HealthAsync(CancellationToken.None);
+        await slowProbe.Arrived.Task.WaitAsync(Deadline);
+        var waitingItsTurn = client.InfoAsync(CancellationToken.None);
+
+        // What the CMS does when the server's address, certificate or credential changes, or the server is removed.
+        client.Dispose();
+
+        await Should.ThrowAsync<AgentClientClosedException>(() => inFlight.WaitAsync(Deadline));
+        await Should.ThrowAsync<AgentClientClosedException>(() => waitingItsTurn.WaitAsync(Deadline));
+        await Should.ThrowAsync<AgentClientClosedException>(() => client.HealthAsync(CancellationToken.None).WaitAsync(Deadline));
+        await Should.ThrowAsync<AgentClientClosedException>(() => client.RevokeCredentialAsync(CancellationToken.None).WaitAsync(Deadline));
+        slowProbe.Finish.SetResult();
         await agent.StopAsync();
     }
 
