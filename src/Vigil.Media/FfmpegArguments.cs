@@ -9,11 +9,17 @@ public static class FfmpegArguments
     public static TimeSpan ReadTimeout { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How much of a camera's stream ffmpeg reads before it starts writing: 8 KiB. With 32 KiB a low-rate stream
-    /// (320×240 at 10 fps) made a takeover wait up to half a second more for its first segment, reading frames it
-    /// did not need.
+    /// How much of an http(s) camera's MPEG-TS ffmpeg reads before it starts writing: 8 KiB, which holds the parameter
+    /// sets and the start of a keyframe. With 32 KiB a low-rate stream (320×240 at 10 fps) made a takeover wait up to
+    /// half a second more for its first segment, reading frames it did not need.
     /// </summary>
-    private const string ProbeBytes = "8192";
+    private const string HttpProbeBytes = "8192";
+
+    /// <summary>
+    /// An rtsp camera keeps the 32-KiB probe it always had: its takeover waits for the camera's next keyframe whatever
+    /// the limit, and an 8-KiB probe gained nothing measured there.
+    /// </summary>
+    private const string RtspProbeBytes = "32768";
 
     private static readonly string[] Quiet = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
 
@@ -65,18 +71,19 @@ public static class FfmpegArguments
     /// silence (the recorder restarts ffmpeg itself; ffmpeg's own reconnect options wait far longer on a dark
     /// camera), and probe only a little of the stream so recording starts within a fraction of a second.
     /// ffmpeg writes nothing before its probe ends, and the probe of an H.264 stream ends only at the byte limit
-    /// (<see cref="ProbeBytes"/>) or the time limit: what comes first sets how long a takeover waits for its first
-    /// segment. The parameter sets and the start of a keyframe fit in the byte limit; a stream whose audio parameters
-    /// come later is still recorded with its audio, as ffmpeg sets up the audio encoder from its first decoded frame.
+    /// (<see cref="HttpProbeBytes"/>, <see cref="RtspProbeBytes"/>) or the time limit: what comes first sets how long
+    /// a takeover waits for its first segment. A stream whose audio parameters come after the probe is still recorded
+    /// with its audio, as ffmpeg sets up the audio encoder from its first decoded frame.
     /// </summary>
     private static string[] Input(string url, string rtspTransport)
     {
         ArgumentNullException.ThrowIfNull(url);
         var timeout = ((long)ReadTimeout.TotalMicroseconds).ToString(CultureInfo.InvariantCulture);
-        string[] transport = url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase)
+        var rtsp = url.StartsWith("rtsp://", StringComparison.OrdinalIgnoreCase);
+        string[] transport = rtsp
             ? ["-rtsp_transport", rtspTransport is "udp" ? "udp" : "tcp", "-timeout", timeout]
             : ["-rw_timeout", timeout];
-        return ["-protocol_whitelist", CameraProtocols, .. transport, "-analyzeduration", "500000", "-probesize", ProbeBytes, "-i", url];
+        return ["-protocol_whitelist", CameraProtocols, .. transport, "-analyzeduration", "500000", "-probesize", rtsp ? RtspProbeBytes : HttpProbeBytes, "-i", url];
     }
 
     /// <summary>

@@ -2,7 +2,10 @@ using Vigil.Media;
 
 namespace Vigil.Agent.Tests.Media;
 
-/// <summary>A camera URL can only make ffmpeg open network streams, never the agent's own files.</summary>
+/// <summary>
+/// A camera URL can only make ffmpeg open network streams, never the agent's own files; and ffmpeg probes an http(s)
+/// camera less than an rtsp one before it writes (the probe is part of every takeover's wait for its first segment).
+/// </summary>
 public sealed class FfmpegArgumentsTests
 {
     public static TheoryData<IReadOnlyList<string>> CameraReads => new()
@@ -21,6 +24,19 @@ public sealed class FfmpegArgumentsTests
         whitelist.ShouldBeGreaterThanOrEqualTo(0);
         list[whitelist + 1].ShouldBe(FfmpegArguments.CameraProtocols);
         whitelist.ShouldBeLessThan(list.IndexOf("-i"), "an input option must come before -i");
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.5/s", "8192")]
+    [InlineData("https://10.0.0.5/s", "8192")]
+    [InlineData("rtsp://10.0.0.5/s", "32768")]
+    [InlineData("RTSP://10.0.0.5/s", "32768")]
+    public void An_http_camera_is_probed_8_KiB_before_recording_and_an_rtsp_camera_32_KiB(string url, string bytes)
+    {
+        var list = FfmpegArguments.Record(url, 2, "/tmp/x", "p", "/tmp/x.csv").ToList();
+
+        list[list.IndexOf("-probesize") + 1].ShouldBe(bytes);
+        list.IndexOf("-probesize").ShouldBeLessThan(list.IndexOf("-i"), "an input option must come before -i");
     }
 
     [Fact]
