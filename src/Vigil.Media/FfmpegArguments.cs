@@ -17,7 +17,7 @@ public static class FfmpegArguments
 
     /// <summary>
     /// An rtsp camera keeps the 32-KiB probe it always had: its takeover waits for the camera's next keyframe whatever
-    /// the limit, and an 8-KiB probe gained nothing measured there.
+    /// the limit, and an 8-KiB probe gained about a tenth of a second there in one benchmark run, within that wait's spread.
     /// </summary>
     private const string RtspProbeBytes = "32768";
 
