@@ -42,6 +42,13 @@ public sealed class AgentCallException : Exception
         /// <summary>The recording server cannot reach the standby to fetch footage from it: the CMS carries the bytes instead.</summary>
         public const string SourceUnreachable = "agent.source-unreachable";
 
+        /// <summary>
+        /// The CMS closed its own client of the agent during the call: the server's address, certificate or credential
+        /// changed (the client is replaced) or the server was removed. It says nothing about the agent, so a probe cut
+        /// this way is no miss and a takeover cut this way is tried again rather than taken for the standby's refusal.
+        /// </summary>
+        public const string ClientClosed = "agent.client-closed";
+
         /// <summary>The agent holds no takeover of the key asked about: its takeover command never arrived.</summary>
         public const string TakeoverUnknown = "agent.takeover-unknown";
     }

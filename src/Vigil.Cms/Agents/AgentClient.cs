@@ -404,7 +404,7 @@ internal sealed class AgentClient : IAgentApi, IDisposable
         }
         catch (Exception e) when (_closed && !cancellationToken.IsCancellationRequested)
         {
-            throw new AgentClientClosedException(
+            throw new AgentCallException(AgentCallException.Rules.ClientClosed,
                 $"The CMS closed its client of the agent at {Endpoint.Address} (the server's address, certificate or credential changed, or it was removed) during the call.", e);
         }
         catch (HttpRequestException e) when (e.InnerException is AuthenticationException || e.HttpRequestError == HttpRequestError.SecureConnectionError)

@@ -169,10 +169,10 @@ internal sealed partial class FailoverEngine(
         {
             // The episode changed under the step (or the CMS stops); the next round looks at it afresh.
         }
-        catch (Exception e) when (e is AgentCallException or AgentClientClosedException)
+        catch (AgentCallException e)
         {
             // An agent that refuses or does not answer is weather, not a fault of the CMS: said once, with the agent's
-            // reason, so an episode that does not move shows why. So is a call cut short by the server's edit.
+            // reason, so an episode that does not move shows why. So is a call cut short by the server's edit (rule client-closed).
             await SayStepStuckAsync(found, $"step {episode.NextStep} waits on an agent: {e.Message}; it is tried again", fault: null, stoppingToken)
                 .ConfigureAwait(false);
         }

@@ -38,8 +38,10 @@ internal sealed class FailoverSteps(
             var status = await agents.For(standby).TakeOverAsync(episode.FootageKey, request, cancellationToken).ConfigureAwait(false);
             return status.Epoch == episode.Epoch.Value ? new TakeoverConfirmed(new Epoch(status.Epoch)) : new TakeoverFailed($"it answered for epoch {status.Epoch}");
         }
-        catch (AgentCallException e)
+        catch (AgentCallException e) when (e.Rule != AgentCallException.Rules.ClientClosed)
         {
+            // A call cut short by the CMS closing its own client says nothing about the standby: it reaches the
+            // engine, which tries the step again, rather than marking the standby unable to take over.
             return new TakeoverFailed(e.Message);
         }
     }

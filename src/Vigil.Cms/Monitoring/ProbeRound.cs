@@ -173,16 +173,16 @@ internal sealed partial class ProbeRound(
             metrics.ProbeFailed(CmsMetrics.ProbeFailures.CredentialRejected);
             return await NoteAccessAsync(server, e.Message, stoppingToken).ConfigureAwait(false);
         }
-        catch (AgentCallException e)
-        {
-            metrics.ProbeFailed(CmsMetrics.ProbeFailures.Unreachable);
-            result = new ProbeResult(ProbeOutcome.Unreachable, e.Message);
-        }
-        catch (AgentClientClosedException e)
+        catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.ClientClosed)
         {
             // The server was edited or removed during the probe: nothing was learnt about it.
             LogCutShort(logger, server.Name, "probe", e.Message);
             return false;
+        }
+        catch (AgentCallException e)
+        {
+            metrics.ProbeFailed(CmsMetrics.ProbeFailures.Unreachable);
+            result = new ProbeResult(ProbeOutcome.Unreachable, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -309,10 +309,6 @@ internal sealed partial class ProbeRound(
         catch (AgentCallException e)
         {
             LogSyncFailed(logger, server.Name, e.Message);
-        }
-        catch (AgentClientClosedException e)
-        {
-            LogCutShort(logger, server.Name, "inventory copy", e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

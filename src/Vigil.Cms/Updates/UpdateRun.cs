@@ -257,7 +257,7 @@ internal sealed class UpdateRun(
             UpdateRunner.LogNote(logger, _row.Id, _row.ServerName, note);
             return null;
         }
-        catch (AgentCallException e) when (e.Rule != AgentCallException.Rules.Unreachable)
+        catch (AgentCallException e) when (e.Rule is not (AgentCallException.Rules.Unreachable or AgentCallException.Rules.ClientClosed))
         {
             return $"the agent refused the package: {e.Message}";
         }

@@ -112,10 +112,13 @@ public sealed class AgentConnectionSharingTests : IDisposable
         // What the CMS does when the server's address, certificate or credential changes, or the server is removed.
         client.Dispose();
 
-        await Should.ThrowAsync<AgentClientClosedException>(() => inFlight.WaitAsync(Deadline));
-        await Should.ThrowAsync<AgentClientClosedException>(() => waitingItsTurn.WaitAsync(Deadline));
-        await Should.ThrowAsync<AgentClientClosedException>(() => client.HealthAsync(CancellationToken.None).WaitAsync(Deadline));
-        await Should.ThrowAsync<AgentClientClosedException>(() => client.RevokeCredentialAsync(CancellationToken.None).WaitAsync(Deadline));
+        // The rule is what every caller reads: a probe counts no miss by it, a takeover is tried again by it.
+        (await Should.ThrowAsync<AgentCallException>(() => inFlight.WaitAsync(Deadline))).Rule.ShouldBe(AgentCallException.Rules.ClientClosed);
+        (await Should.ThrowAsync<AgentCallException>(() => waitingItsTurn.WaitAsync(Deadline))).Rule.ShouldBe(AgentCallException.Rules.ClientClosed);
+        (await Should.ThrowAsync<AgentCallException>(() => client.HealthAsync(CancellationToken.None).WaitAsync(Deadline)))
+            .Rule.ShouldBe(AgentCallException.Rules.ClientClosed);
+        (await Should.ThrowAsync<AgentCallException>(() => client.RevokeCredentialAsync(CancellationToken.None).WaitAsync(Deadline)))
+            .Rule.ShouldBe(AgentCallException.Rules.ClientClosed);
         slowProbe.Finish.SetResult();
         await agent.StopAsync();
     }

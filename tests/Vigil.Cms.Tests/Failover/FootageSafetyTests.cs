@@ -216,6 +216,24 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_takeover_cut_short_by_the_CMS_closing_its_client_is_tried_again_on_the_same_standby()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var a = await _site.AddServerAsync("sb-a", standby: true, _site.DefaultGroup);
+        await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+        a.TakeoverCutShort = true;
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.TakingOver }, "the takeover to begin");
+        await TicksAsync(3);
+        Episode().ShouldNotBeNull().Standby.ShouldBe(IdOf(a), "a call the CMS cut itself says nothing about the standby");
+        StepLogs().ShouldHaveSingleItem("said once, as an agent's weather").Exception.ShouldBeNull();
+
+        a.TakeoverCutShort = false;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "the takeover, tried again");
+        Episode().ShouldNotBeNull().Standby.ShouldBe(IdOf(a), "the first standby in the group's order, not the next one");
+    }
+
+    [Fact]
     public async Task A_cleanup_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
     {
         var (rec, b, key) = await TakenOverAsync();

@@ -22,7 +22,7 @@ public sealed class ProbeRoundClosedClientTests
         answeredAt.ShouldNotBeNull();
 
         site.Time.Advance(TimeSpan.FromSeconds(1));
-        agent.ProbeHeld = () => Task.FromException(new AgentClientClosedException("closed by the test"));
+        agent.ProbeHeld = () => Task.FromException(new AgentCallException(AgentCallException.Rules.ClientClosed, "closed by the test"));
         await RoundAsync(site);
         site.Board.Describe(server).State.ShouldBe(HealthState.Healthy);
         site.Board.Describe(server).LastProbe.ShouldBe(answeredAt, "the probe cut short was not taken as an answer either");

@@ -53,6 +53,9 @@ internal sealed class SimAgent(
     /// <summary>A bug in the agent or in reading its answer: takeover calls throw something that is not an agent error.</summary>
     public bool Broken { get; set; }
 
+    /// <summary>Takeover calls end as the CMS closing its client of this agent ends them (the server being edited meanwhile).</summary>
+    public bool TakeoverCutShort { get; set; }
+
     /// <summary>A rule it refuses every removal or discard of footage with (a standby that will not let go of a failover's footage); null obeys.</summary>
     public string? RefusesRemoval { get; set; }
 
@@ -141,6 +144,11 @@ internal sealed class SimAgent(
         if (Broken)
         {
             throw new InvalidOperationException($"{Name}'s answer cannot be read");
+        }
+
+        if (TakeoverCutShort)
+        {
+            throw new AgentCallException(AgentCallException.Rules.ClientClosed, $"the CMS closed its client of {Name} during the call");
         }
 
         Fence(request.Epoch);
