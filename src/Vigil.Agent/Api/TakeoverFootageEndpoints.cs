@@ -83,7 +83,7 @@ internal static class TakeoverFootageEndpoints
     }
 
     /// <summary>
-    /// Deletes the key's catalogued files whose SHA-256 is listed, after cataloguing any file not yet
+    /// Deletes the key's catalogued files confirmed home (by catalog id, or by SHA-256 from an older CMS), after cataloguing any file not yet
     /// catalogued so nothing unconfirmed can hide in a folder that is then removed.
     /// </summary>
     private static async Task<IResult> RemoveConfirmedAsync(
@@ -95,10 +95,11 @@ internal static class TakeoverFootageEndpoints
             return TakeoverEndpoints.InvalidServer(server);
         }
 
-        if (removal?.Sha256 is null || removal.Sha256.Count > RecordingList.MaxPageSize || !removal.Sha256.All(AgentValidation.IsSha256))
+        if (removal?.Sha256 is null || removal.Sha256.Count > RecordingList.MaxPageSize || !removal.Sha256.All(AgentValidation.IsSha256)
+            || removal.Ids?.Count > RecordingList.MaxPageSize)
         {
             return Problems.Refuse("takeover.invalid-removal",
-                $"A removal needs the epoch and the SHA-256 of each recording confirmed home, at most {RecordingList.MaxPageSize} of them.");
+                $"A removal needs the epoch and the SHA-256 and catalog id of each recording confirmed home, at most {RecordingList.MaxPageSize} of them.");
         }
 
         return await gate.RunAsync(removal.Epoch, async () =>
@@ -116,12 +117,15 @@ internal static class TakeoverFootageEndpoints
             // The files go first, then their entries: a failure in between leaves entries of files already gone, all
             // confirmed home, which the next removal drops (deleting a missing file is no error). The other order could
             // leave files that no entry names under a key the catalog no longer knows.
-            foreach (var file in catalog.FilesByChecksum(server, removal.Sha256))
+            // By id where the CMS names them: a file of the same bytes as one confirmed home, recorded at another time, is
+            // not home. Only a CMS that names no ids is taken at its checksums.
+            var files = removal.Ids is { } ids ? catalog.FilesById(server, ids) : catalog.FilesByChecksum(server, removal.Sha256);
+            foreach (var file in files)
             {
                 File.Delete(file);
             }
 
-            var deleted = catalog.RemoveByChecksum(server, removal.Sha256);
+            var deleted = removal.Ids is { } confirmed ? catalog.RemoveById(server, confirmed) : catalog.RemoveByChecksum(server, removal.Sha256);
 
             // Before answering that nothing is left, any file nobody catalogued is swept in, so it cannot vanish with a
             // folder it was never confirmed from. While entries remain, the sweep at release has already looked.

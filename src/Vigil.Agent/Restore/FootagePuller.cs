@@ -46,13 +46,13 @@ internal static partial class FootagePuller
         var source = new Uri(pull!.Source.TrimEnd('/') + "/");
         var recordings = pull.Recordings.Select(r => (Recording: r, Described: Describe(r))).ToList();
         var held = files.Held(recordings.Select(r => r.Described.Identity).Distinct().ToList())
-            .ToDictionary(h => (h.CameraId, h.Kind, Sha256: h.Sha256.ToLowerInvariant()));
+            .ToDictionary(h => (h.CameraId, h.Kind, Sha256: h.Sha256.ToLowerInvariant(), h.Start, h.End));
 
         var pending = new List<(Contracts.Agent.Recording Recording, RestoredRecording Described, long Offset)>();
         var here = new Dictionary<string, (long Bytes, int Files)>(StringComparer.Ordinal);
         foreach (var (recording, described) in recordings)
         {
-            var holding = held.GetValueOrDefault((described.CameraId, described.Kind, described.Sha256.ToLowerInvariant()));
+            var holding = held.GetValueOrDefault((described.CameraId, described.Kind, described.Sha256.ToLowerInvariant(), described.Start, described.End));
             var (bytes, count) = here.GetValueOrDefault(recording.CameraId);
             if (holding is { Complete: true })
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -39,7 +40,7 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
             ? "A restored recording needs camera, kind, start, end (ms), bytes, sha256, the folder and file names it had, and an offset within it."
             : null;
 
-    /// <summary>Which of the recordings are home already, in whole or in part.</summary>
+    /// <summary>Which of the recordings are home already, in whole or in part; a complete one at the time it was recorded.</summary>
     public IReadOnlyList<RestoreHolding> Held(IReadOnlyCollection<RecordingIdentity> recordings)
     {
         var complete = catalog.Held(AgentRoutes.OwnRecordings, recordings);
@@ -50,7 +51,7 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
             var partial = space is null || complete.Contains(recording) ? 0 : PartialLength(PartialPath(space, recording));
             if (complete.Contains(recording) || partial > 0)
             {
-                held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, complete.Contains(recording), partial));
+                held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, complete.Contains(recording), partial, recording.Start, recording.End));
             }
         }
 
@@ -73,9 +74,9 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
         var sha256 = recording.Sha256.ToLowerInvariant();
         var subfolder = kind == RecordingKind.Snapshot ? "snapshots" : recording.Folder;
         var folderPath = Path.Combine(RecordingTarget.Folder(AgentRoutes.OwnRecordings, camera), subfolder);
-        var relative = Path.Combine(folderPath, Names(file, sha256).First());
-        if (Names(file, sha256).Select(name => catalog.Find(space, Path.Combine(folderPath, name)))
-            .FirstOrDefault(e => e is not null && string.Equals(e.Sha256, sha256, StringComparison.OrdinalIgnoreCase)) is { } home)
+        var relative = Path.Combine(folderPath, Names(file, sha256, recording.Start).First());
+        if (Names(file, sha256, recording.Start).Select(name => catalog.Find(space, Path.Combine(folderPath, name)))
+            .FirstOrDefault(e => e is not null && IsThis(e, sha256, recording.Start, recording.End)) is { } home)
         {
             return new RestoreOutcome(home.ToContract());
         }
@@ -181,12 +182,12 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
         string? taken = null;
         lock (Naming)
         {
-            foreach (var relative in Names(file, sha256).Select(name => Path.Combine(folder, name)))
+            foreach (var relative in Names(file, sha256, startAt).Select(name => Path.Combine(folder, name)))
             {
                 var target = Path.Combine(space, relative);
                 if (catalog.Find(space, relative) is { } existing)
                 {
-                    if (string.Equals(existing.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+                    if (IsThis(existing, sha256, startAt, endAt))
                     {
                         File.Delete(partial);
                         return new RestoreOutcome(existing.ToContract());
@@ -266,13 +267,22 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
 
     /// <summary>
     /// The names a restored file may take: the standby's name after "restored-", or, when that name holds different footage
-    /// here (two outages whose standbys named files alike), the same with the checksum's start added, so both are kept.
+    /// here (two outages whose standbys named files alike), the same with the checksum's start added, so both are kept; or,
+    /// when that holds the same bytes recorded at another time (two standbys' clocks apart, or an unchanging picture),
+    /// also with the start of its span, so each time has its recording.
     /// </summary>
-    private static IEnumerable<string> Names(string file, string sha256)
+    private static IEnumerable<string> Names(string file, string sha256, DateTimeOffset start)
     {
+        var stem = RestoredPrefix + Path.GetFileNameWithoutExtension(file);
+        var extension = Path.GetExtension(file);
         yield return RestoredPrefix + file;
-        yield return RestoredPrefix + Path.GetFileNameWithoutExtension(file) + "-" + sha256[..16] + Path.GetExtension(file);
+        yield return stem + "-" + sha256[..16] + extension;
+        yield return stem + "-" + sha256[..16] + "-" + start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + extension;
     }
+
+    /// <summary>An entry holding these bytes at a time that overlaps the recording's is this recording, already home.</summary>
+    private static bool IsThis(CatalogEntry entry, string sha256, DateTimeOffset start, DateTimeOffset end) =>
+        string.Equals(entry.Sha256, sha256, StringComparison.OrdinalIgnoreCase) && RecordingSpan.Holds(entry.Start, entry.End, start, end);
 
     private static string Sha256Of(string path)
     {

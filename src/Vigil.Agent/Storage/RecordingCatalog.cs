@@ -87,7 +87,10 @@ public sealed class RecordingCatalog(AgentDatabase database)
         return new RecordingTotals(cameras.Sum(c => c.Files), cameras.Sum(c => c.Bytes), cameras);
     }
 
-    /// <summary>Which of <paramref name="identities"/> <paramref name="owner"/> holds, by camera, kind and checksum.</summary>
+    /// <summary>
+    /// Which of <paramref name="identities"/> <paramref name="owner"/> holds: an entry of the same camera, kind and
+    /// checksum whose span overlaps the identity's, when it names one (<see cref="RecordingSpan.Holds"/>).
+    /// </summary>
     public IReadOnlySet<RecordingIdentity> Held(string owner, IReadOnlyCollection<RecordingIdentity> identities)
     {
         ArgumentNullException.ThrowIfNull(identities);
@@ -99,10 +102,13 @@ public sealed class RecordingCatalog(AgentDatabase database)
         using var connection = database.Open();
         var checksums = Checksums(identities.Select(i => i.Sha256).ToList());
         var held = connection.Query(
-            $"SELECT camera, kind, sha256 FROM recordings WHERE {ByChecksum}",
-            r => new RecordingIdentity(r.GetString(0), Enum.Parse<RecordingKind>(r.GetString(1)), r.GetString(2)),
-            ("$owner", owner), ("$checksums", checksums)).ToHashSet();
-        return identities.Where(i => held.Contains(i with { Sha256 = i.Sha256.ToLowerInvariant() })).ToHashSet();
+            $"SELECT camera, kind, sha256, start_ms, end_ms FROM recordings WHERE {ByChecksum}",
+            r => (Identity: (Camera: r.GetString(0), Kind: Enum.Parse<RecordingKind>(r.GetString(1)), Sha256: r.GetString(2)),
+                Start: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), End: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))),
+            ("$owner", owner), ("$checksums", checksums)).ToLookup(e => e.Identity, e => (e.Start, e.End));
+        return identities
+            .Where(i => held[(i.CameraId, i.Kind, i.Sha256.ToLowerInvariant())].Any(e => RecordingSpan.Holds(e.Start, e.End, i.Start, i.End)))
+            .ToHashSet();
     }
 
     /// <summary>
@@ -143,6 +149,25 @@ public sealed class RecordingCatalog(AgentDatabase database)
         using var connection = database.Open();
         return connection.Execute($"DELETE FROM recordings WHERE {ByChecksum}", ("$owner", owner), ("$checksums", Checksums(sha256)));
     }
+
+    /// <summary>The files of <paramref name="owner"/>'s entries among <paramref name="ids"/> (catalog ids; others' are ignored).</summary>
+    public IReadOnlyList<string> FilesById(string owner, IReadOnlyCollection<long> ids)
+    {
+        using var connection = database.Open();
+        return connection.Query($"SELECT space, relative_path FROM recordings WHERE {ById}", r => Path.Combine(r.GetString(0), r.GetString(1)),
+            ("$owner", owner), ("$ids", Ids(ids)));
+    }
+
+    /// <summary>Drops, in one statement, <paramref name="owner"/>'s entries among <paramref name="ids"/>; answers how many.</summary>
+    public int RemoveById(string owner, IReadOnlyCollection<long> ids)
+    {
+        using var connection = database.Open();
+        return connection.Execute($"DELETE FROM recordings WHERE {ById}", ("$owner", owner), ("$ids", Ids(ids)));
+    }
+
+    private const string ById = "owner = $owner AND id IN (SELECT value FROM json_each($ids))";
+
+    private static string Ids(IReadOnlyCollection<long> ids) => System.Text.Json.JsonSerializer.Serialize(ids.Distinct().ToList());
 
     private static string Checksums(IReadOnlyCollection<string> sha256) =>
         System.Text.Json.JsonSerializer.Serialize(sha256.Select(s => s.ToLowerInvariant()).Distinct().ToList());

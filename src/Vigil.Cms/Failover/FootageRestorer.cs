@@ -117,15 +117,17 @@ internal sealed partial class FootageRestorer(
             await foreach (var page in holder.PagesAsync(footage.Key, null, null, cancellationToken).ConfigureAwait(false))
             {
                 var held = await HeldAsync(home, page.Recordings, cancellationToken).ConfigureAwait(false);
-                var confirmed = page.Recordings.Where(r => held.TryGetValue(Identity(r), out var h) && h.Complete)
-                    .Select(r => r.Sha256).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+                var confirmed = page.Recordings.Where(r => held.TryGetValue(Identity(r), out var h) && h.Complete).ToList();
                 if (confirmed.Count > 0)
                 {
-                    await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, confirmed), cancellationToken).ConfigureAwait(false);
+                    // By id: the checksums are for an older standby, which reads no ids.
+                    var removal = new FootageRemoval(
+                        epoch.Value, confirmed.Select(r => r.Sha256).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), confirmed.Select(r => r.Id).ToList());
+                    await holder.RemoveFootageAsync(footage.Key, removal, cancellationToken).ConfigureAwait(false);
                 }
             }
 
-            remaining += (await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, []), cancellationToken).ConfigureAwait(false)).Remaining;
+            remaining += (await holder.RemoveFootageAsync(footage.Key, new FootageRemoval(epoch.Value, [], []), cancellationToken).ConfigureAwait(false)).Remaining;
         }
 
         return remaining == 0 ? new CleanupCompleted() : null;
@@ -382,7 +384,10 @@ internal sealed partial class FootageRestorer(
         }
     }
 
-    /// <summary>What the recording server holds of a page's files, by camera, kind and checksum.</summary>
+    /// <summary>
+    /// What the recording server holds of a page's files, by camera, kind, checksum and span. An older recording server
+    /// answers without spans, matching by checksum alone: its answer then stands for every asked file of those bytes.
+    /// </summary>
     private static async Task<Dictionary<RecordingIdentity, RestoreHolding>> HeldAsync(
         IAgentApi home, IReadOnlyList<Recording> page, CancellationToken cancellationToken)
     {
@@ -391,11 +396,22 @@ internal sealed partial class FootageRestorer(
             return [];
         }
 
-        var check = await home.CheckRestoredAsync(new RestoreCheck(page.Select(Identity).Distinct().ToList()), cancellationToken).ConfigureAwait(false);
-        return check.Held
-            .Select(h => (Identity: new RecordingIdentity(h.CameraId, h.Kind, h.Sha256.ToLowerInvariant()), Holding: h))
-            .DistinctBy(h => h.Identity)
-            .ToDictionary(h => h.Identity, h => h.Holding);
+        var asked = page.Select(Identity).Distinct().ToList();
+        var check = await home.CheckRestoredAsync(new RestoreCheck(asked), cancellationToken).ConfigureAwait(false);
+        var held = new Dictionary<RecordingIdentity, RestoreHolding>();
+        foreach (var holding in check.Held)
+        {
+            var identity = new RecordingIdentity(holding.CameraId, holding.Kind, holding.Sha256.ToLowerInvariant());
+            var matches = holding.Start is null || holding.End is null
+                ? asked.Where(a => a with { Start = null, End = null } == identity)
+                : [identity with { Start = holding.Start, End = holding.End }];
+            foreach (var match in matches)
+            {
+                held.TryAdd(match, holding);
+            }
+        }
+
+        return held;
     }
 
     // Warning: the site's layout makes the CMS carry footage it should not have to; the operator may want to open the route.
@@ -406,7 +422,8 @@ internal sealed partial class FootageRestorer(
     [LoggerMessage(EventId = 3209, Level = LogLevel.Debug, Message = "The restore of failover {Episode} stopped for now and resumes from what is home: {Reason}")]
     private static partial void LogRestorePaused(ILogger logger, long episode, string reason);
 
-    private static RecordingIdentity Identity(Recording recording) => new(recording.CameraId, recording.Kind, recording.Sha256.ToLowerInvariant());
+    private static RecordingIdentity Identity(Recording recording) =>
+        new(recording.CameraId, recording.Kind, recording.Sha256.ToLowerInvariant(), recording.Start, recording.End);
 
     private sealed record EpisodeFootage(string Key, IAgentApi? Target, IReadOnlyList<Holder> Holders);
 

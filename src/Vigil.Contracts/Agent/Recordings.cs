@@ -36,17 +36,25 @@ public sealed record RecordingTotals(long Files, long Bytes, IReadOnlyList<Camer
 /// <summary>How many files, of how many bytes, a catalog filter matches for one camera.</summary>
 public sealed record CameraTotals(string CameraId, long Files, long Bytes);
 
-/// <summary>A failover recording as the recording server is asked about it before a copy: by camera, kind and checksum.</summary>
-public sealed record RecordingIdentity(string CameraId, RecordingKind Kind, string Sha256);
+/// <summary>
+/// A failover recording as the recording server is asked about it before a copy: by camera, kind and checksum, and by
+/// the span the standby catalogued it with. With a span, only an entry whose span meets it holds it: the same bytes
+/// recorded at another time are other footage (a dark, unchanging picture, its timestamps counted from each session's
+/// start, can repeat a segment byte for byte), and taking them for this one would leave its time with no recording.
+/// An older agent reads no span and matches by checksum alone.
+/// </summary>
+public sealed record RecordingIdentity(string CameraId, RecordingKind Kind, string Sha256, DateTimeOffset? Start = null, DateTimeOffset? End = null);
 
 /// <summary>POST body of <see cref="AgentRoutes.RestoredRecordingsCheck"/>: at most <see cref="RecordingList.MaxPageSize"/> recordings.</summary>
 public sealed record RestoreCheck(IReadOnlyList<RecordingIdentity> Recordings);
 
 /// <summary>
 /// How much of one asked recording the recording server holds: all of it (catalogued as its own), or
-/// <paramref name="PartialBytes"/> of an interrupted copy that a PUT with that offset continues.
+/// <paramref name="PartialBytes"/> of an interrupted copy that a PUT with that offset continues. <paramref name="Start"/>
+/// and <paramref name="End"/> repeat the asked span (null from an older agent, which matches by checksum alone).
 /// </summary>
-public sealed record RestoreHolding(string CameraId, RecordingKind Kind, string Sha256, bool Complete, long PartialBytes);
+public sealed record RestoreHolding(
+    string CameraId, RecordingKind Kind, string Sha256, bool Complete, long PartialBytes, DateTimeOffset? Start = null, DateTimeOffset? End = null);
 
 /// <summary>The answer to a <see cref="RestoreCheck"/>: one entry per asked recording that is home in whole or in part.</summary>
 public sealed record RestoreCheckResult(IReadOnlyList<RestoreHolding> Held);
@@ -68,5 +76,5 @@ public sealed record RestoredRecording(
         $"camera={Uri.EscapeDataString(CameraId)}&kind={Kind}&start={Start.ToUnixTimeMilliseconds()}&end={End.ToUnixTimeMilliseconds()}"
         + $"&bytes={Bytes}&sha256={Sha256}&folder={Uri.EscapeDataString(Folder)}&file={Uri.EscapeDataString(FileName)}&offset={offset}");
 
-    public RecordingIdentity Identity => new(CameraId, Kind, Sha256);
+    public RecordingIdentity Identity => new(CameraId, Kind, Sha256, Start, End);
 }

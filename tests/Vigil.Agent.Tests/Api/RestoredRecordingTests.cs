@@ -59,6 +59,31 @@ public sealed class RestoredRecordingTests
     }
 
     [Fact]
+    public async Task The_same_bytes_recorded_at_other_times_are_each_kept_at_their_own_time_and_are_home_only_at_it()
+    {
+        // A dark, unchanging picture: two standbys (or one, in two sessions) can record a segment byte for byte alike.
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var bytes = RandomNumberGenerator.GetBytes(20_000);
+        var first = Describe(bytes, SHA256.HashData(bytes));
+        var later = first with { Start = Start.AddSeconds(10), End = Start.AddSeconds(12) };
+        var latest = first with { Start = Start.AddSeconds(20), End = Start.AddSeconds(22) };
+        (await PutAsync(agent, first, bytes)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        (await CheckAsync(agent, first, later)).ShouldBe([(first.Start, first.End)], "the same bytes at another time are not home");
+        var keptLater = await KeptAsync(await PutAsync(agent, later, bytes));
+        var keptLatest = await KeptAsync(await PutAsync(agent, latest, bytes));
+        var again = await KeptAsync(await PutAsync(agent, later, bytes));
+
+        var sha = first.Sha256;
+        keptLater.FileName.ShouldBe($"restored-100000000-000001-{sha[..16]}.ts");
+        keptLatest.FileName.ShouldBe($"restored-100000000-000001-{sha[..16]}-{latest.Start.ToUnixTimeMilliseconds()}.ts");
+        again.Id.ShouldBe(keptLater.Id, "sent again, it is home already");
+        (keptLater.Start, keptLater.End).ShouldBe((later.Start, later.End));
+        (await agent.RecordingsAsync(camera: "cam-1")).Select(r => r.Start).ShouldBe([first.Start, later.Start, latest.Start], ignoreOrder: true);
+        (await CheckAsync(agent, first, later, latest)).Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task A_file_moved_in_but_not_catalogued_before_a_crash_is_never_replaced_by_different_footage()
     {
         await using var agent = await AgentUnderTest.StartAsync([]);
@@ -119,6 +144,21 @@ public sealed class RestoredRecordingTests
 
     private static RestoredRecording Describe(byte[] bytes, byte[] sha) =>
         new("cam-1", RecordingKind.Video, Start, Start.AddSeconds(2), bytes.Length, Convert.ToHexStringLower(sha), "2026-11-23", "100000000-000001.ts");
+
+    private static async Task<Contracts.Agent.Recording> KeptAsync(HttpResponseMessage response)
+    {
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await response.Content.ReadFromJsonAsync<Contracts.Agent.Recording>(ContractJson.Options))!;
+    }
+
+    /// <summary>The spans of the asked recordings the agent says are home, complete.</summary>
+    private static async Task<List<(DateTimeOffset?, DateTimeOffset?)>> CheckAsync(AgentUnderTest agent, params RestoredRecording[] recordings)
+    {
+        var response = await agent.Http.PostAsJsonAsync(
+            AgentRoutes.RestoredRecordingsCheck.TrimStart('/'), new RestoreCheck([.. recordings.Select(r => r.Identity)]), ContractJson.Options);
+        var held = (await response.Content.ReadFromJsonAsync<RestoreCheckResult>(ContractJson.Options))!.Held;
+        return [.. held.Where(h => h.Complete).Select(h => (h.Start, h.End))];
+    }
 
     private static Task<HttpResponseMessage> PutAsync(AgentUnderTest agent, RestoredRecording recording, byte[] bytes) =>
         agent.Http.PutAsync($"{AgentRoutes.RestoredRecordings.TrimStart('/')}?{recording.ToQuery()}", new ByteArrayContent(bytes));

@@ -33,7 +33,7 @@ public sealed class ResumedRestoreTests
 
         first.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await RuleOf(first)).ShouldBe("restore.incomplete");
-        (await CheckAsync(agent, recording)).ShouldBe(new RestoreHolding("cam-1", RecordingKind.Video, recording.Sha256, false, 120_000));
+        (await CheckAsync(agent, recording)).ShouldBe(new RestoreHolding("cam-1", RecordingKind.Video, recording.Sha256, false, 120_000, recording.Start, recording.End));
         (await agent.RecordingsAsync()).ShouldBeEmpty("part of a file is not footage yet");
 
         var ahead = await PutAsync(agent, recording, 200_000, bytes.AsMemory(200_000));

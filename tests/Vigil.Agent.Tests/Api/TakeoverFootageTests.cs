@@ -60,6 +60,35 @@ public sealed class TakeoverFootageTests(CameraSimulatorFixture cameras)
             .ShouldBe(3, "each removal obeyed is recorded, the refused ones are not");
     }
 
+    [Fact]
+    public async Task A_removal_by_id_leaves_a_file_of_the_same_bytes_recorded_at_another_time()
+    {
+        await using var standby = await AgentUnderTest.StartAsync([]);
+        (await standby.Http.PutAsJsonAsync(AgentRoutes.Takeover("server-1").TrimStart('/'), Request(4), ContractJson.Options)).EnsureSuccessStatusCode();
+        await standby.SegmentsAsync("cam7", 1, owner: "server-1");
+
+        // Two files alike byte for byte, written ten seconds apart (an unchanging picture), swept into the catalog at release.
+        var folder = Path.Combine(standby.Space(1), "failover", "server-1", "cam7", "2026-01-01");
+        Directory.CreateDirectory(folder);
+        var bytes = RandomNumberGenerator.GetBytes(5_000);
+        foreach (var (name, at) in new[] { ("twin-a.ts", new DateTime(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc)), ("twin-b.ts", new DateTime(2026, 1, 1, 10, 0, 10, DateTimeKind.Utc)) })
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, name), bytes);
+            File.SetLastWriteTimeUtc(Path.Combine(folder, name), at);
+        }
+
+        (await standby.Http.DeleteAsync(AgentRoutes.Takeover("server-1").TrimStart('/') + "?epoch=4")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        var recorded = await standby.RecordingsAsync(owner: "server-1");
+        var twinA = recorded.Single(r => r.FileName == "twin-a.ts");
+        var removal = new FootageRemoval(4, [twinA.Sha256], [twinA.Id]);
+        var response = await standby.Http.PostAsJsonAsync(AgentRoutes.TakeoverRecordingsRemoval("server-1").TrimStart('/'), removal, ContractJson.Options);
+
+        (await ResultAsync(response)).ShouldBe(new FootageRemovalResult(1, recorded.Count - 1));
+        File.Exists(Path.Combine(folder, "twin-a.ts")).ShouldBeFalse();
+        File.Exists(Path.Combine(folder, "twin-b.ts")).ShouldBeTrue("its bytes are home, but not its time");
+        (await standby.RecordingsAsync(owner: "server-1")).ShouldContain(r => r.FileName == "twin-b.ts");
+    }
+
     private static Task<HttpResponseMessage> RemoveAsync(AgentUnderTest standby, long epoch, IReadOnlyList<string> sha256) =>
         standby.Http.PostAsJsonAsync(AgentRoutes.TakeoverRecordingsRemoval("server-1").TrimStart('/'), new FootageRemoval(epoch, sha256), ContractJson.Options);
 

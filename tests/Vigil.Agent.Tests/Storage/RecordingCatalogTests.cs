@@ -50,6 +50,35 @@ public sealed class RecordingCatalogTests : IDisposable
     }
 
     [Fact]
+    public void Removing_by_id_takes_only_those_entries_of_the_key_not_others_of_the_same_bytes()
+    {
+        var home = Add("server-1", "failover/server-1/cam1/a.ts", "0a");
+        Add("server-1", "failover/server-1/cam1/b.ts", "0a");
+        var elsewhere = Add("server-2", "failover/server-2/cam1/a.ts", "0a");
+
+        _catalog.FilesById("server-1", [home.Id, elsewhere.Id]).ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts")]);
+        _catalog.RemoveById("server-1", [home.Id, elsewhere.Id]).ShouldBe(1, "another key's entry is not this key's to remove");
+        _catalog.CountOf("server-1").ShouldBe(1);
+        _catalog.CountOf("server-2").ShouldBe(1);
+        _catalog.RemoveById("server-1", []).ShouldBe(0);
+    }
+
+    [Fact]
+    public void An_entry_holds_an_asked_recording_of_its_bytes_only_at_a_time_that_overlaps_it()
+    {
+        var kept = Add("own", "own/cam/a.ts", "0a");
+        RecordingIdentity Asked(int fromSeconds, int toSeconds) =>
+            new("cam", RecordingKind.Video, Checksum("0A"), kept.Start.AddSeconds(fromSeconds), kept.Start.AddSeconds(toSeconds));
+
+        var overlapping = Asked(1, 3);
+        var touching = Asked(2, 4);
+        var later = Asked(10, 12);
+        var unspanned = new RecordingIdentity("cam", RecordingKind.Video, Checksum("0a"));
+        _catalog.Held("own", [Asked(0, 2), overlapping, touching, later, unspanned])
+            .ShouldBe([Asked(0, 2), overlapping, unspanned], ignoreOrder: true);
+    }
+
+    [Fact]
     public void A_page_of_checksums_is_looked_up_by_checksum_not_by_reading_every_entry_of_the_owner()
     {
         using var connection = new AgentDatabase(Path.Combine(_root, "data")).Open();
@@ -67,10 +96,10 @@ public sealed class RecordingCatalogTests : IDisposable
         plan.ShouldContain(step => step.Contains("recordings_by_sha256", StringComparison.Ordinal), string.Join(" | ", plan));
     }
 
-    private void Add(string owner, string relativePath, string checksum)
+    private CatalogEntry Add(string owner, string relativePath, string checksum)
     {
         var start = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.Zero);
-        _catalog.Add(new CatalogEntry(0, owner, "cam", RecordingKind.Video, start, start.AddSeconds(2), 100, Checksum(checksum), Space, relativePath));
+        return _catalog.Add(new CatalogEntry(0, owner, "cam", RecordingKind.Video, start, start.AddSeconds(2), 100, Checksum(checksum), Space, relativePath));
     }
 
     /// <summary>A 64-digit checksum ending in <paramref name="tail"/>, in the case given.</summary>

@@ -234,6 +234,36 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Standby_footage_with_the_same_bytes_as_footage_at_home_from_another_time_comes_home_all_the_same()
+    {
+        var rec = await _site.AddServerAsync("rec-1", standby: false, _site.DefaultGroup, cameras: 1);
+        var b = await _site.AddServerAsync("sb-b", standby: true, _site.DefaultGroup);
+
+        // A dark, unchanging picture with timestamps counted from each session's start: every segment holds the same bytes.
+        rec.RepeatsContent = b.RepeatsContent = true;
+        await TicksAsync(3);
+        rec.Down = true;
+        await TickUntilAsync(() => Episode() is { Phase: FailoverPhase.Active }, "sb-b to take over");
+        await TicksAsync(3);
+        var key = Episode()!.FootageKey;
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+        held.Count.ShouldBeGreaterThan(1);
+        var bytes = held.Select(f => f.Sha256).Distinct().ShouldHaveSingleItem("every segment holds the same bytes");
+        rec.Files.ShouldContain(f => f.Owner == AgentRoutes.OwnRecordings && f.Sha256 == bytes, "the recording server holds those bytes from before the outage");
+
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is null, "failback, restore and cleanup");
+        foreach (var file in held)
+        {
+            rec.Files.ShouldContain(f => f.Owner == AgentRoutes.OwnRecordings && f.Sha256 == bytes && RecordingSpan.Holds(f.Start, f.End, file.Start, file.End),
+                $"the standby's segment of {file.Start:HH:mm:ss}-{file.End:HH:mm:ss} is home at its own time");
+        }
+
+        b.Files.Where(f => f.Owner == key).ShouldBeEmpty();
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_cleanup_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
     {
         var (rec, b, key) = await TakenOverAsync();

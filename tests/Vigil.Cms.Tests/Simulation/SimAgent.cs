@@ -53,6 +53,9 @@ internal sealed class SimAgent(
     /// <summary>A bug in the agent or in reading its answer: takeover calls throw something that is not an agent error.</summary>
     public bool Broken { get; set; }
 
+    /// <summary>Its cameras show an unchanging picture: every segment it records of a camera holds the same bytes.</summary>
+    public bool RepeatsContent { get; set; }
+
     /// <summary>Takeover calls end as the CMS closing its client of this agent ends them (the server being edited meanwhile).</summary>
     public bool TakeoverCutShort { get; set; }
 
@@ -190,8 +193,8 @@ internal sealed class SimAgent(
             throw Refused(rule);
         }
 
-        var confirmed = removal.Sha256.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var deleted = _files.Where(f => f.Owner == key && confirmed.Contains(f.Sha256)).ToList();
+        var confirmed = removal.Ids.ShouldNotBeNull("the CMS names the files it confirmed by id").ToHashSet();
+        var deleted = _files.Where(f => f.Owner == key && confirmed.Contains(f.Id)).ToList();
         Delete(deleted, discard: false);
         return new FootageRemovalResult(deleted.Count, _files.Count(f => f.Owner == key));
     }, mutates: true);
@@ -243,7 +246,7 @@ internal sealed class SimAgent(
 
         foreach (var recording in pull.Recordings)
         {
-            if (_files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == recording.CameraId && f.Sha256 == recording.Sha256))
+            if (HoldsOwn(recording.CameraId, recording.Sha256, recording.Start, recording.End))
             {
                 await report(new RestorePullReport(recording.CameraId, recording.Bytes, 1, AlreadyHome: true)).ConfigureAwait(false);
                 continue;
@@ -260,8 +263,12 @@ internal sealed class SimAgent(
     /// <summary>A simulated copy is never cut off part way, so only complete files are ever held.</summary>
     public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) => Answer(() =>
         new RestoreCheckResult(check.Recordings
-            .Where(r => _files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == r.CameraId && f.Sha256 == r.Sha256))
-            .Select(r => new RestoreHolding(r.CameraId, r.Kind, r.Sha256, Complete: true, PartialBytes: 0)).ToList()), mutates: false);
+            .Where(r => HoldsOwn(r.CameraId, r.Sha256, r.Start, r.End))
+            .Select(r => new RestoreHolding(r.CameraId, r.Kind, r.Sha256, Complete: true, PartialBytes: 0, r.Start, r.End)).ToList()), mutates: false);
+
+    /// <summary>As the agent's catalog answers: the same camera and bytes, recorded at a time that overlaps the asked span.</summary>
+    private bool HoldsOwn(string camera, string sha256, DateTimeOffset? start, DateTimeOffset? end) =>
+        _files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == camera && f.Sha256 == sha256 && RecordingSpan.Holds(f.Start, f.End, start, end));
 
     public async Task<Recording> RestoreAsync(RestoredRecording recording, long offset, Stream content, CancellationToken cancellationToken)
     {
@@ -286,15 +293,24 @@ internal sealed class SimAgent(
                 throw Refused("restore.checksum-mismatch");
             }
 
-            var fileName = "restored-" + recording.FileName;
-            if (_files.FirstOrDefault(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == recording.CameraId && f.FileName == fileName) is { } existing)
+            // As the agent names them: the standby's name, then with the checksum, then with the span's start as well.
+            string[] names = [$"restored-{recording.FileName}", $"restored-{recording.FileName}-{sha[..16]}", $"restored-{recording.FileName}-{sha[..16]}-{recording.Start.ToUnixTimeMilliseconds()}"];
+            foreach (var fileName in names)
             {
-                return existing.Sha256 == sha ? existing.ToContract() : throw Refused("restore.conflict");
+                if (_files.FirstOrDefault(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == recording.CameraId && f.FileName == fileName) is not { } existing)
+                {
+                    var file = new SimFile(_nextId++, AgentRoutes.OwnRecordings, recording.CameraId, recording.Start, recording.End, bytes, sha, fileName);
+                    _files.Add(file);
+                    return file.ToContract();
+                }
+
+                if (existing.Sha256 == sha && RecordingSpan.Holds(existing.Start, existing.End, recording.Start, recording.End))
+                {
+                    return existing.ToContract();
+                }
             }
 
-            var file = new SimFile(_nextId++, AgentRoutes.OwnRecordings, recording.CameraId, recording.Start, recording.End, bytes, sha, fileName);
-            _files.Add(file);
-            return file.ToContract();
+            throw Refused("restore.conflict");
         }, mutates: true).ConfigureAwait(false);
     }
 
@@ -348,7 +364,7 @@ internal sealed class SimAgent(
     /// <summary>A camera's second is the same bytes whoever records it; only the times in the catalog are on the agent's (maybe skewed) clock.</summary>
     private void Add(string owner, string camera, DateTimeOffset end)
     {
-        var content = Encoding.UTF8.GetBytes($"{camera}|{end.ToUnixTimeSeconds()}");
+        var content = Encoding.UTF8.GetBytes(RepeatsContent ? camera : $"{camera}|{end.ToUnixTimeSeconds()}");
         var catalogued = end + Skew;
         _files.Add(new SimFile(_nextId++, owner, camera, catalogued.AddSeconds(-1), catalogued, content, Convert.ToHexStringLower(SHA256.HashData(content)),
             $"seg-{end.ToUnixTimeSeconds()}.ts"));
@@ -359,7 +375,7 @@ internal sealed class SimAgent(
         foreach (var file in files)
         {
             _files.Remove(file);
-            Deletions.Add(new SimDeletion(file.Owner, file.Camera, file.Sha256, discard));
+            Deletions.Add(new SimDeletion(file.Owner, file.Camera, file.Sha256, file.Start, file.End, discard));
         }
     }
 
@@ -422,4 +438,4 @@ internal sealed record SimFile(long Id, string Owner, string Camera, DateTimeOff
     public Recording ToContract() => new(Id, Owner, Camera, RecordingKind.Video, Start, End, Content.Length, Sha256, FileName);
 }
 
-internal sealed record SimDeletion(string Owner, string Camera, string Sha256, bool Discard);
+internal sealed record SimDeletion(string Owner, string Camera, string Sha256, DateTimeOffset Start, DateTimeOffset End, bool Discard);

@@ -119,6 +119,7 @@ internal sealed class SimInvariants(SimSite site)
     {
         var target = servers.FirstOrDefault(s => s.Id == episode.RecordingServer.Value);
         return target is not null && site.Agents.BySerial.TryGetValue(target.Serial, out var home)
-            && home.Files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == deletion.Camera && f.Sha256 == deletion.Sha256);
+            && home.Files.Any(f => f.Owner == AgentRoutes.OwnRecordings && f.Camera == deletion.Camera && f.Sha256 == deletion.Sha256
+                && RecordingSpan.Holds(f.Start, f.End, deletion.Start, deletion.End));
     }
 }
