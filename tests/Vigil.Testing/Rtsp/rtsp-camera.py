@@ -53,6 +53,7 @@ def main():
     factory.set_launch(launch)
     # One pipeline for every viewer, as a camera has one sensor: a second session sees the same frames.
     factory.set_shared(True)
+    factory.connect("media-configure", ignore_seeks)
     if args.switch_after > 0:
         factory.connect("media-configure", lambda _f, media: schedule_switch(media, args.switch_after))
 
@@ -90,6 +91,21 @@ def main():
         sys.exit(1)
     print(f"ready rtsp://127.0.0.1:{args.port}/stream", flush=True)
     GLib.MainLoop().run()
+
+
+def ignore_seeks(_factory, media):
+    """A camera's live picture has no start to go back to. ffmpeg's PLAY asks for npt=0-, and GStreamer seeks a seekable
+    shared pipeline back to its start for every new viewer: the picture and its clock restarted under the sessions already
+    playing, whose timestamps then stood still for as long as they had run. Said not seekable, as a camera is, the PLAY's
+    range is ignored."""
+    def not_seekable(_pad, info):
+        query = info.get_query()
+        if query is None or query.type != Gst.QueryType.SEEKING:
+            return Gst.PadProbeReturn.OK
+        query.set_seeking(Gst.Format.TIME, False, 0, -1)
+        return Gst.PadProbeReturn.HANDLED
+
+    media.get_element().get_by_name("size").get_static_pad("src").add_probe(Gst.PadProbeType.QUERY_UPSTREAM, not_seekable)
 
 
 def schedule_switch(media, seconds):
