@@ -119,13 +119,13 @@ internal static class TakeoverFootageEndpoints
             // leave files that no entry names under a key the catalog no longer knows.
             // By id where the CMS names them: a file of the same bytes as one confirmed home, recorded at another time, is
             // not home. Only a CMS that names no ids is taken at its checksums.
-            var files = removal.Ids is { } ids ? catalog.FilesById(server, ids) : catalog.FilesByChecksum(server, removal.Sha256);
-            foreach (var file in files)
+            var confirmed = removal.Ids is { } ids ? CatalogSelection.ByIds(ids) : CatalogSelection.ByChecksums(removal.Sha256);
+            foreach (var file in catalog.FilesOf(server, confirmed))
             {
                 File.Delete(file);
             }
 
-            var deleted = removal.Ids is { } confirmed ? catalog.RemoveById(server, confirmed) : catalog.RemoveByChecksum(server, removal.Sha256);
+            var deleted = catalog.Remove(server, confirmed);
 
             // Before answering that nothing is left, any file nobody catalogued is swept in, so it cannot vanish with a
             // folder it was never confirmed from. While entries remain, the sweep at release has already looked.

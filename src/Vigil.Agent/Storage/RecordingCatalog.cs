@@ -100,7 +100,7 @@ public sealed class RecordingCatalog(AgentDatabase database)
         }
 
         using var connection = database.Open();
-        var checksums = Checksums(identities.Select(i => i.Sha256).ToList());
+        var checksums = CatalogSelection.ByChecksums(identities.Select(i => i.Sha256).ToList()).Values;
         var held = connection.Query(
             $"SELECT camera, kind, sha256, start_ms, end_ms FROM recordings WHERE {ByChecksum}",
             r => (Identity: (Camera: r.GetString(0), Kind: Enum.Parse<RecordingKind>(r.GetString(1)), Sha256: r.GetString(2)),
@@ -135,42 +135,20 @@ public sealed class RecordingCatalog(AgentDatabase database)
             ("$owner", owner), ("$camera", camera)).Single();
     }
 
-    /// <summary>Where the files of <paramref name="owner"/>'s entries with the listed SHA-256s lie (any case).</summary>
-    public IReadOnlyList<string> FilesByChecksum(string owner, IReadOnlyCollection<string> sha256)
+    /// <summary>Where the files of <paramref name="owner"/>'s entries that <paramref name="selection"/> picks lie.</summary>
+    public IReadOnlyList<string> FilesOf(string owner, CatalogSelection selection)
     {
         using var connection = database.Open();
-        return connection.Query($"SELECT space, relative_path FROM recordings WHERE {ByChecksum}", r => Path.Combine(r.GetString(0), r.GetString(1)),
-            ("$owner", owner), ("$checksums", Checksums(sha256)));
+        return connection.Query($"SELECT space, relative_path FROM recordings WHERE {selection.Clause}", r => Path.Combine(r.GetString(0), r.GetString(1)),
+            ("$owner", owner), (selection.Parameter, selection.Values));
     }
 
-    /// <summary>Drops, in one statement, every entry of <paramref name="owner"/> whose SHA-256 is listed; answers how many.</summary>
-    public int RemoveByChecksum(string owner, IReadOnlyCollection<string> sha256)
+    /// <summary>Drops, in one statement, <paramref name="owner"/>'s entries that <paramref name="selection"/> picks; answers how many.</summary>
+    public int Remove(string owner, CatalogSelection selection)
     {
         using var connection = database.Open();
-        return connection.Execute($"DELETE FROM recordings WHERE {ByChecksum}", ("$owner", owner), ("$checksums", Checksums(sha256)));
+        return connection.Execute($"DELETE FROM recordings WHERE {selection.Clause}", ("$owner", owner), (selection.Parameter, selection.Values));
     }
-
-    /// <summary>The files of <paramref name="owner"/>'s entries among <paramref name="ids"/> (catalog ids; others' are ignored).</summary>
-    public IReadOnlyList<string> FilesById(string owner, IReadOnlyCollection<long> ids)
-    {
-        using var connection = database.Open();
-        return connection.Query($"SELECT space, relative_path FROM recordings WHERE {ById}", r => Path.Combine(r.GetString(0), r.GetString(1)),
-            ("$owner", owner), ("$ids", Ids(ids)));
-    }
-
-    /// <summary>Drops, in one statement, <paramref name="owner"/>'s entries among <paramref name="ids"/>; answers how many.</summary>
-    public int RemoveById(string owner, IReadOnlyCollection<long> ids)
-    {
-        using var connection = database.Open();
-        return connection.Execute($"DELETE FROM recordings WHERE {ById}", ("$owner", owner), ("$ids", Ids(ids)));
-    }
-
-    private const string ById = "owner = $owner AND id IN (SELECT value FROM json_each($ids))";
-
-    private static string Ids(IReadOnlyCollection<long> ids) => System.Text.Json.JsonSerializer.Serialize(ids.Distinct().ToList());
-
-    private static string Checksums(IReadOnlyCollection<string> sha256) =>
-        System.Text.Json.JsonSerializer.Serialize(sha256.Select(s => s.ToLowerInvariant()).Distinct().ToList());
 
     /// <summary>Drops every entry of <paramref name="owner"/> in one statement; answers how many there were.</summary>
     public int RemoveAll(string owner)

@@ -399,12 +399,18 @@ internal sealed partial class FootageRestorer(
         var asked = page.Select(Identity).Distinct().ToList();
         var check = await home.CheckRestoredAsync(new RestoreCheck(asked), cancellationToken).ConfigureAwait(false);
         var held = new Dictionary<RecordingIdentity, RestoreHolding>();
+        ILookup<RecordingIdentity, RecordingIdentity>? bytesAlone = null;
         foreach (var holding in check.Held)
         {
             var identity = new RecordingIdentity(holding.CameraId, holding.Kind, holding.Sha256.ToLowerInvariant());
-            var matches = holding.Start is null || holding.End is null
-                ? asked.Where(a => a with { Start = null, End = null } == identity)
-                : [identity with { Start = holding.Start, End = holding.End }];
+            IEnumerable<RecordingIdentity> matches = [identity with { Start = holding.Start, End = holding.End }];
+            if (holding.Start is null || holding.End is null)
+            {
+                // Grouped once per page, not scanned per holding: an older server's page of 5 000 would be 25 million compares.
+                bytesAlone ??= asked.ToLookup(a => a with { Start = null, End = null });
+                matches = bytesAlone[identity];
+            }
+
             foreach (var match in matches)
             {
                 held.TryAdd(match, holding);

@@ -176,7 +176,7 @@ internal sealed partial class ProbeRound(
         catch (AgentCallException e) when (e.Rule == AgentCallException.Rules.ClientClosed)
         {
             // The server was edited or removed during the probe: nothing was learnt about it.
-            LogCutShort(logger, server.Name, "probe", e.Message);
+            LogCutShort(logger, server.Name, e.Message);
             return false;
         }
         catch (AgentCallException e)
@@ -352,8 +352,8 @@ internal sealed partial class ProbeRound(
     [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Clock of {Server}: {Reason}")]
     private static partial void LogClock(ILogger logger, string server, string reason);
 
-    [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "The {Call} of {Server} was cut short and counts for nothing: {Reason}")]
-    private static partial void LogCutShort(ILogger logger, string server, string call, string reason);
+    [LoggerMessage(EventId = 3114, Level = LogLevel.Debug, Message = "The probe of {Server} was cut short and counts for nothing: {Reason}")]
+    private static partial void LogCutShort(ILogger logger, string server, string reason);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Error, Message = "Probing {Server} failed unexpectedly; its health is unchanged")]
     private static partial void LogProbeFailed(ILogger logger, string server, Exception exception);

@@ -36,14 +36,14 @@ public sealed class RecordingCatalogTests : IDisposable
         Add("server-1", "failover/server-1/cam1/c.ts", "0c");
         Add("server-2", "failover/server-2/cam1/a.ts", "0a");
 
-        var files = _catalog.FilesByChecksum("server-1", [Checksum("0A"), Checksum("ff")]);
-        var removed = _catalog.RemoveByChecksum("server-1", [Checksum("0A"), Checksum("ff")]);
+        var files = _catalog.FilesOf("server-1", CatalogSelection.ByChecksums([Checksum("0A"), Checksum("ff")]));
+        var removed = _catalog.Remove("server-1", CatalogSelection.ByChecksums([Checksum("0A"), Checksum("ff")]));
 
         files.ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts"), Path.Combine(Space, "failover/server-1/cam2/b.ts")], ignoreOrder: true);
         removed.ShouldBe(2);
         _catalog.CountOf("server-1").ShouldBe(1);
         _catalog.CountOf("server-2").ShouldBe(1);
-        _catalog.RemoveByChecksum("server-1", []).ShouldBe(0);
+        _catalog.Remove("server-1", CatalogSelection.ByChecksums([])).ShouldBe(0);
         _catalog.RemoveAll("server-1").ShouldBe(1);
         _catalog.CountOf("server-1").ShouldBe(0);
         _catalog.CountOf("server-2").ShouldBe(1);
@@ -56,11 +56,11 @@ public sealed class RecordingCatalogTests : IDisposable
         Add("server-1", "failover/server-1/cam1/b.ts", "0a");
         var elsewhere = Add("server-2", "failover/server-2/cam1/a.ts", "0a");
 
-        _catalog.FilesById("server-1", [home.Id, elsewhere.Id]).ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts")]);
-        _catalog.RemoveById("server-1", [home.Id, elsewhere.Id]).ShouldBe(1, "another key's entry is not this key's to remove");
+        _catalog.FilesOf("server-1", CatalogSelection.ByIds([home.Id, elsewhere.Id])).ShouldBe([Path.Combine(Space, "failover/server-1/cam1/a.ts")]);
+        _catalog.Remove("server-1", CatalogSelection.ByIds([home.Id, elsewhere.Id])).ShouldBe(1, "another key's entry is not this key's to remove");
         _catalog.CountOf("server-1").ShouldBe(1);
         _catalog.CountOf("server-2").ShouldBe(1);
-        _catalog.RemoveById("server-1", []).ShouldBe(0);
+        _catalog.Remove("server-1", CatalogSelection.ByIds([])).ShouldBe(0);
     }
 
     [Fact]

@@ -264,6 +264,24 @@ public sealed class FootageSafetyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_recording_server_that_checks_by_bytes_alone_still_gets_every_file_home_once()
+    {
+        var (rec, b, key) = await TakenOverAsync();
+        var held = b.Files.Where(f => f.Owner == key).ToList();
+        held.Select(f => f.Sha256).Distinct().Count().ShouldBe(held.Count, "every segment of this outage holds its own bytes");
+
+        // An agent of the version before spans: its answer stands for every asked file of those bytes.
+        rec.ChecksBytesAlone = true;
+        rec.Down = false;
+        await TickUntilAsync(() => Episode() is null, "failback, restore and cleanup");
+        ShouldBeHome(rec, held);
+        rec.Files.Count(f => f.Owner == AgentRoutes.OwnRecordings && held.Any(h => h.Sha256 == f.Sha256))
+            .ShouldBe(held.Count, "each file copied once, none again for an answer without a span");
+        b.Files.Where(f => f.Owner == key).ShouldBeEmpty();
+        (await _invariants.AtRestAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task A_cleanup_a_standby_refuses_says_why_once_and_ends_when_the_standby_obeys()
     {
         var (rec, b, key) = await TakenOverAsync();

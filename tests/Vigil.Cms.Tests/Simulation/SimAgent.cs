@@ -56,6 +56,9 @@ internal sealed class SimAgent(
     /// <summary>Its cameras show an unchanging picture: every segment it records of a camera holds the same bytes.</summary>
     public bool RepeatsContent { get; set; }
 
+    /// <summary>Answers a restore check as an agent older than spans does: by camera, kind and checksum, with no span.</summary>
+    public bool ChecksBytesAlone { get; set; }
+
     /// <summary>Takeover calls end as the CMS closing its client of this agent ends them (the server being edited meanwhile).</summary>
     public bool TakeoverCutShort { get; set; }
 
@@ -262,9 +265,14 @@ internal sealed class SimAgent(
 
     /// <summary>A simulated copy is never cut off part way, so only complete files are ever held.</summary>
     public Task<RestoreCheckResult> CheckRestoredAsync(RestoreCheck check, CancellationToken cancellationToken) => Answer(() =>
-        new RestoreCheckResult(check.Recordings
-            .Where(r => HoldsOwn(r.CameraId, r.Sha256, r.Start, r.End))
-            .Select(r => new RestoreHolding(r.CameraId, r.Kind, r.Sha256, Complete: true, PartialBytes: 0, r.Start, r.End)).ToList()), mutates: false);
+        new RestoreCheckResult(ChecksBytesAlone
+            ? check.Recordings
+                .Select(r => (r.CameraId, r.Kind, r.Sha256)).Distinct()
+                .Where(r => HoldsOwn(r.CameraId, r.Sha256, start: null, end: null))
+                .Select(r => new RestoreHolding(r.CameraId, r.Kind, r.Sha256, Complete: true, PartialBytes: 0)).ToList()
+            : check.Recordings
+                .Where(r => HoldsOwn(r.CameraId, r.Sha256, r.Start, r.End))
+                .Select(r => new RestoreHolding(r.CameraId, r.Kind, r.Sha256, Complete: true, PartialBytes: 0, r.Start, r.End)).ToList()), mutates: false);
 
     /// <summary>As the agent's catalog answers: the same camera and bytes, recorded at a time that overlaps the asked span.</summary>
     private bool HoldsOwn(string camera, string sha256, DateTimeOffset? start, DateTimeOffset? end) =>
