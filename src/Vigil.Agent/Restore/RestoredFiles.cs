@@ -13,7 +13,7 @@ namespace Vigil.Agent.Restore;
 
 /// <summary>
 /// Keeps the footage a standby recorded for this server while it was down, whether the CMS sends it or this server fetches
-/// it. The bytes go to a partial file named by camera, kind and checksum beside the space; a copy cut off part way (the
+/// it. The bytes go to a partial file named by camera, kind, checksum and start beside the space; a copy cut off part way (the
 /// sender gone, this agent killed) keeps what arrived, and a later copy continues from that offset. The whole file is
 /// checked against its SHA-256, then moved into the camera's folder and catalogued as this server's own recording (beside,
 /// never over, different footage of the same name). A crash at any point leaves a partial file, or a complete checked one,
@@ -48,7 +48,9 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
         var held = new List<RestoreHolding>();
         foreach (var recording in recordings)
         {
-            var partial = space is null || complete.Contains(recording) ? 0 : PartialLength(PartialPath(space, recording));
+            var partial = space is null || complete.Contains(recording) || recording.Start is not { } start
+                ? 0
+                : PartialLength(PartialPath(space, recording.CameraId, recording.Kind, recording.Sha256, start));
             if (complete.Contains(recording) || partial > 0)
             {
                 held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, complete.Contains(recording), partial, recording.Start, recording.End));
@@ -81,7 +83,7 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
             return new RestoreOutcome(home.ToContract());
         }
 
-        var partial = PartialPath(space, new RecordingIdentity(camera, kind, sha256));
+        var partial = PartialPath(space, camera, kind, sha256, recording.Start);
         Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
         FileStream output;
         try
@@ -223,9 +225,12 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
         return new RestoreOutcome(entry.ToContract());
     }
 
-    /// <summary>Where the bytes of a recording on its way home wait until they are all here and checked.</summary>
-    public static string PartialPath(string space, RecordingIdentity recording) =>
-        Path.Combine(space, PartialFolder, $"{recording.CameraId}.{recording.Kind}.{recording.Sha256.ToLowerInvariant()}.part");
+    /// <summary>
+    /// Where the bytes of a recording on its way home wait until they are all here and checked. Named by its start too: a
+    /// dark camera's segments of the same bytes from other times are other files, received side by side, not refused as busy.
+    /// </summary>
+    private static string PartialPath(string space, string camera, RecordingKind kind, string sha256, DateTimeOffset start) =>
+        Path.Combine(space, PartialFolder, string.Create(CultureInfo.InvariantCulture, $"{camera}.{kind}.{sha256.ToLowerInvariant()}.{start.ToUnixTimeMilliseconds()}.part"));
 
     private static long PartialLength(string path)
     {

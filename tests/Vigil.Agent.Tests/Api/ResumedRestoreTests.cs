@@ -80,6 +80,35 @@ public sealed class ResumedRestoreTests
     }
 
     [Fact]
+    public async Task Segments_of_the_same_bytes_from_other_times_are_received_side_by_side_and_each_resumes_its_own_part()
+    {
+        // A dark camera: a standby's segments can hold the same bytes, and the restore sends several files at once.
+        await using var agent = await AgentUnderTest.StartAsync([]);
+        var bytes = RandomNumberGenerator.GetBytes(4 * OneBuffer);
+        var first = Describe(bytes);
+        var later = first with { Start = Start.AddSeconds(10), End = Start.AddSeconds(12) };
+        using var held = new HeldBody(bytes, 2 * OneBuffer);
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"{AgentRoutes.RestoredRecordings.TrimStart('/')}?{first.ToQuery()}")
+        {
+            Content = new StreamContent(held),
+        };
+        put.Content.Headers.ContentLength = bytes.Length;
+        var sending = agent.Http.SendAsync(put);
+        await Eventually.UntilAsync(async () => (await CheckAsync(agent, first))?.PartialBytes > 0,
+            TimeSpan.FromSeconds(30), "the agent to write the first segment's bytes sent so far");
+
+        var beside = await PutAsync(agent, later, 0, bytes);
+
+        beside.StatusCode.ShouldBe(HttpStatusCode.OK, "not busy: it is another file, " + await beside.Content.ReadAsStringAsync());
+        held.Dispose();
+        await Should.ThrowAsync<HttpRequestException>(() => sending, "the sender broke off mid-file");
+        await Eventually.UntilAsync(async () => (await CheckAsync(agent, first))?.PartialBytes == 2 * OneBuffer,
+            TimeSpan.FromSeconds(30), "the first copy's part to be its own, whole, not taken by the second");
+        (await PutAsync(agent, first, 2 * OneBuffer, bytes.AsMemory(2 * OneBuffer))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await agent.RecordingsAsync()).Select(r => r.Start).ShouldBe([first.Start, later.Start], ignoreOrder: true);
+    }
+
+    [Fact]
     public async Task A_space_that_cannot_hold_the_rest_refuses_before_writing_anything()
     {
         await using var agent = await AgentUnderTest.StartAsync([]);

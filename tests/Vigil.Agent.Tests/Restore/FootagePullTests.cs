@@ -130,7 +130,7 @@ public sealed class FootagePullTests(CameraSimulatorFixture cameras)
 
     private static async Task<long> PartialAsync(AgentUnderTest home, Contracts.Agent.Recording recording)
     {
-        var check = new RestoreCheck([new RecordingIdentity(recording.CameraId, recording.Kind, recording.Sha256)]);
+        var check = new RestoreCheck([new RecordingIdentity(recording.CameraId, recording.Kind, recording.Sha256, recording.Start, recording.End)]);
         var response = await home.Http.PostAsJsonAsync(AgentRoutes.RestoredRecordingsCheck.TrimStart('/'), check, ContractJson.Options);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<RestoreCheckResult>(ContractJson.Options))!.Held.SingleOrDefault()?.PartialBytes ?? 0;
