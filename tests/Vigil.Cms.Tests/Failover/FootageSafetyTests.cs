@@ -276,7 +276,7 @@ public sealed class FootageSafetyTests : IAsyncLifetime
         await TickUntilAsync(() => Episode() is null, "failback, restore and cleanup");
         ShouldBeHome(rec, held);
         rec.Files.Count(f => f.Owner == AgentRoutes.OwnRecordings && held.Any(h => h.Sha256 == f.Sha256))
-            .ShouldBe(held.Count, "each file copied once, none again for an answer without a span");
+            .ShouldBe(held.Count, "every file home once, the restore ended without a loop on answers without a span");
         b.Files.Where(f => f.Owner == key).ShouldBeEmpty();
         (await _invariants.AtRestAsync()).ShouldBeEmpty();
     }
