@@ -69,13 +69,19 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
     public RecordingTarget Target { get; }
 
-    public CameraState State { get; private set; } = CameraState.Starting;
+    /// <summary>
+    /// The state and its problem, replaced together: a reader (the health answer) must never see a new state beside the
+    /// old problem, such as "unreachable" with no reason yet. Only the supervising loop writes it.
+    /// </summary>
+    private volatile RecorderCondition _condition = new(CameraState.Starting, null);
+
+    public CameraState State => _condition.State;
 
     public DateTimeOffset? LastSegmentEnd { get; private set; }
 
     public int Restarts { get; private set; }
 
-    public string? Problem { get; private set; }
+    public string? Problem => _condition.Problem;
 
     /// <summary>What the operator should know that does not stop the recording: the camera's audio had to be dropped.</summary>
     public string? Note { get; private set; }
@@ -83,7 +89,14 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     /// <summary>ffmpeg cannot be run or its segments cannot be catalogued: the recorder, not the camera, is broken.</summary>
     public bool CannotRun => _cannotStart || _runFailed;
 
-    public CameraHealth Health => new(Target.Owner, Target.Camera.Id, State, LastSegmentEnd, Restarts, Problem, Note);
+    public CameraHealth Health
+    {
+        get
+        {
+            var condition = _condition;
+            return new(Target.Owner, Target.Camera.Id, condition.State, LastSegmentEnd, Restarts, condition.Problem, Note);
+        }
+    }
 
     public void Start() => _loop = Task.Run(() => SuperviseAsync(_stop.Token));
 
@@ -123,7 +136,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
 
             // Whatever ended the run, the camera is not being recorded now. A run that failed is not the camera's
             // fault: it is not recording, but not unreachable either.
-            State = _runFailed ? CameraState.Starting : CameraState.Unreachable;
+            _condition = _condition with { State = _runFailed ? CameraState.Starting : CameraState.Unreachable };
             Restarts++;
             if (run.Segments > 0)
             {
@@ -172,8 +185,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         while (await CameraReachability.ProblemAsync(_source, stopping).ConfigureAwait(false) is { } unreachable)
         {
             waited = true;
-            State = CameraState.Unreachable;
-            Problem = $"the camera does not answer: {unreachable}";
+            _condition = new(CameraState.Unreachable, $"the camera does not answer: {unreachable}");
             await Task.Delay(ReachabilityPoll, _time, stopping).ConfigureAwait(false);
         }
 
@@ -200,7 +212,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             _cannotStart = e is Win32Exception or InvalidOperationException;
-            Problem = $"cannot start recording: {StreamUrlMask.Mask(e.Message)}";
+            _condition = _condition with { Problem = $"cannot start recording: {StreamUrlMask.Mask(e.Message)}" };
             return new RunEnd(0, TryAgainAtOnce: false);
         }
 
@@ -229,7 +241,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             var stderr = (await errors.ConfigureAwait(false)).Trim();
             // ffmpeg names the URL it read, password and all: mask it before it reaches a log or the health answer.
             var said = RecorderExit.Reason(stderr) is { } reason ? StreamUrlMask.Mask(reason) : null;
-            Problem = silentFor is { } quiet ? $"the camera sent nothing for {quiet.TotalSeconds:0} s" : said ?? "the stream ended";
+            _condition = new(CameraState.Unreachable, silentFor is { } quiet ? $"the camera sent nothing for {quiet.TotalSeconds:0} s" : said ?? "the stream ended");
             if (catalogued.Count == 0 && _audio && RecorderExit.AudioFailed(stderr))
             {
                 // Audio is never worth losing the picture: record the video alone and say so.
@@ -245,8 +257,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
     private void ReportFailure(string what, Exception exception)
     {
         _runFailed = true;
-        State = CameraState.Starting;
-        Problem = $"{what}: {StreamUrlMask.Mask(exception.Message)}";
+        _condition = new(CameraState.Starting, $"{what}: {StreamUrlMask.Mask(exception.Message)}");
         LogRunFailed(_logger, Target.Key, what, exception);
     }
 
@@ -272,8 +283,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             {
                 // Said at once: ffmpeg blocked on a silent socket may take its whole stop grace to exit.
                 silentFor = limit;
-                State = CameraState.Unreachable;
-                Problem = $"the camera sent nothing for {limit.TotalSeconds:0} s";
+                _condition = new(CameraState.Unreachable, $"the camera sent nothing for {limit.TotalSeconds:0} s");
                 break;
             }
         }
@@ -317,8 +327,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             if (entry is not null)
             {
                 LastSegmentEnd = entry.End;
-                State = CameraState.Recording;
-                Problem = null;
+                _condition = new(CameraState.Recording, null);
                 _runFailed = false;
             }
         }
@@ -338,6 +347,8 @@ public sealed partial class CameraRecorder : IAsyncDisposable
             }
         }
     }
+
+    private sealed record RecorderCondition(CameraState State, string? Problem);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Recorder {Camera}: {What}; ffmpeg stopped, restarting with back-off")]
     private static partial void LogRunFailed(ILogger logger, string camera, string what, Exception exception);
