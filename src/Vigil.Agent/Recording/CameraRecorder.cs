@@ -134,9 +134,7 @@ public sealed partial class CameraRecorder : IAsyncDisposable
                 return;
             }
 
-            // Whatever ended the run, the camera is not being recorded now. A run that failed is not the camera's
-            // fault: it is not recording, but not unreachable either.
-            _condition = _condition with { State = _runFailed ? CameraState.Starting : CameraState.Unreachable };
+            // Every way a run ends has already said the camera is not being recorded now, and why.
             Restarts++;
             if (run.Segments > 0)
             {
@@ -212,7 +210,9 @@ public sealed partial class CameraRecorder : IAsyncDisposable
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             _cannotStart = e is Win32Exception or InvalidOperationException;
-            _condition = _condition with { Problem = $"cannot start recording: {StreamUrlMask.Mask(e.Message)}" };
+            // A run that failed before is not the camera's fault: not recording, but not unreachable either.
+            _condition = new(
+                _runFailed ? CameraState.Starting : CameraState.Unreachable, $"cannot start recording: {StreamUrlMask.Mask(e.Message)}");
             return new RunEnd(0, TryAgainAtOnce: false);
         }
 

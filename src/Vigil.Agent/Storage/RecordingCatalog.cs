@@ -100,23 +100,16 @@ public sealed class RecordingCatalog(AgentDatabase database)
         }
 
         using var connection = database.Open();
-        var checksums = CatalogSelection.ByChecksums(identities.Select(i => i.Sha256).ToList()).Values;
+        var checksums = CatalogSelection.ByChecksums(identities.Select(i => i.Sha256).ToList());
         var held = connection.Query(
-            $"SELECT camera, kind, sha256, start_ms, end_ms FROM recordings WHERE {ByChecksum}",
+            $"SELECT camera, kind, sha256, start_ms, end_ms FROM recordings WHERE {checksums.Clause}",
             r => (Identity: (Camera: r.GetString(0), Kind: Enum.Parse<RecordingKind>(r.GetString(1)), Sha256: r.GetString(2)),
                 Start: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), End: DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4))),
-            ("$owner", owner), ("$checksums", checksums)).ToLookup(e => e.Identity, e => (e.Start, e.End));
+            ("$owner", owner), (checksums.Parameter, checksums.Values)).ToLookup(e => e.Identity, e => (e.Start, e.End));
         return identities
             .Where(i => held[(i.CameraId, i.Kind, i.Sha256.ToLowerInvariant())].Any(e => RecordingSpan.Holds(e.Start, e.End, i.Start, i.End)))
             .ToHashSet();
     }
-
-    /// <summary>
-    /// An owner's entries among a page of checksums (<c>$checksums</c>, a JSON array). The unary plus keeps SQLite off the
-    /// owner index, which it would otherwise choose, reading every entry of the owner for each page: a day's restore
-    /// then checks hundreds of thousands of rows per page instead of the page's own thousand.
-    /// </summary>
-    internal const string ByChecksum = "+owner = $owner AND sha256 IN (SELECT value FROM json_each($checksums))";
 
     private const string Filter = """
         ($owner IS NULL OR owner = $owner) AND ($camera IS NULL OR camera = $camera)

@@ -403,14 +403,10 @@ internal sealed partial class FootageRestorer(
         foreach (var holding in check.Held)
         {
             var identity = new RecordingIdentity(holding.CameraId, holding.Kind, holding.Sha256.ToLowerInvariant());
-            IEnumerable<RecordingIdentity> matches = [identity with { Start = holding.Start, End = holding.End }];
-            if (holding.Start is null || holding.End is null)
-            {
-                // Grouped once per page, not scanned per holding: an older server's page of 5 000 would be 25 million compares.
-                bytesAlone ??= asked.ToLookup(a => a with { Start = null, End = null });
-                matches = bytesAlone[identity];
-            }
-
+            // Grouped once per page, not scanned per holding: an older server's page of 5 000 would be 25 million compares.
+            IEnumerable<RecordingIdentity> matches = holding.Start is null || holding.End is null
+                ? (bytesAlone ??= asked.ToLookup(a => a with { Start = null, End = null }))[identity]
+                : [identity with { Start = holding.Start, End = holding.End }];
             foreach (var match in matches)
             {
                 held.TryAdd(match, holding);

@@ -83,9 +83,10 @@ public sealed class RecordingCatalogTests : IDisposable
     {
         using var connection = new AgentDatabase(Path.Combine(_root, "data")).Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"EXPLAIN QUERY PLAN SELECT camera FROM recordings WHERE {RecordingCatalog.ByChecksum}";
+        var checksums = CatalogSelection.ByChecksums([]);
+        command.CommandText = $"EXPLAIN QUERY PLAN SELECT camera FROM recordings WHERE {checksums.Clause}";
         command.Parameters.AddWithValue("$owner", "own");
-        command.Parameters.AddWithValue("$checksums", "[]");
+        command.Parameters.AddWithValue(checksums.Parameter, checksums.Values);
         using var reader = command.ExecuteReader();
         var plan = new List<string>();
         while (reader.Read())
