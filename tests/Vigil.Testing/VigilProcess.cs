@@ -78,6 +78,7 @@ public sealed partial class VigilProcess : IAsyncDisposable
             }
         }
 
+        WithoutDiagnosticPorts(start);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Start();
         return WaitUntilListeningAsync(new VigilProcess(process, $"{Path.GetFileName(program)} {string.Join(' ', list.Take(1))}"));
@@ -120,9 +121,23 @@ public sealed partial class VigilProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        WithoutDiagnosticPorts(start);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.Start();
         return new VigilProcess(process, $"vigil {string.Join(' ', list.Take(1))}");
+    }
+
+    /// <summary>
+    /// Keeps the .NET runtime of <paramref name="start"/> from opening its diagnostic socket and debugger pipes in the
+    /// temporary folder. A process killed with SIGKILL, as tests kill theirs, cannot remove them, so every such test left
+    /// three files in /tmp for ever. The tests attach no tracer or debugger to what they start; a variable already set in the
+    /// environment (by someone who wants to attach one) is kept.
+    /// </summary>
+    public static void WithoutDiagnosticPorts(ProcessStartInfo start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        start.Environment.TryAdd("DOTNET_EnableDiagnostics_IPC", "0");
+        start.Environment.TryAdd("DOTNET_EnableDiagnostics_Debugger", "0");
     }
 
     /// <summary>Waits until the process exits; answers its exit code.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Vigil.Contracts.Cms;
 using Vigil.Hosting;
+using Vigil.Testing;
 
 namespace Vigil.Bench.Fleet;
 
@@ -159,6 +160,7 @@ public sealed class FleetShards : IAsyncDisposable
                 start.ArgumentList.Add(argument);
             }
 
+            VigilProcess.WithoutDiagnosticPorts(start);
             var process = Process.Start(start) ?? throw new InvalidOperationException("The fleet shard did not start.");
             try
             {

@@ -18,7 +18,10 @@ public sealed class CrashRecoveryTests(CameraSimulatorFixture cameras)
 
         // A power cut: the agent and its ffmpeg die at once, mid-segment.
         var cut = CutCandidate(agent, before)!;
+        var killed = agent.Process.Id;
         await agent.Process.DisposeAsync();
+        new[] { "dotnet-diagnostic", "clr-debug-pipe" }.SelectMany(runtime => Directory.EnumerateFileSystemEntries(Path.GetTempPath(), $"{runtime}-{killed}-*"))
+            .ShouldBeEmpty("a killed test process leaves no diagnostic socket or debugger pipe in the temporary folder");
 
         var timing = await MediaProbe.TimingAsync(CameraTimeline.Tools, cut.FullName, CancellationToken.None);
         timing.ShouldNotBeNull("the cut segment must still be readable");
