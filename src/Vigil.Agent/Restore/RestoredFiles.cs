@@ -48,12 +48,13 @@ internal sealed partial class RestoredFiles(RecordingSpaces spaces, RecordingCat
         var held = new List<RestoreHolding>();
         foreach (var recording in recordings)
         {
-            var partial = space is null || complete.Contains(recording) || recording.Start is not { } start
+            var whole = complete.Contains(recording);
+            var partial = space is null || whole || recording.Start is not { } start
                 ? 0
                 : PartialLength(PartialPath(space, recording.CameraId, recording.Kind, recording.Sha256, start));
-            if (complete.Contains(recording) || partial > 0)
+            if (whole || partial > 0)
             {
-                held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, complete.Contains(recording), partial, recording.Start, recording.End));
+                held.Add(new RestoreHolding(recording.CameraId, recording.Kind, recording.Sha256, whole, partial, recording.Start, recording.End));
             }
         }
 
